@@ -1,0 +1,32 @@
+package io.hepaloop.bus;
+
+/** Every event-bus address HepaLoop uses, in one place. */
+public final class Addresses {
+  private Addresses() {}
+
+  /** {@link io.hepaloop.device.SampleBatch} from the device link (sensors and actuator read-backs). */
+  public static String samples(String reactorId) {
+    return "reactor." + reactorId + ".samples";
+  }
+
+  /** {@link io.hepaloop.device.ActuatorCommand} requests; reply is a {@link io.hepaloop.device.WriteResult}. */
+  public static String commands(String reactorId) {
+    return "reactor." + reactorId + ".commands";
+  }
+
+  /** {@link io.hepaloop.device.LinkState} changes. */
+  public static String link(String reactorId) {
+    return "reactor." + reactorId + ".link";
+  }
+
+  /** Controller state snapshots (setpoints, outputs, modes, P/I/D terms) per reactor. */
+  public static String control(String reactorId) {
+    return "reactor." + reactorId + ".control";
+  }
+
+  /** Events: interlock trips, alarms, operator actions, run phases (for the events measurement). */
+  public static final String EVENTS = "hepaloop.events";
+
+  /** Alarm lifecycle events. */
+  public static final String ALARM_EVENTS = "alarms.events";
+}

@@ -1,0 +1,11 @@
+package io.hepaloop.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code hepaloop bench ...}: benchmarks that print figures. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks that print figures (link, control, telemetry).",
+    subcommands = {BenchLinkCommand.class, BenchControlCommand.class, BenchTelemetryCommand.class})
+public final class BenchCommand {}

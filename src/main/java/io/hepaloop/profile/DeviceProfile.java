@@ -1,0 +1,51 @@
+package io.hepaloop.profile;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One device model, read from {@code device-profiles/*.yaml}. New hardware needs a YAML file, not
+ * code. Load with {@link ProfileLoader}, which validates (JSON Schema + semantic checks) and refuses
+ * a bad profile with every problem listed.
+ */
+public record DeviceProfile(
+    String model,
+    String vendor,
+    String description,
+    EndpointSpec endpoint,
+    String namespaceUri,
+    OxygenSpec oxygen,
+    List<SignalSpec> signals,
+    WatchdogSpec watchdog,
+    List<LoopSpec> loops,
+    List<InterlockSpec> interlocks,
+    List<Object> alarms) {
+
+  public DeviceProfile {
+    signals = signals == null ? List.of() : List.copyOf(signals);
+    loops = loops == null ? List.of() : List.copyOf(loops);
+    interlocks = interlocks == null ? List.of() : List.copyOf(interlocks);
+    alarms = alarms == null ? List.of() : List.copyOf(alarms);
+  }
+
+  public Optional<SignalSpec> signal(String id) {
+    return signals.stream().filter(s -> s.id().equals(id)).findFirst();
+  }
+
+  public SignalSpec requireSignal(String id) {
+    return signal(id).orElseThrow(() -> new IllegalArgumentException("profile " + model + " has no signal '" + id + "'"));
+  }
+
+  public List<SignalSpec> sensors() {
+    return signals.stream().filter(s -> s.kind() == SignalKind.SENSOR).toList();
+  }
+
+  public List<SignalSpec> actuators() {
+    return signals.stream().filter(s -> s.kind() == SignalKind.ACTUATOR).toList();
+  }
+
+  /** O2 solubility in nmol/(mL·mmHg); 1.3 when the profile does not say. */
+  public double oxygenSolubilityNmolPerMlMmHg() {
+    return oxygen == null ? 1.3 : oxygen.solubilityNmolPerMlMmHg();
+  }
+}
