@@ -1,5 +1,6 @@
 package io.hepaloop.bus;
 
+import io.hepaloop.control.LoopSnapshot;
 import io.hepaloop.device.ActuatorCommand;
 import io.hepaloop.device.LinkState;
 import io.hepaloop.device.SampleBatch;
@@ -11,6 +12,6 @@ public final class Codecs {
   private Codecs() {}
 
   public static void register(Vertx vertx) {
-    LocalCodec.registerAll(vertx, SampleBatch.class, LinkState.class, ActuatorCommand.class, WriteResult.class);
+    LocalCodec.registerAll(vertx, SampleBatch.class, LinkState.class, ActuatorCommand.class, WriteResult.class, LoopSnapshot.class, HepaEvent.class);
   }
 }
