@@ -269,7 +269,7 @@ final class ProfileChecks {
           double v = raw.doubleValue();
           String key = raw == rawMin ? "rawMin" : "rawMax";
           if (v < limits[0] || v > limits[1]) {
-            report(child(path, key), number(v) + " does not fit in a " + dataType + " (" + number(limits[0])
+            report(child(path, key), number(v) + " does not fit in dataType " + dataType + " (" + number(limits[0])
                 + ".." + number(limits[1]) + ")");
           } else if (v != Math.rint(v)) {
             report(child(path, key), number(v) + " is not a whole number, but the raw value is a " + dataType);
