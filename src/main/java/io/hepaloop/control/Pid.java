@@ -175,8 +175,25 @@ public final class Pid {
     // 2. Setpoint ramp.
     rampSetpoint(dt);
 
-    // 3. Quality: never use a bad PV.
+    // 3. Quality: never use a bad PV. (MANUAL writes the operator's output whatever the PV.)
     if (!pvUsable || !Double.isFinite(pv)) {
+      if (mode == Mode.MANUAL) {
+        if (!pvBad) {
+          pvBad = true;
+          badSinceNanos = now;
+        }
+        safeActive = false;
+        output = manualOutput;
+        applied = output;
+        unlimited = output;
+        p = 0;
+        d = 0;
+        i = output - feedforward;
+        saturated = false;
+        prevValid = false;
+        rebase = true;
+        return output;
+      }
       if (!pvBad) {
         pvBad = true;
         badSinceNanos = now;
