@@ -128,13 +128,32 @@ final class MiloSession {
 
   private static List<EndpointDescription> discover(DeviceLinkOptions o) throws LinkException {
     try {
-      return DiscoveryClient.getEndpoints(o.endpointUrl(), t -> t.setConnectTimeout(uint(o.connectTimeoutMs())))
+      return getEndpoints(o, o.endpointUrl());
+    } catch (ExecutionException first) {
+      if (root(first) instanceof ConnectException) {
+        throw new LinkException(unreachable(o, first), first);
+      }
+      // A server whose endpoints all require security answers GetEndpoints on "<url>/discovery"
+      // (OPC UA Part 6, 7.1), as Milo's own OpcUaClient.create does.
+      String discoveryUrl = o.endpointUrl().endsWith("/") ? o.endpointUrl() + "discovery" : o.endpointUrl() + "/discovery";
+      try {
+        return getEndpoints(o, discoveryUrl);
+      } catch (ExecutionException | TimeoutException e) {
+        throw new LinkException(unreachable(o, first), first);
+      }
+    } catch (TimeoutException e) {
+      throw new LinkException(unreachable(o, e), e);
+    }
+  }
+
+  private static List<EndpointDescription> getEndpoints(DeviceLinkOptions o, String url)
+      throws ExecutionException, TimeoutException, LinkException {
+    try {
+      return DiscoveryClient.getEndpoints(url, t -> t.setConnectTimeout(uint(o.connectTimeoutMs())))
           .get(o.connectTimeoutMs() + o.requestTimeoutMs(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LinkException("interrupted while asking " + o.endpointUrl() + " for its endpoints", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new LinkException(unreachable(o, e), e);
+      throw new LinkException("interrupted while asking " + url + " for its endpoints", e);
     }
   }
 
