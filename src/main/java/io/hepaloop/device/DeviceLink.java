@@ -71,6 +71,7 @@ public final class DeviceLink extends VerticleBase {
   private volatile LinkState current;
   private final AtomicLong batchesPublished = new AtomicLong();
   private final AtomicLong heartbeatFailures = new AtomicLong();
+  private final AtomicLong connectAttempts = new AtomicLong();
 
   public DeviceLink(DeviceLinkOptions opts) {
     this.opts = opts;
@@ -88,6 +89,11 @@ public final class DeviceLink extends VerticleBase {
 
   public long heartbeatFailures() {
     return heartbeatFailures.get();
+  }
+
+  /** Sessions tried since start, successful or not. */
+  public long connectAttempts() {
+    return connectAttempts.get();
   }
 
   public DeviceLinkOptions options() {
@@ -132,6 +138,7 @@ public final class DeviceLink extends VerticleBase {
       return;
     }
     long gen = ++generation;
+    connectAttempts.incrementAndGet();
     MiloSession.Listener listener = new MiloSession.Listener() {
       @Override
       public void onSamples(List<Sample> samples) {
