@@ -98,6 +98,11 @@ public final class LocalInfluxd implements AutoCloseable {
     return httpPort;
   }
 
+  /** Process id of the running influxd, or -1. */
+  public synchronized long pid() {
+    return process == null ? -1 : process.pid();
+  }
+
   public Path directory() {
     return dir;
   }

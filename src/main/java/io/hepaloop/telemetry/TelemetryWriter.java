@@ -66,7 +66,7 @@ public final class TelemetryWriter implements AutoCloseable {
       double nearFullRatio,
       Duration httpTimeout) {
     public static Options defaults() {
-      return new Options(5000, Duration.ofMillis(500), 2L * 1024 * 1024 * 1024, 64L * 1024 * 1024, 2, 2_000_000, 0.8, Duration.ofSeconds(10));
+      return new Options(10_000, Duration.ofMillis(500), 2L * 1024 * 1024 * 1024, 64L * 1024 * 1024, 2, 2_000_000, 0.8, Duration.ofSeconds(10));
     }
 
     public Options withBatch(int size, Duration age) {
