@@ -39,6 +39,7 @@ public final class ProfileChecks {
   private final YamlDocument doc;
   private final List<Problem> problems = new ArrayList<>();
   private final Map<String, JsonNode> signalsById = new HashMap<>();
+  private final Map<String, String> nodeIds = new HashMap<>();
 
   private ProfileChecks(YamlDocument doc) {
     this.doc = doc;
@@ -196,6 +197,15 @@ public final class ProfileChecks {
     }
     Map<String, String> firstPath = new HashMap<>();
     for (int i = 0; i < signals.size(); i++) {
+      JsonNode nodeId = signals.get(i).path("nodeId");
+      if (nodeId.isTextual()) {
+        String path = index("signals", i);
+        String previous = nodeIds.putIfAbsent(nodeId.asText(), path);
+        if (previous != null) {
+          report(child(path, "nodeId"), "same NodeId as " + previous + " (line " + doc.lineOf(previous)
+              + "): two signals would read and write one node");
+        }
+      }
       JsonNode s = signals.get(i);
       String path = index("signals", i);
       if (!s.isObject()) {
@@ -324,6 +334,11 @@ public final class ProfileChecks {
       return;
     }
     nodeId(w.path("nodeId"), "watchdog.nodeId");
+    String owner = nodeIds.get(w.path("nodeId").asText());
+    if (w.path("nodeId").isTextual() && owner != null) {
+      report("watchdog.nodeId", "same NodeId as " + owner + " (line " + doc.lineOf(owner)
+          + "): the heartbeat needs a node of its own");
+    }
     String dataType = w.path("dataType").asText("");
     if (w.path("dataType").isTextual() && !INTEGER_TYPES.containsKey(dataType)) {
       report("watchdog.dataType", "'" + dataType + "' cannot hold the heartbeat counter: use an integer type "
