@@ -5,6 +5,8 @@ import io.hepaloop.bus.Codecs;
 import io.hepaloop.device.Quality;
 import io.hepaloop.device.Sample;
 import io.hepaloop.device.SampleBatch;
+import io.hepaloop.profile.ProfileLoader;
+import io.hepaloop.telemetry.EndToEndRun;
 import io.hepaloop.telemetry.InfluxConfig;
 import io.hepaloop.telemetry.InfluxHttp;
 import io.hepaloop.telemetry.InfluxSchemaSetup;
@@ -53,6 +55,18 @@ public final class BenchTelemetryCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "10000", description = "Lines per raw POST. Default: ${DEFAULT-VALUE}.")
   int rawBatch;
 
+  @Option(names = "--e2e-reactors", defaultValue = "64", description = "Simulated reactors in the end-to-end phase (0 = skip). Default: ${DEFAULT-VALUE}.")
+  int e2eReactors;
+
+  @Option(names = "--e2e-hz", defaultValue = "40", description = "Sampling rate of every signal in the end-to-end phase (64 x 8 x 40 Hz = 20,480 samples/s). Default: ${DEFAULT-VALUE}.")
+  double e2eHz;
+
+  @Option(names = "--e2e-seconds", defaultValue = "60", description = "Duration of the end-to-end phase. Default: ${DEFAULT-VALUE}.")
+  int e2eSeconds;
+
+  @Option(names = "--profile", defaultValue = "device-profiles/liver-perfusion-bioreactor.yaml", description = "Device profile of the simulated reactors. Default: ${DEFAULT-VALUE}.")
+  Path profile;
+
   @Override
   public Integer call() throws Exception {
     if (!LocalInfluxd.isInstalled()) {
@@ -74,8 +88,20 @@ public final class BenchTelemetryCommand implements Callable<Integer> {
           w.produced, w.stored, w.produced - w.stored, 100.0 * (w.produced - w.stored) / Math.max(1, w.produced), w.dropped, w.quarantined);
       System.out.printf("RESULT CPU (writer phase): HepaLoop JVM %.0f %% of a core, influxd %.0f %% of a core; heap max %d MiB%n",
           w.jvmCpuPct, w.influxCpuPct, w.heapMaxMiB);
-      System.out.println("RESULT end-to-end (OPC UA simulators -> link -> writer): not measured in this build (simulator OPC UA server not available)");
-      return w.produced == w.stored && w.dropped == 0 ? 0 : 3;
+      boolean ok = w.produced == w.stored && w.dropped == 0;
+      if (e2eReactors > 0) {
+        Path p = profile.isAbsolute() || System.getenv("HEPALOOP_ROOT") == null ? profile : Path.of(System.getenv("HEPALOOP_ROOT")).resolve(profile);
+        EndToEndRun.Result e = EndToEndRun.run(ProfileLoader.load(p), e2eReactors, e2eHz, Duration.ofSeconds(e2eSeconds),
+            InfluxConfig.local(influxd.url(), "bench_e2e"), influxd.pid(), tmp.resolve("e2e"), System.out::println);
+        System.out.printf("RESULT end-to-end        : %d reactors x %d signals at %.0f Hz over OPC UA (nominal %,.0f samples/s): links delivered %,.0f samples/s for %.0f s%n",
+            e.reactors(), e.items() / e.reactors(), e.hz(), e.nominalPerS(), e.receivedPerS(), e.seconds());
+        System.out.printf("RESULT end-to-end loss   : delivered by links %,d (of which %,d exact repeats after resubscription), stored %,d, lost %,d (%.4f %%), dropped counter %d, same-timestamp pairs kept %d%n",
+            e.receivedSamples(), e.duplicates(), e.storedSamples(), e.lost(), e.lossPct(), e.dropped(), e.timestampCollisions());
+        System.out.printf("RESULT end-to-end CPU    : one JVM (simulators + links + writer) %.0f %% of a core, influxd %.0f %% of a core; heap max %d MiB%n",
+            e.jvmCpuPct(), e.influxCpuPct(), e.heapMaxMiB());
+        ok &= e.lost() == 0 && e.dropped() == 0;
+      }
+      return ok ? 0 : 3;
     } finally {
       deleteTree(tmp);
     }
