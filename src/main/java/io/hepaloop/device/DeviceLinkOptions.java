@@ -35,6 +35,9 @@ import java.util.Set;
  * @param connectTimeoutMs TCP connect timeout (default 3000 ms)
  * @param publishingIntervalMs subscription publishing interval; null = the shortest sampling interval
  *     of the profile, so every sample is published as soon as it is taken
+ * @param configurationRetryMs retry delay after a configuration failure (wrong password, untrusted
+ *     certificate, profile not matching the device): slow, because retrying a wrong password every
+ *     second can lock the account on a real PLC (default 15000 ms)
  */
 public record DeviceLinkOptions(
     String reactorId,
@@ -53,7 +56,8 @@ public record DeviceLinkOptions(
     int keepAliveFailuresAllowed,
     long requestTimeoutMs,
     long connectTimeoutMs,
-    Double publishingIntervalMs) {
+    Double publishingIntervalMs,
+    long configurationRetryMs) {
 
   /** How the link decides whether to trust the device's certificate. */
   public enum ServerTrust {
@@ -97,7 +101,7 @@ public record DeviceLinkOptions(
     serverTrust = serverTrust == null ? ServerTrust.TRUST_LIST : serverTrust;
     clock = clock == null ? SystemClock.INSTANCE : clock;
     backoff = backoff == null ? Backoff.DEFAULT : backoff;
-    if (keepAliveIntervalMs <= 0 || requestTimeoutMs <= 0 || connectTimeoutMs <= 0 || keepAliveFailuresAllowed < 0) {
+    if (keepAliveIntervalMs <= 0 || requestTimeoutMs <= 0 || connectTimeoutMs <= 0 || keepAliveFailuresAllowed < 0 || configurationRetryMs <= 0) {
       throw new IllegalArgumentException("reactor " + reactorId + ": keep-alive, request and connect timeouts must be positive");
     }
   }
@@ -146,6 +150,7 @@ public record DeviceLinkOptions(
     private long requestTimeoutMs = 5000;
     private long connectTimeoutMs = 3000;
     private Double publishingIntervalMs;
+    private long configurationRetryMs = 15_000;
 
     private Builder(String reactorId, DeviceProfile profile, String endpointUrl) {
       this.reactorId = reactorId;
@@ -211,10 +216,15 @@ public record DeviceLinkOptions(
       return this;
     }
 
+    public Builder configurationRetryMs(long v) {
+      this.configurationRetryMs = v;
+      return this;
+    }
+
     public DeviceLinkOptions build() {
       return new DeviceLinkOptions(reactorId, profile, endpointUrl, securityPolicy, securityMode, username, password,
           nodeIdReactor, pkiDir, serverTrust, clock, backoff, keepAliveIntervalMs, keepAliveFailuresAllowed,
-          requestTimeoutMs, connectTimeoutMs, publishingIntervalMs);
+          requestTimeoutMs, connectTimeoutMs, publishingIntervalMs, configurationRetryMs);
     }
   }
 }
