@@ -31,6 +31,8 @@ import java.util.Set;
  * @param keepAliveIntervalMs how often the session is probed; a dead peer is noticed after about
  *     {@code keepAliveIntervalMs × (keepAliveFailuresAllowed + 1)} (default 1000 ms)
  * @param keepAliveFailuresAllowed missed keep-alives tolerated before the link is declared lost (default 1)
+ * @param keepAliveTimeoutMs how long one keep-alive read may take (default 2000 ms: on a busy 2-core
+ *     machine starting 64 links, 1 s timed out and answers arrived late)
  * @param requestTimeoutMs timeout of every OPC UA request, writes included (default 5000 ms)
  * @param connectTimeoutMs TCP connect timeout (default 3000 ms)
  * @param publishingIntervalMs subscription publishing interval; null = the shortest sampling interval
@@ -54,6 +56,7 @@ public record DeviceLinkOptions(
     Backoff backoff,
     long keepAliveIntervalMs,
     int keepAliveFailuresAllowed,
+    long keepAliveTimeoutMs,
     long requestTimeoutMs,
     long connectTimeoutMs,
     Double publishingIntervalMs,
@@ -101,7 +104,7 @@ public record DeviceLinkOptions(
     serverTrust = serverTrust == null ? ServerTrust.TRUST_LIST : serverTrust;
     clock = clock == null ? SystemClock.INSTANCE : clock;
     backoff = backoff == null ? Backoff.DEFAULT : backoff;
-    if (keepAliveIntervalMs <= 0 || requestTimeoutMs <= 0 || connectTimeoutMs <= 0 || keepAliveFailuresAllowed < 0 || configurationRetryMs <= 0) {
+    if (keepAliveIntervalMs <= 0 || requestTimeoutMs <= 0 || connectTimeoutMs <= 0 || keepAliveFailuresAllowed < 0 || configurationRetryMs <= 0 || keepAliveTimeoutMs <= 0) {
       throw new IllegalArgumentException("reactor " + reactorId + ": keep-alive, request and connect timeouts must be positive");
     }
   }
@@ -147,6 +150,7 @@ public record DeviceLinkOptions(
     private Backoff backoff = Backoff.DEFAULT;
     private long keepAliveIntervalMs = 1000;
     private int keepAliveFailuresAllowed = 1;
+    private long keepAliveTimeoutMs = 2000;
     private long requestTimeoutMs = 5000;
     private long connectTimeoutMs = 3000;
     private Double publishingIntervalMs;
@@ -201,6 +205,11 @@ public record DeviceLinkOptions(
       return this;
     }
 
+    public Builder keepAliveTimeoutMs(long v) {
+      this.keepAliveTimeoutMs = v;
+      return this;
+    }
+
     public Builder requestTimeoutMs(long v) {
       this.requestTimeoutMs = v;
       return this;
@@ -224,7 +233,7 @@ public record DeviceLinkOptions(
     public DeviceLinkOptions build() {
       return new DeviceLinkOptions(reactorId, profile, endpointUrl, securityPolicy, securityMode, username, password,
           nodeIdReactor, pkiDir, serverTrust, clock, backoff, keepAliveIntervalMs, keepAliveFailuresAllowed,
-          requestTimeoutMs, connectTimeoutMs, publishingIntervalMs, configurationRetryMs);
+          keepAliveTimeoutMs, requestTimeoutMs, connectTimeoutMs, publishingIntervalMs, configurationRetryMs);
     }
   }
 }

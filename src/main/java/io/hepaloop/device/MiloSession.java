@@ -273,7 +273,7 @@ final class MiloSession {
         .setSessionTimeout(uint(30_000))
         .setRequestTimeout(uint(o.requestTimeoutMs()))
         .setKeepAliveInterval(uint(o.keepAliveIntervalMs()))
-        .setKeepAliveTimeout(uint(o.keepAliveIntervalMs()))
+        .setKeepAliveTimeout(uint(o.keepAliveTimeoutMs()))
         .setKeepAliveFailuresAllowed(uint(o.keepAliveFailuresAllowed()))
         .setIdentityProvider(o.username() == null ? new AnonymousProvider() : new UsernameProvider(o.username(), o.password()));
     if (o.secure()) {
