@@ -56,6 +56,9 @@ public final class BenchLinkCommand implements Callable<Integer> {
   @Option(names = "--profile", description = "Device profile (default: device-profiles/liver-perfusion-bioreactor.yaml).")
   Path profilePath;
 
+  @Option(names = "--verbose", description = "Keep the per-reactor INFO lines of the simulator and the links.")
+  boolean verbose;
+
   /** Event-loop-confined counters of the measurement (one consumer verticle-less context). */
   private static final class Meter {
     boolean measuring;
@@ -98,11 +101,45 @@ public final class BenchLinkCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Heap in use right after the most recent collection (young or old): what the simulator and the links
+   * keep alive. No System.gc(): a forced full GC on a busy 2-core machine pauses long enough to trip
+   * the links' keep-alive.
+   */
+  private static long heapAfterLastGc() {
+    com.sun.management.GcInfo last = null;
+    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (gc instanceof com.sun.management.GarbageCollectorMXBean sun && sun.getLastGcInfo() != null
+          && (last == null || sun.getLastGcInfo().getEndTime() > last.getEndTime())) {
+        last = sun.getLastGcInfo();
+      }
+    }
+    if (last == null) {
+      return -1;
+    }
+    java.util.Set<String> heapPools = new java.util.HashSet<>();
+    for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+        heapPools.add(pool.getName());
+      }
+    }
+    return last.getMemoryUsageAfterGc().entrySet().stream()
+        .filter(e -> heapPools.contains(e.getKey())).mapToLong(e -> e.getValue().getUsed()).sum();
+  }
+
   @Override
   public Integer call() throws Exception {
     if (reactors < 1 || seconds < 1 || warmupSeconds < 0) {
       System.err.println("hepaloop bench link: --reactors and --seconds must be >= 1, --warmup >= 0");
       return 2;
+    }
+    if (!verbose) {
+      // 64 × "listening", "connected", "stopped" would bury the figures; warnings still show.
+      for (String name : List.of("io.hepaloop.device", "io.hepaloop.sim")) {
+        if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) {
+          l.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+      }
     }
     Path root = Path.of(System.getenv().getOrDefault("HEPALOOP_ROOT", "."));
     Path profileFile = profilePath != null ? profilePath : root.resolve("device-profiles/liver-perfusion-bioreactor.yaml");
@@ -163,11 +200,7 @@ public final class BenchLinkCommand implements Callable<Integer> {
       double cpuS = (os.getProcessCpuTime() - cpu0) / 1e9;
       long heapUsed = mem.getHeapMemoryUsage().getUsed();
       long heapMax = mem.getHeapMemoryUsage().getMax();
-      // Live heap = what the last collection left, per pool; no System.gc(): a forced full GC on a busy
-      // 2-core machine pauses long enough to trip the links' keep-alive.
-      long heapLive = ManagementFactory.getMemoryPoolMXBeans().stream()
-          .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP && p.getCollectionUsage() != null)
-          .mapToLong(p -> p.getCollectionUsage().getUsed()).sum();
+      long heapLive = heapAfterLastGc();
       int cores = Runtime.getRuntime().availableProcessors();
 
       System.out.printf("bench link: %d reactors (%s), simulator and links in one JVM, %d s measured after %d s warm-up%n",
