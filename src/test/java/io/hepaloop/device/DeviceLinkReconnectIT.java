@@ -66,4 +66,27 @@ class DeviceLinkReconnectIT {
     // One "lost" and one "restored" event, however many retries failed in between.
     assertThat(rec.events).hasSize(2);
   }
+
+  @Test
+  void aDeviceThatStopsAnsweringWithTheConnectionOpenIsNoticedWithinAFewSecondsAndRecovered() throws Exception {
+    sim = Simulator.start(SimulatorOptions.builder().profile(LinkItSupport.PROFILE).reactorIds("r1")
+        .allowSignAndEncrypt(false).pkiDir(tmp.resolve("sim-pki")).build());
+    vertx = LinkItSupport.vertx();
+    var rec = new LinkItSupport.Recorder(vertx, "r1");
+    vertx.deployVerticle(new DeviceLink(DeviceLinkOptions.builder("r1", LinkItSupport.PROFILE, sim.endpointUrl("r1")).build()))
+        .await(10, TimeUnit.SECONDS);
+    await().atMost(LinkItSupport.CONNECT_TIMEOUT).until(() -> rec.state() == LinkState.State.CONNECTED && rec.latest.size() >= 5);
+
+    // No FIN, no RST: only the keep-alive and the subscription watchdog can tell.
+    long silentNanos = System.nanoTime();
+    sim.commsDrop("r1", Duration.ofSeconds(6));
+    await().atMost(Duration.ofSeconds(6)).until(() -> rec.state() == LinkState.State.DISCONNECTED);
+    double noticedS = (System.nanoTime() - silentNanos) / 1e9;
+    assertThat(noticedS).as("seconds until the silent device was noticed").isLessThan(5.0);
+    assertThat(rec.latest.values()).allSatisfy(s -> assertThat(s.stale()).isTrue());
+
+    long resumedAfter = silentNanos + Duration.ofSeconds(6).toNanos();
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.freshAfter(resumedAfter).isPresent());
+    assertThat(rec.state()).isEqualTo(LinkState.State.CONNECTED);
+  }
 }
