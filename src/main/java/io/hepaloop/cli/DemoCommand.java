@@ -92,7 +92,7 @@ public final class DemoCommand implements Callable<Integer> {
       PlantConfig config = PlantConfigWriter.writeSimulated(configFile, data, profilePath, sim.endpointUrls());
       String runId = "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
       plant = PlantRuntime.start(new PlantRuntime.Options(
-          config, data, runId, !noInfluxd, "127.0.0.1", httpPort, SystemClock.INSTANCE));
+          config, data, runId, null, !noInfluxd, "127.0.0.1", httpPort, SystemClock.INSTANCE));
       for (String id : ids) {
         out.println("  " + id + "  " + sim.endpointUrl(id));
       }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Control and monitoring for perfusion bioreactors growing bioengineered liver constructs.",
     subcommands = {
       DemoCommand.class,
+      ServeCommand.class,
       SimulateCommand.class,
       ProfileCommand.class,
       TuneCommand.class,
