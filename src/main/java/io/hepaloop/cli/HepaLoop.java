@@ -32,6 +32,6 @@ public final class HepaLoop implements Runnable {
   }
 
   public static CommandLine commandLine() {
-    return new CommandLine(new HepaLoop()).setCaseInsensitiveEnumValuesAllowed(true);
+    return new CommandLine(new HepaLoop()).setCaseInsensitiveEnumValuesAllowed(true).setUsageHelpWidth(120);
   }
 }
