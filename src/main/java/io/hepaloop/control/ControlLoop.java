@@ -237,6 +237,16 @@ public final class ControlLoop {
   /** Reports the value finally applied (after interlocks) and the interlock that forced it, if any. */
   public void applied(double value, String interlockId) {
     this.interlock = interlockId;
+    if (interlockId != null && Double.isFinite(value)) {
+      // an interlock is a forced output: the controllers follow it exactly, so that after the
+      // reset the loop continues from the forced value instead of jumping back to where it was
+      pid.initialize(value);
+      if (overridePid != null) {
+        overridePid.initialize(value);
+      }
+      lastOutput = value;
+      return;
+    }
     if (Double.isFinite(value)) {
       pid.track(value);
       if (overridePid != null) {
