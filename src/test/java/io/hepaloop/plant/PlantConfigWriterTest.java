@@ -30,6 +30,19 @@ class PlantConfigWriterTest {
   }
 
   @Test
+  void theCallerMayNameTheSimulatedReactorsAndEachKeepsItsOwnEndpoint(@TempDir Path dir) throws IOException {
+    Map<String, String> urls = new java.util.LinkedHashMap<>();
+    urls.put("bay-2", "opc.tcp://127.0.0.1:50002/hepaloop");
+    urls.put("bay-1", "opc.tcp://127.0.0.1:50001/hepaloop");
+
+    PlantConfig plant = PlantConfigWriter.writeSimulated(dir.resolve("hepaloop.yaml"), dir, PROFILE, urls);
+
+    assertThat(plant.reactorIds()).containsExactly("bay-2", "bay-1");
+    assertThat(plant.reactor("bay-1").orElseThrow().endpointUrl()).isEqualTo("opc.tcp://127.0.0.1:50001/hepaloop");
+    assertThat(plant.reactor("bay-1").orElseThrow().displayName()).isEqualTo("Simulated reactor bay-1");
+  }
+
+  @Test
   void theWrittenFileIsReadableYamlWithPathsRelativeToItself(@TempDir Path dir) throws IOException {
     Path profile = dir.resolve("profiles/rig.yaml");
     Files.createDirectories(profile.getParent());
