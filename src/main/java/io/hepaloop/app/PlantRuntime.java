@@ -88,17 +88,9 @@ public final class PlantRuntime implements AutoCloseable {
     }
   }
 
-  /** Link options for one configured reactor: security and identity from the plant config, client PKI in the data dir. */
+  /** Link options for one configured reactor: the plant config's, plus the client PKI in the data dir and the clock. */
   static DeviceLinkOptions linkOptions(ReactorConfig r, Path dataDir, Clock clock) {
-    DeviceLinkOptions.Builder b = DeviceLinkOptions.builder(r.id(), r.profile(), r.endpointUrl())
-        .security(r.securityPolicy(), r.securityMode())
-        .nodeIdReactor(r.nodeIdReactor())
-        .pkiDir(dataDir.resolve("pki").resolve("client"))
-        .clock(clock);
-    if (r.identity() != null && !r.identity().isAnonymous()) {
-      b.user(r.identity().username(), r.resolvedPassword());
-    }
-    return b.build();
+    return r.linkOptions().pkiDir(dataDir.resolve("pki").resolve("client")).clock(clock).build();
   }
 
   private static <T> T await(Future<T> f) throws Exception {
