@@ -238,16 +238,15 @@ public final class DeviceLink extends VerticleBase {
   }
 
   private void lost(long gen, String reason) {
-    if (stopped || gen != generation) {
+    if (stopped || gen != generation || session == null) {
+      // An older session, or one still being opened: connected() sees isLost() and treats it as a failed attempt.
       return;
     }
     MiloSession s = session;
     // Every callback of the lost session is ignored from now on.
     generation++;
     session = null;
-    if (s != null) {
-      s.close();
-    }
+    s.close();
     outageSince = opts.clock().now();
     failedAttempts = 0;
     loggedFailures.clear();

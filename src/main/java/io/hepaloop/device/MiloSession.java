@@ -123,11 +123,20 @@ final class MiloSession {
       session.subscribe();
       return session;
     } catch (LinkException e) {
-      client.disconnectAsync();
+      abandon(session, client);
       throw e;
     } catch (Exception e) {
-      client.disconnectAsync();
+      abandon(session, client);
       throw new LinkException("subscribing failed: " + rootMessage(e), e);
+    }
+  }
+
+  /** Closes a half-opened session without reporting it as "lost": it was never handed to the link. */
+  private static void abandon(MiloSession session, OpcUaClient client) {
+    if (session != null) {
+      session.close();
+    } else {
+      client.disconnectAsync();
     }
   }
 

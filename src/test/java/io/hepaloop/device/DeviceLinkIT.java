@@ -176,4 +176,21 @@ class DeviceLinkIT {
       assertThat(r2.actuator(a.id())).as(a.id()).isEqualTo(a.safeValue());
     }
   }
+
+  @Test
+  void aProfileNamingANodeTheDeviceLacksIsRefusedWithTheSignalAndTheStatusCode() throws Exception {
+    var ph = new SignalSpec("ph", io.hepaloop.profile.SignalKind.SENSOR, "pH", "nsu=urn:hepaloop:bioreactor;s={reactor}.ph", "Double",
+        "pH", new io.hepaloop.profile.Range(0, 14), null, 1000.0, 0.0, null, null);
+    var signals = new java.util.ArrayList<>(LinkItSupport.PROFILE.signals());
+    signals.add(ph);
+    var p = LinkItSupport.PROFILE;
+    var withPh = new io.hepaloop.profile.DeviceProfile(p.model(), p.vendor(), p.description(), p.endpoint(), p.namespaceUri(),
+        p.oxygen(), signals, p.watchdog(), p.loops(), p.interlocks(), p.alarms());
+    var recPh = new LinkItSupport.Recorder(vertx, "r3");
+    vertx.deployVerticle(new DeviceLink(DeviceLinkOptions.builder("r3", withPh, sim.endpointUrl("r1")).nodeIdReactor("r1").build()))
+        .await(10, TimeUnit.SECONDS);
+    await().atMost(LinkItSupport.CONNECT_TIMEOUT).until(() -> recPh.lastState() != null && recPh.lastState().reason().contains("does not match"));
+    assertThat(recPh.state()).isEqualTo(LinkState.State.CONNECTING);
+    assertThat(recPh.lastState().reason()).contains("cannot monitor ph", "r1.ph", "Bad_NodeIdUnknown");
+  }
 }
