@@ -69,6 +69,8 @@ public final class DeviceLink extends VerticleBase {
   private long generation;
   private int failedAttempts;
   private boolean stopped;
+  /** {@link #stopped} as seen from the connect pool's threads. */
+  private volatile boolean stopRequested;
   private boolean everConnected;
   private long reconnectTimer = -1;
   private long heartbeatTimer = -1;
@@ -129,6 +131,7 @@ public final class DeviceLink extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopped = true;
+    stopRequested = true;
     generation++;
     vertx.cancelTimer(reconnectTimer);
     vertx.cancelTimer(heartbeatTimer);
@@ -163,7 +166,16 @@ public final class DeviceLink extends VerticleBase {
         context.runOnContext(v -> lost(gen, reason));
       }
     };
-    connectPool.<MiloSession>executeBlocking(() -> MiloSession.open(opts, listener), false)
+    connectPool.<MiloSession>executeBlocking(() -> {
+      MiloSession opened = MiloSession.open(opts, listener);
+      if (stopRequested) {
+        // Undeployed while connecting: the completion may never run on a closed context, so do not
+        // leave a Milo client behind that would keep reconnecting on its own.
+        opened.close();
+        throw new LinkException("link stopped while connecting");
+      }
+      return opened;
+    }, false)
         .onComplete(ar -> {
           if (ar.succeeded()) {
             connected(gen, ar.result());
