@@ -12,8 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.CompositeValidator;
@@ -49,18 +48,21 @@ public final class Simulator implements AutoCloseable {
   private final Map<String, SimulatedReactor> reactors = new LinkedHashMap<>();
   private final Map<String, SimServer> serverOf = new LinkedHashMap<>();
   private final List<SimServer> servers = new ArrayList<>();
-  private final ScheduledExecutorService tick;
+  private final ScheduledThreadPoolExecutor tick;
   private long lastTickNanos;
   private volatile boolean closed;
 
   private Simulator(SimulatorOptions options) throws Exception {
     this.options = options;
     this.pki = new ServerPki(options.pkiDir(), options.trustAllClients());
-    this.tick = Executors.newSingleThreadScheduledExecutor(r -> {
+    this.tick = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "hepaloop-sim-tick");
       t.setDaemon(true);
       return t;
     });
+    // on close, pending restarts and comms-drop ends are dropped; a running one finishes first
+    tick.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    tick.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
     long now = System.nanoTime();
     ReactorParameters base = ReactorParameters.defaults();
     for (String id : options.reactorIds()) {
@@ -206,7 +208,14 @@ public final class Simulator implements AutoCloseable {
       return;
     }
     closed = true;
-    tick.shutdownNow();
+    tick.shutdown();
+    try {
+      if (!tick.awaitTermination(15, TimeUnit.SECONDS)) {
+        tick.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     for (SimServer s : servers) {
       s.stop();
     }
