@@ -94,7 +94,7 @@ public final class Simulator implements AutoCloseable {
     Simulator sim = new Simulator(options);
     try {
       for (SimServer s : sim.servers) {
-        s.start();
+        sim.startFirstTime(s);
       }
     } catch (Exception e) {
       sim.close();
@@ -105,6 +105,25 @@ public final class Simulator implements AutoCloseable {
     LOG.info("simulator: {} reactor(s) on {} server(s), speed {}x, scenario {}", sim.reactors.size(),
         sim.servers.size(), options.speed(), options.scenario() == null ? "none" : options.scenario().name());
     return sim;
+  }
+
+  /**
+   * A free port found by binding port 0 can be taken by someone else before the server binds it;
+   * with {@code basePort 0} we then pick another and try again.
+   */
+  private void startFirstTime(SimServer s) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        s.start();
+        return;
+      } catch (IllegalStateException e) {
+        if (options.basePort() != 0 || attempt >= 5) {
+          throw e;
+        }
+        LOG.info("port {} was taken meanwhile, picking another", s.port());
+        s.usePort(port(options, 0));
+      }
+    }
   }
 
   private void tickOnce() {
@@ -256,14 +275,23 @@ public final class Simulator implements AutoCloseable {
     return bindAddress;
   }
 
+  private static final java.util.Set<Integer> PICKED = new java.util.HashSet<>();
+
   private static int port(SimulatorOptions o, int index) throws IOException {
     if (o.basePort() > 0) {
       return o.basePort() + index;
     }
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(o.bindAddress(), 0));
-      return s.getLocalPort();
+    while (true) {
+      try (ServerSocket s = new ServerSocket()) {
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(o.bindAddress(), 0));
+        int p = s.getLocalPort();
+        synchronized (PICKED) {
+          if (PICKED.add(p)) { // never hand the same free port to two servers of this JVM
+            return p;
+          }
+        }
+      }
     }
   }
 }
