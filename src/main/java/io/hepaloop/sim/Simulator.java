@@ -43,6 +43,14 @@ import org.slf4j.LoggerFactory;
 public final class Simulator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Simulator.class);
 
+  static {
+    // Milo's server rate limiter is one JVM-wide instance: at most 4 connects per second and 100
+    // connections per remote address (loopback exempt). A controller on another host reconnecting
+    // to 64 simulated reactors after a restart would be refused most of them. A simulator is a
+    // test device: turn it off before the first server reads it.
+    org.eclipse.milo.opcua.stack.core.Stack.ConnectionLimits.RATE_LIMIT_ENABLED = false;
+  }
+
   private final SimulatorOptions options;
   private final ServerPki pki;
   private final Map<String, SimulatedReactor> reactors = new LinkedHashMap<>();
