@@ -1,0 +1,63 @@
+package io.hepaloop.console;
+
+import io.hepaloop.bus.Addresses;
+import io.hepaloop.bus.Codecs;
+import io.hepaloop.control.LoopSnapshot;
+import io.hepaloop.device.LinkState;
+import io.hepaloop.device.SampleBatch;
+import io.hepaloop.profile.DeviceProfile;
+import io.hepaloop.profile.LoopSpec;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prints the {@link LiveTable} every second. Deploy as a worker verticle: printing is I/O and must not
+ * run on an event loop. On a terminal the screen is redrawn in place; otherwise blocks are appended.
+ */
+public final class LiveTableVerticle extends VerticleBase {
+  private final LiveTable table;
+  private final List<String> reactorIds;
+  private final PrintStream out;
+  private final boolean ansi;
+  private final long refreshMs;
+
+  public LiveTableVerticle(DeviceProfile profile, List<String> reactorIds, PrintStream out, boolean ansi, long refreshMs) {
+    this.table = new LiveTable(profile, reactorIds);
+    Map<String, String> pvByLoop = new LinkedHashMap<>();
+    for (LoopSpec loop : profile.loops()) {
+      pvByLoop.put(loop.id(), loop.pv());
+    }
+    this.table.loopPvs(pvByLoop);
+    this.reactorIds = List.copyOf(reactorIds);
+    this.out = out;
+    this.ansi = ansi;
+    this.refreshMs = refreshMs;
+  }
+
+  @Override
+  public Future<?> start() {
+    Codecs.register(vertx);
+    for (String id : reactorIds) {
+      vertx.eventBus().<SampleBatch>consumer(Addresses.samples(id), m -> table.apply(m.body()));
+      vertx.eventBus().<LinkState>consumer(Addresses.link(id), m -> table.apply(m.body()));
+      vertx.eventBus().<LoopSnapshot>consumer(Addresses.control(id), m -> table.apply(m.body()));
+    }
+    vertx.setPeriodic(refreshMs, t -> print());
+    return Future.succeededFuture();
+  }
+
+  private void print() {
+    String text = table.render(Instant.now());
+    if (ansi) {
+      out.print("\033[H\033[2J" + text);
+    } else {
+      out.print(text + "\n");
+    }
+    out.flush();
+  }
+}

@@ -1,0 +1,363 @@
+package io.hepaloop.control;
+
+import io.hepaloop.device.Quality;
+import io.hepaloop.profile.LoopSpec;
+import io.hepaloop.profile.Range;
+import io.hepaloop.profile.SignalSpec;
+import io.hepaloop.time.Clock;
+
+/**
+ * One loop of the device profile: a main PID from {@code pv} to {@code output}, optionally with
+ *
+ * <ul>
+ *   <li>a select-low <b>override</b>: a second PID on another PV (inlet pressure) whose output caps the
+ *       main output, so a clogging scaffold throttles the pump instead of bursting; both controllers
+ *       track the value really applied (external reset feedback), so whichever is not selected waits
+ *       just above it, ready to take over without a bump;
+ *   <li>a <b>cascade</b>: an outer PID on another PV (outlet pO2) whose output, select-high with the
+ *       operator's setpoint, becomes the main loop's setpoint within the loop's setpointLimits. The outer
+ *       setpoint therefore acts as a floor: the inlet is raised only as far as needed to keep the outlet
+ *       at it. The outer controller gets a feedforward of its setpoint plus the filtered drop between
+ *       inner and outer PV (the construct's oxygen uptake expressed in mmHg), so a growing demand moves
+ *       the inlet setpoint at once instead of through integral action.
+ * </ul>
+ *
+ * Not thread-safe: one reactor context executes it. {@link ReactorControl} applies interlocks on top
+ * and reports the value finally applied with {@link #applied(double, String)}.
+ */
+public final class ControlLoop {
+  /** Filter time constant of the cascade's drop feedforward: noise out, demand trends in. */
+  static final double DROP_FILTER_S = 60.0;
+
+  private final LoopSpec spec;
+  private final SignalSpec actuator;
+  private final Clock clock;
+  private final Pid pid;
+  private final Pid overridePid;
+  private final Pid outerPid;
+  private final Range outputRange;
+
+  private LoopMode mode;
+  private double operatorSetpoint;
+  private double outerSetpoint;
+  private boolean awaitingReadback = true;
+  private boolean awaitStarted;
+  private long awaitSinceNanos;
+  private long readbackAfterSequence;
+  private double filteredDrop = Double.NaN;
+  private long dropNanos;
+
+  private double lastPv = Double.NaN;
+  private Quality lastPvQuality = Quality.BAD;
+  private double lastOutput = Double.NaN;
+  private boolean overrideActive;
+  private String interlock;
+
+  public ControlLoop(LoopSpec spec, SignalSpec actuator, Clock clock) {
+    this.spec = spec;
+    this.actuator = actuator;
+    this.clock = clock;
+    this.outputRange = actuator.allowed() != null ? actuator.allowed() : actuator.range();
+    double safe = actuator.safeValue() == null ? outputRange.min() : actuator.safeValue();
+    double badAfter = spec.badPvSafeAfterS() == null ? 10.0 : spec.badPvSafeAfterS();
+    double gap = Math.max(5.0, 10 * spec.periodMs() / 1000.0);
+    Pid.Config main = new Pid.Config(
+        outputRange.min(), outputRange.max(), Pid.Direction.parse(spec.direction()), safe, badAfter,
+        spec.setpointRampPerMin() == null ? 0.0 : spec.setpointRampPerMin(), gap);
+    this.operatorSetpoint = spec.setpoint();
+    this.pid = new Pid(clock, main, PidTuning.from(spec.tuning()), spec.setpoint(), safe);
+    if (spec.override() != null) {
+      LoopSpec.OverrideSpec o = spec.override();
+      Pid.Config oc = new Pid.Config(outputRange.min(), outputRange.max(), Pid.Direction.parse(o.direction()), safe, badAfter, 0, gap);
+      this.overridePid = new Pid(clock, oc, PidTuning.from(o.tuning()), o.setpoint(), safe);
+    } else {
+      this.overridePid = null;
+    }
+    if (spec.cascade() != null) {
+      LoopSpec.CascadeSpec c = spec.cascade();
+      Range inner = spec.setpointLimits();
+      Pid.Config cc = new Pid.Config(inner.min(), inner.max(), Pid.Direction.parse(c.direction()), spec.setpoint(), badAfter, 0, gap);
+      this.outerSetpoint = c.setpoint();
+      this.outerPid = new Pid(clock, cc, PidTuning.from(c.tuning()), c.setpoint(), spec.setpoint());
+      this.mode = LoopMode.CASCADE;
+    } else {
+      this.outerPid = null;
+      this.mode = LoopMode.AUTO;
+    }
+    applyModeToPids();
+  }
+
+  public String id() {
+    return spec.id();
+  }
+
+  public LoopSpec spec() {
+    return spec;
+  }
+
+  public String actuatorId() {
+    return spec.output();
+  }
+
+  public Range outputRange() {
+    return outputRange;
+  }
+
+  public double safeOutput() {
+    return pid.config().safeOutput();
+  }
+
+  /** Executes once; returns the output to write, or NaN when the loop writes nothing this cycle (OFF, waiting for a read-back). */
+  public double execute(ProcessImage image) {
+    ProcessImage.Entry pvEntry = image.get(spec.pv());
+    boolean usable = pvEntry != null && pvEntry.usable();
+    double pv = pvEntry == null ? Double.NaN : pvEntry.value();
+    lastPv = pv;
+    lastPvQuality = pvEntry == null ? Quality.BAD : (pvEntry.stale() ? Quality.BAD : pvEntry.quality());
+    ProcessImage.Entry readback = image.get(spec.output());
+
+    if (awaitingReadback && !initializeFromReadback(readback)) {
+      return Double.NaN;
+    }
+    switch (mode) {
+      case OFF -> {
+        if (readback != null && readback.usable()) {
+          pid.setManualOutput(readback.value());
+        }
+        pid.update(pv, usable);
+        trackOthers(image, pid.output());
+        lastOutput = pid.output();
+        overrideActive = false;
+        return Double.NaN;
+      }
+      case MANUAL -> {
+        double u = pid.update(pv, usable);
+        trackOthers(image, u);
+        overrideActive = false;
+        lastOutput = u;
+        return u;
+      }
+      default -> {
+        if (mode == LoopMode.CASCADE && outerPid != null) {
+          double outer = executeOuter(image);
+          double innerSp = spec.setpointLimits().clamp(Math.max(operatorSetpoint, outer));
+          pid.setSetpointNow(innerSp);
+          outerPid.track(innerSp);
+        }
+        double u = pid.update(pv, usable);
+        overrideActive = false;
+        if (overridePid != null) {
+          ProcessImage.Entry o = image.get(spec.override().pv());
+          double uo = overridePid.update(o == null ? Double.NaN : o.value(), o != null && o.usable());
+          if (uo < u) {
+            u = uo;
+            overrideActive = true;
+          }
+        }
+        lastOutput = u;
+        return u;
+      }
+    }
+  }
+
+  private double executeOuter(ProcessImage image) {
+    ProcessImage.Entry inner = image.get(spec.pv());
+    ProcessImage.Entry outerPv = image.get(spec.cascade().pv());
+    boolean outerUsable = outerPv != null && outerPv.usable();
+    if (outerUsable && inner != null && inner.usable()) {
+      double drop = inner.value() - outerPv.value();
+      long now = clock.nanoTime();
+      if (Double.isNaN(filteredDrop)) {
+        filteredDrop = drop;
+      } else {
+        double h = Math.max(0, (now - dropNanos) / 1e9);
+        filteredDrop += (drop - filteredDrop) * (1 - Math.exp(-h / DROP_FILTER_S));
+      }
+      dropNanos = now;
+      outerPid.setFeedforward(outerSetpoint + Math.max(0, filteredDrop));
+    }
+    return outerPid.update(outerPv == null ? Double.NaN : outerPv.value(), outerUsable);
+  }
+
+  private void trackOthers(ProcessImage image, double u) {
+    if (overridePid != null) {
+      ProcessImage.Entry o = image.get(spec.override().pv());
+      overridePid.update(o == null ? Double.NaN : o.value(), o != null && o.usable());
+      overridePid.track(u);
+    }
+    if (outerPid != null) {
+      outerPid.update(image.value(spec.cascade().pv()), image.usable(spec.cascade().pv()));
+      outerPid.track(pid.workingSetpoint());
+    }
+  }
+
+  private boolean initializeFromReadback(ProcessImage.Entry readback) {
+    if (readback != null && readback.usable() && readback.sequence() > readbackAfterSequence) {
+      initialize(readback.value());
+      return true;
+    }
+    long now = clock.nanoTime();
+    if (!awaitStarted) {
+      awaitStarted = true;
+      awaitSinceNanos = now;
+    }
+    if ((now - awaitSinceNanos) / 1e9 >= pid.config().badPvSafeAfterS()) {
+      initialize(safeOutput()); // no read-back: start from the safe value rather than never
+      return true;
+    }
+    return false;
+  }
+
+  private void initialize(double outputInPlace) {
+    pid.initialize(outputInPlace);
+    if (overridePid != null) {
+      overridePid.initialize(outputInPlace);
+    }
+    if (outerPid != null) {
+      outerPid.initialize(pid.workingSetpoint());
+    }
+    if (mode == LoopMode.MANUAL) {
+      pid.setManualOutput(outputInPlace);
+    }
+    awaitingReadback = false;
+    awaitStarted = false;
+    lastOutput = outputInPlace;
+  }
+
+  /**
+   * The link came back (or the loop starts): wait for an actuator read-back newer than
+   * {@code imageSequence} and continue from it, so the first write equals what the device holds.
+   */
+  public void reinitializeFromReadbackAfter(long imageSequence) {
+    awaitingReadback = true;
+    awaitStarted = false;
+    readbackAfterSequence = imageSequence;
+  }
+
+  /** Reports the value finally applied (after interlocks) and the interlock that forced it, if any. */
+  public void applied(double value, String interlockId) {
+    this.interlock = interlockId;
+    if (interlockId != null && Double.isFinite(value)) {
+      // an interlock is a forced output: the controllers follow it exactly, so that after the
+      // reset the loop continues from the forced value instead of jumping back to where it was
+      pid.initialize(value);
+      if (overridePid != null) {
+        overridePid.initialize(value);
+      }
+      lastOutput = value;
+      return;
+    }
+    if (Double.isFinite(value)) {
+      pid.track(value);
+      if (overridePid != null) {
+        overridePid.track(value);
+      }
+      lastOutput = value;
+    }
+  }
+
+  // ---- commands (validated by ReactorControl) ----
+
+  void setMode(LoopMode newMode) {
+    if (newMode == LoopMode.CASCADE && mode != LoopMode.CASCADE && outerPid != null) {
+      outerPid.initialize(pid.workingSetpoint());
+    }
+    if (mode == LoopMode.CASCADE && newMode != LoopMode.CASCADE) {
+      pid.setSetpointNow(pid.workingSetpoint());
+      pid.setSetpoint(operatorSetpoint);
+    }
+    mode = newMode;
+    applyModeToPids();
+  }
+
+  private void applyModeToPids() {
+    boolean controlling = mode == LoopMode.AUTO || mode == LoopMode.CASCADE;
+    pid.setMode(controlling ? Pid.Mode.AUTO : Pid.Mode.MANUAL);
+    if (overridePid != null) {
+      overridePid.setMode(controlling ? Pid.Mode.AUTO : Pid.Mode.MANUAL);
+    }
+    if (outerPid != null) {
+      outerPid.setMode(mode == LoopMode.CASCADE ? Pid.Mode.AUTO : Pid.Mode.MANUAL);
+    }
+  }
+
+  void setSetpoint(double sp) {
+    operatorSetpoint = sp;
+    if (mode != LoopMode.CASCADE) {
+      pid.setSetpoint(sp);
+    }
+  }
+
+  void setCascadeSetpoint(double sp) {
+    outerSetpoint = sp;
+    outerPid.setSetpoint(sp);
+  }
+
+  void setManualOutput(double u) {
+    pid.setManualOutput(u);
+  }
+
+  void setTuning(String controller, PidTuning t) {
+    controller(controller).setTuning(t);
+  }
+
+  /** {@code main}, {@code override} or {@code cascade}; null when the loop has no such controller. */
+  public Pid controller(String name) {
+    return switch (name == null ? "main" : name) {
+      case "main" -> pid;
+      case "override" -> overridePid;
+      case "cascade" -> outerPid;
+      default -> null;
+    };
+  }
+
+  // ---- state for snapshots, events and tests ----
+
+  public LoopMode mode() {
+    return mode;
+  }
+
+  public Pid pid() {
+    return pid;
+  }
+
+  public Pid overridePid() {
+    return overridePid;
+  }
+
+  public Pid outerPid() {
+    return outerPid;
+  }
+
+  public double operatorSetpoint() {
+    return operatorSetpoint;
+  }
+
+  public double cascadeSetpoint() {
+    return outerSetpoint;
+  }
+
+  public double lastPv() {
+    return lastPv;
+  }
+
+  public Quality lastPvQuality() {
+    return lastPvQuality;
+  }
+
+  public double lastOutput() {
+    return lastOutput;
+  }
+
+  public boolean overrideActive() {
+    return overrideActive;
+  }
+
+  public String interlock() {
+    return interlock;
+  }
+
+  public boolean awaitingReadback() {
+    return awaitingReadback;
+  }
+}

@@ -1,0 +1,440 @@
+package io.hepaloop.control;
+
+import io.hepaloop.bus.HepaEvent;
+import io.hepaloop.device.LinkState;
+import io.hepaloop.device.Sample;
+import io.hepaloop.device.SampleBatch;
+import io.hepaloop.profile.DeviceProfile;
+import io.hepaloop.profile.InterlockSpec;
+import io.hepaloop.profile.LoopSpec;
+import io.hepaloop.profile.SignalSpec;
+import io.hepaloop.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Everything that controls one reactor, without Vert.x: the process image, the profile's loops, the
+ * interlocks and the one command door. The production verticle (ReactorController) and the
+ * plant-in-the-loop harness both drive this same class, so what the benchmark measures is what runs.
+ *
+ * <p>Order of one loop execution: interlocks are evaluated, the loop computes its output, a tripped
+ * interlock on the loop's actuator replaces it, the value finally applied is fed back to the loop's
+ * controllers (anti-windup and bumpless recovery), the output is written, events and a snapshot are
+ * published. Interlocks are also evaluated on every sample batch, so a trip acts on the next sample,
+ * not on the next loop period.
+ *
+ * <p>Not thread-safe: one reactor context calls it.
+ */
+public final class ReactorControl {
+
+  /** Where outputs go (the event bus in production, the plant model in the harness). */
+  @FunctionalInterface
+  public interface Outputs {
+    void write(String actuatorId, double value, String reason);
+  }
+
+  /** Interlocks clear (non-latched) or may be reset (latched) once the signal is this fraction back inside the limit. */
+  static final double INTERLOCK_HYSTERESIS = 0.01;
+  /** An unchanged output is re-written this often, so a lost write does not leave the device behind. */
+  static final double REFRESH_S = 5.0;
+
+  private final String reactorId;
+  private final DeviceProfile profile;
+  private final Clock clock;
+  private final Outputs outputs;
+  private final Consumer<HepaEvent> events;
+  private final Consumer<LoopSnapshot> snapshots;
+  private final ProcessImage image = new ProcessImage();
+  private final Map<String, ControlLoop> loops = new LinkedHashMap<>();
+  private final Map<String, Interlock> interlocks = new LinkedHashMap<>();
+  private final Map<String, LoopFlags> flags = new HashMap<>();
+  private final Map<String, double[]> lastWrite = new HashMap<>(); // actuator -> {value, nanos}
+  private boolean linkUp = true;
+
+  private static final class LoopFlags {
+    boolean pvBad;
+    boolean safe;
+  }
+
+  /** Runtime state of one interlock. */
+  public static final class Interlock {
+    final InterlockSpec spec;
+    boolean tripped;
+    String cause;
+
+    Interlock(InterlockSpec spec) {
+      this.spec = spec;
+    }
+
+    public boolean tripped() {
+      return tripped;
+    }
+
+    public String cause() {
+      return cause;
+    }
+
+    public InterlockSpec spec() {
+      return spec;
+    }
+
+    boolean conditionPresent(double v) {
+      return (spec.above() != null && v > spec.above()) || (spec.below() != null && v < spec.below());
+    }
+
+    boolean clearWithHysteresis(double v) {
+      boolean ok = true;
+      if (spec.above() != null) {
+        ok &= v <= spec.above() - INTERLOCK_HYSTERESIS * Math.abs(spec.above());
+      }
+      if (spec.below() != null) {
+        ok &= v >= spec.below() + INTERLOCK_HYSTERESIS * Math.abs(spec.below());
+      }
+      return ok;
+    }
+  }
+
+  public ReactorControl(
+      String reactorId,
+      DeviceProfile profile,
+      Clock clock,
+      Outputs outputs,
+      Consumer<HepaEvent> events,
+      Consumer<LoopSnapshot> snapshots) {
+    this.reactorId = reactorId;
+    this.profile = profile;
+    this.clock = clock;
+    this.outputs = outputs;
+    this.events = events;
+    this.snapshots = snapshots;
+    for (LoopSpec spec : profile.loops()) {
+      SignalSpec actuator = profile.requireSignal(spec.output());
+      profile.requireSignal(spec.pv());
+      loops.put(spec.id(), new ControlLoop(spec, actuator, clock));
+      flags.put(spec.id(), new LoopFlags());
+    }
+    for (InterlockSpec spec : profile.interlocks()) {
+      profile.requireSignal(spec.signal());
+      profile.requireSignal(spec.action().actuator());
+      interlocks.put(spec.id(), new Interlock(spec));
+    }
+  }
+
+  public String reactorId() {
+    return reactorId;
+  }
+
+  public DeviceProfile profile() {
+    return profile;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public ProcessImage image() {
+    return image;
+  }
+
+  public List<ControlLoop> loops() {
+    return List.copyOf(loops.values());
+  }
+
+  public ControlLoop loop(String id) {
+    return loops.get(id);
+  }
+
+  public Interlock interlock(String id) {
+    return interlocks.get(id);
+  }
+
+  public boolean linkUp() {
+    return linkUp;
+  }
+
+  // ---- inputs ----
+
+  public void onSamples(SampleBatch batch) {
+    long now = clock.nanoTime();
+    for (Sample s : batch.samples()) {
+      image.put(s, now);
+    }
+    evaluateInterlocks();
+  }
+
+  /** One sample without a batch (the harness feeds values this way, then calls {@link #evaluateInterlocks()}). */
+  public void onSample(Sample s) {
+    image.put(s, clock.nanoTime());
+  }
+
+  public void onLinkState(LinkState state) {
+    boolean up = state.state() == LinkState.State.CONNECTED;
+    if (up == linkUp) {
+      return;
+    }
+    linkUp = up;
+    if (!up) {
+      image.markAllStale();
+      event("link", "link", "warning", "Device link " + state.state().name().toLowerCase(Locale.ROOT)
+          + (state.reason() == null ? "" : " (" + state.reason() + ")")
+          + ": loops hold their outputs; the device watchdog takes outputs safe if this lasts.");
+    } else {
+      long seq = image.sequence();
+      for (ControlLoop l : loops.values()) {
+        l.reinitializeFromReadbackAfter(seq);
+      }
+      lastWrite.clear();
+      event("link", "link", "info", "Device link connected: loops resume from the actuator read-backs.");
+    }
+  }
+
+  // ---- execution ----
+
+  /** Evaluates every interlock against the latest values; trips and clears publish events and write at once. */
+  public void evaluateInterlocks() {
+    for (Interlock il : interlocks.values()) {
+      InterlockSpec s = il.spec;
+      ProcessImage.Entry e = image.get(s.signal());
+      if (e == null || !e.usable()) {
+        continue; // a bad signal cannot trip or clear; the loop's bad-PV handling covers it
+      }
+      double v = e.value();
+      if (!il.tripped && il.conditionPresent(v)) {
+        il.tripped = true;
+        il.cause = String.format(Locale.ROOT, "%s %.2f %s %s limit %.2f", s.signal(), v, unit(s.signal()),
+            s.above() != null && v > s.above() ? "above high-high" : "below low-low",
+            s.above() != null && v > s.above() ? s.above() : s.below());
+        event("interlock", s.id(), "critical", "Interlock " + s.id() + " tripped: " + il.cause + "; "
+            + s.action().actuator() + " forced to " + fmt(s.action().value()) + " " + unit(s.action().actuator())
+            + (s.latched() ? " until reset." : " while it lasts."));
+        write(s.action().actuator(), s.action().value(), "interlock " + s.id(), true);
+      } else if (il.tripped && !s.latched() && il.clearWithHysteresis(v)) {
+        il.tripped = false;
+        event("interlock", s.id(), "info", "Interlock " + s.id() + " cleared: " + s.signal() + " " + fmt(v)
+            + " " + unit(s.signal()) + "; " + s.action().actuator() + " returns to its loop.");
+        il.cause = null;
+      }
+    }
+  }
+
+  /** Executes one loop (called on its period); returns the value applied, or NaN if nothing was written. */
+  public double executeLoop(String loopId) {
+    ControlLoop loop = loops.get(loopId);
+    if (loop == null) {
+      throw new IllegalArgumentException("no loop '" + loopId + "'");
+    }
+    evaluateInterlocks();
+    double u = loop.execute(image);
+    Interlock il = activeInterlockOn(loop.actuatorId());
+    double applied = il != null ? il.spec.action().value() : u;
+    loop.applied(applied, il == null ? null : il.spec.id());
+    if (Double.isFinite(applied)) {
+      write(loop.actuatorId(), applied, il != null ? "interlock " + il.spec.id() : "loop " + loopId, false);
+    }
+    loopEvents(loop);
+    publishSnapshots(loop, applied);
+    return applied;
+  }
+
+  private Interlock activeInterlockOn(String actuatorId) {
+    for (Interlock il : interlocks.values()) {
+      if (il.tripped && il.spec.action().actuator().equals(actuatorId)) {
+        return il;
+      }
+    }
+    return null;
+  }
+
+  private void write(String actuatorId, double value, String reason, boolean force) {
+    if (!linkUp) {
+      return; // nothing can reach the device; its watchdog owns the outputs now
+    }
+    long now = clock.nanoTime();
+    double[] last = lastWrite.get(actuatorId);
+    if (!force && last != null && Math.abs(last[0] - value) < 1e-3 && (now - (long) last[1]) / 1e9 < REFRESH_S) {
+      return;
+    }
+    lastWrite.put(actuatorId, new double[] {value, now});
+    outputs.write(actuatorId, value, reason);
+  }
+
+  private void loopEvents(ControlLoop loop) {
+    LoopFlags f = flags.get(loop.id());
+    Pid pid = loop.pid();
+    if (pid.pvBad() != f.pvBad) {
+      f.pvBad = pid.pvBad();
+      if (f.pvBad) {
+        event("control", loop.id(), "warning", "Loop " + loop.id() + ": PV " + loop.spec().pv() + " is "
+            + loop.lastPvQuality().name().toLowerCase(Locale.ROOT) + "; " + loop.actuatorId() + " held at "
+            + fmt(pid.output()) + " " + unit(loop.actuatorId()) + ".");
+      } else {
+        event("control", loop.id(), "info", "Loop " + loop.id() + ": PV " + loop.spec().pv()
+            + " good again; control resumes from " + fmt(pid.output()) + " " + unit(loop.actuatorId()) + ".");
+      }
+    }
+    if (pid.safeOutputActive() != f.safe) {
+      f.safe = pid.safeOutputActive();
+      if (f.safe) {
+        event("interlock", loop.id() + ".bad_pv", "critical", "Loop " + loop.id() + ": PV " + loop.spec().pv()
+            + " bad for more than " + fmt(pid.config().badPvSafeAfterS()) + " s; " + loop.actuatorId()
+            + " to its safe value " + fmt(pid.config().safeOutput()) + " " + unit(loop.actuatorId()) + ".");
+      }
+    }
+  }
+
+  private void publishSnapshots(ControlLoop loop, double applied) {
+    if (snapshots == null) {
+      return;
+    }
+    Pid pid = loop.pid();
+    snapshots.accept(new LoopSnapshot(reactorId, loop.id(), clock.now(), loop.mode().name(), pid.workingSetpoint(),
+        loop.lastPv(), loop.lastPvQuality(), Double.isFinite(applied) ? applied : loop.lastOutput(),
+        pid.pTerm(), pid.iTerm(), pid.dTerm(), pid.saturated(), loop.overrideActive(), loop.interlock()));
+    if (loop.outerPid() != null && loop.mode() == LoopMode.CASCADE) {
+      Pid o = loop.outerPid();
+      String pvId = loop.spec().cascade().pv();
+      snapshots.accept(new LoopSnapshot(reactorId, loop.id() + ".cascade", clock.now(), "AUTO", o.workingSetpoint(),
+          image.value(pvId), image.quality(pvId), o.output(), o.pTerm(), o.iTerm(), o.dTerm(), o.saturated(), false, null));
+    }
+  }
+
+  // ---- the one command door ----
+
+  public CommandResult command(ControlCommand c) {
+    CommandResult r = validateAndApply(c);
+    if (r.accepted()) {
+      event("operator", c.actor() == null ? "unknown" : c.actor(), "info", r.message());
+    }
+    return r;
+  }
+
+  private CommandResult validateAndApply(ControlCommand c) {
+    if (c instanceof ControlCommand.ResetInterlock r) {
+      return resetInterlock(r);
+    }
+    String loopId;
+    if (c instanceof ControlCommand.SetSetpoint s) {
+      loopId = s.loopId();
+    } else if (c instanceof ControlCommand.SetCascadeSetpoint s) {
+      loopId = s.loopId();
+    } else if (c instanceof ControlCommand.SetMode s) {
+      loopId = s.loopId();
+    } else if (c instanceof ControlCommand.SetManualOutput s) {
+      loopId = s.loopId();
+    } else if (c instanceof ControlCommand.SetTuning s) {
+      loopId = s.loopId();
+    } else {
+      return CommandResult.rejected("unknown command " + c);
+    }
+    ControlLoop loop = loops.get(loopId);
+    if (loop == null) {
+      return CommandResult.rejected("reactor " + reactorId + " has no loop '" + loopId + "' (loops: " + loops.keySet() + ")");
+    }
+    LoopSpec spec = loop.spec();
+    if (c instanceof ControlCommand.SetSetpoint s) {
+      if (!Double.isFinite(s.setpoint()) || !spec.setpointLimits().contains(s.setpoint())) {
+        return CommandResult.rejected("setpoint " + fmt(s.setpoint()) + " " + unit(spec.pv()) + " for loop " + loopId
+            + " is outside its allowed range " + spec.setpointLimits() + " " + unit(spec.pv()));
+      }
+      loop.setSetpoint(s.setpoint());
+      return CommandResult.accepted("Loop " + loopId + " setpoint set to " + fmt(s.setpoint()) + " " + unit(spec.pv()));
+    }
+    if (c instanceof ControlCommand.SetCascadeSetpoint s) {
+      if (spec.cascade() == null) {
+        return CommandResult.rejected("loop " + loopId + " has no cascade controller");
+      }
+      if (!Double.isFinite(s.setpoint()) || !spec.cascade().setpointLimits().contains(s.setpoint())) {
+        return CommandResult.rejected("cascade setpoint " + fmt(s.setpoint()) + " " + unit(spec.cascade().pv()) + " for loop "
+            + loopId + " is outside its allowed range " + spec.cascade().setpointLimits() + " " + unit(spec.cascade().pv()));
+      }
+      loop.setCascadeSetpoint(s.setpoint());
+      return CommandResult.accepted("Loop " + loopId + " cascade (" + spec.cascade().pv() + ") setpoint set to "
+          + fmt(s.setpoint()) + " " + unit(spec.cascade().pv()));
+    }
+    if (c instanceof ControlCommand.SetMode s) {
+      if (s.mode() == null) {
+        return CommandResult.rejected("mode is required: OFF, MANUAL, AUTO or CASCADE");
+      }
+      if (s.mode() == LoopMode.CASCADE && spec.cascade() == null) {
+        return CommandResult.rejected("loop " + loopId + " has no cascade configured; modes allowed: OFF, MANUAL, AUTO");
+      }
+      LoopMode before = loop.mode();
+      loop.setMode(s.mode());
+      return CommandResult.accepted("Loop " + loopId + " mode " + before + " -> " + s.mode());
+    }
+    if (c instanceof ControlCommand.SetManualOutput s) {
+      if (!Double.isFinite(s.output()) || !loop.outputRange().contains(s.output())) {
+        return CommandResult.rejected("manual output " + fmt(s.output()) + " " + unit(spec.output()) + " for loop " + loopId
+            + " is outside the allowed range of " + spec.output() + " " + loop.outputRange());
+      }
+      loop.setManualOutput(s.output());
+      return CommandResult.accepted("Loop " + loopId + " manual output set to " + fmt(s.output()) + " " + unit(spec.output())
+          + (loop.mode() == LoopMode.MANUAL ? "" : " (takes effect in MANUAL)"));
+    }
+    ControlCommand.SetTuning s = (ControlCommand.SetTuning) c;
+    if (s.tuning() == null) {
+      return CommandResult.rejected("tuning is required");
+    }
+    String which = s.controller() == null ? "main" : s.controller();
+    if (loop.controller(which) == null) {
+      return CommandResult.rejected("loop " + loopId + " has no '" + which + "' controller (main"
+          + (spec.override() != null ? ", override" : "") + (spec.cascade() != null ? ", cascade" : "") + ")");
+    }
+    loop.setTuning(which, s.tuning());
+    return CommandResult.accepted(String.format(Locale.ROOT, "Loop %s %s tuning set to K=%.4g Ti=%.4g s Td=%.4g s",
+        loopId, which, s.tuning().gain(), s.tuning().integralTimeS(), s.tuning().derivativeTimeS()));
+  }
+
+  private CommandResult resetInterlock(ControlCommand.ResetInterlock r) {
+    Interlock il = interlocks.get(r.interlockId());
+    if (il == null) {
+      return CommandResult.rejected("reactor " + reactorId + " has no interlock '" + r.interlockId() + "' (interlocks: " + interlocks.keySet() + ")");
+    }
+    if (!il.tripped) {
+      return CommandResult.rejected("interlock " + il.spec.id() + " is not tripped; nothing to reset");
+    }
+    ProcessImage.Entry e = image.get(il.spec.signal());
+    if (e == null || !e.usable()) {
+      return CommandResult.rejected("interlock " + il.spec.id() + " cannot be reset: " + il.spec.signal() + " has no good value to confirm the condition is gone");
+    }
+    if (!il.clearWithHysteresis(e.value())) {
+      return CommandResult.rejected("interlock " + il.spec.id() + " cannot be reset: " + il.spec.signal() + " is "
+          + fmt(e.value()) + " " + unit(il.spec.signal()) + ", still at or beyond its limit (reset allowed 1 % inside it)");
+    }
+    il.tripped = false;
+    il.cause = null;
+    return CommandResult.accepted("Interlock " + il.spec.id() + " reset; " + il.spec.action().actuator() + " returns to its loop");
+  }
+
+  // ---- helpers ----
+
+  private void event(String type, String source, String severity, String message) {
+    if (events != null) {
+      events.accept(new HepaEvent(clock.now(), reactorId, type, source, severity, message));
+    }
+  }
+
+  private String unit(String signalId) {
+    return profile.signal(signalId).map(SignalSpec::unit).orElse("");
+  }
+
+  static String fmt(double v) {
+    return String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  /** The interlocks currently tripped (for the console and tests). */
+  public List<Interlock> trippedInterlocks() {
+    List<Interlock> out = new ArrayList<>();
+    for (Interlock il : interlocks.values()) {
+      if (il.tripped) {
+        out.add(il);
+      }
+    }
+    return out;
+  }
+}

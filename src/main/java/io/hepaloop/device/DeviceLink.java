@@ -1,0 +1,356 @@
+package io.hepaloop.device;
+
+import io.hepaloop.bus.Addresses;
+import io.hepaloop.bus.Codecs;
+import io.hepaloop.bus.HepaEvent;
+import io.hepaloop.profile.SignalSpec;
+import io.hepaloop.profile.WatchdogSpec;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller's side of one reactor's OPC UA device: a Vert.x verticle that keeps a Milo session
+ * open, publishes every sensor and actuator read-back as {@link SampleBatch}es, writes
+ * {@link ActuatorCommand}s, sends the watchdog heartbeat and survives the link failing.
+ *
+ * <h2>States ({@link LinkState})</h2>
+ * CONNECTING (never connected yet) → CONNECTED ⇄ DISCONNECTED (lost; values published once as stale,
+ * reconnecting with {@link Backoff}) → STOPPED (undeployed). The reason of each state is a sentence for
+ * the operator ("the device refused user 'operator' (Bad_UserAccessDenied): wrong user name or password").
+ *
+ * <h2>Threading</h2>
+ * All fields are touched on this verticle's context only, so there are no locks. Milo calls back on
+ * its own threads; those callbacks convert the values (cheap, no I/O) and hand them over with
+ * {@code context.runOnContext}, then return, so a slow consumer never stalls Milo's publishing. The
+ * session is opened with Milo's synchronous API on a small worker pool of the links' own; writes use Milo's
+ * asynchronous API, bridged to Vert.x futures on this context.
+ *
+ * <h2>Reconnect</h2>
+ * A lost session is closed and a fresh one opened with our own short backoff (default 200 ms → 1 s),
+ * which re-creates the subscription; Milo's own reconnect (waits up to 16 s) and its subscription
+ * transfer (which fails after a device restart) are not relied upon. Each session carries a
+ * generation number; callbacks of an older session are ignored.
+ */
+public final class DeviceLink extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(DeviceLink.class);
+
+  /**
+   * Opening a session blocks a thread for up to connect + request timeout when a device hangs. The
+   * links share their own small pool for that, so 64 hung devices never starve the default worker pool
+   * that InfluxDB, SQLite and file I/O rely on.
+   */
+  static final String CONNECT_POOL = "hepaloop-device-link-connect";
+  static final int CONNECT_POOL_SIZE = 8;
+
+  private final DeviceLinkOptions opts;
+  private final String reactorId;
+
+  // --- state: this verticle's context only ---
+  private MiloSession session;
+  private long generation;
+  private int failedAttempts;
+  private boolean stopped;
+  private boolean everConnected;
+  private long reconnectTimer = -1;
+  private long heartbeatTimer = -1;
+  private long heartbeatCounter;
+  private Instant outageSince;
+  private String lastLoggedFailure;
+  private final Map<String, Sample> lastValues = new LinkedHashMap<>();
+  private MessageConsumer<ActuatorCommand> commands;
+  private WorkerExecutor connectPool;
+
+  // --- readable from any thread (tests, bench, metrics) ---
+  private volatile LinkState current;
+  private final AtomicLong batchesPublished = new AtomicLong();
+  private final AtomicLong heartbeatFailures = new AtomicLong();
+  private final AtomicLong connectAttempts = new AtomicLong();
+
+  public DeviceLink(DeviceLinkOptions opts) {
+    this.opts = opts;
+    this.reactorId = opts.reactorId();
+  }
+
+  /** The last published state (any thread). */
+  public LinkState state() {
+    return current;
+  }
+
+  public long batchesPublished() {
+    return batchesPublished.get();
+  }
+
+  public long heartbeatFailures() {
+    return heartbeatFailures.get();
+  }
+
+  /** Sessions tried since start, successful or not. */
+  public long connectAttempts() {
+    return connectAttempts.get();
+  }
+
+  public DeviceLinkOptions options() {
+    return opts;
+  }
+
+  @Override
+  public Future<?> start() {
+    Codecs.register(vertx);
+    connectPool = vertx.createSharedWorkerExecutor(CONNECT_POOL, CONNECT_POOL_SIZE);
+    commands = vertx.eventBus().consumer(Addresses.commands(reactorId), this::onCommand);
+    publishState(LinkState.State.CONNECTING, "connecting to " + opts.endpointUrl());
+    WatchdogSpec wd = opts.profile().watchdog();
+    heartbeatTimer = vertx.setPeriodic((long) wd.intervalMs(), id -> heartbeat());
+    connect();
+    // Deployment does not wait for the device: a link whose device is down is still a running link
+    // (CONNECTING, retrying); the state tells when it is connected.
+    return commands.completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    generation++;
+    vertx.cancelTimer(reconnectTimer);
+    vertx.cancelTimer(heartbeatTimer);
+    MiloSession s = session;
+    session = null;
+    publishStale();
+    publishState(LinkState.State.STOPPED, "link stopped");
+    LOG.info("reactor {}: device link stopped", reactorId);
+    Future<Void> closed = s == null
+        ? Future.succeededFuture()
+        : Future.fromCompletionStage(s.close(), context).timeout(3, TimeUnit.SECONDS).otherwiseEmpty();
+    return closed.compose(v -> commands.unregister()).eventually(() -> connectPool.close());
+  }
+
+  // ---------------------------------------------------------------- connecting
+
+  private void connect() {
+    reconnectTimer = -1;
+    if (stopped) {
+      return;
+    }
+    long gen = ++generation;
+    connectAttempts.incrementAndGet();
+    MiloSession.Listener listener = new MiloSession.Listener() {
+      @Override
+      public void onSamples(List<Sample> samples) {
+        context.runOnContext(v -> samplesArrived(gen, samples));
+      }
+
+      @Override
+      public void onLost(String reason) {
+        context.runOnContext(v -> lost(gen, reason));
+      }
+    };
+    connectPool.<MiloSession>executeBlocking(() -> MiloSession.open(opts, listener), false)
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            connected(gen, ar.result());
+          } else {
+            connectFailed(gen, ar.cause());
+          }
+        });
+  }
+
+  private void connected(long gen, MiloSession s) {
+    if (stopped || gen != generation) {
+      s.close();
+      return;
+    }
+    if (s.isLost()) {
+      s.close();
+      connectFailed(gen, new LinkException("session lost while subscribing"));
+      return;
+    }
+    session = s;
+    failedAttempts = 0;
+    lastLoggedFailure = null;
+    String how = opts.securityPolicy() + "/" + opts.securityMode() + ", " + (opts.username() == null ? "anonymous" : "user " + opts.username());
+    if (outageSince != null) {
+      double downS = Duration.between(outageSince, opts.clock().now()).toMillis() / 1000.0;
+      String msg = String.format("link to reactor %s restored after %.1f s (%s)", reactorId, downS, opts.endpointUrl());
+      LOG.info(msg);
+      publishEvent("info", msg);
+      outageSince = null;
+    } else {
+      LOG.info("reactor {}: connected to {} ({}), {} signals subscribed", reactorId, opts.endpointUrl(), how, opts.profile().signals().size());
+      if (everConnected) {
+        publishEvent("info", "link to reactor " + reactorId + " connected");
+      }
+    }
+    everConnected = true;
+    publishState(LinkState.State.CONNECTED, "connected to " + opts.endpointUrl() + " (" + how + ")");
+    heartbeat();
+  }
+
+  private void connectFailed(long gen, Throwable cause) {
+    if (stopped || gen != generation) {
+      return;
+    }
+    String reason = cause instanceof LinkException ? cause.getMessage() : "connecting failed: " + MiloSession.rootMessage(cause);
+    LinkState.State st = everConnected ? LinkState.State.DISCONNECTED : LinkState.State.CONNECTING;
+    if (!reason.equals(lastLoggedFailure)) {
+      lastLoggedFailure = reason;
+      if (outageSince == null) {
+        // Never connected, or a new kind of failure at start-up: say it once.
+        LOG.warn("reactor {}: {}; retrying every {} ms at most", reactorId, reason, opts.backoff().maxMs());
+        publishEvent("warning", "device link of reactor " + reactorId + " cannot connect: " + reason);
+      } else {
+        // During an outage the loss was logged once already.
+        LOG.debug("reactor {}: reconnect failed: {}", reactorId, reason);
+      }
+    } else {
+      LOG.debug("reactor {}: attempt {} failed: {}", reactorId, failedAttempts + 1, reason);
+    }
+    publishState(st, reason);
+    scheduleReconnect();
+  }
+
+  private void scheduleReconnect() {
+    if (stopped || reconnectTimer != -1) {
+      return;
+    }
+    long delay = opts.backoff().delayMs(failedAttempts++, () -> ThreadLocalRandom.current().nextDouble());
+    reconnectTimer = vertx.setTimer(delay, id -> connect());
+  }
+
+  private void lost(long gen, String reason) {
+    if (stopped || gen != generation) {
+      return;
+    }
+    MiloSession s = session;
+    // Every callback of the lost session is ignored from now on.
+    generation++;
+    session = null;
+    if (s != null) {
+      s.close();
+    }
+    outageSince = opts.clock().now();
+    failedAttempts = 0;
+    lastLoggedFailure = null;
+    String msg = "link to reactor " + reactorId + " lost: " + reason + "; values are stale, reconnecting";
+    LOG.warn(msg);
+    publishEvent("warning", msg);
+    publishState(LinkState.State.DISCONNECTED, reason);
+    publishStale();
+    // The first retry comes quickly: a device that restarts answers within a second.
+    scheduleReconnect();
+  }
+
+  // ---------------------------------------------------------------- data
+
+  private void samplesArrived(long gen, List<Sample> samples) {
+    if (stopped || gen != generation) {
+      return;
+    }
+    for (Sample s : samples) {
+      lastValues.put(s.signalId(), s);
+    }
+    vertx.eventBus().publish(Addresses.samples(reactorId), new SampleBatch(reactorId, samples));
+    batchesPublished.incrementAndGet();
+  }
+
+  /** The last values once more, as Bad and stale, so nobody keeps using them as if fresh. */
+  private void publishStale() {
+    if (lastValues.isEmpty()) {
+      return;
+    }
+    List<Sample> stale = new ArrayList<>(lastValues.size());
+    for (Sample s : lastValues.values()) {
+      stale.add(SampleConverter.stale(s));
+    }
+    lastValues.clear();
+    vertx.eventBus().publish(Addresses.samples(reactorId), new SampleBatch(reactorId, stale));
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  private void onCommand(Message<ActuatorCommand> msg) {
+    ActuatorCommand c = msg.body();
+    Optional<String> refusal = CommandCheck.refusal(opts.profile(), reactorId, c);
+    if (refusal.isPresent()) {
+      LOG.debug("reactor {}: refused {}: {}", reactorId, c, refusal.get());
+      msg.reply(WriteResult.failed(c, refusal.get()));
+      return;
+    }
+    MiloSession s = session;
+    if (s == null) {
+      LinkState st = current;
+      msg.reply(WriteResult.failed(c, "link to reactor " + reactorId + " is " + st.state() + " (" + st.reason() + "); nothing written"));
+      return;
+    }
+    SignalSpec spec = opts.profile().requireSignal(c.actuatorId());
+    Variant raw;
+    try {
+      raw = RawValues.toVariant(spec.toRaw(c.value()), spec.dataType());
+    } catch (IllegalArgumentException e) {
+      msg.reply(WriteResult.failed(c, c.actuatorId() + ": " + e.getMessage()));
+      return;
+    }
+    NodeId node = s.node(spec.id());
+    Future.fromCompletionStage(s.write(node, raw), context).onComplete(ar -> {
+      if (ar.failed()) {
+        msg.reply(WriteResult.failed(c, "write of " + c.actuatorId() + " failed: " + MiloSession.rootMessage(ar.cause())));
+      } else if (ar.result().isGood()) {
+        msg.reply(WriteResult.ok(c));
+      } else {
+        msg.reply(WriteResult.failed(c, "the device refused the write of " + c.actuatorId() + ": " + Qualities.name(ar.result())));
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- heartbeat
+
+  /** An increasing counter to the watchdog node; the device puts outputs safe when it stops changing. */
+  private void heartbeat() {
+    MiloSession s = session;
+    if (s == null) {
+      return;
+    }
+    heartbeatCounter = (heartbeatCounter + 1) % 4_294_967_296L;
+    Variant v = RawValues.toVariant(heartbeatCounter, opts.profile().watchdog().dataType());
+    s.write(s.watchdogNode(), v).whenComplete((sc, ex) -> {
+      if (ex != null || !sc.isGood()) {
+        // A lost link is reported by the session listener; do not log each missed beat.
+        heartbeatFailures.incrementAndGet();
+        LOG.debug("reactor {}: heartbeat write failed: {}", reactorId, ex != null ? ex.getMessage() : Qualities.name(sc));
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- publishing state
+
+  private void publishState(LinkState.State st, String reason) {
+    LinkState prev = current;
+    if (prev != null && prev.state() == st && prev.reason().equals(reason)) {
+      return;
+    }
+    Instant since = prev != null && prev.state() == st ? prev.since() : opts.clock().now();
+    LinkState ls = new LinkState(reactorId, st, since, reason);
+    current = ls;
+    vertx.eventBus().publish(Addresses.link(reactorId), ls);
+  }
+
+  private void publishEvent(String severity, String message) {
+    vertx.eventBus().publish(Addresses.EVENTS, new HepaEvent(opts.clock().now(), reactorId, "link", "device-link", severity, message));
+  }
+}

@@ -1,0 +1,193 @@
+package io.hepaloop.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.hepaloop.bus.HepaEvent;
+import io.hepaloop.device.Quality;
+import io.hepaloop.device.Sample;
+import io.hepaloop.profile.DeviceProfile;
+import io.hepaloop.profile.ProfileLoader;
+import io.hepaloop.time.ManualClock;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The loops, interlocks and command door of one reactor, stepped by hand (no plant, no Vert.x). */
+class ReactorControlTest {
+  final DeviceProfile profile = ProfileLoader.load(Path.of("device-profiles/liver-perfusion-bioreactor.yaml"));
+  final ManualClock clock = new ManualClock();
+  final Map<String, Double> written = new LinkedHashMap<>();
+  final List<HepaEvent> events = new ArrayList<>();
+  final ReactorControl rc = new ReactorControl("r1", profile, clock, (a, v, why) -> written.put(a, v), events::add, s -> {});
+
+  void feed(String signal, double value, Quality q) {
+    rc.onSample(new Sample("r1", signal, value, "", clock.now(), q));
+  }
+
+  void plant(double tC, double flow, double pressure, double inlet, double outlet) {
+    feed("temperature", tC, Quality.GOOD);
+    feed("flow", flow, Quality.GOOD);
+    feed("pressure_inlet", pressure, Quality.GOOD);
+    feed("do_inlet", inlet, Quality.GOOD);
+    feed("do_outlet", outlet, Quality.GOOD);
+  }
+
+  void readbacks(double heater, double pump, double gas) {
+    feed("heater", heater, Quality.GOOD);
+    feed("pump", pump, Quality.GOOD);
+    feed("gas_o2", gas, Quality.GOOD);
+  }
+
+  @Test
+  void theCommandDoorValidatesEveryKindOfCommandAgainstTheProfile() {
+    assertThat(rc.command(new ControlCommand.SetSetpoint("temperature", 29.0, "ops")).message()).contains("[30.0, 39.0]");
+    assertThat(rc.command(new ControlCommand.SetSetpoint("temperature", Double.NaN, "ops")).accepted()).isFalse();
+    assertThat(rc.command(new ControlCommand.SetSetpoint("ph", 7.0, "ops")).message()).contains("no loop 'ph'").contains("temperature");
+    assertThat(rc.command(new ControlCommand.SetMode("temperature", LoopMode.CASCADE, "ops")).message()).contains("no cascade");
+    assertThat(rc.command(new ControlCommand.SetMode("oxygen", LoopMode.CASCADE, "ops")).accepted()).isTrue();
+    assertThat(rc.command(new ControlCommand.SetManualOutput("oxygen", 80.0, "ops")).message()).contains("gas_o2").contains("[5.0, 60.0]");
+    assertThat(rc.command(new ControlCommand.SetCascadeSetpoint("oxygen", 20.0, "ops")).message()).contains("[35.0, 120.0]");
+    assertThat(rc.command(new ControlCommand.SetCascadeSetpoint("flow", 40.0, "ops")).message()).contains("no cascade");
+    assertThat(rc.command(new ControlCommand.SetTuning("temperature", "override", PidTuning.of(1, 1, 0), "ops")).message())
+        .contains("no 'override' controller");
+    assertThat(rc.command(new ControlCommand.SetTuning("flow", "override", PidTuning.of(1, 1, 0), "ops")).accepted()).isTrue();
+    assertThat(rc.command(new ControlCommand.ResetInterlock("pressure_high_high", "ops")).message()).contains("not tripped");
+    assertThat(rc.command(new ControlCommand.ResetInterlock("door", "ops")).message()).contains("no interlock 'door'");
+    assertThat(events).allMatch(e -> e.type().equals("operator")); // only accepted commands are announced
+    assertThat(events).hasSize(2);
+  }
+
+  @Test
+  void manualModeWritesTheOperatorOutputAndAutoTakesOverFromItWithoutABump() {
+    plant(36.0, 1.0, 12, 100, 40);
+    readbacks(30, 25, 14);
+    clock.advanceSeconds(1);
+    rc.executeLoop("temperature");
+    assertThat(rc.command(new ControlCommand.SetMode("temperature", LoopMode.MANUAL, "ops")).accepted()).isTrue();
+    assertThat(rc.command(new ControlCommand.SetManualOutput("temperature", 55.0, "ops")).accepted()).isTrue();
+    clock.advanceSeconds(1);
+    assertThat(rc.executeLoop("temperature")).isEqualTo(55.0);
+    rc.command(new ControlCommand.SetMode("temperature", LoopMode.AUTO, "ops"));
+    clock.advanceSeconds(1);
+    assertThat(rc.executeLoop("temperature")).isCloseTo(55.0, within(1e-9));
+  }
+
+  @Test
+  void offModeWritesNothingAndFollowsTheReadBack() {
+    plant(36.0, 1.0, 12, 100, 40);
+    readbacks(30, 25, 14);
+    rc.command(new ControlCommand.SetMode("temperature", LoopMode.OFF, "ops"));
+    clock.advanceSeconds(1);
+    assertThat(rc.executeLoop("temperature")).isNaN();
+    assertThat(written).doesNotContainKey("heater");
+    feed("heater", 44, Quality.GOOD);
+    clock.advanceSeconds(1);
+    rc.executeLoop("temperature");
+    rc.command(new ControlCommand.SetMode("temperature", LoopMode.AUTO, "ops"));
+    clock.advanceSeconds(1);
+    assertThat(rc.executeLoop("temperature")).isCloseTo(44.0, within(1e-9));
+  }
+
+  @Test
+  void thePressureOverrideCapsThePumpSelectLowAndSaysSo() {
+    plant(37, 0.5, 12, 100, 40); // flow far below setpoint: the flow controller wants more pump
+    readbacks(35, 25, 14);
+    for (int i = 0; i < 40; i++) {
+      clock.advanceSeconds(0.25);
+      rc.executeLoop("flow");
+    }
+    double unconstrained = written.get("pump");
+    assertThat(unconstrained).isGreaterThan(25);
+    feed("pressure_inlet", 55, Quality.GOOD); // clogged: pressure far above the override setpoint of 40
+    for (int i = 0; i < 40; i++) {
+      clock.advanceSeconds(0.25);
+      rc.executeLoop("flow");
+    }
+    assertThat(rc.loop("flow").overrideActive()).isTrue();
+    assertThat(written.get("pump")).isLessThan(unconstrained);
+  }
+
+  @Test
+  void theCascadeRaisesTheInletSetpointWhenTheOutletFallsTowardsItsFloor() {
+    plant(37, 1.0, 12, 100, 40);
+    readbacks(35, 25, 14);
+    clock.advanceSeconds(1);
+    rc.executeLoop("oxygen");
+    double spBefore = rc.loop("oxygen").pid().workingSetpoint();
+    feed("do_outlet", 30, Quality.GOOD); // outlet 10 mmHg under its 40 mmHg target
+    for (int i = 0; i < 30; i++) {
+      clock.advanceSeconds(1);
+      rc.executeLoop("oxygen");
+    }
+    assertThat(rc.loop("oxygen").mode()).isEqualTo(LoopMode.CASCADE);
+    assertThat(rc.loop("oxygen").pid().workingSetpoint()).isGreaterThan(spBefore + 5);
+    assertThat(rc.loop("oxygen").pid().workingSetpoint()).isLessThanOrEqualTo(250.0);
+  }
+
+  @Test
+  void aBadPvHoldsThenSendsTheOutputToItsSafeValueWithACriticalEvent() {
+    plant(36.0, 1.0, 12, 100, 40);
+    readbacks(30, 25, 14);
+    clock.advanceSeconds(1);
+    rc.executeLoop("temperature");
+    double held = written.get("heater");
+    feed("temperature", 36.0, Quality.BAD);
+    for (int i = 0; i < 9; i++) {
+      clock.advanceSeconds(1);
+      rc.executeLoop("temperature");
+      assertThat(written.get("heater")).isEqualTo(held);
+    }
+    assertThat(events).anyMatch(e -> e.severity().equals("warning") && e.message().contains("held"));
+    clock.advanceSeconds(2.5); // first bad execution + 10.5 s
+    rc.executeLoop("temperature");
+    assertThat(written.get("heater")).isEqualTo(0.0);
+    assertThat(events).anyMatch(e -> e.type().equals("interlock") && e.source().equals("temperature.bad_pv")
+        && e.severity().equals("critical") && e.message().contains("safe value 0.00"));
+  }
+
+  @Test
+  void pressureHighHighStopsThePumpAndReleasesItWhenThePressureFalls() {
+    plant(37, 1.0, 12, 100, 40);
+    readbacks(35, 25, 14);
+    clock.advanceSeconds(0.25);
+    rc.executeLoop("flow");
+    feed("pressure_inlet", 61, Quality.GOOD);
+    rc.evaluateInterlocks();
+    assertThat(written.get("pump")).isEqualTo(0.0);
+    assertThat(rc.interlock("pressure_high_high").tripped()).isTrue();
+    clock.advanceSeconds(0.25);
+    assertThat(rc.executeLoop("flow")).isEqualTo(0.0);
+    feed("pressure_inlet", 5, Quality.GOOD);
+    rc.evaluateInterlocks();
+    assertThat(rc.interlock("pressure_high_high").tripped()).isFalse(); // not latched
+    assertThat(events).anyMatch(e -> e.message().contains("cleared"));
+    clock.advanceSeconds(0.25);
+    double restart = rc.executeLoop("flow");
+    assertThat(restart).isBetween(0.0, 5.0); // restarts from where the interlock left it, not from 25 %
+  }
+
+  @Test
+  void aStaleValueFromALostLinkIsNeverUsedAndTheLoopWaitsForAFreshReadBack() {
+    plant(36.0, 1.0, 12, 100, 40);
+    readbacks(30, 25, 14);
+    clock.advanceSeconds(1);
+    rc.executeLoop("temperature");
+    rc.onLinkState(new io.hepaloop.device.LinkState("r1", io.hepaloop.device.LinkState.State.DISCONNECTED, clock.now(), "test"));
+    assertThat(rc.image().usable("temperature")).isFalse();
+    written.clear();
+    clock.advanceSeconds(1);
+    rc.executeLoop("temperature");
+    assertThat(written).isEmpty();
+    rc.onLinkState(new io.hepaloop.device.LinkState("r1", io.hepaloop.device.LinkState.State.CONNECTED, clock.now(), null));
+    clock.advanceSeconds(1);
+    assertThat(rc.executeLoop("temperature")).isNaN(); // no fresh read-back yet
+    plant(36.0, 1.0, 12, 100, 40);
+    readbacks(0, 20, 21); // the device watchdog had put outputs safe
+    clock.advanceSeconds(1);
+    assertThat(rc.executeLoop("temperature")).isCloseTo(0.0, within(1e-9));
+  }
+}
