@@ -119,6 +119,19 @@ public final class ControlLoop {
     if (awaitingReadback && !initializeFromReadback(readback)) {
       return Double.NaN;
     }
+    if (tuner != null && tuner.state() == RelayAutoTuner.State.RUNNING) {
+      double u = tuner.step(pv, usable, clock.nanoTime() / 1e9);
+      pid.setManualOutput(u);
+      pid.update(pv, usable);
+      trackOthers(image, u);
+      overrideActive = false;
+      lastOutput = u;
+      if (tuner.state() != RelayAutoTuner.State.RUNNING) {
+        tunerJustEnded = true;
+        setMode(modeBeforeTune); // continues bumplessly from the relay's bias
+      }
+      return u;
+    }
     switch (mode) {
       case OFF -> {
         if (readback != null && readback.usable()) {
@@ -253,6 +266,44 @@ public final class ControlLoop {
         overridePid.track(value);
       }
       lastOutput = value;
+    }
+  }
+
+  // ---- auto-tune ----
+
+  private RelayAutoTuner tuner;
+  private LoopMode modeBeforeTune;
+  private boolean tunerJustEnded;
+
+  /** Starts a relay test: the loop goes MANUAL-like under the relay until it ends, then back to its mode. */
+  void startAutotune(RelayAutoTuner t) {
+    this.modeBeforeTune = mode;
+    this.tuner = t;
+    this.tunerJustEnded = false;
+    pid.setMode(Pid.Mode.MANUAL);
+  }
+
+  /** The current or last relay test, or null. */
+  public RelayAutoTuner autotuner() {
+    return tuner;
+  }
+
+  public boolean autotuneRunning() {
+    return tuner != null && tuner.state() == RelayAutoTuner.State.RUNNING;
+  }
+
+  /** True once after the relay test ended (done or aborted). */
+  boolean takeAutotuneEnded() {
+    boolean e = tunerJustEnded;
+    tunerJustEnded = false;
+    return e;
+  }
+
+  void cancelAutotune(String reason) {
+    if (autotuneRunning()) {
+      tuner.cancel(reason);
+      tunerJustEnded = true;
+      setMode(modeBeforeTune);
     }
   }
 

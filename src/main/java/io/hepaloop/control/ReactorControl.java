@@ -236,9 +236,57 @@ public final class ReactorControl {
     if (Double.isFinite(applied)) {
       write(loop.actuatorId(), applied, il != null ? "interlock " + il.spec.id() : "loop " + loopId, false);
     }
+    if (il != null && loop.autotuneRunning()) {
+      loop.cancelAutotune("interlock " + il.spec.id() + " tripped");
+    }
     loopEvents(loop);
+    if (loop.takeAutotuneEnded()) {
+      RelayAutoTuner t = loop.autotuner();
+      if (t.state() == RelayAutoTuner.State.DONE) {
+        event("control", loop.id() + ".autotune", "info", "Auto-tune of loop " + loop.id() + " done: " + t.result()
+            + ". Not applied: apply it with a tuning command.");
+      } else {
+        event("control", loop.id() + ".autotune", "warning", "Auto-tune of loop " + loop.id() + " aborted: "
+            + t.abortReason() + "; output back to " + fmt(t.bias()) + " " + unit(loop.actuatorId()) + ", loop back to " + loop.mode() + ".");
+      }
+    }
     publishSnapshots(loop, applied);
     return applied;
+  }
+
+  /**
+   * Starts a relay auto-tune on a loop that is in AUTO with a good PV and no interlock: the relay
+   * oscillates around the current setpoint and output. The proposal is published as an event and kept
+   * in {@link ControlLoop#autotuner()}; it is not applied by itself.
+   */
+  public CommandResult startAutotune(String loopId, RelayAutoTuner.Config config, String actor) {
+    ControlLoop loop = loops.get(loopId);
+    if (loop == null) {
+      return CommandResult.rejected("reactor " + reactorId + " has no loop '" + loopId + "' (loops: " + loops.keySet() + ")");
+    }
+    if (loop.mode() != LoopMode.AUTO) {
+      return CommandResult.rejected("loop " + loopId + " must be in AUTO and settled to auto-tune (it is " + loop.mode() + ")");
+    }
+    if (loop.autotuneRunning()) {
+      return CommandResult.rejected("loop " + loopId + " is already auto-tuning");
+    }
+    if (!image.usable(loop.spec().pv()) || loop.awaitingReadback()) {
+      return CommandResult.rejected("loop " + loopId + " has no good PV / read-back to tune on");
+    }
+    if (activeInterlockOn(loop.actuatorId()) != null) {
+      return CommandResult.rejected("loop " + loopId + ": interlock " + activeInterlockOn(loop.actuatorId()).spec.id() + " is tripped");
+    }
+    try {
+      RelayAutoTuner t = new RelayAutoTuner(config, loop.pid().workingSetpoint(), loop.pid().applied(),
+          loop.outputRange().min(), loop.outputRange().max(), loop.pid().config().direction(), loop.pid().tuning());
+      loop.startAutotune(t);
+    } catch (IllegalArgumentException e) {
+      return CommandResult.rejected("auto-tune of loop " + loopId + " refused: " + e.getMessage());
+    }
+    String msg = String.format(Locale.ROOT, "Auto-tune of loop %s started: relay %.2f ± %.2f %s, hysteresis %.3f, abort beyond ± %.3f %s",
+        loopId, loop.pid().applied(), config.amplitude(), unit(loop.actuatorId()), config.hysteresis(), config.maxDeviation(), unit(loop.spec().pv()));
+    event("operator", actor == null ? "unknown" : actor, "info", msg);
+    return CommandResult.accepted(msg);
   }
 
   private Interlock activeInterlockOn(String actuatorId) {
@@ -364,6 +412,7 @@ public final class ReactorControl {
         return CommandResult.rejected("loop " + loopId + " has no cascade configured; modes allowed: OFF, MANUAL, AUTO");
       }
       LoopMode before = loop.mode();
+      loop.cancelAutotune("mode change by " + c.actor());
       loop.setMode(s.mode());
       return CommandResult.accepted("Loop " + loopId + " mode " + before + " -> " + s.mode());
     }
