@@ -43,7 +43,6 @@ public final class ControlLoop {
   private boolean awaitingReadback = true;
   private boolean awaitStarted;
   private long awaitSinceNanos;
-  private long readbackAfterSequence;
   private double filteredDrop = Double.NaN;
   private long dropNanos;
 
@@ -205,7 +204,7 @@ public final class ControlLoop {
   }
 
   private boolean initializeFromReadback(ProcessImage.Entry readback) {
-    if (readback != null && readback.usable() && readback.sequence() > readbackAfterSequence) {
+    if (readback != null && readback.usable()) {
       initialize(readback.value());
       return true;
     }
@@ -238,13 +237,14 @@ public final class ControlLoop {
   }
 
   /**
-   * The link came back (or the loop starts): wait for an actuator read-back newer than
-   * {@code imageSequence} and continue from it, so the first write equals what the device holds.
+   * The link came back: wait for a fresh (non-stale) actuator read-back and continue from it, so the
+   * first write equals what the device holds (its watchdog may have moved it). Every value was marked
+   * stale when the link dropped, so any usable read-back arrived after the outage, even one that
+   * overtook the link-state message on the bus.
    */
-  public void reinitializeFromReadbackAfter(long imageSequence) {
+  public void reinitializeFromReadback() {
     awaitingReadback = true;
     awaitStarted = false;
-    readbackAfterSequence = imageSequence;
   }
 
   /** Reports the value finally applied (after interlocks) and the interlock that forced it, if any. */

@@ -180,16 +180,18 @@ public final class ReactorControl {
     linkUp = up;
     if (!up) {
       image.markAllStale();
-      event("link", "link", "warning", "Device link " + state.state().name().toLowerCase(Locale.ROOT)
+      if (state.state() == LinkState.State.CONNECTING) {
+        return; // not connected yet: nothing to say beyond what the link itself reports
+      }
+      event("control", "link", "warning", "Device link " + state.state().name().toLowerCase(Locale.ROOT)
           + (state.reason() == null ? "" : " (" + state.reason() + ")")
           + ": loops hold their outputs; the device watchdog takes outputs safe if this lasts.");
     } else {
-      long seq = image.sequence();
       for (ControlLoop l : loops.values()) {
-        l.reinitializeFromReadbackAfter(seq);
+        l.reinitializeFromReadback();
       }
       lastWrite.clear();
-      event("link", "link", "info", "Device link connected: loops resume from the actuator read-backs.");
+      event("control", "link", "info", "Device link connected: loops resume from the actuator read-backs.");
     }
   }
 
