@@ -7,6 +7,7 @@ import io.hepaloop.profile.SignalSpec;
 import io.hepaloop.profile.WatchdogSpec;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * All fields are touched on this verticle's context only, so there are no locks. Milo calls back on
  * its own threads; those callbacks convert the values (cheap, no I/O) and hand them over with
  * {@code context.runOnContext}, then return, so a slow consumer never stalls Milo's publishing. The
- * session is opened with Milo's synchronous API inside {@code executeBlocking}; writes use Milo's
+ * session is opened with Milo's synchronous API on a small worker pool of the links' own; writes use Milo's
  * asynchronous API, bridged to Vert.x futures on this context.
  *
  * <h2>Reconnect</h2>
@@ -49,6 +50,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeviceLink extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceLink.class);
+
+  /**
+   * Opening a session blocks a thread for up to connect + request timeout when a device hangs. The
+   * links share their own small pool for that, so 64 hung devices never starve the default worker pool
+   * that InfluxDB, SQLite and file I/O rely on.
+   */
+  static final String CONNECT_POOL = "hepaloop-device-link-connect";
+  static final int CONNECT_POOL_SIZE = 8;
 
   private final DeviceLinkOptions opts;
   private final String reactorId;
@@ -66,6 +75,7 @@ public final class DeviceLink extends VerticleBase {
   private String lastLoggedFailure;
   private final Map<String, Sample> lastValues = new LinkedHashMap<>();
   private MessageConsumer<ActuatorCommand> commands;
+  private WorkerExecutor connectPool;
 
   // --- readable from any thread (tests, bench, metrics) ---
   private volatile LinkState current;
@@ -103,6 +113,7 @@ public final class DeviceLink extends VerticleBase {
   @Override
   public Future<?> start() {
     Codecs.register(vertx);
+    connectPool = vertx.createSharedWorkerExecutor(CONNECT_POOL, CONNECT_POOL_SIZE);
     commands = vertx.eventBus().consumer(Addresses.commands(reactorId), this::onCommand);
     publishState(LinkState.State.CONNECTING, "connecting to " + opts.endpointUrl());
     WatchdogSpec wd = opts.profile().watchdog();
@@ -127,7 +138,7 @@ public final class DeviceLink extends VerticleBase {
     Future<Void> closed = s == null
         ? Future.succeededFuture()
         : Future.fromCompletionStage(s.close(), context).timeout(3, TimeUnit.SECONDS).otherwiseEmpty();
-    return closed.compose(v -> commands.unregister());
+    return closed.compose(v -> commands.unregister()).eventually(() -> connectPool.close());
   }
 
   // ---------------------------------------------------------------- connecting
@@ -150,7 +161,7 @@ public final class DeviceLink extends VerticleBase {
         context.runOnContext(v -> lost(gen, reason));
       }
     };
-    context.<MiloSession>executeBlocking(() -> MiloSession.open(opts, listener), false)
+    connectPool.<MiloSession>executeBlocking(() -> MiloSession.open(opts, listener), false)
         .onComplete(ar -> {
           if (ar.succeeded()) {
             connected(gen, ar.result());

@@ -130,7 +130,7 @@ final class MiloSession {
     try {
       return getEndpoints(o, o.endpointUrl());
     } catch (ExecutionException first) {
-      if (root(first) instanceof ConnectException) {
+      if (!refusedDiscovery(first)) {
         throw new LinkException(unreachable(o, first), first);
       }
       // A server whose endpoints all require security answers GetEndpoints on "<url>/discovery"
@@ -144,6 +144,26 @@ final class MiloSession {
     } catch (TimeoutException e) {
       throw new LinkException(unreachable(o, e), e);
     }
+  }
+
+  /**
+   * True when the server answered but would not serve GetEndpoints on this URL without security; a
+   * refused connection or a timeout is not retried on another URL (it would only double the wait and
+   * make the device log an error).
+   */
+  private static boolean refusedDiscovery(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UaException ua) {
+        long c = ua.getStatusCode().getValue();
+        return c == StatusCodes.Bad_TcpEndpointUrlInvalid || c == StatusCodes.Bad_SecurityPolicyRejected
+            || c == StatusCodes.Bad_SecurityModeRejected || c == StatusCodes.Bad_ServiceUnsupported
+            || c == StatusCodes.Bad_SecurityChecksFailed;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   private static List<EndpointDescription> getEndpoints(DeviceLinkOptions o, String url)
@@ -251,8 +271,10 @@ final class MiloSession {
 
   private void subscribe() throws LinkException, UaException {
     OpcUaSubscription sub = new OpcUaSubscription(client, opts.publishingIntervalMsOrDefault());
-    // Keep-alives at least every second: a silent subscription is noticed quickly.
-    sub.setTargetKeepAliveInterval(Math.max(1000.0, opts.publishingIntervalMsOrDefault()));
+    // Keep-alive from the device every 2 keep-alive intervals when nothing changes; Milo's watchdog
+    // declares the subscription dead after 1.5 × that without any publish response (≈ 3 s by default):
+    // quick enough to notice a hung device, lenient enough not to flap on a busy 2-core machine.
+    sub.setTargetKeepAliveInterval(Math.max(2.0 * opts.keepAliveIntervalMs(), opts.publishingIntervalMsOrDefault()));
     sub.setSubscriptionListener(subscriptionListener());
     sub.create();
     List<OpcUaMonitoredItem> items = new ArrayList<>();

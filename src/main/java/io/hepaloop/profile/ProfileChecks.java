@@ -19,8 +19,10 @@ import java.util.regex.Pattern;
  * references between signals, loops and interlocks, NodeId syntax, {@code {reactor}} placement, no
  * password in the file. Works on the raw tree and checks a rule only when the values it needs have
  * the right type, so that a field the schema already refused is not reported twice.
+ *
+ * <p>The static checks are shared with the plant configuration, which has the same endpoint block.
  */
-final class ProfileChecks {
+public final class ProfileChecks {
   static final String REACTOR = "{reactor}";
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{[^}]*}");
   private static final Pattern NODE_ID_PATH = Pattern.compile("signals\\[\\d+]\\.nodeId|watchdog\\.nodeId");
@@ -37,18 +39,20 @@ final class ProfileChecks {
   private final YamlDocument doc;
   private final List<Problem> problems = new ArrayList<>();
   private final Map<String, JsonNode> signalsById = new HashMap<>();
+  private final Map<String, String> nodeIds = new HashMap<>();
 
   private ProfileChecks(YamlDocument doc) {
     this.doc = doc;
   }
 
-  static List<Problem> check(YamlDocument doc) {
+  /** Every semantic problem of the profile in {@code doc}. */
+  public static List<Problem> check(YamlDocument doc) {
     ProfileChecks c = new ProfileChecks(doc);
     JsonNode root = doc.root();
     if (root == null || !root.isObject()) {
       return c.problems;
     }
-    c.noLiteralPasswords(root, "");
+    literalPasswords(doc, root, "", c.problems);
     c.placeholders(root, "");
     c.endpoint(root.path("endpoint"), "endpoint");
     c.signals(root.path("signals"));
@@ -64,20 +68,21 @@ final class ProfileChecks {
 
   // --- whole-document rules -------------------------------------------------------------------
 
-  private void noLiteralPasswords(JsonNode node, String path) {
+  /** A {@code password:} key anywhere is refused, with the fix: passwords live in the environment. */
+  public static void literalPasswords(YamlDocument doc, JsonNode node, String path, List<Problem> out) {
     if (node.isObject()) {
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         String p = child(path, e.getKey());
         if (e.getKey().equalsIgnoreCase("password")) {
-          report(p, "a password must never be written in a file: remove it and set passwordEnv to the name of "
-              + "the environment variable that holds it");
+          out.add(doc.problem(p, "a password must never be written in a file: remove it and set passwordEnv to "
+              + "the name of the environment variable that holds it"));
         }
-        noLiteralPasswords(e.getValue(), p);
+        literalPasswords(doc, e.getValue(), p, out);
       }
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
-        noLiteralPasswords(node.get(i), index(path, i));
+        literalPasswords(doc, node.get(i), index(path, i), out);
       }
     }
   }
@@ -112,7 +117,7 @@ final class ProfileChecks {
   // --- endpoint ---------------------------------------------------------------------------------
 
   /** Shared with the plant configuration: the same endpoint block, the same rules. */
-  static void checkEndpoint(YamlDocument doc, JsonNode endpoint, String path, List<Problem> out) {
+  public static void checkEndpoint(YamlDocument doc, JsonNode endpoint, String path, List<Problem> out) {
     if (!endpoint.isObject()) {
       return;
     }
@@ -126,20 +131,28 @@ final class ProfileChecks {
     JsonNode policy = endpoint.path("securityPolicy");
     JsonNode mode = endpoint.path("securityMode");
     if (policy.isTextual() && mode.isTextual()) {
-      boolean policyNone = "None".equals(policy.asText());
-      boolean modeNone = "None".equals(mode.asText());
-      if (policyNone && !modeNone) {
-        out.add(doc.problem(child(path, "securityMode"),
-            "'" + mode.asText() + "' needs a security policy, but securityPolicy is None"));
-      } else if (!policyNone && modeNone) {
-        out.add(doc.problem(child(path, "securityMode"),
-            "is None, but securityPolicy is '" + policy.asText() + "': use Sign or SignAndEncrypt, or policy None"));
+      String problem = securityProblem(policy.asText(), mode.asText());
+      if (problem != null) {
+        out.add(doc.problem(child(path, "securityMode"), problem));
       }
     }
     checkIdentity(doc, endpoint.path("identity"), child(path, "identity"), out);
   }
 
-  static void checkIdentity(YamlDocument doc, JsonNode identity, String path, List<Problem> out) {
+  /** Null when the pair makes sense; a policy needs Sign or SignAndEncrypt, and None needs None. */
+  public static String securityProblem(String policy, String mode) {
+    boolean policyNone = "None".equals(policy);
+    boolean modeNone = "None".equals(mode);
+    if (policyNone && !modeNone) {
+      return "'" + mode + "' needs a security policy, but securityPolicy is None";
+    }
+    if (!policyNone && modeNone) {
+      return "is None, but securityPolicy is '" + policy + "': use Sign or SignAndEncrypt, or policy None";
+    }
+    return null;
+  }
+
+  public static void checkIdentity(YamlDocument doc, JsonNode identity, String path, List<Problem> out) {
     if (!identity.isObject() || !identity.path("type").isTextual()) {
       return;
     }
@@ -161,7 +174,7 @@ final class ProfileChecks {
     }
   }
 
-  static String portProblem(String url) {
+  public static String portProblem(String url) {
     Matcher m = Pattern.compile("^opc\\.tcp://[^/:]+:([0-9]+)").matcher(url);
     if (m.find()) {
       int port = Integer.parseInt(m.group(1));
@@ -184,6 +197,15 @@ final class ProfileChecks {
     }
     Map<String, String> firstPath = new HashMap<>();
     for (int i = 0; i < signals.size(); i++) {
+      JsonNode nodeId = signals.get(i).path("nodeId");
+      if (nodeId.isTextual()) {
+        String path = index("signals", i);
+        String previous = nodeIds.putIfAbsent(nodeId.asText(), path);
+        if (previous != null) {
+          report(child(path, "nodeId"), "same NodeId as " + previous + " (line " + doc.lineOf(previous)
+              + "): two signals would read and write one node");
+        }
+      }
       JsonNode s = signals.get(i);
       String path = index("signals", i);
       if (!s.isObject()) {
@@ -312,6 +334,11 @@ final class ProfileChecks {
       return;
     }
     nodeId(w.path("nodeId"), "watchdog.nodeId");
+    String owner = nodeIds.get(w.path("nodeId").asText());
+    if (w.path("nodeId").isTextual() && owner != null) {
+      report("watchdog.nodeId", "same NodeId as " + owner + " (line " + doc.lineOf(owner)
+          + "): the heartbeat needs a node of its own");
+    }
     String dataType = w.path("dataType").asText("");
     if (w.path("dataType").isTextual() && !INTEGER_TYPES.containsKey(dataType)) {
       report("watchdog.dataType", "'" + dataType + "' cannot hold the heartbeat counter: use an integer type "
@@ -493,7 +520,7 @@ final class ProfileChecks {
     return new Range(r.path("min").doubleValue(), r.path("max").doubleValue());
   }
 
-  static String show(Range r) {
+  public static String show(Range r) {
     return "[" + number(r.min()) + ", " + number(r.max()) + "]";
   }
 }

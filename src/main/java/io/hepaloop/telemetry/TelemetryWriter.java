@@ -347,8 +347,7 @@ public final class TelemetryWriter implements AutoCloseable {
       }
       if (!schemaReady) {
         try {
-          InfluxSchemaSetup.ensure(http);
-          schemaReady = true;
+          ensureSchema();
         } catch (RuntimeException ex) {
           noteDown("schema setup failed: " + ex.getMessage());
           sleep(backoffMs);
@@ -386,6 +385,13 @@ public final class TelemetryWriter implements AutoCloseable {
       retried = true;
       sleep(backoffMs);
       backoffMs = Math.min(backoffMs * 2, 5000);
+    }
+  }
+
+  private synchronized void ensureSchema() {
+    if (!schemaReady) {
+      InfluxSchemaSetup.ensure(http);
+      schemaReady = true;
     }
   }
 

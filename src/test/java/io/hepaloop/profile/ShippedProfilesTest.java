@@ -53,4 +53,18 @@ class ShippedProfilesTest {
     assertThat(p.endpoint().identity()).isEqualTo(IdentitySpec.ANONYMOUS);
     assertThat(p.requireSignal("heater").samplingIntervalMsOrDefault()).isEqualTo(500.0);
   }
+
+  @Test
+  void thePlcGatewayExampleScalesIntegersAndUsesASecuredUsernameEndpoint() {
+    DeviceProfile p = ProfileLoader.load(Path.of("device-profiles/plc-gateway-example.yaml"));
+    assertThat(p.endpoint().securityPolicy()).isEqualTo("Basic256Sha256");
+    assertThat(p.endpoint().securityMode()).isEqualTo("SignAndEncrypt");
+    assertThat(p.endpoint().identity()).isEqualTo(new IdentitySpec("username", "hepaloop", "HEPALOOP_PLC_PASSWORD"));
+    assertThat(p.requireSignal("temperature").dataType()).isEqualTo("Int16");
+    assertThat(p.requireSignal("temperature").toEngineering(371)).isCloseTo(37.1, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(p.requireSignal("pump").toRaw(20.0)).isEqualTo(200.0);
+    assertThat(p.requireSignal("flow").nodeIdFor("Skid_A"))
+        .isEqualTo("nsu=http://example.com/plc-gateway/perfusion;s=Skid_A.FT301");
+    assertThat(p.signals()).allSatisfy(s -> assertThat(s.scaling()).isNotNull());
+  }
 }
