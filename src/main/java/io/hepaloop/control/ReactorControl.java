@@ -56,9 +56,14 @@ public final class ReactorControl {
   private final Map<String, double[]> lastWrite = new HashMap<>(); // actuator -> {value, nanos}
   private boolean linkUp = true;
 
+  /** A loop held at its output limit (or by its override) this long raises a warning: actuator or process fault. */
+  static final double SATURATION_FLAG_S = 120.0;
+
   private static final class LoopFlags {
     boolean pvBad;
     boolean safe;
+    long saturatedSinceNanos = -1;
+    boolean saturationFlag;
   }
 
   /** Runtime state of one interlock. */
@@ -327,6 +332,31 @@ public final class ReactorControl {
             + " good again; control resumes from " + fmt(pid.output()) + " " + unit(loop.actuatorId()) + ".");
       }
     }
+    boolean controlling = loop.mode() == LoopMode.AUTO || loop.mode() == LoopMode.CASCADE;
+    boolean saturated = controlling && pid.saturated() && !pid.pvBad() && loop.interlock() == null && !loop.autotuneRunning();
+    long now = clock.nanoTime();
+    if (saturated) {
+      if (f.saturatedSinceNanos < 0) {
+        f.saturatedSinceNanos = now;
+      }
+      if (!f.saturationFlag && (now - f.saturatedSinceNanos) / 1e9 >= SATURATION_FLAG_S) {
+        f.saturationFlag = true;
+        String pvUnit = unit(loop.spec().pv());
+        String what = loop.overrideActive()
+            ? loop.actuatorId() + " limited by the " + loop.spec().override().pv() + " override"
+            : loop.actuatorId() + " saturated at " + fmt(pid.output()) + " " + unit(loop.actuatorId());
+        event("control", loop.id() + ".saturated", "warning", "Loop " + loop.id() + ": " + what + " for "
+            + fmt(SATURATION_FLAG_S) + " s with " + loop.spec().pv() + " " + fmt(loop.lastPv()) + " " + pvUnit
+            + " (setpoint " + fmt(pid.workingSetpoint()) + " " + pvUnit + "): the loop cannot do more; check "
+            + (loop.overrideActive() ? "the scaffold / line for clogging." : "the " + loop.actuatorId() + " (failed?) and the process."));
+      }
+    } else {
+      if (f.saturationFlag) {
+        event("control", loop.id() + ".saturated", "info", "Loop " + loop.id() + ": " + loop.actuatorId() + " back within its range.");
+      }
+      f.saturationFlag = false;
+      f.saturatedSinceNanos = -1;
+    }
     if (pid.safeOutputActive() != f.safe) {
       f.safe = pid.safeOutputActive();
       if (f.safe) {
@@ -482,6 +512,12 @@ public final class ReactorControl {
 
   static String fmt(double v) {
     return String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  /** True while the loop has been saturated for longer than {@link #SATURATION_FLAG_S} (the actuator-fault flag). */
+  public boolean saturationFlag(String loopId) {
+    LoopFlags f = flags.get(loopId);
+    return f != null && f.saturationFlag;
   }
 
   /** The interlocks currently tripped (for the console and tests). */
