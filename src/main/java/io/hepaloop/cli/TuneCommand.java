@@ -119,6 +119,19 @@ public final class TuneCommand implements Callable<Integer> {
       ReactorController controller = new ReactorController(reactor, p, clock);
       vertx.deployVerticle(controller).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       vertx.deployVerticle(link).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      long connectDeadline = System.nanoTime() + 60_000_000_000L;
+      while (true) {
+        Boolean ready = controller.withControl(rc -> !rc.loop(loop).awaitingReadback() && rc.image().usable(rc.loop(loop).spec().pv()))
+            .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        if (ready) {
+          break;
+        }
+        if (System.nanoTime() > connectDeadline) {
+          System.err.println("hepaloop tune: no good " + loop + " PV and actuator read-back from " + url + " within 60 s");
+          return null;
+        }
+        Thread.sleep(100);
+      }
       System.out.printf("connected to %s; letting loop %s settle for %.0f s of process time ...%n", url, loop, settleS);
       Thread.sleep((long) (settleS * 1000 / speed)); // CLI main thread, not an event loop
       CommandResult started = controller.withControl(rc -> rc.startAutotune(loop, cfg, "cli"))

@@ -42,6 +42,7 @@ public final class ControlLoop {
   private double outerSetpoint;
   private boolean awaitingReadback = true;
   private boolean awaitStarted;
+  private boolean pvUsableNow;
   private long awaitSinceNanos;
   private double filteredDrop = Double.NaN;
   private long dropNanos;
@@ -115,6 +116,7 @@ public final class ControlLoop {
     lastPvQuality = pvEntry == null ? Quality.BAD : (pvEntry.stale() ? Quality.BAD : pvEntry.quality());
     ProcessImage.Entry readback = image.get(spec.output());
 
+    pvUsableNow = usable;
     if (awaitingReadback && !initializeFromReadback(readback)) {
       return Double.NaN;
     }
@@ -207,6 +209,10 @@ public final class ControlLoop {
     if (readback != null && readback.usable()) {
       initialize(readback.value());
       return true;
+    }
+    if (!pvUsableNow) {
+      awaitStarted = false; // nothing to control yet (link not up): wait quietly
+      return false;
     }
     long now = clock.nanoTime();
     if (!awaitStarted) {
