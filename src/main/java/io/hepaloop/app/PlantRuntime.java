@@ -8,8 +8,10 @@ import io.hepaloop.device.DeviceLink;
 import io.hepaloop.device.DeviceLinkOptions;
 import io.hepaloop.plant.PlantConfig;
 import io.hepaloop.plant.ReactorConfig;
+import io.hepaloop.telemetry.InfluxConfig;
 import io.hepaloop.telemetry.TelemetryMetrics;
 import io.hepaloop.telemetry.TelemetryService;
+import io.hepaloop.telemetry.TelemetryWriter;
 import io.hepaloop.time.Clock;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -34,10 +36,11 @@ public final class PlantRuntime implements AutoCloseable {
 
   /**
    * @param runId tag for this run's telemetry (runs and recipes come with their own feature)
-   * @param localInfluxd start a private influxd when installed (otherwise telemetry stays in the spool)
+   * @param influx an InfluxDB to write to, or null
+   * @param localInfluxd with no {@code influx}: start a private influxd when installed (otherwise telemetry stays in the spool)
    * @param httpPort port of the HTTP endpoint ({@code /metrics}); 0 picks a free one
    */
-  public record Options(PlantConfig plant, Path dataDir, String runId, boolean localInfluxd, String httpHost, int httpPort, Clock clock) {}
+  public record Options(PlantConfig plant, Path dataDir, String runId, InfluxConfig influx, boolean localInfluxd, String httpHost, int httpPort, Clock clock) {}
 
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
@@ -66,10 +69,8 @@ public final class PlantRuntime implements AutoCloseable {
     try {
       PlantConfig plant = o.plant();
       double alpha = plant.reactors().isEmpty() ? 1.3 : plant.reactors().get(0).profile().oxygenSolubilityNmolPerMlMmHg();
-      TelemetryService.Config tc = o.localInfluxd()
-          ? TelemetryService.Config.local(o.dataDir(), plant.reactorIds(), alpha)
-          : new TelemetryService.Config(null, false, o.dataDir(), plant.reactorIds(), alpha,
-              io.hepaloop.telemetry.TelemetryWriter.Options.defaults());
+      TelemetryService.Config tc = new TelemetryService.Config(o.influx(), o.influx() == null && o.localInfluxd(),
+          o.dataDir(), plant.reactorIds(), alpha, TelemetryWriter.Options.defaults());
       TelemetryService telemetry = await(TelemetryService.start(vertx, tc, new TelemetryMetrics(registry)));
       for (ReactorConfig r : plant.reactors()) {
         telemetry.setRun(r.id(), o.runId(), r.cellsSeeded() == null ? Double.NaN : r.cellsSeeded());
@@ -87,17 +88,9 @@ public final class PlantRuntime implements AutoCloseable {
     }
   }
 
-  /** Link options for one configured reactor: security and identity from the plant config, client PKI in the data dir. */
+  /** Link options for one configured reactor: the plant config's, plus the client PKI in the data dir and the clock. */
   static DeviceLinkOptions linkOptions(ReactorConfig r, Path dataDir, Clock clock) {
-    DeviceLinkOptions.Builder b = DeviceLinkOptions.builder(r.id(), r.profile(), r.endpointUrl())
-        .security(r.securityPolicy(), r.securityMode())
-        .nodeIdReactor(r.nodeIdReactor())
-        .pkiDir(dataDir.resolve("pki").resolve("client"))
-        .clock(clock);
-    if (r.identity() != null && !r.identity().isAnonymous()) {
-      b.user(r.identity().username(), r.resolvedPassword());
-    }
-    return b.build();
+    return r.linkOptions().pkiDir(dataDir.resolve("pki").resolve("client")).clock(clock).build();
   }
 
   private static <T> T await(Future<T> f) throws Exception {

@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +67,14 @@ public final class DemoCommand implements Callable<Integer> {
   /** Counted down by Ctrl-C (shutdown hook), by --duration, or by a test. */
   final CountDownLatch stop = new CountDownLatch(1);
 
+  private static Map<String, String> endpointsById(Simulator sim, List<String> ids) {
+    Map<String, String> urls = new LinkedHashMap<>();
+    for (String id : ids) {
+      urls.put(id, sim.endpointUrl(id));
+    }
+    return urls;
+  }
+
   @Override
   public Integer call() throws Exception {
     Path root = Paths.root();
@@ -89,10 +99,10 @@ public final class DemoCommand implements Callable<Integer> {
     PlantRuntime plant = null;
     try {
       Path configFile = data.resolve("hepaloop.yaml");
-      PlantConfig config = PlantConfigWriter.writeSimulated(configFile, data, profilePath, sim.endpointUrls());
+      PlantConfig config = PlantConfigWriter.writeSimulated(configFile, data, profilePath, endpointsById(sim, ids));
       String runId = "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
       plant = PlantRuntime.start(new PlantRuntime.Options(
-          config, data, runId, !noInfluxd, "127.0.0.1", httpPort, SystemClock.INSTANCE));
+          config, data, runId, null, !noInfluxd, "127.0.0.1", httpPort, SystemClock.INSTANCE));
       for (String id : ids) {
         out.println("  " + id + "  " + sim.endpointUrl(id));
       }
