@@ -39,7 +39,7 @@ final class SimServer {
   private final ServerPki pki;
   private final IdentityValidator identityValidator;
   private final String host;
-  private final int port;
+  private volatile int port;
   private final CommsSilencer silencer = new CommsSilencer();
 
   private volatile OpcUaServer server;
@@ -62,6 +62,14 @@ final class SimServer {
 
   int port() {
     return port;
+  }
+
+  /** Before the first start only: another port, when the free port picked was taken meanwhile. */
+  synchronized void usePort(int newPort) {
+    if (server != null) {
+      throw new IllegalStateException("cannot change the port of a running server");
+    }
+    this.port = newPort;
   }
 
   List<SimulatedReactor> reactors() {

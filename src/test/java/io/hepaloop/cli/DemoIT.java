@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,6 +23,18 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoIT {
   @TempDir Path dataDir;
 
+  /** The last complete table the demo printed (a table ends with the r4 row). */
+  private static String lastTable(ByteArrayOutputStream buffer) {
+    String out = buffer.toString(StandardCharsets.UTF_8);
+    int end = out.lastIndexOf("\nr4 ");
+    if (end < 0) {
+      return out.substring(Math.max(0, out.length() - 2000));
+    }
+    int start = out.lastIndexOf("HepaLoop — 4 reactors", end);
+    int lineEnd = out.indexOf('\n', end + 1);
+    return start < 0 || lineEnd < 0 ? "" : out.substring(start, lineEnd);
+  }
+
   @Test
   @Timeout(120)
   void demoShowsFourConnectedReactorsUnderControlAndStopsCleanly() throws Exception {
@@ -32,14 +45,16 @@ class DemoIT {
         .execute("--data-dir", dataDir.toString(), "--http-port", "0", "--no-influxd", "--refresh-ms", "300"));
 
     Pattern controlledRow = Pattern.compile("(?m)^r[1-4] +CONNECTED +3[67]\\.\\d\\d \\[37\\.0 AUTO\\].*\\d+\\.\\d\\d \\[1\\.0 AUTO\\]");
-    await().atMost(Duration.ofSeconds(60)).until(() -> {
-      String out = buffer.toString(StandardCharsets.UTF_8);
-      int last = out.lastIndexOf("HepaLoop — 4 reactors");
-      return last >= 0 && controlledRow.matcher(out.substring(last)).results().count() == 4;
-    });
-    demo.stop.countDown();
+    try {
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        String table = lastTable(buffer);
+        assertThat(controlledRow.matcher(table).results().count()).as("rows under control in:%n%s", table).isEqualTo(4);
+      });
+    } finally {
+      demo.stop.countDown();
+    }
 
-    assertThat(exit.get()).isZero();
+    assertThat(exit.get(60, TimeUnit.SECONDS)).isZero();
     String out = buffer.toString(StandardCharsets.UTF_8);
     assertThat(out).contains("HepaLoop demo: stopped.").contains("plant config: ");
     assertThat(Files.readString(dataDir.resolve("hepaloop.yaml"))).contains("id: r4");

@@ -107,9 +107,10 @@ public final class ControlBenchmark {
             Double.isNaN(m.settlingTimeS()) ? "never" : String.format(Locale.ROOT, "%.0f", m.settlingTimeS()),
             m.percentInBand(), m.outputTravel()));
       }
-      b.append(String.format(Locale.ROOT, "%-34s %-12s %-9s maxT=%.2f °C  maxP=%.1f mmHg (HH %.0f, longest above %.1f s)  minOutletPO2=%.1f mmHg (floor %.0f)%n",
+      long trips = r.events().stream().filter(e -> e.type().equals("interlock")).count();
+      b.append(String.format(Locale.ROOT, "%-34s %-12s %-9s maxT=%.2f °C  maxP=%.1f mmHg (HH %.0f, longest above %.1f s)  minOutletPO2=%.1f mmHg (floor %.0f)  trips=%d%n",
           "", "(safety)", label(r.strategy()), r.maxTemperatureC(), r.maxPressureMmHg(), r.pressureHighHighMmHg(),
-          r.longestAboveHighHighS(), r.minOutletMmHg(), r.outletFloorMmHg()));
+          r.longestAboveHighHighS(), r.minOutletMmHg(), r.outletFloorMmHg(), trips));
     }
     return b.toString();
   }
