@@ -84,6 +84,7 @@ public final class ReactorModel {
     if (!(dtS >= 0) || !Double.isFinite(dtS)) {
       throw new IllegalArgumentException("dtS must be a finite number >= 0, got " + dtS);
     }
+    double start = elapsedS;
     int n = (int) Math.ceil(dtS / p.maxSubStepS());
     if (n == 0) {
       return;
@@ -92,6 +93,7 @@ public final class ReactorModel {
     for (int i = 0; i < n; i++) {
       subStep(h);
     }
+    elapsedS = start + dtS; // no drift from summing sub-steps
   }
 
   private void subStep(double h) {
