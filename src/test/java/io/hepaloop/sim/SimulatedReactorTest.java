@@ -136,6 +136,29 @@ class SimulatedReactorTest {
   }
 
   @Test
+  void signalsTheModelDoesNotKnowAreStillServedHonestly() throws Exception {
+    List<io.hepaloop.profile.SignalSpec> signals = new ArrayList<>(PROFILE.signals());
+    signals.add(new io.hepaloop.profile.SignalSpec("ph", io.hepaloop.profile.SignalKind.SENSOR, "medium pH",
+        "nsu=urn:hepaloop:bioreactor;s={reactor}.ph", "Double", "pH", new io.hepaloop.profile.Range(0, 14), null, 500.0,
+        0.0, null, null));
+    signals.add(new io.hepaloop.profile.SignalSpec("stirrer", io.hepaloop.profile.SignalKind.ACTUATOR, "stirrer",
+        "nsu=urn:hepaloop:bioreactor;s={reactor}.stirrer", "UInt16", "rpm", new io.hepaloop.profile.Range(0, 600), null,
+        500.0, 0.0, new io.hepaloop.profile.Range(0, 600), 0.0));
+    DeviceProfile extended = new DeviceProfile(PROFILE.model(), PROFILE.vendor(), PROFILE.description(),
+        PROFILE.endpoint(), PROFILE.namespaceUri(), PROFILE.oxygen(), signals, PROFILE.watchdog(), PROFILE.loops(),
+        PROFILE.interlocks(), PROFILE.alarms());
+    SimulatedReactor r = new SimulatedReactor("r1", extended, null, ReactorParameters.defaults(), false, 1, nanos);
+    run(r, 1);
+    assertThat(point(r, "ph").value.statusCode().getValue()).isEqualTo(StatusCodes.Bad_NotSupported);
+    assertThat(point(r, "stirrer").value.statusCode().getValue()).isEqualTo(StatusCodes.Bad_WaitingForInitialData);
+    r.write(point(r, "stirrer"), org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort(300));
+    run(r, 1);
+    assertThat(point(r, "stirrer").value.value().value())
+        .isEqualTo(org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort(300));
+    assertThat(r.actuator("stirrer")).isEqualTo(300.0);
+  }
+
+  @Test
   void aScaledIntegerSensorPublishesItsRawValue() {
     SimulatedReactor r = reactor(null);
     run(r, 1);
