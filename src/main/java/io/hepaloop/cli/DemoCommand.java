@@ -1,14 +1,139 @@
 package io.hepaloop.cli;
 
+import io.hepaloop.app.PlantRuntime;
+import io.hepaloop.console.LiveTableVerticle;
+import io.hepaloop.plant.PlantConfig;
+import io.hepaloop.plant.PlantConfigWriter;
+import io.hepaloop.profile.DeviceProfile;
+import io.hepaloop.profile.ProfileLoader;
+import io.hepaloop.sim.Layout;
+import io.hepaloop.sim.Simulator;
+import io.hepaloop.sim.SimulatorOptions;
+import io.hepaloop.time.SystemClock;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder until its issue lands: says so and exits 2. */
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Start simulated reactors and the controller in one process, with a live view.")
+/**
+ * {@code ./hepaloop demo}: simulated reactors (real OPC UA servers on loopback) and the whole controller
+ * side in one process — device links, control loops with interlocks, telemetry (a private InfluxDB when
+ * {@code influxd} is installed, otherwise the on-disk spool) and {@code /metrics} — with a live table in
+ * the terminal. Ctrl-C stops everything cleanly.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = "Start simulated reactors and the controller in one process, with a live view.")
 public final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--reactors", defaultValue = "4", description = "Number of simulated reactors (default ${DEFAULT-VALUE}).")
+  int reactors;
+
+  @Option(names = "--profile", description = "Device profile (default device-profiles/liver-perfusion-bioreactor.yaml).")
+  Path profile;
+
+  @Option(names = "--data-dir", description = "Where the demo keeps its plant config, PKI, spool and InfluxDB data (default data/demo).")
+  Path dataDir;
+
+  @Option(names = "--http-port", defaultValue = "8080", description = "HTTP port for /metrics; 0 picks a free port (default ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(names = "--no-influxd", description = "Do not start a private InfluxDB even if influxd is installed: keep telemetry in the spool.")
+  boolean noInfluxd;
+
+  @Option(names = "--duration", description = "Stop by itself after this many seconds (default: run until Ctrl-C).")
+  Long durationS;
+
+  @Option(names = "--refresh-ms", defaultValue = "1000", description = "Live table refresh period (default ${DEFAULT-VALUE} ms).")
+  long refreshMs;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Random seed of the simulated sensors (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  PrintStream out = System.out;
+
+  /** Counted down by Ctrl-C (shutdown hook), by --duration, or by a test. */
+  final CountDownLatch stop = new CountDownLatch(1);
+
+  private static Map<String, String> endpointsById(Simulator sim, List<String> ids) {
+    Map<String, String> urls = new LinkedHashMap<>();
+    for (String id : ids) {
+      urls.put(id, sim.endpointUrl(id));
+    }
+    return urls;
+  }
+
   @Override
-  public Integer call() {
-    System.err.println("hepaloop demo: not available in this build yet");
-    return 2;
+  public Integer call() throws Exception {
+    Path root = Paths.root();
+    Path profilePath = profile != null ? profile : root.resolve("device-profiles/liver-perfusion-bioreactor.yaml");
+    Path data = (dataDir != null ? dataDir : root.resolve("data/demo")).toAbsolutePath();
+    Files.createDirectories(data);
+    DeviceProfile deviceProfile = ProfileLoader.load(profilePath);
+    List<String> ids = new ArrayList<>();
+    for (int i = 1; i <= reactors; i++) {
+      ids.add("r" + i);
+    }
+
+    out.println("HepaLoop demo: starting " + reactors + " simulated reactors (OPC UA on 127.0.0.1) ...");
+    Simulator sim = Simulator.start(SimulatorOptions.builder()
+        .profile(deviceProfile)
+        .reactorIds(ids)
+        .layout(Layout.SERVER_PER_REACTOR)
+        .basePort(0)
+        .seed(seed)
+        .pkiDir(data.resolve("pki").resolve("simulator"))
+        .build());
+    PlantRuntime plant = null;
+    try {
+      Path configFile = data.resolve("hepaloop.yaml");
+      PlantConfig config = PlantConfigWriter.writeSimulated(configFile, data, profilePath, endpointsById(sim, ids));
+      String runId = "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+      plant = PlantRuntime.start(new PlantRuntime.Options(
+          config, data, runId, null, !noInfluxd, "127.0.0.1", httpPort, SystemClock.INSTANCE));
+      for (String id : ids) {
+        out.println("  " + id + "  " + sim.endpointUrl(id));
+      }
+      out.println("plant config: " + configFile);
+      out.println("metrics:      http://127.0.0.1:" + plant.httpPort() + "/metrics");
+      out.println("telemetry:    " + (plant.telemetry().influx() == null
+          ? "no InfluxDB (influxd not installed or --no-influxd): kept in the spool under " + data.resolve("spool")
+          : "InfluxDB " + plant.telemetry().influx().url() + " database " + plant.telemetry().influx().database()));
+      out.println("run:          " + runId);
+      boolean ansi = System.console() != null && durationS == null;
+      plant.vertx().deployVerticle(
+              new LiveTableVerticle(deviceProfile, ids, plant::linkState, out, ansi, refreshMs),
+              new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+          .await(30, TimeUnit.SECONDS);
+
+      Thread hook = new Thread(stop::countDown, "hepaloop-demo-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      if (durationS != null) {
+        stop.await(durationS, TimeUnit.SECONDS);
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } else {
+        stop.await();
+      }
+      out.println("HepaLoop demo: stopping ...");
+      return 0;
+    } finally {
+      if (plant != null) {
+        plant.close();
+      }
+      sim.close();
+      out.println("HepaLoop demo: stopped.");
+    }
   }
 }

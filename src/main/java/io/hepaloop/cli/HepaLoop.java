@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Control and monitoring for perfusion bioreactors growing bioengineered liver constructs.",
     subcommands = {
       DemoCommand.class,
+      ServeCommand.class,
       SimulateCommand.class,
       ProfileCommand.class,
       TuneCommand.class,
@@ -31,6 +32,6 @@ public final class HepaLoop implements Runnable {
   }
 
   public static CommandLine commandLine() {
-    return new CommandLine(new HepaLoop()).setCaseInsensitiveEnumValuesAllowed(true);
+    return new CommandLine(new HepaLoop()).setCaseInsensitiveEnumValuesAllowed(true).setUsageHelpWidth(120);
   }
 }

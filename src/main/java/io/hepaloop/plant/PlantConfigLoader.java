@@ -166,7 +166,8 @@ public final class PlantConfigLoader {
       String password = password(identity, endpoint.path("identity").isObject()
           ? child(path, "endpoint.identity.passwordEnv") : path, profile);
       String nodeIdReactor = r.path("nodeIdReactor").isTextual() ? r.path("nodeIdReactor").asText() : id;
-      filledNodeIds(profile, nodeIdReactor, r.has("nodeIdReactor") ? child(path, "nodeIdReactor") : child(path, "id"));
+      boolean given = r.has("nodeIdReactor");
+      filledNodeIds(profile, nodeIdReactor, given ? child(path, "nodeIdReactor") : child(path, "id"), given);
       String displayName = r.path("displayName").isTextual() ? r.path("displayName").asText() : id;
       // 2.0e7 is a whole number written as a float (the schema's "integer" accepts it): keep it.
       Long cells = r.path("cellsSeeded").isNumber() ? r.path("cellsSeeded").longValue() : null;
@@ -224,7 +225,7 @@ public final class PlantConfigLoader {
     }
 
     /** {@code {reactor}} filled with this reactor's value must still give valid NodeIds. */
-    private void filledNodeIds(DeviceProfile profile, String nodeIdReactor, String path) {
+    private void filledNodeIds(DeviceProfile profile, String nodeIdReactor, String path, boolean given) {
       List<String> templates = new ArrayList<>();
       profile.signals().forEach(s -> templates.add(s.nodeId()));
       if (profile.watchdog() != null) {
@@ -232,9 +233,10 @@ public final class PlantConfigLoader {
       }
       for (String template : templates) {
         String filled = template.replace("{reactor}", nodeIdReactor);
-        String problem = NodeIds.problem(filled);
-        if (problem != null) {
-          problems.add(doc.problem(path, "'" + nodeIdReactor + "' in {reactor} of " + template + " gives " + problem));
+        String reason = NodeIds.reason(filled);
+        if (reason != null) {
+          problems.add(doc.problem(path, "{reactor} = '" + nodeIdReactor + "' makes " + template + " into " + filled
+              + ", which is not a valid NodeId: " + reason + (given ? "" : " (set nodeIdReactor)")));
           return;
         }
       }

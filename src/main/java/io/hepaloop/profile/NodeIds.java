@@ -24,6 +24,11 @@ public final class NodeIds {
     return why == null ? null : "'" + text + "' is not a valid NodeId: " + why;
   }
 
+  /** Null when {@code text} is a valid NodeId, else only the reason (without repeating the text). */
+  public static String reason(String text) {
+    return why(text);
+  }
+
   private static String why(String s) {
     if (s.isBlank()) {
       return "it is empty (" + FORMS + ")";

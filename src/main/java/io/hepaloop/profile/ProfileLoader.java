@@ -44,7 +44,11 @@ public final class ProfileLoader {
     YamlDocument doc = YamlDocument.read(file);
     List<Problem> problems = problems(doc);
     if (problems.isEmpty()) {
-      bind(doc); // a binding failure would be a schema gap: surface it here, not at start-up
+      try {
+        bind(doc); // a binding failure would be a schema gap: surface it here, not at start-up
+      } catch (ProfileException e) {
+        return e.problems();
+      }
     }
     return problems;
   }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -156,6 +157,12 @@ public final class YamlDocument {
             p.skipChildren();
             continue;
           }
+          if (key.equals("<<")) {
+            problems.add(new Problem(fileName, keyLine, childPath, "YAML merge keys (<<) are not supported here: "
+                + "write the keys out"));
+            p.skipChildren();
+            continue;
+          }
           lines.put(childPath, keyLine);
           object.set(key, value(p, childPath));
         }
@@ -172,6 +179,11 @@ public final class YamlDocument {
         return array;
       }
       case VALUE_STRING -> {
+        if (p instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+          // Jackson hands an alias (*name) over as the text "name": the value would be silently wrong.
+          problems.add(new Problem(fileName, line(p), path, "YAML aliases (*" + p.getText()
+              + ") are not supported here: write the value out"));
+        }
         return NODES.textNode(p.getText());
       }
       case VALUE_NUMBER_INT -> {

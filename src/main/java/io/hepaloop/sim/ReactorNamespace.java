@@ -26,6 +26,7 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
+import org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId;
 
 /**
  * The address space of a simulated device: under Objects, one folder per reactor (NodeId {@code
@@ -210,6 +211,29 @@ final class ReactorNamespace extends ManagedNamespaceWithLifecycle {
       value = value.withSourceTime(null).withServerTime(null);
     }
     item.setValue(value);
+  }
+
+  /**
+   * Values change once per tick, so a sampling interval is revised up to a whole number of ticks
+   * (250 ms → 300 ms at a 100 ms tick): the client is told the rate it will really get.
+   */
+  @Override
+  public RevisedDataItemParameters onCreateDataItem(ReadValueId item, Double requestedSamplingInterval,
+      UInteger requestedQueueSize) {
+    return new RevisedDataItemParameters(revise(requestedSamplingInterval), requestedQueueSize);
+  }
+
+  @Override
+  public RevisedDataItemParameters onModifyDataItem(ReadValueId item, Double requestedSamplingInterval,
+      UInteger requestedQueueSize) {
+    return new RevisedDataItemParameters(revise(requestedSamplingInterval), requestedQueueSize);
+  }
+
+  private Double revise(Double requested) {
+    if (requested == null || requested <= tickMs) {
+      return tickMs;
+    }
+    return Math.ceil(requested / tickMs - 1e-9) * tickMs;
   }
 
   @Override

@@ -11,6 +11,9 @@ import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
 import org.eclipse.milo.opcua.sdk.server.identity.IdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.nodes.factories.NodeFactory;
+import org.eclipse.milo.opcua.stack.core.NodeIds;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.transport.TransportProfile;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
@@ -36,7 +39,7 @@ final class SimServer {
   private final ServerPki pki;
   private final IdentityValidator identityValidator;
   private final String host;
-  private final int port;
+  private volatile int port;
   private final CommsSilencer silencer = new CommsSilencer();
 
   private volatile OpcUaServer server;
@@ -61,6 +64,14 @@ final class SimServer {
     return port;
   }
 
+  /** Before the first start only: another port, when the free port picked was taken meanwhile. */
+  synchronized void usePort(int newPort) {
+    if (server != null) {
+      throw new IllegalStateException("cannot change the port of a running server");
+    }
+    this.port = newPort;
+  }
+
   List<SimulatedReactor> reactors() {
     return reactors;
   }
@@ -73,6 +84,7 @@ final class SimServer {
     if (server != null) {
       return;
     }
+    forgetCachedTypeHierarchies();
     OpcUaServer s = new OpcUaServer(config(), transportProfile -> new OpcTcpServerTransport(
         OpcTcpServerTransportConfig.newBuilder().setChannelPipelineCustomizer(silencer::install).build()));
     ReactorNamespace ns = new ReactorNamespace(s, options.profile(), reactors, options.tickMs());
@@ -106,7 +118,24 @@ final class SimServer {
     if (ns != null) {
       ns.shutdown();
     }
+    forgetCachedTypeHierarchies();
     LOG.info("simulator server {} stopped", name);
+  }
+
+  /**
+   * Milo caches each type's instance hierarchy in a static, JVM-wide cache. A session event handled
+   * while a server shuts down builds the session-diagnostics hierarchy against a half-removed
+   * address space, and every server started later in the JVM then fails to create session
+   * diagnostics (NPE in SessionDiagnosticsVariable). Measured with Milo 1.0.5 on stop/start; the
+   * cure is to drop those entries around every stop and start.
+   */
+  private static void forgetCachedTypeHierarchies() {
+    for (NodeId type : List.of(NodeIds.SessionDiagnosticsObjectType, NodeIds.SessionDiagnosticsVariableType,
+        NodeIds.SessionSecurityDiagnosticsType, NodeIds.SubscriptionDiagnosticsType,
+        NodeIds.SessionDiagnosticsArrayType, NodeIds.SessionSecurityDiagnosticsArrayType,
+        NodeIds.SubscriptionDiagnosticsArrayType)) {
+      NodeFactory.invalidateCachedIdh(type);
+    }
   }
 
   void silence() {

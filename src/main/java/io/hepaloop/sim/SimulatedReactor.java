@@ -405,7 +405,7 @@ public final class SimulatedReactor {
     while (!pending.isEmpty() && pending.get(0).atS() <= untilS) {
       Scenario.Event e = pending.remove(0);
       LOG.info("reactor {}: scenario {} at {} s: {}", id, scenario.name(), (long) e.atS(), e);
-      apply(e, untilS);
+      apply(e, e.atS()); // at its own time, not the tick's: ramps, spikes and reverts stay exact
     }
   }
 

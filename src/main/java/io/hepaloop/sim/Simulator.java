@@ -12,8 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.CompositeValidator;
@@ -44,23 +43,34 @@ import org.slf4j.LoggerFactory;
 public final class Simulator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Simulator.class);
 
+  static {
+    // Milo's server rate limiter is one JVM-wide instance: at most 4 connects per second and 100
+    // connections per remote address (loopback exempt). A controller on another host reconnecting
+    // to 64 simulated reactors after a restart would be refused most of them. A simulator is a
+    // test device: turn it off before the first server reads it.
+    org.eclipse.milo.opcua.stack.core.Stack.ConnectionLimits.RATE_LIMIT_ENABLED = false;
+  }
+
   private final SimulatorOptions options;
   private final ServerPki pki;
   private final Map<String, SimulatedReactor> reactors = new LinkedHashMap<>();
   private final Map<String, SimServer> serverOf = new LinkedHashMap<>();
   private final List<SimServer> servers = new ArrayList<>();
-  private final ScheduledExecutorService tick;
+  private final ScheduledThreadPoolExecutor tick;
   private long lastTickNanos;
   private volatile boolean closed;
 
   private Simulator(SimulatorOptions options) throws Exception {
     this.options = options;
     this.pki = new ServerPki(options.pkiDir(), options.trustAllClients());
-    this.tick = Executors.newSingleThreadScheduledExecutor(r -> {
+    this.tick = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "hepaloop-sim-tick");
       t.setDaemon(true);
       return t;
     });
+    // on close, pending restarts and comms-drop ends are dropped; a running one finishes first
+    tick.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    tick.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
     long now = System.nanoTime();
     ReactorParameters base = ReactorParameters.defaults();
     for (String id : options.reactorIds()) {
@@ -92,7 +102,7 @@ public final class Simulator implements AutoCloseable {
     Simulator sim = new Simulator(options);
     try {
       for (SimServer s : sim.servers) {
-        s.start();
+        sim.startFirstTime(s);
       }
     } catch (Exception e) {
       sim.close();
@@ -103,6 +113,25 @@ public final class Simulator implements AutoCloseable {
     LOG.info("simulator: {} reactor(s) on {} server(s), speed {}x, scenario {}", sim.reactors.size(),
         sim.servers.size(), options.speed(), options.scenario() == null ? "none" : options.scenario().name());
     return sim;
+  }
+
+  /**
+   * A free port found by binding port 0 can be taken by someone else before the server binds it;
+   * with {@code basePort 0} we then pick another and try again.
+   */
+  private void startFirstTime(SimServer s) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        s.start();
+        return;
+      } catch (IllegalStateException e) {
+        if (options.basePort() != 0 || attempt >= 5) {
+          throw e;
+        }
+        LOG.info("port {} was taken meanwhile, picking another", s.port());
+        s.usePort(port(options, 0));
+      }
+    }
   }
 
   private void tickOnce() {
@@ -206,7 +235,14 @@ public final class Simulator implements AutoCloseable {
       return;
     }
     closed = true;
-    tick.shutdownNow();
+    tick.shutdown();
+    try {
+      if (!tick.awaitTermination(15, TimeUnit.SECONDS)) {
+        tick.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     for (SimServer s : servers) {
       s.stop();
     }
@@ -247,14 +283,23 @@ public final class Simulator implements AutoCloseable {
     return bindAddress;
   }
 
+  private static final java.util.Set<Integer> PICKED = new java.util.HashSet<>();
+
   private static int port(SimulatorOptions o, int index) throws IOException {
     if (o.basePort() > 0) {
       return o.basePort() + index;
     }
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(o.bindAddress(), 0));
-      return s.getLocalPort();
+    while (true) {
+      try (ServerSocket s = new ServerSocket()) {
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(o.bindAddress(), 0));
+        int p = s.getLocalPort();
+        synchronized (PICKED) {
+          if (PICKED.add(p)) { // never hand the same free port to two servers of this JVM
+            return p;
+          }
+        }
+      }
     }
   }
 }

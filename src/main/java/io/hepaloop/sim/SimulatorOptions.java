@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param layout one server per reactor (default) or one shared server
  * @param bindAddress address to listen on and to advertise in endpoint URLs (default 127.0.0.1)
  * @param basePort first port; reactor i listens on basePort + i; 0 = free ports (default 0)
- * @param path endpoint URL path (default {@code /hepaloop})
+ * @param path endpoint URL path (default: the path of the profile's endpoint URL, else {@code /hepaloop})
  * @param speed simulated seconds per real second (default 1; 60 = an hour per minute)
  * @param tickMs real-time period of the shared tick that steps every model and publishes values
  *     (default 100, the profile's fastest sampling interval)
@@ -92,6 +92,16 @@ public record SimulatorOptions(
     return new Builder();
   }
 
+  private static String profilePath(DeviceProfile profile) {
+    try {
+      String url = profile == null || profile.endpoint() == null ? null : profile.endpoint().url();
+      String p = url == null ? null : java.net.URI.create(url).getPath();
+      return p == null || p.isEmpty() || p.equals("/") ? "/hepaloop" : p;
+    } catch (IllegalArgumentException e) {
+      return "/hepaloop";
+    }
+  }
+
   /** Builder with the defaults listed on the record. */
   public static final class Builder {
     private DeviceProfile profile;
@@ -99,7 +109,7 @@ public record SimulatorOptions(
     private Layout layout = Layout.SERVER_PER_REACTOR;
     private String bindAddress = "127.0.0.1";
     private int basePort = 0;
-    private String path = "/hepaloop";
+    private String path;
     private double speed = 1.0;
     private long tickMs = 100;
     private Scenario scenario;
@@ -133,7 +143,8 @@ public record SimulatorOptions(
     public Builder seed(long v) { seed = v; return this; }
 
     public SimulatorOptions build() {
-      return new SimulatorOptions(profile, reactorIds, layout, bindAddress, basePort, path, speed, tickMs,
+      String p = path != null ? path : profilePath(profile);
+      return new SimulatorOptions(profile, reactorIds, layout, bindAddress, basePort, p, speed, tickMs,
           scenario, allowNone, allowSignAndEncrypt, allowAnonymous, users, trustAllClients, pkiDir,
           sensorNoise, seed);
     }

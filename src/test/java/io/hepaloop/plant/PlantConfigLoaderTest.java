@@ -3,6 +3,7 @@ package io.hepaloop.plant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hepaloop.device.DeviceLinkOptions;
 import io.hepaloop.profile.IdentitySpec;
 import io.hepaloop.profile.ProfileException;
 import java.nio.file.Path;
@@ -62,6 +63,23 @@ class PlantConfigLoaderTest {
       assertThat(b.identity()).isEqualTo(new IdentitySpec("username", "hepaloop-skid-b", "HEPALOOP_PLC_SKID_B_PASSWORD"));
       assertThat(a.resolvedPassword()).isEqualTo("plc-secret");
       assertThat(b.resolvedPassword()).isEqualTo("skid-b-secret");
+    }
+
+    @Test
+    void eachReactorGivesTheDeviceLinkItsEndpointSecurityCredentialsAndNodeIdReactor() {
+      DeviceLinkOptions skid = plant.reactor("skid-b").orElseThrow().linkOptions().pkiDir(Path.of("target/pki")).build();
+      assertThat(skid.reactorId()).isEqualTo("skid-b");
+      assertThat(skid.endpointUrl()).isEqualTo("opc.tcp://plc-gateway.local:4840");
+      assertThat(skid.securityPolicy()).isEqualTo("Basic256Sha256");
+      assertThat(skid.securityMode()).isEqualTo("SignAndEncrypt");
+      assertThat(skid.username()).isEqualTo("hepaloop-skid-b");
+      assertThat(skid.password()).isEqualTo("skid-b-secret");
+      assertThat(skid.nodeIdReactor()).isEqualTo("Skid_B");
+
+      DeviceLinkOptions r1 = plant.reactor("r1").orElseThrow().linkOptions().build();
+      assertThat(r1.username()).isNull();
+      assertThat(r1.secure()).isFalse();
+      assertThat(r1.nodeIdReactor()).isEqualTo("r1");
     }
 
     @Test

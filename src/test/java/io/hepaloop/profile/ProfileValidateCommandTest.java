@@ -67,7 +67,7 @@ class ProfileValidateCommandTest {
     int code = run("src/test/resources/profiles/broken/yaml-syntax-error.yaml");
 
     assertThat(code).isEqualTo(1);
-    assertThat(out.toString()).contains("yaml-syntax-error.yaml:15: (yaml): YAML syntax error: found unexpected end of stream");
+    assertThat(out.toString()).contains("yaml-syntax-error.yaml:11: (yaml): YAML syntax error: expected ',' or '}'");
   }
 
   @Test

@@ -63,4 +63,12 @@ class YamlDocumentTest {
       assertThat(p.message()).contains("TAB");
     });
   }
+
+  @Test
+  void anAliasOrMergeKeyIsRefusedRatherThanReadAsTheAnchorsName() {
+    YamlDocument doc = YamlDocument.parse("t.yaml", "a: &r { min: 0, max: 1 }\nb: *r\nc:\n  <<: *r\n  max: 3\n");
+    assertThat(doc.problems()).extracting(Problem::toString).containsExactly(
+        "t.yaml:2: b: YAML aliases (*r) are not supported here: write the value out",
+        "t.yaml:4: c.<<: YAML merge keys (<<) are not supported here: write the keys out");
+  }
 }

@@ -168,6 +168,24 @@ class SimulatorIT {
   }
 
   @Test
+  void aSamplingIntervalIsRevisedUpToAWholeNumberOfTicks() throws Exception {
+    OpcUaSubscription sub = new OpcUaSubscription(client, 100.0);
+    sub.create();
+    List<DataValue> values = new CopyOnWriteArrayList<>();
+    OpcUaMonitoredItem item = OpcUaMonitoredItem.newDataItem(node("flow"));
+    item.setSamplingInterval(250.0);
+    item.setQueueSize(org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint(100));
+    item.setDataValueListener((i, v) -> values.add(v));
+    sub.addMonitoredItem(item);
+    sub.synchronizeMonitoredItems();
+    try {
+      assertThat(item.getRevisedSamplingInterval()).contains(300.0);
+    } finally {
+      sub.delete();
+    }
+  }
+
+  @Test
   void aBadSensorIsPublishedWithABadStatusCode() throws Exception {
     SimulatedReactor r = sim.reactor("r2");
     r.sensorBadQuality("do_outlet", true);

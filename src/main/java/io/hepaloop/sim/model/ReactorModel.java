@@ -21,7 +21,8 @@ package io.hepaloop.sim.model;
  *       p) − OUR(p)}, {@code OUR = N/10⁶ × Vmax × demand × p/(Km + p)} (Michaelis–Menten). At steady
  *       state {@code p_out = p_in − OUR/(Q α)}.
  *   <li><b>Cells.</b> Active cell mass {@code N(day) = N0 × e^(g × min(day, d_decline)) × e^(−k ×
- *       max(0, day − d_decline))}.
+ *       max(0, day − d_decline)) × viability}; viability falls irreversibly while the medium is
+ *       above the heat-damage threshold: {@code dv/dt = −h × (T − T_damage) × v} per day.
  * </ul>
  *
  * <p>Lags and the thermal balance are integrated exactly over each sub-step (inputs held constant);
@@ -56,6 +57,7 @@ public final class ReactorModel {
   private double doInletMmHg;
   private double doOutletMmHg;
   private double flowMlPerMin;
+  private double viability = 1.0;
 
   public ReactorModel(ReactorParameters p) {
     this.p = p;
@@ -84,6 +86,7 @@ public final class ReactorModel {
     if (!(dtS >= 0) || !Double.isFinite(dtS)) {
       throw new IllegalArgumentException("dtS must be a finite number >= 0, got " + dtS);
     }
+    double start = elapsedS;
     int n = (int) Math.ceil(dtS / p.maxSubStepS());
     if (n == 0) {
       return;
@@ -92,6 +95,7 @@ public final class ReactorModel {
     for (int i = 0; i < n; i++) {
       subStep(h);
     }
+    elapsedS = start + dtS; // no drift from summing sub-steps
   }
 
   private void subStep(double h) {
@@ -114,6 +118,12 @@ public final class ReactorModel {
     double k = h / capacityNmolPerMmHg;
     doOutletMmHg = (doOutletMmHg + k * convectionNmolPerSMmHg * doInletMmHg)
         / (1.0 + k * (convectionNmolPerSMmHg + uptakeCoefNmolPerSMmHg));
+
+    // heat damage: irreversible loss of viable cells above the threshold
+    double overheatC = temperatureC - p.heatDamageThresholdC();
+    if (overheatC > 0 && p.heatDamagePerDayPerC() > 0) {
+      viability *= Math.exp(-p.heatDamagePerDayPerC() * overheatC * h / SECONDS_PER_DAY);
+    }
 
     elapsedS += h;
   }
@@ -154,7 +164,12 @@ public final class ReactorModel {
     double day = cultureDay();
     double growthDays = Math.min(day, p.declineStartDay());
     double declineDays = Math.max(0.0, day - p.declineStartDay());
-    return p.cellCount() * Math.exp(p.growthPerDay() * growthDays - p.declinePerDay() * declineDays);
+    return p.cellCount() * Math.exp(p.growthPerDay() * growthDays - p.declinePerDay() * declineDays) * viability;
+  }
+
+  /** Fraction of the cells not killed by overheating (1 = none lost). */
+  public double viability() {
+    return viability;
   }
 
   /** Culture day: the scenario's start day plus simulated time. */

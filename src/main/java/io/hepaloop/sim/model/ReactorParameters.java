@@ -41,6 +41,10 @@ package io.hepaloop.sim.model;
  * @param declineStartDay culture day from which activity declines
  * @param declinePerDay specific decline rate after {@code declineStartDay} (porcine 0.9 → 0.31 nmol/s
  *     per 10⁶ between day 4 and 15 is ≈0.1/day); 0 = none
+ * @param heatDamageThresholdC above this medium temperature the cells lose viability
+ * @param heatDamagePerDayPerC specific loss of viability per day per °C above the threshold (0.2:
+ *     at 41 °C a third of the cells are left after 72 h; DOMAIN.md: 40–42 °C measurably damages
+ *     hepatocytes within 72 h); 0 = none
  * @param pumpMaxFlowMlPerMin flow at 100 % pump speed into an open line
  * @param pumpLagS first-order lag between pump command and flow (motor + tubing compliance)
  * @param initialPumpPct pump speed at t = 0
@@ -73,6 +77,8 @@ public record ReactorParameters(
     double growthPerDay,
     double declineStartDay,
     double declinePerDay,
+    double heatDamageThresholdC,
+    double heatDamagePerDayPerC,
     double pumpMaxFlowMlPerMin,
     double pumpLagS,
     double initialPumpPct,
@@ -108,6 +114,8 @@ public record ReactorParameters(
     finite("growthPerDay", growthPerDay);
     nonNegative("declineStartDay", declineStartDay);
     nonNegative("declinePerDay", declinePerDay);
+    finite("heatDamageThresholdC", heatDamageThresholdC);
+    nonNegative("heatDamagePerDayPerC", heatDamagePerDayPerC);
     positive("pumpMaxFlowMlPerMin", pumpMaxFlowMlPerMin);
     nonNegative("pumpLagS", pumpLagS);
     pct("initialPumpPct", initialPumpPct);
@@ -151,6 +159,8 @@ public record ReactorParameters(
     b.growthPerDay = growthPerDay;
     b.declineStartDay = declineStartDay;
     b.declinePerDay = declinePerDay;
+    b.heatDamageThresholdC = heatDamageThresholdC;
+    b.heatDamagePerDayPerC = heatDamagePerDayPerC;
     b.pumpMaxFlowMlPerMin = pumpMaxFlowMlPerMin;
     b.pumpLagS = pumpLagS;
     b.initialPumpPct = initialPumpPct;
@@ -203,6 +213,8 @@ public record ReactorParameters(
     private double growthPerDay = 0.0;
     private double declineStartDay = 4.0;
     private double declinePerDay = 0.0;
+    private double heatDamageThresholdC = 39.0;
+    private double heatDamagePerDayPerC = 0.2;
     private double pumpMaxFlowMlPerMin = 4.0;
     private double pumpLagS = 1.5;
     private double initialPumpPct = 25.0;
@@ -233,6 +245,8 @@ public record ReactorParameters(
     public Builder growthPerDay(double v) { growthPerDay = v; return this; }
     public Builder declineStartDay(double v) { declineStartDay = v; return this; }
     public Builder declinePerDay(double v) { declinePerDay = v; return this; }
+    public Builder heatDamageThresholdC(double v) { heatDamageThresholdC = v; return this; }
+    public Builder heatDamagePerDayPerC(double v) { heatDamagePerDayPerC = v; return this; }
     public Builder pumpMaxFlowMlPerMin(double v) { pumpMaxFlowMlPerMin = v; return this; }
     public Builder pumpLagS(double v) { pumpLagS = v; return this; }
     public Builder initialPumpPct(double v) { initialPumpPct = v; return this; }
@@ -246,7 +260,7 @@ public record ReactorParameters(
           lossWPerK, ambientC, reservoirHeatRecovery, initialTemperatureC, initialHeaterPct,
           barometricMmHg, waterVapourMmHg, oxygenatorLagS, alphaNmolPerMlMmHg, constructVoidVolumeMl,
           initialGasO2Pct, cellCount, vmaxNmolPerSPer1e6Cells, kmMmHg, cultureDayAtStart, growthPerDay,
-          declineStartDay, declinePerDay, pumpMaxFlowMlPerMin, pumpLagS, initialPumpPct,
+          declineStartDay, declinePerDay, heatDamageThresholdC, heatDamagePerDayPerC, pumpMaxFlowMlPerMin, pumpLagS, initialPumpPct,
           tubingResistanceMmHgPerMlMin, scaffoldResistanceMmHgPerMlMin, maxSubStepS);
     }
   }

@@ -100,7 +100,9 @@ public final class SensorChannel {
       q = Quality.UNCERTAIN;
     }
     if (spec.quantStep() > 0) {
-      v = Math.round(v / spec.quantStep()) * spec.quantStep();
+      // via BigDecimal so that 594 steps of 0.1 read 59.4, not 59.400000000000006
+      v = java.math.BigDecimal.valueOf(Math.round(v / spec.quantStep()))
+          .multiply(java.math.BigDecimal.valueOf(spec.quantStep())).doubleValue();
     }
     if (badQuality) {
       q = Quality.BAD;

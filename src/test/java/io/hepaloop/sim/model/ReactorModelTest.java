@@ -155,6 +155,28 @@ class ReactorModelTest {
     }
 
     @Test
+    void overheatingKillsCellsIrreversibly() {
+      ReactorParameters p = ReactorParameters.defaults().toBuilder().heaterLagS(0).build();
+      ReactorModel m = new ReactorModel(p);
+      m.setAmbientC(41.0);
+      m.setHeaterPct(0);
+      run(m, 6 * 3600, 1.0); // settle at 41 °C
+      double v0 = m.viability();
+      run(m, 86_400, 1.0);
+      assertThat(m.viability() / v0).isCloseTo(Math.exp(-0.2 * 2.0), within(1e-3));
+      m.setAmbientC(23.0);
+      run(m, 86_400, 1.0);
+      assertThat(m.viability()).as("no recovery").isLessThan(v0 * Math.exp(-0.4) + 1e-3);
+    }
+
+    @Test
+    void at37CTheCellsDoNotSuffer() {
+      ReactorModel m = new ReactorModel(ReactorParameters.defaults());
+      run(m, 86_400, 1.0);
+      assertThat(m.viability()).isEqualTo(1.0);
+    }
+
+    @Test
     void cellActivityDeclinesExponentiallyAfterTheDeclineDay() {
       ReactorParameters p = ReactorParameters.defaults().toBuilder()
           .cultureDayAtStart(4).declineStartDay(4).declinePerDay(0.1).build();

@@ -1,0 +1,158 @@
+package io.hepaloop.app;
+
+import io.hepaloop.api.HttpApi;
+import io.hepaloop.api.Metrics;
+import io.hepaloop.bus.Codecs;
+import io.hepaloop.control.ReactorController;
+import io.hepaloop.device.DeviceLink;
+import io.hepaloop.device.DeviceLinkOptions;
+import io.hepaloop.device.LinkState;
+import io.hepaloop.plant.PlantConfig;
+import io.hepaloop.plant.ReactorConfig;
+import io.hepaloop.telemetry.InfluxConfig;
+import io.hepaloop.telemetry.TelemetryMetrics;
+import io.hepaloop.telemetry.TelemetryService;
+import io.hepaloop.telemetry.TelemetryWriter;
+import io.hepaloop.time.Clock;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller side of a plant, assembled from a {@link PlantConfig}: per reactor a {@link DeviceLink}
+ * and a {@link ReactorController} (each on its own Vert.x context), telemetry for all of them, and the
+ * HTTP endpoint with {@code /metrics}. {@code demo} runs it next to simulators; pointed at a config of
+ * real devices it runs the same way.
+ */
+public final class PlantRuntime implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PlantRuntime.class);
+
+  /**
+   * @param runId tag for this run's telemetry (runs and recipes come with their own feature)
+   * @param influx an InfluxDB to write to, or null
+   * @param localInfluxd with no {@code influx}: start a private influxd when installed (otherwise telemetry stays in the spool)
+   * @param httpPort port of the HTTP endpoint ({@code /metrics}); 0 picks a free one
+   */
+  public record Options(PlantConfig plant, Path dataDir, String runId, InfluxConfig influx, boolean localInfluxd, String httpHost, int httpPort, Clock clock) {}
+
+  private final Vertx vertx;
+  private final PrometheusMeterRegistry registry;
+  private final TelemetryService telemetry;
+  private final HttpApi http;
+  private final Map<String, ReactorController> controllers;
+  private final Map<String, DeviceLink> links;
+  private final List<String> deployments;
+
+  private PlantRuntime(Vertx vertx, PrometheusMeterRegistry registry, TelemetryService telemetry, HttpApi http,
+      Map<String, ReactorController> controllers, Map<String, DeviceLink> links, List<String> deployments) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.telemetry = telemetry;
+    this.http = http;
+    this.controllers = controllers;
+    this.links = links;
+    this.deployments = deployments;
+  }
+
+  /** Starts everything and returns once links, loops, telemetry and HTTP are deployed (links may still be connecting). */
+  public static PlantRuntime start(Options o) throws Exception {
+    PrometheusMeterRegistry registry = Metrics.prometheus();
+    Vertx vertx = Metrics.vertx(registry);
+    Codecs.register(vertx);
+    List<String> deployments = new ArrayList<>();
+    Map<String, ReactorController> controllers = new LinkedHashMap<>();
+    Map<String, DeviceLink> links = new LinkedHashMap<>();
+    try {
+      PlantConfig plant = o.plant();
+      double alpha = plant.reactors().isEmpty() ? 1.3 : plant.reactors().get(0).profile().oxygenSolubilityNmolPerMlMmHg();
+      TelemetryService.Config tc = new TelemetryService.Config(o.influx(), o.influx() == null && o.localInfluxd(),
+          o.dataDir(), plant.reactorIds(), alpha, TelemetryWriter.Options.defaults());
+      TelemetryService telemetry = await(TelemetryService.start(vertx, tc, new TelemetryMetrics(registry)));
+      for (ReactorConfig r : plant.reactors()) {
+        telemetry.setRun(r.id(), o.runId(), r.cellsSeeded() == null ? Double.NaN : r.cellsSeeded());
+        ReactorController controller = new ReactorController(r.id(), r.profile(), o.clock());
+        deployments.add(await(vertx.deployVerticle(controller)));
+        controllers.put(r.id(), controller);
+        DeviceLink link = new DeviceLink(linkOptions(r, o.dataDir(), o.clock()));
+        deployments.add(await(vertx.deployVerticle(link)));
+        links.put(r.id(), link);
+      }
+      HttpApi http = new HttpApi(registry, o.httpHost(), o.httpPort());
+      deployments.add(await(vertx.deployVerticle(http)));
+      return new PlantRuntime(vertx, registry, telemetry, http, controllers, links, deployments);
+    } catch (Exception e) {
+      vertx.close().await(10, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  /** Link options for one configured reactor: the plant config's, plus the client PKI in the data dir and the clock. */
+  static DeviceLinkOptions linkOptions(ReactorConfig r, Path dataDir, Clock clock) {
+    return r.linkOptions().pkiDir(dataDir.resolve("pki").resolve("client")).clock(clock).build();
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.await(60, TimeUnit.SECONDS);
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public TelemetryService telemetry() {
+    return telemetry;
+  }
+
+  public int httpPort() {
+    return http.actualPort();
+  }
+
+  /** The link's current state, for views that start after the link published its last change. */
+  public LinkState linkState(String reactorId) {
+    DeviceLink link = links.get(reactorId);
+    return link == null ? null : link.state();
+  }
+
+  public ReactorController controller(String reactorId) {
+    return controllers.get(reactorId);
+  }
+
+  /**
+   * Stops loops first (no new commands), then links (the devices' watchdogs take over), then flushes
+   * telemetry and closes Vert.x.
+   */
+  @Override
+  public void close() {
+    try {
+      List<String> order = new ArrayList<>();
+      for (ReactorController c : controllers.values()) {
+        order.add(c.deploymentID());
+      }
+      deployments.stream().filter(d -> !order.contains(d)).forEach(order::add);
+      for (String id : order) {
+        vertx.undeploy(id).await(10, TimeUnit.SECONDS);
+      }
+      telemetry.stop().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("plant shutdown: {}", e.toString());
+    } finally {
+      try {
+        vertx.close().await(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("closing Vert.x: {}", e.toString());
+      }
+    }
+  }
+}

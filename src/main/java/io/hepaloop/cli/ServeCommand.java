@@ -1,0 +1,70 @@
+package io.hepaloop.cli;
+
+import io.hepaloop.app.PlantRuntime;
+import io.hepaloop.console.LiveTableVerticle;
+import io.hepaloop.plant.PlantConfig;
+import io.hepaloop.plant.PlantConfigLoader;
+import io.hepaloop.telemetry.InfluxConfig;
+import io.hepaloop.time.SystemClock;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./hepaloop serve --config hepaloop.yaml}: the controller side for the reactors a plant
+ * configuration lists — real devices or {@code simulate} instances — with the same links, loops,
+ * telemetry and {@code /metrics} as the demo.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Supervise the reactors of a plant configuration (real devices or simulators).")
+public final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--config", required = true, description = "Plant configuration (YAML), e.g. hepaloop.yaml.")
+  Path config;
+
+  @Option(names = "--http-port", defaultValue = "8080", description = "HTTP port for /metrics (default ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(names = "--http-host", defaultValue = "127.0.0.1", description = "HTTP bind address (default ${DEFAULT-VALUE}).")
+  String httpHost;
+
+  @Option(names = "--run", description = "Run id tagged on telemetry (default: serve-<date>).")
+  String runId;
+
+  @Option(names = "--no-influxd", description = "Without HEPALOOP_INFLUX_URL, do not start a private influxd: keep telemetry in the spool.")
+  boolean noInfluxd;
+
+  @Option(names = "--quiet", description = "No live table on the terminal.")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws Exception {
+    PlantConfig plant = PlantConfigLoader.load(config);
+    Path data = plant.dataDir().toAbsolutePath();
+    String run = runId != null ? runId : "serve-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    InfluxConfig influx = System.getenv("HEPALOOP_INFLUX_URL") != null ? InfluxConfig.fromEnv(System.getenv()) : null;
+    try (PlantRuntime runtime = PlantRuntime.start(new PlantRuntime.Options(
+        plant, data, run, influx, !noInfluxd, httpHost, httpPort, SystemClock.INSTANCE))) {
+      System.out.println("HepaLoop: supervising " + plant.reactorIds() + ", run " + run
+          + ", metrics on http://" + httpHost + ":" + runtime.httpPort() + "/metrics");
+      if (!quiet && !plant.reactors().isEmpty()) {
+        runtime.vertx().deployVerticle(
+                new LiveTableVerticle(plant.reactors().get(0).profile(), plant.reactorIds(), runtime::linkState, System.out, System.console() != null, 1000),
+                new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+            .await(30, TimeUnit.SECONDS);
+      }
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "hepaloop-serve-shutdown"));
+      stop.await();
+      return 0;
+    }
+  }
+}

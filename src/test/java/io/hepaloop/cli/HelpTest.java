@@ -1,0 +1,26 @@
+package io.hepaloop.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class HelpTest {
+  @Test
+  void helpListsEverySubcommandOnOneLineEach() {
+    CommandLine cli = HepaLoop.commandLine();
+    StringWriter text = new StringWriter();
+    cli.setOut(new PrintWriter(text));
+
+    assertThat(cli.execute("--help")).isZero();
+
+    List<String> commandLines = text.toString().lines().dropWhile(l -> !l.startsWith("Commands:")).skip(1).toList();
+    assertThat(commandLines).hasSize(cli.getSubcommands().size());
+    for (String name : cli.getSubcommands().keySet()) {
+      assertThat(commandLines).anySatisfy(l -> assertThat(l.trim()).startsWith(name + " ").hasSizeGreaterThan(name.length() + 10));
+    }
+  }
+}

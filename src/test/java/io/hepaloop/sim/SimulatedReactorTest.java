@@ -1,0 +1,167 @@
+package io.hepaloop.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.hepaloop.device.Quality;
+import io.hepaloop.profile.DeviceProfile;
+import io.hepaloop.sim.model.ReactorParameters;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
+import org.eclipse.milo.opcua.stack.core.UaException;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
+import org.junit.jupiter.api.Test;
+
+/** The device behind the OPC UA nodes, driven by hand: scenarios, faults, watchdog. */
+class SimulatedReactorTest {
+  static final DeviceProfile PROFILE = SimClients.profile();
+
+  long nanos = 0;
+
+  SimulatedReactor reactor(Scenario s) {
+    return new SimulatedReactor("r1", PROFILE, s, ReactorParameters.defaults(), false, 1, nanos);
+  }
+
+  /** Advances simulated and "real" time together, in 1 s ticks. */
+  void run(SimulatedReactor r, double seconds) {
+    for (int i = 0; i < (int) Math.round(seconds); i++) {
+      nanos += 1_000_000_000L;
+      r.tick(1.0, nanos, DateTime.now());
+    }
+  }
+
+  SimulatedReactor.Point point(SimulatedReactor r, String id) {
+    return r.points().stream().filter(p -> p.spec.id().equals(id)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void doorOpenDropsTheAmbientForThreeMinutesAndTheChamberCools() {
+    SimulatedReactor r = reactor(ScenarioLoader.load(Path.of("simulators/door-open.yaml"), PROFILE));
+    run(r, 5 * 60 - 1);
+    assertThat(r.model().ambientC()).isEqualTo(35.0);
+    double before = r.model().temperatureC();
+    run(r, 60);
+    assertThat(r.model().ambientC()).isCloseTo(24.0, within(1e-9));
+    run(r, 2 * 60 + 5);
+    assertThat(r.model().ambientC()).isEqualTo(35.0);
+    assertThat(r.model().temperatureC()).isLessThan(before - 1.0);
+  }
+
+  @Test
+  void aCloggingScaffoldRaisesTheInletPressureSixFoldOverTwoHours() {
+    SimulatedReactor r = reactor(ScenarioLoader.load(Path.of("simulators/clogging-scaffold.yaml"), PROFILE));
+    run(r, 10 * 60 + 3600);
+    assertThat(r.model().scaffoldResistanceFactor()).isCloseTo(3.5, within(0.01));
+    run(r, 3600 + 60);
+    assertThat(r.model().scaffoldResistanceFactor()).isEqualTo(6.0);
+    assertThat(r.reading("pressure_inlet").value()).isCloseTo(57.0, within(0.01));
+  }
+
+  @Test
+  void sensorFaultsArriveOnTheirTimeline() {
+    SimulatedReactor r = reactor(ScenarioLoader.load(Path.of("simulators/sensor-faults.yaml"), PROFILE));
+    List<Duration> drops = new ArrayList<>();
+    List<Duration> restarts = new ArrayList<>();
+    r.onCommsDrop((x, d) -> drops.add(d));
+    r.onRestart((x, d) -> restarts.add(d));
+    run(r, 119);
+    double outlet = r.reading("do_outlet").value();
+    run(r, 2);
+    assertThat(r.reading("do_outlet").value()).isCloseTo(outlet + 40, within(0.5));
+    run(r, 10);
+    assertThat(r.reading("do_outlet").value()).isCloseTo(outlet, within(0.5));
+
+    run(r, 5 * 60 - 131 + 2); // 5 min: temperature stuck
+    r.model().setAmbientC(10); // the true temperature falls; the stuck reading does not
+    run(r, 60);
+    assertThat(r.reading("temperature")).isEqualTo(new io.hepaloop.sim.model.SensorReading(37.0, Quality.GOOD));
+    r.model().setAmbientC(23);
+
+    run(r, 10 * 60 - r.simulatedSeconds() + 2); // 10 min: do_inlet bad
+    assertThat(r.reading("do_inlet").quality()).isEqualTo(Quality.BAD);
+    assertThat(point(r, "do_inlet").value.statusCode().getValue()).isEqualTo(StatusCodes.Bad_SensorFailure);
+    run(r, 2 * 60);
+    assertThat(r.reading("do_inlet").quality()).isEqualTo(Quality.GOOD);
+
+    run(r, 25 * 60 - r.simulatedSeconds() + 2);
+    assertThat(drops).containsExactly(Duration.ofSeconds(10));
+    run(r, 5 * 60);
+    assertThat(restarts).containsExactly(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void theWatchdogPutsActuatorsAtTheirSafeValuesWhenTheHeartbeatStops() throws Exception {
+    SimulatedReactor r = reactor(null);
+    SimulatedReactor.Point heater = point(r, "heater");
+    SimulatedReactor.Point pump = point(r, "pump");
+    r.write(heater, 80.0);
+    r.write(pump, 60.0);
+    run(r, 30);
+    assertThat(r.watchdogTripped()).as("not armed before the first heartbeat").isFalse();
+
+    for (int i = 1; i <= 5; i++) {
+      r.writeHeartbeat(i, nanos);
+      run(r, 1);
+    }
+    run(r, 4); // 5 s after the last change: not yet
+    assertThat(r.watchdogTripped()).isFalse();
+    run(r, 2);
+    assertThat(r.watchdogTripped()).isTrue();
+    assertThat(r.actuator("heater")).isEqualTo(0.0);
+    assertThat(r.actuator("pump")).isEqualTo(20.0);
+    assertThat(r.actuator("gas_o2")).isEqualTo(21.0);
+    assertThatThrownBy(() -> r.write(heater, 50.0)).isInstanceOf(UaException.class)
+        .satisfies(e -> assertThat(((UaException) e).getStatusCode().getValue()).isEqualTo(StatusCodes.Bad_InvalidState));
+
+    r.writeHeartbeat(6, nanos);
+    assertThat(r.watchdogTripped()).isFalse();
+    r.write(heater, 50.0);
+    assertThat(r.actuator("heater")).isEqualTo(50.0);
+    assertThat(r.watchdogTrips()).isEqualTo(1);
+  }
+
+  @Test
+  void theWatchdogRunsOnRealTimeNotSimulatedTime() throws Exception {
+    SimulatedReactor r = reactor(null);
+    r.writeHeartbeat(1, nanos);
+    r.writeHeartbeat(2, nanos);
+    // an hour of simulated time in one real second (speed 3600)
+    nanos += 1_000_000_000L;
+    r.tick(3600, nanos, DateTime.now());
+    assertThat(r.watchdogTripped()).isFalse();
+  }
+
+  @Test
+  void signalsTheModelDoesNotKnowAreStillServedHonestly() throws Exception {
+    List<io.hepaloop.profile.SignalSpec> signals = new ArrayList<>(PROFILE.signals());
+    signals.add(new io.hepaloop.profile.SignalSpec("ph", io.hepaloop.profile.SignalKind.SENSOR, "medium pH",
+        "nsu=urn:hepaloop:bioreactor;s={reactor}.ph", "Double", "pH", new io.hepaloop.profile.Range(0, 14), null, 500.0,
+        0.0, null, null));
+    signals.add(new io.hepaloop.profile.SignalSpec("stirrer", io.hepaloop.profile.SignalKind.ACTUATOR, "stirrer",
+        "nsu=urn:hepaloop:bioreactor;s={reactor}.stirrer", "UInt16", "rpm", new io.hepaloop.profile.Range(0, 600), null,
+        500.0, 0.0, new io.hepaloop.profile.Range(0, 600), 0.0));
+    DeviceProfile extended = new DeviceProfile(PROFILE.model(), PROFILE.vendor(), PROFILE.description(),
+        PROFILE.endpoint(), PROFILE.namespaceUri(), PROFILE.oxygen(), signals, PROFILE.watchdog(), PROFILE.loops(),
+        PROFILE.interlocks(), PROFILE.alarms());
+    SimulatedReactor r = new SimulatedReactor("r1", extended, null, ReactorParameters.defaults(), false, 1, nanos);
+    run(r, 1);
+    assertThat(point(r, "ph").value.statusCode().getValue()).isEqualTo(StatusCodes.Bad_NotSupported);
+    assertThat(point(r, "stirrer").value.statusCode().getValue()).isEqualTo(StatusCodes.Bad_WaitingForInitialData);
+    r.write(point(r, "stirrer"), org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort(300));
+    run(r, 1);
+    assertThat(point(r, "stirrer").value.value().value())
+        .isEqualTo(org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort(300));
+    assertThat(r.actuator("stirrer")).isEqualTo(300.0);
+  }
+
+  @Test
+  void aScaledIntegerSensorPublishesItsRawValue() {
+    SimulatedReactor r = reactor(null);
+    run(r, 1);
+    assertThat(point(r, "pressure_inlet").value.value().value()).isEqualTo(1200);
+  }
+}
