@@ -6,6 +6,7 @@ import io.hepaloop.bus.Codecs;
 import io.hepaloop.control.ReactorController;
 import io.hepaloop.device.DeviceLink;
 import io.hepaloop.device.DeviceLinkOptions;
+import io.hepaloop.device.LinkState;
 import io.hepaloop.plant.PlantConfig;
 import io.hepaloop.plant.ReactorConfig;
 import io.hepaloop.telemetry.InfluxConfig;
@@ -47,15 +48,17 @@ public final class PlantRuntime implements AutoCloseable {
   private final TelemetryService telemetry;
   private final HttpApi http;
   private final Map<String, ReactorController> controllers;
+  private final Map<String, DeviceLink> links;
   private final List<String> deployments;
 
   private PlantRuntime(Vertx vertx, PrometheusMeterRegistry registry, TelemetryService telemetry, HttpApi http,
-      Map<String, ReactorController> controllers, List<String> deployments) {
+      Map<String, ReactorController> controllers, Map<String, DeviceLink> links, List<String> deployments) {
     this.vertx = vertx;
     this.registry = registry;
     this.telemetry = telemetry;
     this.http = http;
     this.controllers = controllers;
+    this.links = links;
     this.deployments = deployments;
   }
 
@@ -66,6 +69,7 @@ public final class PlantRuntime implements AutoCloseable {
     Codecs.register(vertx);
     List<String> deployments = new ArrayList<>();
     Map<String, ReactorController> controllers = new LinkedHashMap<>();
+    Map<String, DeviceLink> links = new LinkedHashMap<>();
     try {
       PlantConfig plant = o.plant();
       double alpha = plant.reactors().isEmpty() ? 1.3 : plant.reactors().get(0).profile().oxygenSolubilityNmolPerMlMmHg();
@@ -77,11 +81,13 @@ public final class PlantRuntime implements AutoCloseable {
         ReactorController controller = new ReactorController(r.id(), r.profile(), o.clock());
         deployments.add(await(vertx.deployVerticle(controller)));
         controllers.put(r.id(), controller);
-        deployments.add(await(vertx.deployVerticle(new DeviceLink(linkOptions(r, o.dataDir(), o.clock())))));
+        DeviceLink link = new DeviceLink(linkOptions(r, o.dataDir(), o.clock()));
+        deployments.add(await(vertx.deployVerticle(link)));
+        links.put(r.id(), link);
       }
       HttpApi http = new HttpApi(registry, o.httpHost(), o.httpPort());
       deployments.add(await(vertx.deployVerticle(http)));
-      return new PlantRuntime(vertx, registry, telemetry, http, controllers, deployments);
+      return new PlantRuntime(vertx, registry, telemetry, http, controllers, links, deployments);
     } catch (Exception e) {
       vertx.close().await(10, TimeUnit.SECONDS);
       throw e;
@@ -111,6 +117,12 @@ public final class PlantRuntime implements AutoCloseable {
 
   public int httpPort() {
     return http.actualPort();
+  }
+
+  /** The link's current state, for views that start after the link published its last change. */
+  public LinkState linkState(String reactorId) {
+    DeviceLink link = links.get(reactorId);
+    return link == null ? null : link.state();
   }
 
   public ReactorController controller(String reactorId) {

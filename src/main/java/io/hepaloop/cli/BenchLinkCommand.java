@@ -1,14 +1,229 @@
 package io.hepaloop.cli;
 
+import com.sun.management.OperatingSystemMXBean;
+import io.hepaloop.bus.Addresses;
+import io.hepaloop.bus.Codecs;
+import io.hepaloop.device.DeviceLink;
+import io.hepaloop.device.DeviceLinkOptions;
+import io.hepaloop.device.LinkState;
+import io.hepaloop.device.Sample;
+import io.hepaloop.device.SampleBatch;
+import io.hepaloop.profile.DeviceProfile;
+import io.hepaloop.profile.ProfileLoader;
+import io.hepaloop.sim.Layout;
+import io.hepaloop.sim.Simulator;
+import io.hepaloop.sim.SimulatorOptions;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder until its issue lands: says so and exits 2. */
+/**
+ * {@code hepaloop bench link}: N simulated reactors (real Milo OPC UA servers) and N device links in
+ * one JVM, measured for a fixed time after a warm-up. Prints samples/s received on the event bus,
+ * end-to-end latency (device SourceTimestamp → arrival on the event bus) p50/p99, process CPU and heap.
+ *
+ * <p>The simulator and the links share the process and its cores, so the CPU figure is for both; the
+ * latency includes the simulator's publishing interval alignment (a value sampled just after a
+ * publish waits up to one publishing interval).
+ */
 @Command(name = "link", mixinStandardHelpOptions = true, description = "64 simulated reactors and 64 links in one process: samples/s, latency, CPU, heap.")
 public final class BenchLinkCommand implements Callable<Integer> {
+  @Option(names = "--reactors", defaultValue = "64", description = "Simulated reactors, one link each (default ${DEFAULT-VALUE}).")
+  int reactors;
+
+  @Option(names = "--seconds", defaultValue = "30", description = "Measured time in seconds (default ${DEFAULT-VALUE}).")
+  int seconds;
+
+  @Option(names = "--warmup", defaultValue = "5", description = "Seconds of warm-up before measuring (default ${DEFAULT-VALUE}).")
+  int warmupSeconds;
+
+  @Option(names = "--layout", defaultValue = "SERVER_PER_REACTOR", description = "SERVER_PER_REACTOR or SHARED_SERVER (default ${DEFAULT-VALUE}).")
+  Layout layout;
+
+  @Option(names = "--profile", description = "Device profile (default: device-profiles/liver-perfusion-bioreactor.yaml).")
+  Path profilePath;
+
+  @Option(names = "--verbose", description = "Keep the per-reactor INFO lines of the simulator and the links.")
+  boolean verbose;
+
+  /** Event-loop-confined counters of the measurement (one consumer verticle-less context). */
+  private static final class Meter {
+    boolean measuring;
+    long samples;
+    long batches;
+    long notGood;
+    long[] latUs = new long[1 << 16];
+    int n;
+
+    void record(SampleBatch b, Instant arrived) {
+      if (!measuring) {
+        return;
+      }
+      batches++;
+      for (Sample s : b.samples()) {
+        if (s.stale()) {
+          continue;
+        }
+        samples++;
+        if (!s.quality().isGood()) {
+          notGood++;
+        }
+        long us = (arrived.getEpochSecond() - s.sourceTime().getEpochSecond()) * 1_000_000L
+            + (arrived.getNano() - s.sourceTime().getNano()) / 1000;
+        if (n == latUs.length) {
+          latUs = Arrays.copyOf(latUs, n * 2);
+        }
+        latUs[n++] = us;
+      }
+    }
+
+    double percentileMs(double p) {
+      if (n == 0) {
+        return Double.NaN;
+      }
+      long[] sorted = Arrays.copyOf(latUs, n);
+      Arrays.sort(sorted);
+      int i = (int) Math.min(n - 1, Math.max(0, Math.ceil(p / 100.0 * n) - 1));
+      return sorted[i] / 1000.0;
+    }
+  }
+
+  /**
+   * Heap in use right after the most recent collection (young or old): what the simulator and the links
+   * keep alive. No System.gc(): a forced full GC on a busy 2-core machine pauses long enough to trip
+   * the links' keep-alive.
+   */
+  private static long heapAfterLastGc() {
+    com.sun.management.GcInfo last = null;
+    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (gc instanceof com.sun.management.GarbageCollectorMXBean sun && sun.getLastGcInfo() != null
+          && (last == null || sun.getLastGcInfo().getEndTime() > last.getEndTime())) {
+        last = sun.getLastGcInfo();
+      }
+    }
+    if (last == null) {
+      return -1;
+    }
+    java.util.Set<String> heapPools = new java.util.HashSet<>();
+    for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+        heapPools.add(pool.getName());
+      }
+    }
+    return last.getMemoryUsageAfterGc().entrySet().stream()
+        .filter(e -> heapPools.contains(e.getKey())).mapToLong(e -> e.getValue().getUsed()).sum();
+  }
+
   @Override
-  public Integer call() {
-    System.err.println("hepaloop bench link: not available in this build yet");
-    return 2;
+  public Integer call() throws Exception {
+    if (reactors < 1 || seconds < 1 || warmupSeconds < 0) {
+      System.err.println("hepaloop bench link: --reactors and --seconds must be >= 1, --warmup >= 0");
+      return 2;
+    }
+    if (!verbose) {
+      // 64 × "listening", "connected", "stopped" would bury the figures; warnings still show.
+      for (String name : List.of("io.hepaloop.device", "io.hepaloop.sim")) {
+        if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) {
+          l.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+      }
+    }
+    Path root = Path.of(System.getenv().getOrDefault("HEPALOOP_ROOT", "."));
+    Path profileFile = profilePath != null ? profilePath : root.resolve("device-profiles/liver-perfusion-bioreactor.yaml");
+    DeviceProfile profile = ProfileLoader.load(profileFile);
+    List<String> ids = IntStream.rangeClosed(1, reactors).mapToObj(i -> String.format("r%02d", i)).toList();
+    Path pki = Files.createTempDirectory("hepaloop-bench-pki");
+
+    long t0 = System.nanoTime();
+    Simulator sim = Simulator.start(SimulatorOptions.builder().profile(profile).reactorIds(ids).layout(layout)
+        .pkiDir(pki.resolve("sim")).allowSignAndEncrypt(false).build());
+    double simStartS = (System.nanoTime() - t0) / 1e9;
+    Vertx vertx = Vertx.vertx();
+    Codecs.register(vertx);
+    Meter meter = new Meter();
+    List<String> deployments = new ArrayList<>();
+    try {
+      // All consumers on one event loop, so the meter needs no locks.
+      vertx.runOnContext(v -> {
+        for (String id : ids) {
+          vertx.eventBus().<SampleBatch>consumer(Addresses.samples(id), m -> meter.record(m.body(), Instant.now()));
+        }
+      });
+      List<DeviceLink> links = new ArrayList<>();
+      long t1 = System.nanoTime();
+      List<Future<String>> deploying = new ArrayList<>();
+      for (String id : ids) {
+        DeviceLink link = new DeviceLink(DeviceLinkOptions.builder(id, profile, sim.endpointUrl(id)).pkiDir(pki.resolve("link")).build());
+        links.add(link);
+        deploying.add(vertx.deployVerticle(link, new DeploymentOptions()));
+      }
+      for (Future<String> f : deploying) {
+        deployments.add(f.await(30, TimeUnit.SECONDS));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (links.stream().anyMatch(l -> l.state() == null || l.state().state() != LinkState.State.CONNECTED)) {
+        if (System.nanoTime() > deadline) {
+          long up = links.stream().filter(l -> l.state() != null && l.state().state() == LinkState.State.CONNECTED).count();
+          System.err.println("hepaloop bench link: only " + up + " of " + reactors + " links connected within 60 s");
+          return 1;
+        }
+        Thread.sleep(50); // the CLI's main thread, not an event loop
+      }
+      double connectS = (System.nanoTime() - t1) / 1e9;
+      Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
+
+      OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+      long cpu0 = os.getProcessCpuTime();
+      long wall0 = System.nanoTime();
+      vertx.runOnContext(v -> meter.measuring = true);
+      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+      Future<Meter> stopped = Future.future(p -> vertx.runOnContext(v -> {
+        meter.measuring = false;
+        p.complete(meter);
+      }));
+      Meter m = stopped.await(10, TimeUnit.SECONDS);
+      double wallS = (System.nanoTime() - wall0) / 1e9;
+      double cpuS = (os.getProcessCpuTime() - cpu0) / 1e9;
+      long heapUsed = mem.getHeapMemoryUsage().getUsed();
+      long heapMax = mem.getHeapMemoryUsage().getMax();
+      long heapLive = heapAfterLastGc();
+      int cores = Runtime.getRuntime().availableProcessors();
+
+      System.out.printf("bench link: %d reactors (%s), simulator and links in one JVM, %d s measured after %d s warm-up%n",
+          reactors, layout, seconds, warmupSeconds);
+      System.out.printf("  start-up            : simulator %.1f s, all %d links CONNECTED %.1f s after deploy%n", simStartS, reactors, connectS);
+      System.out.printf("  samples received    : %,d (%,.0f /s; %,.1f /s per reactor), %,d batches (%,.0f /s), not Good: %d%n",
+          m.samples, m.samples / wallS, m.samples / wallS / reactors, m.batches, m.batches / wallS, m.notGood);
+      System.out.printf("  latency source→bus  : p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+          m.percentileMs(50), m.percentileMs(99), m.percentileMs(100));
+      System.out.printf("  process CPU         : %.0f %% of one core (%.0f %% of %d cores)%n",
+          100 * cpuS / wallS, 100 * cpuS / wallS / cores, cores);
+      System.out.printf("  heap used           : %,d MB at the end, %,d MB after the last GC (max %,d MB)%n", heapUsed >> 20, heapLive >> 20, heapMax >> 20);
+      return 0;
+    } finally {
+      for (String d : deployments) {
+        try {
+          vertx.undeploy(d).await(10, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+          // closing anyway
+        }
+      }
+      vertx.close().await(10, TimeUnit.SECONDS);
+      sim.close();
+    }
   }
 }

@@ -114,7 +114,7 @@ public final class DemoCommand implements Callable<Integer> {
       out.println("run:          " + runId);
       boolean ansi = System.console() != null && durationS == null;
       plant.vertx().deployVerticle(
-              new LiveTableVerticle(deviceProfile, ids, out, ansi, refreshMs),
+              new LiveTableVerticle(deviceProfile, ids, plant::linkState, out, ansi, refreshMs),
               new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
           .await(30, TimeUnit.SECONDS);
 

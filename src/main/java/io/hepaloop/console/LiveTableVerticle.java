@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Prints the {@link LiveTable} every second. Deploy as a worker verticle: printing is I/O and must not
@@ -25,8 +26,15 @@ public final class LiveTableVerticle extends VerticleBase {
   private final PrintStream out;
   private final boolean ansi;
   private final long refreshMs;
+  private final Function<String, LinkState> currentLinkState;
 
-  public LiveTableVerticle(DeviceProfile profile, List<String> reactorIds, PrintStream out, boolean ansi, long refreshMs) {
+  /**
+   * @param currentLinkState each link's state now: the table starts after links may have published
+   *     their last change, and must not show a connected reactor as unknown until the next one
+   */
+  public LiveTableVerticle(DeviceProfile profile, List<String> reactorIds, Function<String, LinkState> currentLinkState,
+      PrintStream out, boolean ansi, long refreshMs) {
+    this.currentLinkState = currentLinkState;
     this.table = new LiveTable(profile, reactorIds);
     Map<String, String> pvByLoop = new LinkedHashMap<>();
     for (LoopSpec loop : profile.loops()) {
@@ -45,6 +53,10 @@ public final class LiveTableVerticle extends VerticleBase {
     for (String id : reactorIds) {
       vertx.eventBus().<SampleBatch>consumer(Addresses.samples(id), m -> table.apply(m.body()));
       vertx.eventBus().<LinkState>consumer(Addresses.link(id), m -> table.apply(m.body()));
+      LinkState now = currentLinkState.apply(id);
+      if (now != null) {
+        table.apply(now);
+      }
       vertx.eventBus().<LoopSnapshot>consumer(Addresses.control(id), m -> table.apply(m.body()));
     }
     vertx.setPeriodic(refreshMs, t -> print());

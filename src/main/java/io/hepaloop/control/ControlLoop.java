@@ -42,8 +42,8 @@ public final class ControlLoop {
   private double outerSetpoint;
   private boolean awaitingReadback = true;
   private boolean awaitStarted;
+  private boolean pvUsableNow;
   private long awaitSinceNanos;
-  private long readbackAfterSequence;
   private double filteredDrop = Double.NaN;
   private long dropNanos;
 
@@ -116,8 +116,22 @@ public final class ControlLoop {
     lastPvQuality = pvEntry == null ? Quality.BAD : (pvEntry.stale() ? Quality.BAD : pvEntry.quality());
     ProcessImage.Entry readback = image.get(spec.output());
 
+    pvUsableNow = usable;
     if (awaitingReadback && !initializeFromReadback(readback)) {
       return Double.NaN;
+    }
+    if (tuner != null && tuner.state() == RelayAutoTuner.State.RUNNING) {
+      double u = tuner.step(pv, usable, clock.nanoTime() / 1e9);
+      pid.setManualOutput(u);
+      pid.update(pv, usable);
+      trackOthers(image, u);
+      overrideActive = false;
+      lastOutput = u;
+      if (tuner.state() != RelayAutoTuner.State.RUNNING) {
+        tunerJustEnded = true;
+        setMode(modeBeforeTune); // continues bumplessly from the relay's bias
+      }
+      return u;
     }
     switch (mode) {
       case OFF -> {
@@ -192,9 +206,13 @@ public final class ControlLoop {
   }
 
   private boolean initializeFromReadback(ProcessImage.Entry readback) {
-    if (readback != null && readback.usable() && readback.sequence() > readbackAfterSequence) {
+    if (readback != null && readback.usable()) {
       initialize(readback.value());
       return true;
+    }
+    if (!pvUsableNow) {
+      awaitStarted = false; // nothing to control yet (link not up): wait quietly
+      return false;
     }
     long now = clock.nanoTime();
     if (!awaitStarted) {
@@ -225,13 +243,14 @@ public final class ControlLoop {
   }
 
   /**
-   * The link came back (or the loop starts): wait for an actuator read-back newer than
-   * {@code imageSequence} and continue from it, so the first write equals what the device holds.
+   * The link came back: wait for a fresh (non-stale) actuator read-back and continue from it, so the
+   * first write equals what the device holds (its watchdog may have moved it). Every value was marked
+   * stale when the link dropped, so any usable read-back arrived after the outage, even one that
+   * overtook the link-state message on the bus.
    */
-  public void reinitializeFromReadbackAfter(long imageSequence) {
+  public void reinitializeFromReadback() {
     awaitingReadback = true;
     awaitStarted = false;
-    readbackAfterSequence = imageSequence;
   }
 
   /** Reports the value finally applied (after interlocks) and the interlock that forced it, if any. */
@@ -253,6 +272,44 @@ public final class ControlLoop {
         overridePid.track(value);
       }
       lastOutput = value;
+    }
+  }
+
+  // ---- auto-tune ----
+
+  private RelayAutoTuner tuner;
+  private LoopMode modeBeforeTune;
+  private boolean tunerJustEnded;
+
+  /** Starts a relay test: the loop goes MANUAL-like under the relay until it ends, then back to its mode. */
+  void startAutotune(RelayAutoTuner t) {
+    this.modeBeforeTune = mode;
+    this.tuner = t;
+    this.tunerJustEnded = false;
+    pid.setMode(Pid.Mode.MANUAL);
+  }
+
+  /** The current or last relay test, or null. */
+  public RelayAutoTuner autotuner() {
+    return tuner;
+  }
+
+  public boolean autotuneRunning() {
+    return tuner != null && tuner.state() == RelayAutoTuner.State.RUNNING;
+  }
+
+  /** True once after the relay test ended (done or aborted). */
+  boolean takeAutotuneEnded() {
+    boolean e = tunerJustEnded;
+    tunerJustEnded = false;
+    return e;
+  }
+
+  void cancelAutotune(String reason) {
+    if (autotuneRunning()) {
+      tuner.cancel(reason);
+      tunerJustEnded = true;
+      setMode(modeBeforeTune);
     }
   }
 

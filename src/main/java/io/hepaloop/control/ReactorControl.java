@@ -56,9 +56,14 @@ public final class ReactorControl {
   private final Map<String, double[]> lastWrite = new HashMap<>(); // actuator -> {value, nanos}
   private boolean linkUp = true;
 
+  /** A loop held at its output limit (or by its override) this long raises a warning: actuator or process fault. */
+  static final double SATURATION_FLAG_S = 120.0;
+
   private static final class LoopFlags {
     boolean pvBad;
     boolean safe;
+    long saturatedSinceNanos = -1;
+    boolean saturationFlag;
   }
 
   /** Runtime state of one interlock. */
@@ -180,16 +185,18 @@ public final class ReactorControl {
     linkUp = up;
     if (!up) {
       image.markAllStale();
-      event("link", "link", "warning", "Device link " + state.state().name().toLowerCase(Locale.ROOT)
+      if (state.state() == LinkState.State.CONNECTING) {
+        return; // not connected yet: nothing to say beyond what the link itself reports
+      }
+      event("control", "link", "warning", "Device link " + state.state().name().toLowerCase(Locale.ROOT)
           + (state.reason() == null ? "" : " (" + state.reason() + ")")
           + ": loops hold their outputs; the device watchdog takes outputs safe if this lasts.");
     } else {
-      long seq = image.sequence();
       for (ControlLoop l : loops.values()) {
-        l.reinitializeFromReadbackAfter(seq);
+        l.reinitializeFromReadback();
       }
       lastWrite.clear();
-      event("link", "link", "info", "Device link connected: loops resume from the actuator read-backs.");
+      event("control", "link", "info", "Device link connected: loops resume from the actuator read-backs.");
     }
   }
 
@@ -236,9 +243,57 @@ public final class ReactorControl {
     if (Double.isFinite(applied)) {
       write(loop.actuatorId(), applied, il != null ? "interlock " + il.spec.id() : "loop " + loopId, false);
     }
+    if (il != null && loop.autotuneRunning()) {
+      loop.cancelAutotune("interlock " + il.spec.id() + " tripped");
+    }
     loopEvents(loop);
+    if (loop.takeAutotuneEnded()) {
+      RelayAutoTuner t = loop.autotuner();
+      if (t.state() == RelayAutoTuner.State.DONE) {
+        event("control", loop.id() + ".autotune", "info", "Auto-tune of loop " + loop.id() + " done: " + t.result()
+            + ". Not applied: apply it with a tuning command.");
+      } else {
+        event("control", loop.id() + ".autotune", "warning", "Auto-tune of loop " + loop.id() + " aborted: "
+            + t.abortReason() + "; output back to " + fmt(t.bias()) + " " + unit(loop.actuatorId()) + ", loop back to " + loop.mode() + ".");
+      }
+    }
     publishSnapshots(loop, applied);
     return applied;
+  }
+
+  /**
+   * Starts a relay auto-tune on a loop that is in AUTO with a good PV and no interlock: the relay
+   * oscillates around the current setpoint and output. The proposal is published as an event and kept
+   * in {@link ControlLoop#autotuner()}; it is not applied by itself.
+   */
+  public CommandResult startAutotune(String loopId, RelayAutoTuner.Config config, String actor) {
+    ControlLoop loop = loops.get(loopId);
+    if (loop == null) {
+      return CommandResult.rejected("reactor " + reactorId + " has no loop '" + loopId + "' (loops: " + loops.keySet() + ")");
+    }
+    if (loop.mode() != LoopMode.AUTO) {
+      return CommandResult.rejected("loop " + loopId + " must be in AUTO and settled to auto-tune (it is " + loop.mode() + ")");
+    }
+    if (loop.autotuneRunning()) {
+      return CommandResult.rejected("loop " + loopId + " is already auto-tuning");
+    }
+    if (!image.usable(loop.spec().pv()) || loop.awaitingReadback()) {
+      return CommandResult.rejected("loop " + loopId + " has no good PV / read-back to tune on");
+    }
+    if (activeInterlockOn(loop.actuatorId()) != null) {
+      return CommandResult.rejected("loop " + loopId + ": interlock " + activeInterlockOn(loop.actuatorId()).spec.id() + " is tripped");
+    }
+    try {
+      RelayAutoTuner t = new RelayAutoTuner(config, loop.pid().workingSetpoint(), loop.pid().applied(),
+          loop.outputRange().min(), loop.outputRange().max(), loop.pid().config().direction(), loop.pid().tuning());
+      loop.startAutotune(t);
+    } catch (IllegalArgumentException e) {
+      return CommandResult.rejected("auto-tune of loop " + loopId + " refused: " + e.getMessage());
+    }
+    String msg = String.format(Locale.ROOT, "Auto-tune of loop %s started: relay %.2f ± %.2f %s, hysteresis %.3f, abort beyond ± %.3f %s",
+        loopId, loop.pid().applied(), config.amplitude(), unit(loop.actuatorId()), config.hysteresis(), config.maxDeviation(), unit(loop.spec().pv()));
+    event("operator", actor == null ? "unknown" : actor, "info", msg);
+    return CommandResult.accepted(msg);
   }
 
   private Interlock activeInterlockOn(String actuatorId) {
@@ -277,6 +332,31 @@ public final class ReactorControl {
             + " good again; control resumes from " + fmt(pid.output()) + " " + unit(loop.actuatorId()) + ".");
       }
     }
+    boolean controlling = loop.mode() == LoopMode.AUTO || loop.mode() == LoopMode.CASCADE;
+    boolean saturated = controlling && pid.saturated() && !pid.pvBad() && loop.interlock() == null && !loop.autotuneRunning();
+    long now = clock.nanoTime();
+    if (saturated) {
+      if (f.saturatedSinceNanos < 0) {
+        f.saturatedSinceNanos = now;
+      }
+      if (!f.saturationFlag && (now - f.saturatedSinceNanos) / 1e9 >= SATURATION_FLAG_S) {
+        f.saturationFlag = true;
+        String pvUnit = unit(loop.spec().pv());
+        String what = loop.overrideActive()
+            ? loop.actuatorId() + " limited by the " + loop.spec().override().pv() + " override"
+            : loop.actuatorId() + " saturated at " + fmt(pid.output()) + " " + unit(loop.actuatorId());
+        event("control", loop.id() + ".saturated", "warning", "Loop " + loop.id() + ": " + what + " for "
+            + fmt(SATURATION_FLAG_S) + " s with " + loop.spec().pv() + " " + fmt(loop.lastPv()) + " " + pvUnit
+            + " (setpoint " + fmt(pid.workingSetpoint()) + " " + pvUnit + "): the loop cannot do more; check "
+            + (loop.overrideActive() ? "the scaffold / line for clogging." : "the " + loop.actuatorId() + " (failed?) and the process."));
+      }
+    } else {
+      if (f.saturationFlag) {
+        event("control", loop.id() + ".saturated", "info", "Loop " + loop.id() + ": " + loop.actuatorId() + " back within its range.");
+      }
+      f.saturationFlag = false;
+      f.saturatedSinceNanos = -1;
+    }
     if (pid.safeOutputActive() != f.safe) {
       f.safe = pid.safeOutputActive();
       if (f.safe) {
@@ -295,6 +375,12 @@ public final class ReactorControl {
     snapshots.accept(new LoopSnapshot(reactorId, loop.id(), clock.now(), loop.mode().name(), pid.workingSetpoint(),
         loop.lastPv(), loop.lastPvQuality(), Double.isFinite(applied) ? applied : loop.lastOutput(),
         pid.pTerm(), pid.iTerm(), pid.dTerm(), pid.saturated(), loop.overrideActive(), loop.interlock()));
+    if (loop.overridePid() != null) {
+      Pid o = loop.overridePid();
+      String pvId = loop.spec().override().pv();
+      snapshots.accept(new LoopSnapshot(reactorId, loop.id() + ".override", clock.now(), loop.mode().name(), o.workingSetpoint(),
+          image.value(pvId), image.quality(pvId), o.output(), o.pTerm(), o.iTerm(), o.dTerm(), o.saturated(), loop.overrideActive(), loop.interlock()));
+    }
     if (loop.outerPid() != null && loop.mode() == LoopMode.CASCADE) {
       Pid o = loop.outerPid();
       String pvId = loop.spec().cascade().pv();
@@ -364,6 +450,7 @@ public final class ReactorControl {
         return CommandResult.rejected("loop " + loopId + " has no cascade configured; modes allowed: OFF, MANUAL, AUTO");
       }
       LoopMode before = loop.mode();
+      loop.cancelAutotune("mode change by " + c.actor());
       loop.setMode(s.mode());
       return CommandResult.accepted("Loop " + loopId + " mode " + before + " -> " + s.mode());
     }
@@ -425,6 +512,12 @@ public final class ReactorControl {
 
   static String fmt(double v) {
     return String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  /** True while the loop has been saturated for longer than {@link #SATURATION_FLAG_S} (the actuator-fault flag). */
+  public boolean saturationFlag(String loopId) {
+    LoopFlags f = flags.get(loopId);
+    return f != null && f.saturationFlag;
   }
 
   /** The interlocks currently tripped (for the console and tests). */

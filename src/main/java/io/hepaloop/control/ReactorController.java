@@ -54,6 +54,7 @@ public final class ReactorController extends VerticleBase {
   private final Map<String, Boolean> inFlight = new HashMap<>();
   private final Map<String, ActuatorCommand> queued = new HashMap<>();
   private final Map<String, Long> lastFailureEventNanos = new HashMap<>();
+  private final java.util.Set<String> failing = new java.util.HashSet<>();
 
   public ReactorController(String reactorId, DeviceProfile profile, Clock clock) {
     this.reactorId = reactorId;
@@ -89,9 +90,15 @@ public final class ReactorController extends VerticleBase {
   private void executeSafely(String loopId) {
     try {
       control.executeLoop(loopId);
+      failing.remove(loopId);
     } catch (RuntimeException e) {
-      // a bug must not kill the timer of a safety-relevant loop; say so once per occurrence
-      LOG.error("reactor {} loop {} failed to execute", reactorId, loopId, e);
+      // a bug must not kill the timer of a safety-relevant loop; log the first failure of a run of
+      // failures only (no storm at 4 Hz), and tell the operators
+      if (failing.add(loopId)) {
+        LOG.error("reactor {} loop {} failed to execute (further failures not logged until it runs again)", reactorId, loopId, e);
+        publishEvent(new HepaEvent(clock.now(), reactorId, "control", loopId, "critical",
+            "Loop " + loopId + " failed to execute: " + e + "; the device watchdog keeps outputs safe if writes stop."));
+      }
     }
   }
 

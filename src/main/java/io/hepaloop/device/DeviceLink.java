@@ -14,9 +14,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,12 +69,14 @@ public final class DeviceLink extends VerticleBase {
   private long generation;
   private int failedAttempts;
   private boolean stopped;
+  /** {@link #stopped} as seen from the connect pool's threads. */
+  private volatile boolean stopRequested;
   private boolean everConnected;
   private long reconnectTimer = -1;
   private long heartbeatTimer = -1;
   private long heartbeatCounter;
   private Instant outageSince;
-  private String lastLoggedFailure;
+  private final Set<String> loggedFailures = new HashSet<>();
   private final Map<String, Sample> lastValues = new LinkedHashMap<>();
   private MessageConsumer<ActuatorCommand> commands;
   private WorkerExecutor connectPool;
@@ -127,6 +131,7 @@ public final class DeviceLink extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopped = true;
+    stopRequested = true;
     generation++;
     vertx.cancelTimer(reconnectTimer);
     vertx.cancelTimer(heartbeatTimer);
@@ -161,7 +166,16 @@ public final class DeviceLink extends VerticleBase {
         context.runOnContext(v -> lost(gen, reason));
       }
     };
-    connectPool.<MiloSession>executeBlocking(() -> MiloSession.open(opts, listener), false)
+    connectPool.<MiloSession>executeBlocking(() -> {
+      MiloSession opened = MiloSession.open(opts, listener);
+      if (stopRequested) {
+        // Undeployed while connecting: the completion may never run on a closed context, so do not
+        // leave a Milo client behind that would keep reconnecting on its own.
+        opened.close();
+        throw new LinkException("link stopped while connecting");
+      }
+      return opened;
+    }, false)
         .onComplete(ar -> {
           if (ar.succeeded()) {
             connected(gen, ar.result());
@@ -183,7 +197,7 @@ public final class DeviceLink extends VerticleBase {
     }
     session = s;
     failedAttempts = 0;
-    lastLoggedFailure = null;
+    loggedFailures.clear();
     String how = opts.securityPolicy() + "/" + opts.securityMode() + ", " + (opts.username() == null ? "anonymous" : "user " + opts.username());
     if (outageSince != null) {
       double downS = Duration.between(outageSince, opts.clock().now()).toMillis() / 1000.0;
@@ -208,45 +222,46 @@ public final class DeviceLink extends VerticleBase {
     }
     String reason = cause instanceof LinkException ? cause.getMessage() : "connecting failed: " + MiloSession.rootMessage(cause);
     LinkState.State st = everConnected ? LinkState.State.DISCONNECTED : LinkState.State.CONNECTING;
-    if (!reason.equals(lastLoggedFailure)) {
-      lastLoggedFailure = reason;
-      if (outageSince == null) {
-        // Never connected, or a new kind of failure at start-up: say it once.
-        LOG.warn("reactor {}: {}; retrying every {} ms at most", reactorId, reason, opts.backoff().maxMs());
-        publishEvent("warning", "device link of reactor " + reactorId + " cannot connect: " + reason);
-      } else {
-        // During an outage the loss was logged once already.
-        LOG.debug("reactor {}: reconnect failed: {}", reactorId, reason);
-      }
+    boolean configuration = cause instanceof LinkException le && le.configuration();
+    // Each distinct reason is said once per outage (or per start-up), however many retries fail;
+    // during an outage only configuration problems are news (the loss itself was logged already).
+    if (loggedFailures.size() < 20 && loggedFailures.add(reason) && (outageSince == null || configuration)) {
+      LOG.warn("reactor {}: {}; retrying {}", reactorId, reason,
+          configuration ? "every " + opts.configurationRetryMs() + " ms" : "every " + opts.backoff().maxMs() + " ms at most");
+      publishEvent("warning", "device link of reactor " + reactorId + " cannot connect: " + reason);
     } else {
       LOG.debug("reactor {}: attempt {} failed: {}", reactorId, failedAttempts + 1, reason);
     }
     publishState(st, reason);
-    scheduleReconnect();
+    scheduleReconnect(configuration ? opts.configurationRetryMs() : -1);
   }
 
   private void scheduleReconnect() {
+    scheduleReconnect(-1);
+  }
+
+  /** @param delayMs fixed delay, or -1 for the next backoff step */
+  private void scheduleReconnect(long delayMs) {
     if (stopped || reconnectTimer != -1) {
       return;
     }
-    long delay = opts.backoff().delayMs(failedAttempts++, () -> ThreadLocalRandom.current().nextDouble());
+    long delay = delayMs > 0 ? delayMs : opts.backoff().delayMs(failedAttempts++, () -> ThreadLocalRandom.current().nextDouble());
     reconnectTimer = vertx.setTimer(delay, id -> connect());
   }
 
   private void lost(long gen, String reason) {
-    if (stopped || gen != generation) {
+    if (stopped || gen != generation || session == null) {
+      // An older session, or one still being opened: connected() sees isLost() and treats it as a failed attempt.
       return;
     }
     MiloSession s = session;
     // Every callback of the lost session is ignored from now on.
     generation++;
     session = null;
-    if (s != null) {
-      s.close();
-    }
+    s.close();
     outageSince = opts.clock().now();
     failedAttempts = 0;
-    lastLoggedFailure = null;
+    loggedFailures.clear();
     String msg = "link to reactor " + reactorId + " lost: " + reason + "; values are stale, reconnecting";
     LOG.warn(msg);
     publishEvent("warning", msg);

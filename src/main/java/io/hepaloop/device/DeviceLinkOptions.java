@@ -31,10 +31,15 @@ import java.util.Set;
  * @param keepAliveIntervalMs how often the session is probed; a dead peer is noticed after about
  *     {@code keepAliveIntervalMs × (keepAliveFailuresAllowed + 1)} (default 1000 ms)
  * @param keepAliveFailuresAllowed missed keep-alives tolerated before the link is declared lost (default 1)
+ * @param keepAliveTimeoutMs how long one keep-alive read may take (default 2000 ms: on a busy 2-core
+ *     machine starting 64 links, 1 s timed out and answers arrived late)
  * @param requestTimeoutMs timeout of every OPC UA request, writes included (default 5000 ms)
  * @param connectTimeoutMs TCP connect timeout (default 3000 ms)
  * @param publishingIntervalMs subscription publishing interval; null = the shortest sampling interval
  *     of the profile, so every sample is published as soon as it is taken
+ * @param configurationRetryMs retry delay after a configuration failure (wrong password, untrusted
+ *     certificate, profile not matching the device): slow, because retrying a wrong password every
+ *     second can lock the account on a real PLC (default 15000 ms)
  */
 public record DeviceLinkOptions(
     String reactorId,
@@ -51,9 +56,11 @@ public record DeviceLinkOptions(
     Backoff backoff,
     long keepAliveIntervalMs,
     int keepAliveFailuresAllowed,
+    long keepAliveTimeoutMs,
     long requestTimeoutMs,
     long connectTimeoutMs,
-    Double publishingIntervalMs) {
+    Double publishingIntervalMs,
+    long configurationRetryMs) {
 
   /** How the link decides whether to trust the device's certificate. */
   public enum ServerTrust {
@@ -97,7 +104,7 @@ public record DeviceLinkOptions(
     serverTrust = serverTrust == null ? ServerTrust.TRUST_LIST : serverTrust;
     clock = clock == null ? SystemClock.INSTANCE : clock;
     backoff = backoff == null ? Backoff.DEFAULT : backoff;
-    if (keepAliveIntervalMs <= 0 || requestTimeoutMs <= 0 || connectTimeoutMs <= 0 || keepAliveFailuresAllowed < 0) {
+    if (keepAliveIntervalMs <= 0 || requestTimeoutMs <= 0 || connectTimeoutMs <= 0 || keepAliveFailuresAllowed < 0 || configurationRetryMs <= 0 || keepAliveTimeoutMs <= 0) {
       throw new IllegalArgumentException("reactor " + reactorId + ": keep-alive, request and connect timeouts must be positive");
     }
   }
@@ -143,9 +150,11 @@ public record DeviceLinkOptions(
     private Backoff backoff = Backoff.DEFAULT;
     private long keepAliveIntervalMs = 1000;
     private int keepAliveFailuresAllowed = 1;
+    private long keepAliveTimeoutMs = 2000;
     private long requestTimeoutMs = 5000;
     private long connectTimeoutMs = 3000;
     private Double publishingIntervalMs;
+    private long configurationRetryMs = 15_000;
 
     private Builder(String reactorId, DeviceProfile profile, String endpointUrl) {
       this.reactorId = reactorId;
@@ -196,6 +205,11 @@ public record DeviceLinkOptions(
       return this;
     }
 
+    public Builder keepAliveTimeoutMs(long v) {
+      this.keepAliveTimeoutMs = v;
+      return this;
+    }
+
     public Builder requestTimeoutMs(long v) {
       this.requestTimeoutMs = v;
       return this;
@@ -211,10 +225,15 @@ public record DeviceLinkOptions(
       return this;
     }
 
+    public Builder configurationRetryMs(long v) {
+      this.configurationRetryMs = v;
+      return this;
+    }
+
     public DeviceLinkOptions build() {
       return new DeviceLinkOptions(reactorId, profile, endpointUrl, securityPolicy, securityMode, username, password,
           nodeIdReactor, pkiDir, serverTrust, clock, backoff, keepAliveIntervalMs, keepAliveFailuresAllowed,
-          requestTimeoutMs, connectTimeoutMs, publishingIntervalMs);
+          keepAliveTimeoutMs, requestTimeoutMs, connectTimeoutMs, publishingIntervalMs, configurationRetryMs);
     }
   }
 }

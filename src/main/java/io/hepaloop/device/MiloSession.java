@@ -4,6 +4,7 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
 
 import io.hepaloop.profile.SignalSpec;
 import java.net.ConnectException;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,6 +44,7 @@ import org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType;
 import org.eclipse.milo.opcua.stack.core.types.structured.DataChangeFilter;
 import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
 import org.eclipse.milo.opcua.stack.core.types.structured.UserTokenPolicy;
+import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
 import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
 import org.eclipse.milo.opcua.stack.transport.client.tcp.OpcTcpClientTransport;
 import org.eclipse.milo.opcua.stack.transport.client.tcp.OpcTcpClientTransportConfig;
@@ -91,6 +93,9 @@ final class MiloSession {
    */
   static MiloSession open(DeviceLinkOptions o, Listener listener) throws LinkException {
     EndpointDescription endpoint = selectEndpoint(o, discover(o));
+    if (o.secure() && o.serverTrust() == DeviceLinkOptions.ServerTrust.TRUST_LIST) {
+      checkServerCertificate(o, endpoint);
+    }
     OpcUaClient client;
     try {
       client = new OpcUaClient(clientConfig(o, endpoint), new OpcTcpClientTransport(
@@ -102,7 +107,7 @@ final class MiloSession {
       client.connect();
     } catch (UaException e) {
       client.disconnectAsync();
-      throw new LinkException(connectFailure(o, e), e);
+      throw new LinkException(connectFailure(o, e), e, isConfigurationError(e));
     }
     MiloSession session = null;
     try {
@@ -118,11 +123,20 @@ final class MiloSession {
       session.subscribe();
       return session;
     } catch (LinkException e) {
-      client.disconnectAsync();
+      abandon(session, client);
       throw e;
     } catch (Exception e) {
-      client.disconnectAsync();
+      abandon(session, client);
       throw new LinkException("subscribing failed: " + rootMessage(e), e);
+    }
+  }
+
+  /** Closes a half-opened session without reporting it as "lost": it was never handed to the link. */
+  private static void abandon(MiloSession session, OpcUaClient client) {
+    if (session != null) {
+      session.close();
+    } else {
+      client.disconnectAsync();
     }
   }
 
@@ -194,8 +208,34 @@ final class MiloSession {
         .map(e -> shortPolicy(e.getSecurityPolicyUri()) + "/" + e.getSecurityMode() + " " + tokens(e))
         .distinct()
         .collect(Collectors.joining(", "));
-    throw new LinkException("device at " + o.endpointUrl() + " offers no endpoint with " + o.securityPolicy() + "/"
+    throw LinkException.configuration("device at " + o.endpointUrl() + " offers no endpoint with " + o.securityPolicy() + "/"
         + o.securityMode() + " and " + (o.username() == null ? "anonymous" : "user name") + " identity (it offers: " + offered + ")");
+  }
+
+  /**
+   * Checks the device's certificate against the trust list before Milo opens a secure channel: a
+   * refusal is then one clear sentence (and the certificate lands in {@code rejected/}), instead of an
+   * ERROR with a stack trace from Milo's channel handler at every retry.
+   */
+  static void checkServerCertificate(DeviceLinkOptions o, EndpointDescription endpoint) throws LinkException {
+    byte[] der = endpoint.getServerCertificate() == null ? null : endpoint.getServerCertificate().bytes();
+    if (der == null || der.length == 0) {
+      throw LinkException.configuration("device at " + o.endpointUrl() + " offers a secure endpoint without a certificate");
+    }
+    List<X509Certificate> chain;
+    try {
+      chain = CertificateUtil.decodeCertificates(der);
+    } catch (UaException e) {
+      throw LinkException.configuration("device at " + o.endpointUrl() + " sent a certificate that does not decode: " + rootMessage(e), e);
+    }
+    try {
+      ClientPki.forDir(o.pkiDir()).trustListValidator()
+          .validateCertificateChain(chain, endpoint.getServer().getApplicationUri(), null);
+    } catch (UaException e) {
+      throw LinkException.configuration("the device's certificate (" + chain.get(0).getSubjectX500Principal().getName() + ") is not trusted ("
+          + Qualities.name(e.getStatusCode()) + "): it was saved in " + o.pkiDir().resolve("rejected")
+          + "; move it to " + o.pkiDir().resolve("trusted/certs") + " to trust it", e);
+    }
   }
 
   private static boolean offers(EndpointDescription e, UserTokenType token) {
@@ -242,7 +282,7 @@ final class MiloSession {
         .setSessionTimeout(uint(30_000))
         .setRequestTimeout(uint(o.requestTimeoutMs()))
         .setKeepAliveInterval(uint(o.keepAliveIntervalMs()))
-        .setKeepAliveTimeout(uint(o.keepAliveIntervalMs()))
+        .setKeepAliveTimeout(uint(o.keepAliveTimeoutMs()))
         .setKeepAliveFailuresAllowed(uint(o.keepAliveFailuresAllowed()))
         .setIdentityProvider(o.username() == null ? new AnonymousProvider() : new UsernameProvider(o.username(), o.password()));
     if (o.secure()) {
@@ -252,7 +292,7 @@ final class MiloSession {
           : pki.trustListValidator();
       b.setKeyPair(pki.keyPair())
           .setCertificate(pki.certificate())
-          .setCertificateChain(new java.security.cert.X509Certificate[] {pki.certificate()})
+          .setCertificateChain(new X509Certificate[] {pki.certificate()})
           .setCertificateValidator(validator);
     }
     return b.build();
@@ -263,9 +303,9 @@ final class MiloSession {
     try {
       x = ExpandedNodeId.parse(nodeId);
     } catch (RuntimeException e) {
-      throw new LinkException(what + ": NodeId '" + nodeId + "' does not parse", e);
+      throw LinkException.configuration(what + ": NodeId '" + nodeId + "' does not parse", e);
     }
-    return x.toNodeId(namespaces).orElseThrow(() -> new LinkException(what + ": the device has no namespace "
+    return x.toNodeId(namespaces).orElseThrow(() -> LinkException.configuration(what + ": the device has no namespace "
         + x.getNamespaceUri() + " (NodeId " + nodeId + ")"));
   }
 
@@ -298,7 +338,7 @@ final class MiloSession {
       }
     }
     if (!bad.isEmpty()) {
-      throw new LinkException("the device does not match profile " + opts.profile().model() + ": cannot monitor " + String.join("; ", bad));
+      throw LinkException.configuration("the device does not match profile " + opts.profile().model() + ": cannot monitor " + String.join("; ", bad));
     }
   }
 
@@ -407,6 +447,13 @@ final class MiloSession {
       return "no answer from " + o.endpointUrl() + " within " + (o.connectTimeoutMs() + o.requestTimeoutMs()) + " ms";
     }
     return "cannot reach " + o.endpointUrl() + ": " + rootMessage(e);
+  }
+
+  private static boolean isConfigurationError(UaException e) {
+    long code = e.getStatusCode().getValue();
+    return code == StatusCodes.Bad_UserAccessDenied || code == StatusCodes.Bad_IdentityTokenInvalid
+        || code == StatusCodes.Bad_IdentityTokenRejected || code == StatusCodes.Bad_CertificateUntrusted
+        || code == StatusCodes.Bad_SecurityChecksFailed || code == StatusCodes.Bad_CertificateInvalid;
   }
 
   static String connectFailure(DeviceLinkOptions o, UaException e) {

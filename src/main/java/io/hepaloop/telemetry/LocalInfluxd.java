@@ -35,6 +35,7 @@ public final class LocalInfluxd implements AutoCloseable {
   private final boolean ownsDir;
   private final int httpPort;
   private final int rpcPort;
+  private boolean authEnabled;
   private Process process;
 
   private LocalInfluxd(Path binary, Path dir, boolean ownsDir, int httpPort, int rpcPort) {
@@ -77,6 +78,22 @@ public final class LocalInfluxd implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts a fresh instance with authentication on. InfluxDB answers 401/403 to everything until the
+   * first admin exists; create it with {@code CREATE USER ... WITH ALL PRIVILEGES} (allowed once, unauthenticated).
+   */
+  public static LocalInfluxd launchWithAuth() {
+    try {
+      Path bin = findBinary().orElseThrow(() -> new IllegalStateException("influxd is not installed"));
+      LocalInfluxd d = new LocalInfluxd(bin, Files.createTempDirectory("hepaloop-influxd-"), true, freePort(), freePort());
+      d.authEnabled = true;
+      d.start();
+      return d;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Starts an instance whose meta/data/wal live under {@code dir} (kept by {@link #close()}). */
   public static LocalInfluxd launchIn(Path dir) {
     return launchIn(dir, false);
@@ -96,6 +113,11 @@ public final class LocalInfluxd implements AutoCloseable {
 
   public int httpPort() {
     return httpPort;
+  }
+
+  /** Process id of the running influxd, or -1. */
+  public synchronized long pid() {
+    return process == null ? -1 : process.pid();
   }
 
   public Path directory() {
@@ -199,7 +221,7 @@ public final class LocalInfluxd implements AutoCloseable {
         "[http]",
         "  enabled = true",
         "  bind-address = \"127.0.0.1:" + httpPort + "\"",
-        "  auth-enabled = false",
+        "  auth-enabled = " + authEnabled,
         "  log-enabled = false",
         "  max-body-size = 0",
         "[monitor]",

@@ -29,6 +29,8 @@ public final class TelemetryMetrics {
   private final Counter pointsWritten;
   private final Counter pointsQuarantined;
   private final Counter pointsDropped;
+  private final Counter timestampCollisions;
+  private final Counter duplicateSamples;
   private final Map<String, Counter> failedWrites = new ConcurrentHashMap<>();
   private final Map<String, Counter> samples = new ConcurrentHashMap<>();
   private final Map<String, Counter> reconnects = new ConcurrentHashMap<>();
@@ -51,6 +53,30 @@ public final class TelemetryMetrics {
     pointsDropped = Counter.builder("hepaloop.telemetry.points.dropped")
         .description("Points lost because the spool and the memory queue were full; must stay 0")
         .register(registry);
+    timestampCollisions = Counter.builder("hepaloop.telemetry.timestamp.collisions")
+        .description("Samples with the same device time as the previous sample of the signal; stored 1 ns later")
+        .register(registry);
+    duplicateSamples = Counter.builder("hepaloop.telemetry.duplicate.samples")
+        .description("Exact repeats of a signal's previous sample (e.g. after a resubscription), not stored twice")
+        .register(registry);
+  }
+
+  /** A sample had the same device time as the previous one of its signal (kept, moved by 1 ns). */
+  public void timestampCollision() {
+    timestampCollisions.increment();
+  }
+
+  /** An exact repeat of the previous sample of a signal (same time, value, quality) was skipped. */
+  public void duplicateSample() {
+    duplicateSamples.increment();
+  }
+
+  public double duplicateSamples() {
+    return duplicateSamples.count();
+  }
+
+  public double timestampCollisions() {
+    return timestampCollisions.count();
   }
 
   /** Meters on a private registry (benchmarks, tests). */

@@ -27,6 +27,10 @@ final class TelemetryVerticle extends VerticleBase {
   private final List<String> initialReactors;
   private final Map<String, String> runs = new HashMap<>();
   private final Map<String, OurTracker> our = new HashMap<>();
+  private final Map<String, Long> lastTime = new HashMap<>();
+  /** Per signal, the last few fresh samples: enough to recognise a re-delivered notification. */
+  private final Map<String, java.util.ArrayDeque<Sample>> recentFresh = new HashMap<>();
+  private static final int RECENT = 16;
   private final Map<String, List<MessageConsumer<?>>> consumers = new HashMap<>();
 
   TelemetryVerticle(TelemetryWriter writer, TelemetryMetrics metrics, double alphaNmolPerMlMmHg, List<String> reactors) {
@@ -80,6 +84,47 @@ final class TelemetryVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * InfluxDB keeps one point per series and timestamp, so a sample is returned as it will be stored,
+   * or null when it is an exact repeat of one of the signal's last 16 samples (same device time, value
+   * and quality: a re-created subscription's initial value, a notification delivered twice), which is
+   * counted and skipped: storing it again would change nothing. A different
+   * sample with the same device time as the previous one of its signal (millisecond device clocks, a
+   * simulator catching up after a stall) would silently replace it: it is moved 1 ns later, counted.
+   */
+  private Sample distinctTime(Sample s) {
+    String key = s.reactorId() + '\u0000' + s.signalId();
+    long t = LineBuilder.epochNanos(s.sourceTime());
+    Long previous = lastTime.get(key);
+    java.util.ArrayDeque<Sample> recent = recentFresh.computeIfAbsent(key, k -> new java.util.ArrayDeque<>(RECENT));
+    if (!s.stale() && previous != null && t <= previous) {
+      // not newer than what we have: an exact repeat (a link re-delivering a notification) is skipped
+      for (Sample r : recent) {
+        if (r.sourceTime().equals(s.sourceTime()) && r.quality() == s.quality() && Double.compare(r.value(), s.value()) == 0) {
+          metrics.duplicateSample();
+          return null;
+        }
+      }
+    }
+    if (previous != null && t == previous) {
+      t = previous + 1;
+      metrics.timestampCollision();
+    }
+    if (previous == null || t > previous) {
+      lastTime.put(key, t);
+    }
+    if (!s.stale()) {
+      if (recent.size() == RECENT) {
+        recent.pollFirst();
+      }
+      recent.addLast(s);
+    }
+    if (t != LineBuilder.epochNanos(s.sourceTime())) {
+      s = new Sample(s.reactorId(), s.signalId(), s.value(), s.unit(), java.time.Instant.ofEpochSecond(0, t), s.quality(), s.stale());
+    }
+    return s;
+  }
+
   private String run(String reactorId) {
     return runs.getOrDefault(reactorId, TelemetrySchema.NO_RUN);
   }
@@ -87,7 +132,20 @@ final class TelemetryVerticle extends VerticleBase {
   private void onSamples(SampleBatch batch) {
     String run = run(batch.reactorId());
     OurTracker tracker = our.get(batch.reactorId());
+    java.time.Instant now = null;
     for (Sample s : batch.samples()) {
+      if (s.stale()) {
+        // A stale re-publication carries the device time of the last good value. Written at that time
+        // it would overwrite the good point (same series and time); it belongs at the moment the value
+        // became stale, where it starts the gap.
+        now = now == null ? java.time.Instant.now() : now;
+        java.time.Instant at = now.isAfter(s.sourceTime()) ? now : s.sourceTime().plusNanos(1000);
+        s = new Sample(s.reactorId(), s.signalId(), s.value(), s.unit(), at, s.quality(), true);
+      }
+      s = distinctTime(s);
+      if (s == null) {
+        continue;
+      }
       writer.submit(TelemetrySchema.sample(s, run));
       if (tracker != null) {
         OurTracker.Derived d = tracker.accept(s);

@@ -66,7 +66,7 @@ public final class TelemetryWriter implements AutoCloseable {
       double nearFullRatio,
       Duration httpTimeout) {
     public static Options defaults() {
-      return new Options(5000, Duration.ofMillis(500), 2L * 1024 * 1024 * 1024, 64L * 1024 * 1024, 2, 2_000_000, 0.8, Duration.ofSeconds(10));
+      return new Options(10_000, Duration.ofMillis(500), 2L * 1024 * 1024 * 1024, 64L * 1024 * 1024, 2, 2_000_000, 0.8, Duration.ofSeconds(10));
     }
 
     public Options withBatch(int size, Duration age) {
@@ -266,6 +266,15 @@ public final class TelemetryWriter implements AutoCloseable {
         spoolListener.accept(total);
         checkFill();
       } catch (IOException e) {
+        if (!running) {
+          // stopping and the spool cannot take them: these points were never acknowledged; say so, loudly
+          int lost = batch.size() + queue.size();
+          queue.clear();
+          dropped.addAndGet(lost);
+          metrics.dropped(lost);
+          LOG.error("stopping with the spool refusing writes ({}): {} points not acknowledged are lost", e.getMessage(), lost);
+          return;
+        }
         // spool full or disk failing: keep the batch in memory and retry; the bounded queue takes the strain
         LOG.error("cannot append {} points to the spool (will retry): {}", batch.size(), e.getMessage());
         checkFill();

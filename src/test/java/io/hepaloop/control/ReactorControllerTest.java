@@ -130,7 +130,7 @@ class ReactorControllerTest {
     publish(plant(36.9, 30.0));
     await().atMost(Duration.ofSeconds(5)).until(() -> writesOf("heater").size() >= 2);
     vertx.eventBus().publish(Addresses.link(R), new LinkState(R, LinkState.State.DISCONNECTED, Instant.now(), "socket closed"));
-    await().atMost(Duration.ofSeconds(2)).until(() -> events.stream().anyMatch(e -> e.type().equals("link")));
+    await().atMost(Duration.ofSeconds(2)).until(() -> events.stream().anyMatch(e -> e.source().equals("link") && e.message().contains("hold")));
     int n = writes.size();
     await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> true);
     assertThat(writes.size()).isEqualTo(n); // nothing is sent into a dead link

@@ -65,6 +65,10 @@ class TelemetryServiceIT {
       vertx.eventBus().publish(Addresses.control("r1"),
           new LoopSnapshot("r1", "temperature", t, "AUTO", 37.0, 36.99, Quality.GOOD, 40.0, 1, 39, 0, false, false, null));
     }
+    // the link re-publishes the last value as stale (device time kept): it must not overwrite the good point
+    Instant last = t0.plusMillis(49 * 1000L);
+    vertx.eventBus().publish(Addresses.samples("r2"), new SampleBatch("r2", List.of(new Sample("r2", "temperature", 37.049, "°C", last, Quality.BAD, true))));
+    produced++;
     vertx.eventBus().publish(Addresses.link("r1"), new LinkState("r1", LinkState.State.CONNECTED, t0, "connected"));
     vertx.eventBus().publish(Addresses.EVENTS, new HepaEvent(t0.plusSeconds(5), "r1", "operator", "alice", "info", "Setpoint 37.0 °C"));
     int expected = produced;
@@ -74,7 +78,10 @@ class TelemetryServiceIT {
     try (InfluxQueries q = new InfluxQueries(influxd.url(), cfg.database())) {
       assertThat(q.count("SELECT count(quality) FROM sample")).isEqualTo(produced);
       assertThat(q.count("SELECT count(quality) FROM sample WHERE reactor='r1' AND run='run-7' AND \"group\"='thermal' AND signal='temperature'")).isEqualTo(50);
-      assertThat(q.count("SELECT count(quality) FROM sample WHERE reactor='r2' AND run='none'")).isEqualTo(200);
+      assertThat(q.count("SELECT count(quality) FROM sample WHERE reactor='r2' AND run='none'")).isEqualTo(201);
+      List<List<Object>> r2temp = q.rows("SELECT value, quality, stale FROM sample WHERE reactor='r2' AND signal='temperature'");
+      assertThat(r2temp.get(49).subList(1, 4)).containsExactly(37.049, "GOOD", false);
+      assertThat(r2temp.get(50).subList(1, 4)).containsExactly(null, "BAD", true);
       // the one bad outlet pO2 is stored with its quality and never as value
       assertThat(q.count("SELECT count(value) FROM sample WHERE signal='do_outlet'")).isEqualTo(98);
       assertThat(q.rows("SELECT suspect_value, quality FROM sample WHERE signal='do_outlet' AND quality='BAD'")).hasSize(2)

@@ -59,9 +59,12 @@ public final class ControlBenchmark {
     scenario.prepare(h);
     List<LoopMetrics> metrics = new ArrayList<>();
     for (LoopSpec l : profile.loops()) {
-      double stepSign = scenario == Scenario.SETPOINT_STEP && l.id().equals("temperature") ? 1 : 0;
+      boolean temperature = l.id().equals("temperature");
+      double stepSign = temperature && (scenario == Scenario.SETPOINT_STEP || scenario == Scenario.HEATER_FAILURE) ? 1 : 0;
+      // heater failure: overshoot, settling and in-band are judged from the repair on
+      double recoveryFromS = scenario == Scenario.HEATER_FAILURE && temperature ? scenario.eventS + Scenario.HEATER_FAILED_S : scenario.eventS;
       String id = l.id();
-      metrics.add(new LoopMetrics(id, l.pv(), l.output(), sp -> band(id, sp), scenario.eventS, scenario.eventS, stepSign));
+      metrics.add(new LoopMetrics(id, l.pv(), l.output(), sp -> band(id, sp), scenario.eventS, recoveryFromS, stepSign));
     }
     double hh = profile.interlocks().stream().filter(i -> i.signal().equals("pressure_inlet") && i.above() != null)
         .mapToDouble(InterlockSpec::above).findFirst().orElse(Double.POSITIVE_INFINITY);
@@ -107,9 +110,10 @@ public final class ControlBenchmark {
             Double.isNaN(m.settlingTimeS()) ? "never" : String.format(Locale.ROOT, "%.0f", m.settlingTimeS()),
             m.percentInBand(), m.outputTravel()));
       }
-      b.append(String.format(Locale.ROOT, "%-34s %-12s %-9s maxT=%.2f °C  maxP=%.1f mmHg (HH %.0f, longest above %.1f s)  minOutletPO2=%.1f mmHg (floor %.0f)%n",
+      long trips = r.events().stream().filter(e -> e.type().equals("interlock")).count();
+      b.append(String.format(Locale.ROOT, "%-34s %-12s %-9s maxT=%.2f °C  maxP=%.1f mmHg (HH %.0f, longest above %.1f s)  minOutletPO2=%.1f mmHg (floor %.0f)  trips=%d%n",
           "", "(safety)", label(r.strategy()), r.maxTemperatureC(), r.maxPressureMmHg(), r.pressureHighHighMmHg(),
-          r.longestAboveHighHighS(), r.minOutletMmHg(), r.outletFloorMmHg()));
+          r.longestAboveHighHighS(), r.minOutletMmHg(), r.outletFloorMmHg(), trips));
     }
     return b.toString();
   }

@@ -46,12 +46,18 @@ public final class PlantHarness {
   }
 
   /** Sensor specifications of the simulator (noise σ, quantisation), per signal. */
-  static final Map<String, SensorChannel.Spec> SENSOR_SPECS = Map.of(
-      "temperature", new SensorChannel.Spec(0.02, 0, 0.01, 0, 60),
-      "do_inlet", new SensorChannel.Spec(0.4, 0, 0.1, 0, 760),
-      "do_outlet", new SensorChannel.Spec(0.4, 0, 0.1, 0, 760),
-      "flow", new SensorChannel.Spec(0.004, 0, 0.001, 0, 10),
-      "pressure_inlet", new SensorChannel.Spec(0.08, 0, 0.01, 0, 100));
+  static final Map<String, SensorChannel.Spec> SENSOR_SPECS = sensorSpecs();
+
+  /** In a fixed order: each sensor's noise seed derives from its position, so runs repeat exactly across JVMs. */
+  private static Map<String, SensorChannel.Spec> sensorSpecs() {
+    Map<String, SensorChannel.Spec> m = new LinkedHashMap<>();
+    m.put("temperature", new SensorChannel.Spec(0.02, 0, 0.01, 0, 60));
+    m.put("do_inlet", new SensorChannel.Spec(0.4, 0, 0.1, 0, 760));
+    m.put("do_outlet", new SensorChannel.Spec(0.4, 0, 0.1, 0, 760));
+    m.put("flow", new SensorChannel.Spec(0.004, 0, 0.001, 0, 10));
+    m.put("pressure_inlet", new SensorChannel.Spec(0.08, 0, 0.01, 0, 100));
+    return java.util.Collections.unmodifiableMap(m);
+  }
 
   private final ManualClock clock = new ManualClock();
   private final DeviceProfile profile;
@@ -106,8 +112,8 @@ public final class PlantHarness {
     if (tick % 10 == 0) {
       publishReadbacks();
     }
-    if (any) {
-      control.evaluateInterlocks();
+    if (any && strategy == Strategy.HEPALOOP) {
+      control.evaluateInterlocks(); // the alternatives run without interlocks, as documented
     }
     for (Map.Entry<String, Long> e : loopPeriodTicks.entrySet()) {
       if (tick % e.getValue() == 0) {

@@ -9,7 +9,11 @@ public enum Scenario {
   DOOR_OPEN("door open 2 min (ambient −8 °C)", 1800, 1800 + 5400),
   FLOW_RAMP("flow ramp 0.5 → 2 mL/min over 30 min", 1800, 1800 + 5400),
   O2_DEMAND("cell O2 demand ×2 over 6 h", 3600, 3600 + 6 * 3600 + 3600),
-  CLOGGING("scaffold clogging ×10 over 2 h", 1800, 1800 + 9000);
+  CLOGGING("scaffold clogging ×10 over 2 h", 1800, 1800 + 9000),
+  /** Not in the list: shows what anti-windup is for (overshoot measured after the repair). */
+  HEATER_FAILURE("heater failed for 30 min, then repaired", 1800, 1800 + 1800 + 7200);
+
+  public static final double HEATER_FAILED_S = 1800.0;
 
   /** Ambient drop while the door is open, °C, and how long. */
   public static final double DOOR_DROP_C = 8.0;
@@ -54,6 +58,7 @@ public enum Scenario {
       }
       case O2_DEMAND -> h.model().setCellOxygenDemandFactor(1.0 + Math.max(0, Math.min(1.0, since / DEMAND_RAMP_S)));
       case CLOGGING -> h.model().setScaffoldResistanceFactor(1.0 + (CLOG_FACTOR - 1) * Math.max(0, Math.min(1.0, since / CLOG_RAMP_S)));
+      case HEATER_FAILURE -> h.model().setHeaterFailed(since >= 0 && since < HEATER_FAILED_S);
       default -> { }
     }
   }

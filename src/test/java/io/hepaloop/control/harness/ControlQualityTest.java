@@ -92,10 +92,18 @@ class ControlQualityTest {
     h.model().setHeaterFailed(true);
     h.run(1800); // 30 min: the temperature falls, the output saturates at 100 %
     assertThat(h.actuator("heater")).isEqualTo(100.0);
+    if (s == Strategy.HEPALOOP) {
+      // the actuator-fault flag: saturated for minutes while the temperature falls
+      assertThat(h.control().saturationFlag("temperature")).isTrue();
+      assertThat(h.events()).anyMatch(e -> e.source().equals("temperature.saturated") && e.message().contains("check the heater"));
+    }
     h.model().setHeaterFailed(false);
     double[] max = {0};
     h.observe(x -> max[0] = Math.max(max[0], x.trueValue("temperature")));
     h.run(7200);
+    if (s == Strategy.HEPALOOP) {
+      assertThat(h.control().saturationFlag("temperature")).isFalse();
+    }
     return max[0];
   }
 }

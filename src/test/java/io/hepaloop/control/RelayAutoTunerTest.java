@@ -1,0 +1,78 @@
+package io.hepaloop.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayDeque;
+import org.junit.jupiter.api.Test;
+
+class RelayAutoTunerTest {
+
+  /** First order plus dead time, gain 1, τ = 10 s, θ = 2 s, integrated at 10 ms. */
+  static final class Fopdt {
+    final double tau = 10;
+    final double h = 0.01;
+    final ArrayDeque<Double> delay = new ArrayDeque<>();
+    double y;
+
+    Fopdt() {
+      for (int i = 0; i < 200; i++) {
+        delay.add(0.0);
+      }
+    }
+
+    double step(double u) {
+      delay.add(u);
+      double ud = delay.poll();
+      y += h / tau * (ud - y);
+      return y;
+    }
+  }
+
+  @Test
+  void theRelayFindsTheUltimateGainAndPeriodOfAKnownPlant() {
+    // theory: phase −atan(ωτ) − ωθ = −π  →  ω ≈ 0.8638 rad/s, Pu ≈ 7.27 s, Ku = sqrt(1 + (ωτ)²) ≈ 8.70
+    RelayAutoTuner t = new RelayAutoTuner(new RelayAutoTuner.Config(1.0, 0.0, 5.0, 4, 600, false),
+        0.0, 0.0, -10, 10, Pid.Direction.REVERSE, PidTuning.of(1, 10, 0));
+    Fopdt plant = new Fopdt();
+    double u = 0;
+    for (int k = 0; k < 60_000 && t.state() == RelayAutoTuner.State.RUNNING; k++) {
+      double y = plant.step(u);
+      u = t.step(y, true, k * plant.h);
+    }
+    assertThat(t.state()).isEqualTo(RelayAutoTuner.State.DONE);
+    // relay on a dead-time plant oscillates at Pu = 2θ·(…) ≈ the ultimate period within the describing-function error
+    assertThat(t.result().ultimatePeriodS()).isCloseTo(7.27, within(0.9));
+    // the describing function sees a square-ish wave and underestimates Ku (here by ~20 %): the safe direction
+    assertThat(t.result().ultimateGain()).isBetween(8.70 * 0.75, 8.70 * 1.05);
+    // Tyreus–Luyben PI
+    assertThat(t.result().proposal().gain()).isCloseTo(t.result().ultimateGain() / 3.2, within(1e-9));
+    assertThat(t.result().proposal().integralTimeS()).isCloseTo(2.2 * t.result().ultimatePeriodS(), within(1e-9));
+  }
+
+  @Test
+  void theTestAbortsAndReturnsToTheBiasWhenThePvLeavesTheSafetyBand() {
+    RelayAutoTuner t = new RelayAutoTuner(new RelayAutoTuner.Config(10.0, 0.05, 0.5, 3, 3600, true),
+        37.0, 35.0, 0, 100, Pid.Direction.REVERSE, PidTuning.of(1, 10, 0));
+    assertThat(t.step(36.9, true, 0)).isEqualTo(45.0);
+    assertThat(t.step(37.6, true, 1)).isEqualTo(35.0);
+    assertThat(t.state()).isEqualTo(RelayAutoTuner.State.ABORTED);
+    assertThat(t.abortReason()).contains("37.600");
+  }
+
+  @Test
+  void aBadPvAbortsTheTest() {
+    RelayAutoTuner t = new RelayAutoTuner(new RelayAutoTuner.Config(10.0, 0.05, 0.5, 3, 3600, true),
+        37.0, 35.0, 0, 100, Pid.Direction.REVERSE, PidTuning.of(1, 10, 0));
+    t.step(36.9, true, 0);
+    assertThat(t.step(Double.NaN, false, 1)).isEqualTo(35.0);
+    assertThat(t.abortReason()).contains("bad");
+  }
+
+  @Test
+  void aRelayThatWouldLeaveTheActuatorRangeIsRefused() {
+    assertThatThrownBy(() -> new RelayAutoTuner(new RelayAutoTuner.Config(30.0, 0.05, 0.5, 3, 3600, true),
+        37.0, 80.0, 0, 100, Pid.Direction.REVERSE, PidTuning.of(1, 10, 0))).hasMessageContaining("lower the amplitude");
+  }
+}
