@@ -98,6 +98,21 @@ class ControlEndToEndIT {
     }
   }
 
+  /** What the loop and the device were doing, for a failure message. */
+  private String diagnostics() {
+    List<LoopSnapshot> t = temperatureSnapshots;
+    StringBuilder b = new StringBuilder("true temperature ").append(truth("temperature")).append(" °C; last snapshots:");
+    for (LoopSnapshot s : t.subList(Math.max(0, t.size() - 3), t.size())) {
+      b.append(String.format("%n  %s sp %.2f pv %.2f (%s) out %.1f sat %s ilk %s", s.mode(), s.setpoint(), s.pv(), s.pvQuality(),
+          s.output(), s.saturated(), s.interlock()));
+    }
+    b.append(String.format("%nlast events:"));
+    for (HepaEvent e : events.subList(Math.max(0, events.size() - 6), events.size())) {
+      b.append(String.format("%n  %s %s %s: %s", e.type(), e.source(), e.severity(), e.message()));
+    }
+    return b.toString();
+  }
+
   private boolean inBand(String loop, String signal, double band) {
     LoopSnapshot s = latest.get(loop);
     return s != null && Math.abs(truth(signal) - s.setpoint()) <= band * (loop.equals("temperature") ? 1 : s.setpoint());
@@ -161,7 +176,9 @@ class ControlEndToEndIT {
         .filter(s -> s.pvQuality().isGood()).findFirst().orElseThrow();
     assertThat(first.output()).isLessThan(3.0);
     // and control resumes: the heater comes back and the temperature returns to its band
-    await().atMost(Duration.ofSeconds(60)).until(() -> reactor().actuator("heater") > 5.0);
-    await().atMost(Duration.ofSeconds(60)).until(() -> inBand("temperature", "temperature", 0.1));
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(reactor().actuator("heater"))
+        .as("device heater after the reconnect; %s", diagnostics()).isGreaterThan(5.0));
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(inBand("temperature", "temperature", 0.1))
+        .as("temperature back in band; %s", diagnostics()).isTrue());
   }
 }
