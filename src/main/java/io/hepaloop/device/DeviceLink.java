@@ -6,6 +6,7 @@ import io.hepaloop.bus.HepaEvent;
 import io.hepaloop.profile.SignalSpec;
 import io.hepaloop.profile.WatchdogSpec;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
@@ -212,8 +213,15 @@ public final class DeviceLink extends VerticleBase {
       }
     }
     everConnected = true;
-    publishState(LinkState.State.CONNECTED, "connected to " + opts.endpointUrl() + " (" + how + ")");
-    heartbeat();
+    // Heartbeat first, CONNECTED after it is acknowledged: a device whose watchdog tripped during the
+    // outage refuses commands until the counter moves again, and the loops write as soon as they hear
+    // CONNECTED. (If the beat fails, CONNECTED follows anyway and the next beat retries.)
+    String reason = "connected to " + opts.endpointUrl() + " (" + how + ")";
+    heartbeat().onComplete(ar -> {
+      if (!stopped && gen == generation) {
+        publishState(LinkState.State.CONNECTED, reason);
+      }
+    });
   }
 
   private void connectFailed(long gen, Throwable cause) {
@@ -336,20 +344,23 @@ public final class DeviceLink extends VerticleBase {
   // ---------------------------------------------------------------- heartbeat
 
   /** An increasing counter to the watchdog node; the device puts outputs safe when it stops changing. */
-  private void heartbeat() {
+  private Future<Void> heartbeat() {
     MiloSession s = session;
     if (s == null) {
-      return;
+      return Future.succeededFuture();
     }
     heartbeatCounter = (heartbeatCounter + 1) % 4_294_967_296L;
     Variant v = RawValues.toVariant(heartbeatCounter, opts.profile().watchdog().dataType());
+    Promise<Void> written = Promise.promise();
     s.write(s.watchdogNode(), v).whenComplete((sc, ex) -> {
       if (ex != null || !sc.isGood()) {
         // A lost link is reported by the session listener; do not log each missed beat.
         heartbeatFailures.incrementAndGet();
         LOG.debug("reactor {}: heartbeat write failed: {}", reactorId, ex != null ? ex.getMessage() : Qualities.name(sc));
       }
+      context.runOnContext(x -> written.complete());
     });
+    return written.future();
   }
 
   // ---------------------------------------------------------------- publishing state
