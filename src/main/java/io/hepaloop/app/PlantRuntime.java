@@ -9,6 +9,7 @@ import io.hepaloop.device.DeviceLinkOptions;
 import io.hepaloop.device.LinkState;
 import io.hepaloop.plant.PlantConfig;
 import io.hepaloop.plant.ReactorConfig;
+import io.hepaloop.telemetry.ControlMetrics;
 import io.hepaloop.telemetry.InfluxConfig;
 import io.hepaloop.telemetry.TelemetryMetrics;
 import io.hepaloop.telemetry.TelemetryService;
@@ -75,10 +76,11 @@ public final class PlantRuntime implements AutoCloseable {
       double alpha = plant.reactors().isEmpty() ? 1.3 : plant.reactors().get(0).profile().oxygenSolubilityNmolPerMlMmHg();
       TelemetryService.Config tc = new TelemetryService.Config(o.influx(), o.influx() == null && o.localInfluxd(),
           o.dataDir(), plant.reactorIds(), alpha, TelemetryWriter.Options.defaults());
+      ControlMetrics loopTiming = new ControlMetrics(registry);
       TelemetryService telemetry = await(TelemetryService.start(vertx, tc, new TelemetryMetrics(registry)));
       for (ReactorConfig r : plant.reactors()) {
         telemetry.setRun(r.id(), o.runId(), r.cellsSeeded() == null ? Double.NaN : r.cellsSeeded());
-        ReactorController controller = new ReactorController(r.id(), r.profile(), o.clock());
+        ReactorController controller = new ReactorController(r.id(), r.profile(), o.clock(), loopTiming);
         deployments.add(await(vertx.deployVerticle(controller)));
         controllers.put(r.id(), controller);
         DeviceLink link = new DeviceLink(linkOptions(r, o.dataDir(), o.clock()));

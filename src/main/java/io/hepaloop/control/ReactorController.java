@@ -48,6 +48,7 @@ public final class ReactorController extends VerticleBase {
   private final String reactorId;
   private final DeviceProfile profile;
   private final Clock clock;
+  private final LoopTiming timing;
   private ReactorControl control;
   private final List<Long> timers = new ArrayList<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
@@ -57,9 +58,15 @@ public final class ReactorController extends VerticleBase {
   private final java.util.Set<String> failing = new java.util.HashSet<>();
 
   public ReactorController(String reactorId, DeviceProfile profile, Clock clock) {
+    this(reactorId, profile, clock, LoopTiming.NONE);
+  }
+
+  /** @param timing receives each loop's execution time and real period (metrics) */
+  public ReactorController(String reactorId, DeviceProfile profile, Clock clock, LoopTiming timing) {
     this.reactorId = reactorId;
     this.profile = profile;
     this.clock = clock;
+    this.timing = timing;
   }
 
   @Override
@@ -74,7 +81,16 @@ public final class ReactorController extends VerticleBase {
     for (ControlLoop loop : control.loops()) {
       long periodMs = Math.max(1, Math.round(loop.spec().periodMs() / clock.speed()));
       String id = loop.id();
-      timers.add(vertx.setPeriodic(periodMs, t -> executeSafely(id)));
+      long[] previousStart = {0};
+      timers.add(vertx.setPeriodic(periodMs, t -> {
+        long start = System.nanoTime();
+        if (previousStart[0] != 0) {
+          timing.period(reactorId, id, start - previousStart[0], periodMs * 1_000_000L);
+        }
+        previousStart[0] = start;
+        executeSafely(id);
+        timing.executed(reactorId, id, System.nanoTime() - start);
+      }));
     }
     return Future.join(samples.completion(), link.completion());
   }

@@ -1,5 +1,6 @@
 package io.hepaloop.telemetry;
 
+import io.hepaloop.control.LoopTiming;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -16,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Usage in a loop: {@code long t0 = clock.nanoTime(); ... metrics.executed(r, l, clock.nanoTime() - t0);}
  * and at each execution {@code metrics.period(r, l, actualIntervalNanos, nominalPeriodNanos)}.
  */
-public final class ControlMetrics {
+public final class ControlMetrics implements LoopTiming {
   private final MeterRegistry registry;
   private final Map<String, Timer> execution = new ConcurrentHashMap<>();
   private final Map<String, Timer> jitter = new ConcurrentHashMap<>();
@@ -26,6 +27,7 @@ public final class ControlMetrics {
   }
 
   /** One loop execution took {@code nanos}. */
+  @Override
   public void executed(String reactorId, String loopId, long nanos) {
     execution.computeIfAbsent(reactorId + '/' + loopId, k -> Timer.builder("hepaloop.loop.execution")
         .description("Time to execute one control loop cycle")
@@ -37,6 +39,7 @@ public final class ControlMetrics {
   }
 
   /** The interval since the previous execution was {@code actualNanos} where {@code nominalNanos} was asked. */
+  @Override
   public void period(String reactorId, String loopId, long actualNanos, long nominalNanos) {
     jitter.computeIfAbsent(reactorId + '/' + loopId, k -> Timer.builder("hepaloop.loop.period.jitter")
         .description("|actual − nominal| interval between two executions of a loop")

@@ -5,12 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Verifies the README's first promise: {@code ./hepaloop demo} starts four simulated reactors and the
- * controller over real OPC UA, shows live values with loop setpoints, and stops cleanly.
+ * controller over real OPC UA, shows live values with loop setpoints, serves loop timing, sample
+ * counts and a zero dropped-points counter on {@code /metrics}, and stops cleanly.
  */
 class DemoIT {
   @TempDir Path dataDir;
@@ -49,6 +55,17 @@ class DemoIT {
       await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
         String table = lastTable(buffer);
         assertThat(controlledRow.matcher(table).results().count()).as("rows under control in:%n%s", table).isEqualTo(4);
+      });
+      Matcher url = Pattern.compile("metrics: +(http://\\S+/metrics)").matcher(buffer.toString(StandardCharsets.UTF_8));
+      assertThat(url.find()).isTrue();
+      HttpClient http = HttpClient.newHttpClient();
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(url.group(1))).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics)
+            .containsPattern("hepaloop_loop_execution_seconds_count\\{loop=\"temperature\",reactor=\"r4\"\\} [1-9]")
+            .containsPattern("hepaloop_loop_period_jitter_seconds_count\\{loop=\"flow\",reactor=\"r1\"\\} [1-9]")
+            .containsPattern("hepaloop_samples_total\\{reactor=\"r2\"\\} [1-9]")
+            .contains("hepaloop_telemetry_points_dropped_total 0.0");
       });
     } finally {
       demo.stop.countDown();
