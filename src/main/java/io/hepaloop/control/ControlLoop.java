@@ -113,7 +113,7 @@ public final class ControlLoop {
     boolean usable = pvEntry != null && pvEntry.usable();
     double pv = pvEntry == null ? Double.NaN : pvEntry.value();
     lastPv = pv;
-    lastPvQuality = pvEntry == null ? Quality.BAD : (pvEntry.stale() ? Quality.BAD : pvEntry.quality());
+    lastPvQuality = image.quality(spec.pv());
     ProcessImage.Entry readback = image.get(spec.output());
 
     pvUsableNow = usable;

@@ -72,9 +72,10 @@ public final class ProcessImage {
     return e == null ? Double.NaN : e.value;
   }
 
+  /** The quality to show and use: Bad when nothing arrived yet or the value is stale (link lost). */
   public Quality quality(String signalId) {
     Entry e = entries.get(signalId);
-    return e == null ? Quality.BAD : e.quality;
+    return e == null || e.stale ? Quality.BAD : e.quality;
   }
 
   /** Marks every value stale (link lost): kept for display, never used for control. */
