@@ -61,6 +61,8 @@ public final class ReactorControl {
 
   private static final class LoopFlags {
     boolean pvBad;
+    boolean overridePvBad;
+    boolean cascadePvBad;
     boolean safe;
     long saturatedSinceNanos = -1;
     boolean saturationFlag;
@@ -332,6 +334,14 @@ public final class ReactorControl {
             + " good again; control resumes from " + fmt(pid.output()) + " " + unit(loop.actuatorId()) + ".");
       }
     }
+    if (loop.overridePid() != null) {
+      f.overridePvBad = secondaryPvEvent(loop, "override", loop.spec().override().pv(), loop.overridePid(), f.overridePvBad,
+          "its limit on " + loop.actuatorId(), unit(loop.actuatorId()));
+    }
+    if (loop.outerPid() != null) {
+      f.cascadePvBad = secondaryPvEvent(loop, "cascade", loop.spec().cascade().pv(), loop.outerPid(), f.cascadePvBad,
+          "the " + loop.spec().pv() + " setpoint it sets", unit(loop.spec().pv()));
+    }
     boolean controlling = loop.mode() == LoopMode.AUTO || loop.mode() == LoopMode.CASCADE;
     boolean saturated = controlling && pid.saturated() && !pid.pvBad() && loop.interlock() == null && !loop.autotuneRunning();
     long now = clock.nanoTime();
@@ -365,6 +375,26 @@ public final class ReactorControl {
             + " to its safe value " + fmt(pid.config().safeOutput()) + " " + unit(loop.actuatorId()) + ".");
       }
     }
+  }
+
+  /**
+   * The override's or cascade's own PV going bad (or good again) is news too: that controller stops
+   * protecting (a dead pressure sensor no longer caps the pump) and its output is held, then safe.
+   * Returns the new flag.
+   */
+  private boolean secondaryPvEvent(ControlLoop loop, String which, String pvId, Pid c, boolean wasBad, String what, String outUnit) {
+    if (c.pvBad() == wasBad) {
+      return wasBad;
+    }
+    String source = loop.id() + "." + which;
+    if (c.pvBad()) {
+      event("control", source, "warning", "Loop " + loop.id() + ": " + which + " PV " + pvId + " is "
+          + image.quality(pvId).name().toLowerCase(Locale.ROOT) + "; " + what + " is held at " + fmt(c.output()) + " " + outUnit
+          + ", then goes to " + fmt(c.config().safeOutput()) + " " + outUnit + " after " + fmt(c.config().badPvSafeAfterS()) + " s.");
+    } else {
+      event("control", source, "info", "Loop " + loop.id() + ": " + which + " PV " + pvId + " good again; " + what + " resumes.");
+    }
+    return c.pvBad();
   }
 
   private void publishSnapshots(ControlLoop loop, double applied) {

@@ -150,6 +150,48 @@ class ReactorControlTest {
   }
 
   @Test
+  void aBadOverridePvIsAnnouncedAndItsCapOnThePumpGoesToThePumpSafeValue() {
+    plant(37, 0.5, 12, 100, 40); // flow below setpoint: the flow controller wants more pump than 20 %
+    readbacks(35, 25, 14);
+    for (int i = 0; i < 20; i++) {
+      clock.advanceSeconds(0.25);
+      rc.executeLoop("flow");
+    }
+    assertThat(written.get("pump")).isGreaterThan(20.0);
+    feed("pressure_inlet", 12, Quality.BAD); // the pressure sensor dies: no more clog protection
+    clock.advanceSeconds(0.25);
+    rc.executeLoop("flow");
+    assertThat(events).anyMatch(e -> e.source().equals("flow.override") && e.severity().equals("warning")
+        && e.message().contains("pressure_inlet is bad") && e.message().contains("20.00 %"));
+    for (int i = 0; i < 24; i++) { // 6 s > badPvSafeAfterS 5 s
+      clock.advanceSeconds(0.25);
+      rc.executeLoop("flow");
+    }
+    assertThat(written.get("pump")).isEqualTo(20.0);
+    assertThat(events).filteredOn(e -> e.source().equals("flow.override")).hasSize(1); // once, not per cycle
+    feed("pressure_inlet", 12, Quality.GOOD);
+    clock.advanceSeconds(0.25);
+    rc.executeLoop("flow");
+    assertThat(events).anyMatch(e -> e.source().equals("flow.override") && e.severity().equals("info")
+        && e.message().contains("good again"));
+  }
+
+  @Test
+  void aBadCascadePvIsAnnouncedOnce() {
+    plant(37, 1.0, 12, 100, 40);
+    readbacks(35, 25, 14);
+    clock.advanceSeconds(1);
+    rc.executeLoop("oxygen");
+    feed("do_outlet", 40, Quality.UNCERTAIN);
+    for (int i = 0; i < 5; i++) {
+      clock.advanceSeconds(1);
+      rc.executeLoop("oxygen");
+    }
+    assertThat(events).filteredOn(e -> e.source().equals("oxygen.cascade")).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("do_outlet is uncertain").contains("do_inlet setpoint"));
+  }
+
+  @Test
   void pressureHighHighStopsThePumpAndReleasesItWhenThePressureFalls() {
     plant(37, 1.0, 12, 100, 40);
     readbacks(35, 25, 14);
