@@ -75,6 +75,8 @@ public final class DeviceLink extends VerticleBase {
   private long reconnectTimer = -1;
   private long heartbeatTimer = -1;
   private long heartbeatCounter;
+  private int heartbeatFailuresInARow;
+  private boolean heartbeatFailing;
   private Instant outageSince;
   private final Set<String> loggedFailures = new HashSet<>();
   private final Map<String, Sample> lastValues = new LinkedHashMap<>();
@@ -197,6 +199,7 @@ public final class DeviceLink extends VerticleBase {
     }
     session = s;
     failedAttempts = 0;
+    heartbeatFailuresInARow = 0;
     loggedFailures.clear();
     String how = opts.securityPolicy() + "/" + opts.securityMode() + ", " + (opts.username() == null ? "anonymous" : "user " + opts.username());
     if (outageSince != null) {
@@ -335,21 +338,57 @@ public final class DeviceLink extends VerticleBase {
 
   // ---------------------------------------------------------------- heartbeat
 
+  /**
+   * Heartbeats failing this many times in a row, on a session that is not lost, are reported: the
+   * device's watchdog will put every output safe (and keep doing so), and the operator must know why.
+   * A lost link fails a beat or two before the loss is noticed; the loss is reported on its own.
+   */
+  static final int HEARTBEAT_FAILURES_REPORTED = 3;
+
   /** An increasing counter to the watchdog node; the device puts outputs safe when it stops changing. */
   private void heartbeat() {
     MiloSession s = session;
     if (s == null) {
       return;
     }
+    long gen = generation;
     heartbeatCounter = (heartbeatCounter + 1) % 4_294_967_296L;
     Variant v = RawValues.toVariant(heartbeatCounter, opts.profile().watchdog().dataType());
     s.write(s.watchdogNode(), v).whenComplete((sc, ex) -> {
-      if (ex != null || !sc.isGood()) {
-        // A lost link is reported by the session listener; do not log each missed beat.
+      // Milo's thread: count, hand over, return.
+      String failure = ex != null ? MiloSession.rootMessage(ex) : sc.isGood() ? null : Qualities.name(sc);
+      if (failure != null) {
         heartbeatFailures.incrementAndGet();
-        LOG.debug("reactor {}: heartbeat write failed: {}", reactorId, ex != null ? ex.getMessage() : Qualities.name(sc));
       }
+      context.runOnContext(x -> heartbeatDone(gen, failure));
     });
+  }
+
+  /** Once per run of failures (not per beat) a warning; once when it works again. */
+  private void heartbeatDone(long gen, String failure) {
+    if (stopped || gen != generation) {
+      return;
+    }
+    if (failure == null) {
+      heartbeatFailuresInARow = 0;
+      if (heartbeatFailing) {
+        heartbeatFailing = false;
+        String msg = "heartbeat to the watchdog of reactor " + reactorId + " works again";
+        LOG.info(msg);
+        publishEvent("info", msg);
+      }
+      return;
+    }
+    heartbeatFailuresInARow++;
+    if (!heartbeatFailing && heartbeatFailuresInARow >= HEARTBEAT_FAILURES_REPORTED) {
+      heartbeatFailing = true;
+      String msg = "heartbeat to the watchdog of reactor " + reactorId + " fails (" + failure + ", node "
+          + opts.profile().watchdog().nodeIdFor(opts.nodeIdReactor()) + "): the device will put its outputs at their safe values";
+      LOG.warn(msg);
+      publishEvent("warning", msg);
+    } else {
+      LOG.debug("reactor {}: heartbeat write failed: {}", reactorId, failure);
+    }
   }
 
   // ---------------------------------------------------------------- publishing state
