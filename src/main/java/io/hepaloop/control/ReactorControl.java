@@ -204,10 +204,18 @@ public final class ReactorControl {
 
   // ---- execution ----
 
-  /** Evaluates every interlock against the latest values; trips and clears publish events and write at once. */
+  /**
+   * Evaluates every interlock against the latest values; trips and clears publish events and write at
+   * once. A tripped interlock keeps asserting its value (refreshed like any output, and again after a
+   * reconnect), also on an actuator no loop drives: a lost trip write, or a device watchdog that moved
+   * the output during an outage, must not leave the actuator where the interlock does not want it.
+   */
   public void evaluateInterlocks() {
     for (Interlock il : interlocks.values()) {
       InterlockSpec s = il.spec;
+      if (il.tripped && activeInterlockOn(s.action().actuator()) == il) {
+        write(s.action().actuator(), s.action().value(), "interlock " + s.id(), false);
+      }
       ProcessImage.Entry e = image.get(s.signal());
       if (e == null || !e.usable()) {
         continue; // a bad signal cannot trip or clear; the loop's bad-PV handling covers it

@@ -213,6 +213,32 @@ class ReactorControlTest {
   }
 
   @Test
+  void aTrippedInterlockOnAnActuatorWithoutALoopIsAssertedAgainAfterAReconnect() {
+    // The same profile without the flow loop: only the interlock drives the pump.
+    DeviceProfile p = profile;
+    DeviceProfile noFlowLoop = new DeviceProfile(p.model(), p.vendor(), p.description(), p.endpoint(), p.namespaceUri(), p.oxygen(),
+        p.signals(), p.watchdog(), p.loops().stream().filter(l -> !l.id().equals("flow")).toList(), p.interlocks(), p.alarms());
+    Map<String, Double> out = new LinkedHashMap<>();
+    ReactorControl c = new ReactorControl("r1", noFlowLoop, clock, (a, v, why) -> out.put(a, v), e -> {}, s -> {});
+    c.onSample(new Sample("r1", "pressure_inlet", 61, "", clock.now(), Quality.GOOD));
+    c.evaluateInterlocks();
+    assertThat(out).containsEntry("pump", 0.0);
+
+    c.onLinkState(new io.hepaloop.device.LinkState("r1", io.hepaloop.device.LinkState.State.DISCONNECTED, clock.now(), "test"));
+    clock.advanceSeconds(30); // the device watchdog put the pump at its safe 20 % meanwhile
+    c.onLinkState(new io.hepaloop.device.LinkState("r1", io.hepaloop.device.LinkState.State.CONNECTED, clock.now(), null));
+    out.clear();
+    c.onSample(new Sample("r1", "pump", 20, "", clock.now(), Quality.GOOD));
+    c.evaluateInterlocks();
+
+    assertThat(c.interlock("pressure_high_high").tripped()).isTrue(); // the last pressure is stale: it cannot clear
+    assertThat(out).containsEntry("pump", 0.0);
+    out.clear();
+    c.evaluateInterlocks();
+    assertThat(out).as("refreshed, not rewritten at every evaluation").isEmpty();
+  }
+
+  @Test
   void aStaleValueFromALostLinkIsNeverUsedAndTheLoopWaitsForAFreshReadBack() {
     plant(36.0, 1.0, 12, 100, 40);
     readbacks(30, 25, 14);
