@@ -17,7 +17,6 @@ public final class ProcessImage {
     Quality quality = Quality.BAD;
     boolean stale = true;
     long receivedNanos;
-    long sequence;
 
     public double value() {
       return value;
@@ -35,14 +34,9 @@ public final class ProcessImage {
     public boolean usable() {
       return quality == Quality.GOOD && !stale && Double.isFinite(value);
     }
-
-    public long sequence() {
-      return sequence;
-    }
   }
 
   private final Map<String, Entry> entries = new HashMap<>();
-  private long sequence;
 
   public void put(Sample s, long receivedNanos) {
     put(s.signalId(), s.value(), s.quality(), s.stale(), receivedNanos);
@@ -54,7 +48,6 @@ public final class ProcessImage {
     e.quality = quality == null ? Quality.BAD : quality;
     e.stale = stale;
     e.receivedNanos = receivedNanos;
-    e.sequence = ++sequence;
   }
 
   /** The entry of a signal, or null if nothing was ever received. */
@@ -83,10 +76,5 @@ public final class ProcessImage {
     for (Entry e : entries.values()) {
       e.stale = true;
     }
-  }
-
-  /** Sequence number of the latest update; lets a loop tell whether a read-back arrived after some moment. */
-  public long sequence() {
-    return sequence;
   }
 }
