@@ -83,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path root = Paths.root();
-    Path profilePath = profile != null ? profile : root.resolve("device-profiles/liver-perfusion-bioreactor.yaml");
+    Path profilePath = Paths.profileOrDefault(profile);
     Path data = (dataDir != null ? dataDir : root.resolve("data/demo")).toAbsolutePath();
     Files.createDirectories(data);
     DeviceProfile deviceProfile = ProfileLoader.load(profilePath);

@@ -64,7 +64,7 @@ public final class TuneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DeviceProfile p = ProfileLoader.load(BenchControlCommand.profilePath(profile));
+    DeviceProfile p = ProfileLoader.load(Paths.profileOrDefault(profile));
     if (p.loops().stream().noneMatch(l -> l.id().equals(loop))) {
       System.err.println("hepaloop tune: the profile has no loop '" + loop + "'");
       return 2;
