@@ -55,6 +55,13 @@ public final class ReactorControl {
   private final Map<String, LoopFlags> flags = new HashMap<>();
   private final Map<String, double[]> lastWrite = new HashMap<>(); // actuator -> {value, nanos}
   private boolean linkUp = true;
+  private long linkUpNanos = -1;
+  private long linkDownNanos = -1;
+  /** The link came back and dropped again within {@link #LINK_STABLE_S}: its ups and downs are not announced one by one. */
+  private boolean linkUnstable;
+
+  /** A link lost again sooner than this after it came back is "unstable" (as the DeviceLink says too). */
+  static final double LINK_STABLE_S = 10.0;
 
   /** A loop held at its output limit (or by its override) this long raises a warning: actuator or process fault. */
   static final double SATURATION_FLAG_S = 120.0;
@@ -185,20 +192,43 @@ public final class ReactorControl {
       return;
     }
     linkUp = up;
+    long now = clock.nanoTime();
     if (!up) {
       image.markAllStale();
       if (state.state() == LinkState.State.CONNECTING) {
         return; // not connected yet: nothing to say beyond what the link itself reports
       }
+      boolean again = linkDownNanos >= 0 && linkUpNanos >= 0 && (now - linkUpNanos) / 1e9 < LINK_STABLE_S;
+      linkDownNanos = now;
+      if (again) {
+        if (!linkUnstable) {
+          linkUnstable = true;
+          event("control", "link", "warning", "Device link keeps dropping (" + state.reason() + "): loops hold their outputs while it"
+              + " is down and resume from the read-backs while it is up; the device watchdog takes outputs safe if an outage lasts."
+              + " Further drops are not announced until it holds for " + fmt(LINK_STABLE_S) + " s.");
+        }
+        return;
+      }
       event("control", "link", "warning", "Device link " + state.state().name().toLowerCase(Locale.ROOT)
           + (state.reason() == null ? "" : " (" + state.reason() + ")")
           + ": loops hold their outputs; the device watchdog takes outputs safe if this lasts.");
     } else {
+      linkUpNanos = now;
       for (ControlLoop l : loops.values()) {
         l.reinitializeFromReadback();
       }
       lastWrite.clear();
-      event("control", "link", "info", "Device link connected: loops resume from the actuator read-backs.");
+      if (!linkUnstable) {
+        event("control", "link", "info", "Device link connected: loops resume from the actuator read-backs.");
+      }
+    }
+  }
+
+  /** Ends the unstable state once the link has held {@link #LINK_STABLE_S}. */
+  private void checkLinkStable() {
+    if (linkUnstable && linkUp && (clock.nanoTime() - linkUpNanos) / 1e9 >= LINK_STABLE_S) {
+      linkUnstable = false;
+      event("control", "link", "info", "Device link holds again (" + fmt(LINK_STABLE_S) + " s): loops in control.");
     }
   }
 
@@ -245,6 +275,7 @@ public final class ReactorControl {
     if (loop == null) {
       throw new IllegalArgumentException("no loop '" + loopId + "'");
     }
+    checkLinkStable();
     evaluateInterlocks();
     double u = loop.execute(image);
     Interlock il = activeInterlockOn(loop.actuatorId());

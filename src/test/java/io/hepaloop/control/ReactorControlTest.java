@@ -239,6 +239,28 @@ class ReactorControlTest {
   }
 
   @Test
+  void aLinkThatKeepsDroppingIsAnnouncedOnceNotAtEveryDrop() {
+    var down = io.hepaloop.device.LinkState.State.DISCONNECTED;
+    var upState = io.hepaloop.device.LinkState.State.CONNECTED;
+    for (int i = 0; i < 4; i++) { // down 0.5 s, up 1 s, and again
+      rc.onLinkState(new io.hepaloop.device.LinkState("r1", down, clock.now(), "connection closed"));
+      clock.advanceSeconds(0.5);
+      rc.onLinkState(new io.hepaloop.device.LinkState("r1", upState, clock.now(), null));
+      clock.advanceSeconds(1);
+      rc.executeLoop("temperature");
+    }
+    clock.advanceSeconds(10);
+    rc.executeLoop("temperature");
+
+    assertThat(events).filteredOn(e -> e.source().equals("link")).extracting(HepaEvent::message)
+        .satisfiesExactly(
+            m -> assertThat(m).startsWith("Device link disconnected"),
+            m -> assertThat(m).startsWith("Device link connected"),
+            m -> assertThat(m).startsWith("Device link keeps dropping"),
+            m -> assertThat(m).startsWith("Device link holds again"));
+  }
+
+  @Test
   void aStaleValueFromALostLinkIsNeverUsedAndTheLoopWaitsForAFreshReadBack() {
     plant(36.0, 1.0, 12, 100, 40);
     readbacks(30, 25, 14);
