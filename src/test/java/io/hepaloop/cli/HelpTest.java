@@ -10,6 +10,19 @@ import picocli.CommandLine;
 
 class HelpTest {
   @Test
+  void aMissingOrBrokenProfileIsOneClearMessageWithoutAStackTrace() {
+    CommandLine cli = HepaLoop.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+
+    int exit = cli.execute("tune", "--loop", "temperature", "--harness", "--profile", "no-such-dir/rig.yaml");
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).startsWith("hepaloop tune: 1 problem:").contains("no-such-dir/rig.yaml:0: (file): file not found")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
   void helpListsEverySubcommandOnOneLineEach() {
     CommandLine cli = HepaLoop.commandLine();
     StringWriter text = new StringWriter();
