@@ -42,6 +42,7 @@ public final class ControlLoop {
   private double outerSetpoint;
   private boolean awaitingReadback = true;
   private boolean awaitStarted;
+  private boolean startedWithoutReadback;
   private boolean pvUsableNow;
   private long awaitSinceNanos;
   private double filteredDrop = Double.NaN;
@@ -221,6 +222,7 @@ public final class ControlLoop {
     }
     if ((now - awaitSinceNanos) / 1e9 >= pid.config().badPvSafeAfterS()) {
       initialize(safeOutput()); // no read-back: start from the safe value rather than never
+      startedWithoutReadback = true;
       return true;
     }
     return false;
@@ -296,6 +298,13 @@ public final class ControlLoop {
 
   public boolean autotuneRunning() {
     return tuner != null && tuner.state() == RelayAutoTuner.State.RUNNING;
+  }
+
+  /** True once after the loop started from the safe value because no good read-back came. */
+  boolean takeStartedWithoutReadback() {
+    boolean b = startedWithoutReadback;
+    startedWithoutReadback = false;
+    return b;
   }
 
   /** True once after the relay test ended (done or aborted). */

@@ -362,6 +362,11 @@ public final class ReactorControl {
   private void loopEvents(ControlLoop loop) {
     LoopFlags f = flags.get(loop.id());
     Pid pid = loop.pid();
+    if (loop.takeStartedWithoutReadback()) {
+      event("control", loop.id(), "warning", "Loop " + loop.id() + ": no good read-back of " + loop.actuatorId() + " for "
+          + fmt(pid.config().badPvSafeAfterS()) + " s (" + image.quality(loop.actuatorId()).name().toLowerCase(Locale.ROOT)
+          + "); control starts from its safe value " + fmt(loop.safeOutput()) + " " + unit(loop.actuatorId()) + ".");
+    }
     if (pid.pvBad() != f.pvBad) {
       f.pvBad = pid.pvBad();
       if (f.pvBad) {

@@ -261,6 +261,25 @@ class ReactorControlTest {
   }
 
   @Test
+  void withoutAGoodActuatorReadBackTheLoopStartsFromTheSafeValueAndSaysWhy() {
+    plant(36.0, 1.0, 12, 100, 40);
+    feed("heater", 30, Quality.BAD); // the heater's read-back is broken
+    for (int i = 0; i < 9; i++) {
+      clock.advanceSeconds(1);
+      assertThat(rc.executeLoop("temperature")).isNaN(); // still waiting for a read-back
+    }
+    clock.advanceSeconds(2);
+    rc.executeLoop("temperature");
+
+    assertThat(written).containsKey("heater");
+    assertThat(events).filteredOn(e -> e.source().equals("temperature") && e.message().contains("read-back")).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("no good read-back of heater").contains("(bad)").contains("safe value 0.00"));
+    clock.advanceSeconds(1);
+    rc.executeLoop("temperature");
+    assertThat(events).filteredOn(e -> e.message().contains("read-back")).hasSize(1);
+  }
+
+  @Test
   void aStaleValueFromALostLinkIsNeverUsedAndTheLoopWaitsForAFreshReadBack() {
     plant(36.0, 1.0, 12, 100, 40);
     readbacks(30, 25, 14);
