@@ -6,6 +6,7 @@ import io.hepaloop.bus.HepaEvent;
 import io.hepaloop.profile.SignalSpec;
 import io.hepaloop.profile.WatchdogSpec;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
@@ -233,8 +234,15 @@ public final class DeviceLink extends VerticleBase {
       }
     }
     everConnected = true;
-    publishState(LinkState.State.CONNECTED, "connected to " + opts.endpointUrl() + " (" + how + ")");
-    heartbeat();
+    // Heartbeat first, CONNECTED after it is acknowledged: a device whose watchdog tripped during the
+    // outage refuses commands until the counter moves again, and the loops write as soon as they hear
+    // CONNECTED. (If the beat fails, CONNECTED follows anyway and the next beat retries.)
+    String reason = "connected to " + opts.endpointUrl() + " (" + how + ")";
+    heartbeat().onComplete(ar -> {
+      if (!stopped && gen == generation) {
+        publishState(LinkState.State.CONNECTED, reason);
+      }
+    });
   }
 
   private void connectFailed(long gen, Throwable cause) {
@@ -381,10 +389,10 @@ public final class DeviceLink extends VerticleBase {
   static final int HEARTBEAT_FAILURES_REPORTED = 3;
 
   /** An increasing counter to the watchdog node; the device puts outputs safe when it stops changing. */
-  private void heartbeat() {
+  private Future<Void> heartbeat() {
     MiloSession s = session;
     if (s == null) {
-      return;
+      return Future.succeededFuture();
     }
     if (unstable && (opts.clock().nanoTime() - connectedAtNanos) / 1_000_000 >= STABLE_MS) {
       unstable = false;
@@ -396,14 +404,19 @@ public final class DeviceLink extends VerticleBase {
     long gen = generation;
     heartbeatCounter = (heartbeatCounter + 1) % 4_294_967_296L;
     Variant v = RawValues.toVariant(heartbeatCounter, opts.profile().watchdog().dataType());
+    Promise<Void> written = Promise.promise();
     s.write(s.watchdogNode(), v).whenComplete((sc, ex) -> {
       // Milo's thread: count, hand over, return.
       String failure = ex != null ? MiloSession.rootMessage(ex) : sc.isGood() ? null : Qualities.name(sc);
       if (failure != null) {
         heartbeatFailures.incrementAndGet();
       }
-      context.runOnContext(x -> heartbeatDone(gen, failure));
+      context.runOnContext(x -> {
+        heartbeatDone(gen, failure);
+        written.complete();
+      });
     });
+    return written.future();
   }
 
   /** Once per run of failures (not per beat) a warning; once when it works again. */

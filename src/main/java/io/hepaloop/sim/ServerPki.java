@@ -15,6 +15,7 @@ import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.security.CertificateManager;
+import org.eclipse.milo.opcua.stack.core.security.CertificateQuarantine;
 import org.eclipse.milo.opcua.stack.core.security.CertificateValidator;
 import org.eclipse.milo.opcua.stack.core.security.DefaultApplicationGroup;
 import org.eclipse.milo.opcua.stack.core.security.DefaultCertificateManager;
@@ -49,6 +50,19 @@ final class ServerPki implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(ServerPki.class);
   private static final char[] STORE_PASSWORD = "hepaloop-simulator".toCharArray();
 
+  private static final CertificateQuarantine NO_QUARANTINE = new CertificateQuarantine() {
+    @Override
+    public List<X509Certificate> getRejectedCertificates() {
+      return List.of();
+    }
+
+    @Override
+    public void addRejectedCertificate(X509Certificate certificate) {}
+
+    @Override
+    public void removeRejectedCertificate(X509Certificate certificate) {}
+  };
+
   private final FileBasedTrustListManager trustList;
   private final CertificateManager certificateManager;
   private final X509Certificate certificate;
@@ -59,8 +73,10 @@ final class ServerPki implements Closeable {
     Files.createDirectories(own);
     trustList = FileBasedTrustListManager.createAndInitialize(pkiDir);
     FileBasedCertificateQuarantine quarantine = FileBasedCertificateQuarantine.create(pkiDir.resolve("rejected").resolve("certs"));
-    CertificateValidator strict = new DefaultServerCertificateValidator(trustList, quarantine);
-    CertificateValidator validator = trustAllClients ? new TrustOnFirstUse(strict, trustList) : strict;
+    // trusting all clients, a first-time certificate must not also be recorded as rejected
+    CertificateValidator validator = trustAllClients
+        ? new TrustOnFirstUse(new DefaultServerCertificateValidator(trustList, NO_QUARANTINE), trustList)
+        : new DefaultServerCertificateValidator(trustList, quarantine);
 
     try (FileChannel ch = FileChannel.open(own.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock ignored = ch.lock()) {
@@ -125,7 +141,20 @@ final class ServerPki implements Closeable {
    */
   private static final class TrustOnFirstUse implements CertificateValidator {
     private final CertificateValidator strict;
-    private final FileBasedTrustListManager trustList;
+    private static final CertificateQuarantine NO_QUARANTINE = new CertificateQuarantine() {
+    @Override
+    public List<X509Certificate> getRejectedCertificates() {
+      return List.of();
+    }
+
+    @Override
+    public void addRejectedCertificate(X509Certificate certificate) {}
+
+    @Override
+    public void removeRejectedCertificate(X509Certificate certificate) {}
+  };
+
+  private final FileBasedTrustListManager trustList;
 
     TrustOnFirstUse(CertificateValidator strict, FileBasedTrustListManager trustList) {
       this.strict = strict;

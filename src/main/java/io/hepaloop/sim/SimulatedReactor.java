@@ -360,6 +360,24 @@ public final class SimulatedReactor {
     model.setScaffoldResistanceFactor(factor);
   }
 
+  /** The scaffold clogs: its resistance becomes {@code factor} (≥ 1) times the clean one. */
+  public synchronized void clog(double factor) {
+    if (!(factor >= 1)) {
+      throw new IllegalArgumentException("clog factor must be >= 1 (a leak is below 1), got " + factor);
+    }
+    scaffoldResistance(factor);
+    LOG.info("reactor {}: fault clog x{}", id, factor);
+  }
+
+  /** A leak around or through the scaffold: its resistance becomes {@code factor} (0..1) times the clean one. */
+  public synchronized void leak(double factor) {
+    if (!(factor >= 0 && factor <= 1)) {
+      throw new IllegalArgumentException("leak factor must be in [0, 1], got " + factor);
+    }
+    scaffoldResistance(factor);
+    LOG.info("reactor {}: fault leak x{}", id, factor);
+  }
+
   public synchronized void ambientC(double c) {
     model.setAmbientC(c);
   }

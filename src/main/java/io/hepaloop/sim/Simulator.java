@@ -184,9 +184,19 @@ public final class Simulator implements AutoCloseable {
     server(reactorId).stop();
   }
 
-  /** Starts the reactor's server again on the same port. */
-  public void startServer(String reactorId) throws Exception {
-    server(reactorId).start();
+  /**
+   * Starts the reactor's server again on the same port.
+   *
+   * @throws IllegalStateException when it cannot listen (the port was taken meanwhile)
+   */
+  public void startServer(String reactorId) {
+    try {
+      server(reactorId).start();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("simulator server for " + reactorId + " could not start: " + e.getMessage(), e);
+    }
   }
 
   public boolean serverRunning(String reactorId) {

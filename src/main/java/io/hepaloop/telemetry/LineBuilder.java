@@ -107,6 +107,10 @@ public final class LineBuilder {
   }
 
   private void escape(String s, boolean escapeEquals) {
+    if (!needsEscape(s, escapeEquals)) {
+      sb.append(s); // the common case (ids, units): one bulk copy
+      return;
+    }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c == ',' || c == ' ' || (escapeEquals && c == '=')) {
@@ -117,5 +121,15 @@ public final class LineBuilder {
       }
       sb.append(c);
     }
+  }
+
+  private static boolean needsEscape(String s, boolean escapeEquals) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == ',' || c == ' ' || c == '\n' || c == '\r' || (escapeEquals && c == '=')) {
+        return true;
+      }
+    }
+    return false;
   }
 }

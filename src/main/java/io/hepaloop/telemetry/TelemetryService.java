@@ -127,7 +127,11 @@ public final class TelemetryService {
         "spoolPending", writer.spoolPendingPoints(), "quarantined", writer.quarantined(), "dropped", writer.dropped());
   }
 
-  /** Unsubscribes, flushes (waits up to 10 s for InfluxDB), stops the writer and a local influxd. */
+  /**
+   * Unsubscribes, flushes (waits up to 10 s for InfluxDB), stops the writer and a local influxd. Stop
+   * the device links and loops first: bus messages still queued for this service when it unsubscribes
+   * are not stored.
+   */
   public Future<Void> stop() {
     Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
     return undeployed.compose(x -> vertx.executeBlocking(() -> {

@@ -27,9 +27,8 @@ final class TelemetryVerticle extends VerticleBase {
   private final List<String> initialReactors;
   private final Map<String, String> runs = new HashMap<>();
   private final Map<String, OurTracker> our = new HashMap<>();
-  private final Map<String, Long> lastTime = new HashMap<>();
-  /** Per signal, the last few fresh samples: enough to recognise a re-delivered notification. */
-  private final Map<String, java.util.ArrayDeque<Sample>> recentFresh = new HashMap<>();
+  /** reactor → signal → state: enough to recognise a re-delivered notification or a same-time pair. */
+  private final Map<String, Map<String, SeriesState>> series = new HashMap<>();
   private static final int RECENT = 16;
   private final Map<String, List<MessageConsumer<?>>> consumers = new HashMap<>();
 
@@ -93,36 +92,40 @@ final class TelemetryVerticle extends VerticleBase {
    * simulator catching up after a stall) would silently replace it: it is moved 1 ns later, counted.
    */
   private Sample distinctTime(Sample s) {
-    String key = s.reactorId() + '\u0000' + s.signalId();
+    SeriesState st = series.computeIfAbsent(s.reactorId(), r -> new HashMap<>()).computeIfAbsent(s.signalId(), k -> new SeriesState());
     long t = LineBuilder.epochNanos(s.sourceTime());
-    Long previous = lastTime.get(key);
-    java.util.ArrayDeque<Sample> recent = recentFresh.computeIfAbsent(key, k -> new java.util.ArrayDeque<>(RECENT));
-    if (!s.stale() && previous != null && t <= previous) {
+    if (!s.stale() && st.lastTime != Long.MIN_VALUE && t <= st.lastTime) {
       // not newer than what we have: an exact repeat (a link re-delivering a notification) is skipped
-      for (Sample r : recent) {
+      for (Sample r : st.recent) {
         if (r.sourceTime().equals(s.sourceTime()) && r.quality() == s.quality() && Double.compare(r.value(), s.value()) == 0) {
           metrics.duplicateSample();
           return null;
         }
       }
     }
-    if (previous != null && t == previous) {
-      t = previous + 1;
+    if (t == st.lastTime) {
+      t = st.lastTime + 1;
       metrics.timestampCollision();
     }
-    if (previous == null || t > previous) {
-      lastTime.put(key, t);
+    if (t > st.lastTime) {
+      st.lastTime = t;
     }
     if (!s.stale()) {
-      if (recent.size() == RECENT) {
-        recent.pollFirst();
+      if (st.recent.size() == RECENT) {
+        st.recent.pollFirst();
       }
-      recent.addLast(s);
+      st.recent.addLast(s);
     }
     if (t != LineBuilder.epochNanos(s.sourceTime())) {
       s = new Sample(s.reactorId(), s.signalId(), s.value(), s.unit(), java.time.Instant.ofEpochSecond(0, t), s.quality(), s.stale());
     }
     return s;
+  }
+
+  /** Per signal: the newest time written and the last few fresh samples. */
+  private static final class SeriesState {
+    long lastTime = Long.MIN_VALUE;
+    final java.util.ArrayDeque<Sample> recent = new java.util.ArrayDeque<>(RECENT);
   }
 
   private String run(String reactorId) {

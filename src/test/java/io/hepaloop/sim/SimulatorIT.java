@@ -74,6 +74,10 @@ class SimulatorIT {
     List<String> expected = new java.util.ArrayList<>(profile.signals().stream().map(SignalSpec::id).toList());
     expected.add("watchdog");
     assertThat(children).extracting(n -> n.getBrowseName().name()).containsExactlyInAnyOrderElementsOf(expected);
+    for (SignalSpec s : profile.signals()) {
+      UaNode n = children.stream().filter(c -> c.getBrowseName().name().equals(s.id())).findFirst().orElseThrow();
+      assertThat(n.getDescription().text()).as(s.id()).endsWith("[" + s.unit() + "]");
+    }
   }
 
   @Test

@@ -84,6 +84,12 @@ class SimulatorSecurityIT {
       DataValue dv = c.readValue(0, TimestampsToReturn.Both,
           SimClients.nodeId(c, profile, profile.requireSignal("temperature").nodeIdFor("r1")));
       assertThat(dv.statusCode().isGood()).isTrue();
+      // trusting all clients: the client's certificate is recorded as trusted, not as rejected
+      try (Stream<Path> trusted = Files.list(pki.resolve("trusted/certs"));
+          Stream<Path> rejected = Files.list(pki.resolve("rejected/certs"))) {
+        assertThat(trusted.count()).isEqualTo(1);
+        assertThat(rejected.count()).isZero();
+      }
     } finally {
       c.disconnect();
     }
