@@ -29,7 +29,7 @@ public final class BenchControlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    DeviceProfile p = ProfileLoader.load(profilePath(profile));
+    DeviceProfile p = ProfileLoader.load(Paths.profileOrDefault(profile));
     List<Scenario> run = scenarios == null || scenarios.isEmpty() ? List.of(Scenario.values()) : scenarios;
     long t0 = System.nanoTime();
     List<ControlBenchmark.Result> results = new ArrayList<>();
@@ -44,14 +44,5 @@ public final class BenchControlCommand implements Callable<Integer> {
     System.out.print(ControlBenchmark.table(results));
     System.out.printf("%.1f h of simulated culture in %.1f s%n", simH, (System.nanoTime() - t0) / 1e9);
     return 0;
-  }
-
-  static Path profilePath(Path given) {
-    if (given != null) {
-      return given;
-    }
-    String root = System.getenv("HEPALOOP_ROOT");
-    Path rel = Path.of("device-profiles", "liver-perfusion-bioreactor.yaml");
-    return root == null ? rel : Path.of(root).resolve(rel);
   }
 }

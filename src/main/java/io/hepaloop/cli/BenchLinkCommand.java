@@ -141,8 +141,7 @@ public final class BenchLinkCommand implements Callable<Integer> {
         }
       }
     }
-    Path root = Path.of(System.getenv().getOrDefault("HEPALOOP_ROOT", "."));
-    Path profileFile = profilePath != null ? profilePath : root.resolve("device-profiles/liver-perfusion-bioreactor.yaml");
+    Path profileFile = Paths.profileOrDefault(profilePath);
     DeviceProfile profile = ProfileLoader.load(profileFile);
     List<String> ids = IntStream.rangeClosed(1, reactors).mapToObj(i -> String.format("r%02d", i)).toList();
     Path pki = Files.createTempDirectory("hepaloop-bench-pki");

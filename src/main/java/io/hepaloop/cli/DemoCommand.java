@@ -1,6 +1,7 @@
 package io.hepaloop.cli;
 
 import io.hepaloop.app.PlantRuntime;
+import io.hepaloop.app.StopHook;
 import io.hepaloop.console.LiveTableVerticle;
 import io.hepaloop.plant.PlantConfig;
 import io.hepaloop.plant.PlantConfigWriter;
@@ -15,6 +16,7 @@ import io.vertx.core.ThreadingModel;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -64,6 +66,9 @@ public final class DemoCommand implements Callable<Integer> {
 
   PrintStream out = System.out;
 
+  /** How long Ctrl-C waits for loops, links, telemetry and simulators to close before the JVM halts anyway. */
+  static final Duration CLOSE_GRACE = Duration.ofSeconds(60);
+
   /** Counted down by Ctrl-C (shutdown hook), by --duration, or by a test. */
   final CountDownLatch stop = new CountDownLatch(1);
 
@@ -78,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path root = Paths.root();
-    Path profilePath = profile != null ? profile : root.resolve("device-profiles/liver-perfusion-bioreactor.yaml");
+    Path profilePath = Paths.profileOrDefault(profile);
     Path data = (dataDir != null ? dataDir : root.resolve("data/demo")).toAbsolutePath();
     Files.createDirectories(data);
     DeviceProfile deviceProfile = ProfileLoader.load(profilePath);
@@ -97,6 +102,7 @@ public final class DemoCommand implements Callable<Integer> {
         .pkiDir(data.resolve("pki").resolve("simulator"))
         .build());
     PlantRuntime plant = null;
+    StopHook hook = null;
     try {
       Path configFile = data.resolve("hepaloop.yaml");
       PlantConfig config = PlantConfigWriter.writeSimulated(configFile, data, profilePath, endpointsById(sim, ids));
@@ -118,22 +124,26 @@ public final class DemoCommand implements Callable<Integer> {
               new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
           .await(30, TimeUnit.SECONDS);
 
-      Thread hook = new Thread(stop::countDown, "hepaloop-demo-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
+      hook = new StopHook(stop, CLOSE_GRACE, "hepaloop-demo-shutdown").install();
       if (durationS != null) {
         stop.await(durationS, TimeUnit.SECONDS);
-        Runtime.getRuntime().removeShutdownHook(hook);
       } else {
         stop.await();
       }
       out.println("HepaLoop demo: stopping ...");
       return 0;
     } finally {
-      if (plant != null) {
-        plant.close();
+      try {
+        if (plant != null) {
+          plant.close();
+        }
+        sim.close();
+        out.println("HepaLoop demo: stopped.");
+      } finally {
+        if (hook != null) {
+          hook.finished(); // Ctrl-C: only now may the JVM halt
+        }
       }
-      sim.close();
-      out.println("HepaLoop demo: stopped.");
     }
   }
 }

@@ -32,6 +32,21 @@ public final class HepaLoop implements Runnable {
   }
 
   public static CommandLine commandLine() {
-    return new CommandLine(new HepaLoop()).setCaseInsensitiveEnumValuesAllowed(true).setUsageHelpWidth(120);
+    return new CommandLine(new HepaLoop()).setCaseInsensitiveEnumValuesAllowed(true).setUsageHelpWidth(120)
+        .setExecutionExceptionHandler(HepaLoop::userError);
+  }
+
+  /**
+   * A broken profile or plant configuration, or a refused option value, is the user's to fix: its
+   * message (every problem, with file and line) without a stack trace, exit code 2. Anything else is a
+   * bug and keeps picocli's stack trace.
+   */
+  private static int userError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
+    if (e instanceof io.hepaloop.profile.ProfileException || e instanceof IllegalArgumentException) {
+      cmd.getErr().println("hepaloop " + cmd.getCommandName() + ": " + e.getMessage());
+      cmd.getErr().flush();
+      return 2;
+    }
+    throw e;
   }
 }

@@ -1,6 +1,7 @@
 package io.hepaloop.cli;
 
 import io.hepaloop.app.PlantRuntime;
+import io.hepaloop.app.StopHook;
 import io.hepaloop.console.LiveTableVerticle;
 import io.hepaloop.plant.PlantConfig;
 import io.hepaloop.plant.PlantConfigLoader;
@@ -51,8 +52,11 @@ public final class ServeCommand implements Callable<Integer> {
     Path data = plant.dataDir().toAbsolutePath();
     String run = runId != null ? runId : "serve-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     InfluxConfig influx = System.getenv("HEPALOOP_INFLUX_URL") != null ? InfluxConfig.fromEnv(System.getenv()) : null;
+    CountDownLatch stop = new CountDownLatch(1);
+    StopHook hook = new StopHook(stop, DemoCommand.CLOSE_GRACE, "hepaloop-serve-shutdown");
     try (PlantRuntime runtime = PlantRuntime.start(new PlantRuntime.Options(
         plant, data, run, influx, !noInfluxd, httpHost, httpPort, SystemClock.INSTANCE))) {
+      hook.install();
       System.out.println("HepaLoop: supervising " + plant.reactorIds() + ", run " + run
           + ", metrics on http://" + httpHost + ":" + runtime.httpPort() + "/metrics");
       if (!quiet && !plant.reactors().isEmpty()) {
@@ -61,10 +65,10 @@ public final class ServeCommand implements Callable<Integer> {
                 new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
             .await(30, TimeUnit.SECONDS);
       }
-      CountDownLatch stop = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "hepaloop-serve-shutdown"));
       stop.await();
       return 0;
+    } finally {
+      hook.finished(); // after the runtime closed: only now may the JVM halt
     }
   }
 }

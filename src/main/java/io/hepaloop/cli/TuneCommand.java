@@ -64,7 +64,12 @@ public final class TuneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DeviceProfile p = ProfileLoader.load(BenchControlCommand.profilePath(profile));
+    if (!(speed > 0) || Double.isInfinite(speed) || !(settleS >= 0) || Double.isInfinite(settleS)) {
+      System.err.println("hepaloop tune: --speed must be a finite number > 0 and --settle-s a finite number >= 0 (got "
+          + speed + " and " + settleS + ")");
+      return 2;
+    }
+    DeviceProfile p = ProfileLoader.load(Paths.profileOrDefault(profile));
     if (p.loops().stream().noneMatch(l -> l.id().equals(loop))) {
       System.err.println("hepaloop tune: the profile has no loop '" + loop + "'");
       return 2;

@@ -42,6 +42,7 @@ public final class ControlLoop {
   private double outerSetpoint;
   private boolean awaitingReadback = true;
   private boolean awaitStarted;
+  private boolean startedWithoutReadback;
   private boolean pvUsableNow;
   private long awaitSinceNanos;
   private double filteredDrop = Double.NaN;
@@ -113,7 +114,7 @@ public final class ControlLoop {
     boolean usable = pvEntry != null && pvEntry.usable();
     double pv = pvEntry == null ? Double.NaN : pvEntry.value();
     lastPv = pv;
-    lastPvQuality = pvEntry == null ? Quality.BAD : (pvEntry.stale() ? Quality.BAD : pvEntry.quality());
+    lastPvQuality = image.quality(spec.pv());
     ProcessImage.Entry readback = image.get(spec.output());
 
     pvUsableNow = usable;
@@ -221,6 +222,7 @@ public final class ControlLoop {
     }
     if ((now - awaitSinceNanos) / 1e9 >= pid.config().badPvSafeAfterS()) {
       initialize(safeOutput()); // no read-back: start from the safe value rather than never
+      startedWithoutReadback = true;
       return true;
     }
     return false;
@@ -296,6 +298,13 @@ public final class ControlLoop {
 
   public boolean autotuneRunning() {
     return tuner != null && tuner.state() == RelayAutoTuner.State.RUNNING;
+  }
+
+  /** True once after the loop started from the safe value because no good read-back came. */
+  boolean takeStartedWithoutReadback() {
+    boolean b = startedWithoutReadback;
+    startedWithoutReadback = false;
+    return b;
   }
 
   /** True once after the relay test ended (done or aborted). */

@@ -177,29 +177,14 @@ public final class Pid {
 
     // 3. Quality: never use a bad PV. (MANUAL writes the operator's output whatever the PV.)
     if (!pvUsable || !Double.isFinite(pv)) {
-      if (mode == Mode.MANUAL) {
-        if (!pvBad) {
-          pvBad = true;
-          badSinceNanos = now;
-        }
-        safeActive = false;
-        output = manualOutput;
-        applied = output;
-        unlimited = output;
-        p = 0;
-        d = 0;
-        i = output - feedforward;
-        saturated = false;
-        prevValid = false;
-        rebase = true;
-        return output;
-      }
       if (!pvBad) {
         pvBad = true;
         badSinceNanos = now;
       }
-      double badForS = (now - badSinceNanos) / 1e9;
-      if (badForS >= config.badPvSafeAfterS()) {
+      if (mode == Mode.MANUAL) {
+        safeActive = false;
+        output = manualOutput;
+      } else if ((now - badSinceNanos) / 1e9 >= config.badPvSafeAfterS()) {
         safeActive = true;
         output = config.safeOutput();
       } else if (!safeActive) {

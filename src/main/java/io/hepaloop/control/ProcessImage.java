@@ -17,7 +17,6 @@ public final class ProcessImage {
     Quality quality = Quality.BAD;
     boolean stale = true;
     long receivedNanos;
-    long sequence;
 
     public double value() {
       return value;
@@ -35,14 +34,9 @@ public final class ProcessImage {
     public boolean usable() {
       return quality == Quality.GOOD && !stale && Double.isFinite(value);
     }
-
-    public long sequence() {
-      return sequence;
-    }
   }
 
   private final Map<String, Entry> entries = new HashMap<>();
-  private long sequence;
 
   public void put(Sample s, long receivedNanos) {
     put(s.signalId(), s.value(), s.quality(), s.stale(), receivedNanos);
@@ -54,7 +48,6 @@ public final class ProcessImage {
     e.quality = quality == null ? Quality.BAD : quality;
     e.stale = stale;
     e.receivedNanos = receivedNanos;
-    e.sequence = ++sequence;
   }
 
   /** The entry of a signal, or null if nothing was ever received. */
@@ -72,9 +65,10 @@ public final class ProcessImage {
     return e == null ? Double.NaN : e.value;
   }
 
+  /** The quality to show and use: Bad when nothing arrived yet or the value is stale (link lost). */
   public Quality quality(String signalId) {
     Entry e = entries.get(signalId);
-    return e == null ? Quality.BAD : e.quality;
+    return e == null || e.stale ? Quality.BAD : e.quality;
   }
 
   /** Marks every value stale (link lost): kept for display, never used for control. */
@@ -82,10 +76,5 @@ public final class ProcessImage {
     for (Entry e : entries.values()) {
       e.stale = true;
     }
-  }
-
-  /** Sequence number of the latest update; lets a loop tell whether a read-back arrived after some moment. */
-  public long sequence() {
-    return sequence;
   }
 }

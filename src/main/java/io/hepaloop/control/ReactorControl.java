@@ -55,12 +55,21 @@ public final class ReactorControl {
   private final Map<String, LoopFlags> flags = new HashMap<>();
   private final Map<String, double[]> lastWrite = new HashMap<>(); // actuator -> {value, nanos}
   private boolean linkUp = true;
+  private long linkUpNanos = -1;
+  private long linkDownNanos = -1;
+  /** The link came back and dropped again within {@link #LINK_STABLE_S}: its ups and downs are not announced one by one. */
+  private boolean linkUnstable;
+
+  /** A link lost again sooner than this after it came back is "unstable" (as the DeviceLink says too). */
+  static final double LINK_STABLE_S = 10.0;
 
   /** A loop held at its output limit (or by its override) this long raises a warning: actuator or process fault. */
   static final double SATURATION_FLAG_S = 120.0;
 
   private static final class LoopFlags {
     boolean pvBad;
+    boolean overridePvBad;
+    boolean cascadePvBad;
     boolean safe;
     long saturatedSinceNanos = -1;
     boolean saturationFlag;
@@ -183,29 +192,60 @@ public final class ReactorControl {
       return;
     }
     linkUp = up;
+    long now = clock.nanoTime();
     if (!up) {
       image.markAllStale();
       if (state.state() == LinkState.State.CONNECTING) {
         return; // not connected yet: nothing to say beyond what the link itself reports
       }
+      boolean again = linkDownNanos >= 0 && linkUpNanos >= 0 && (now - linkUpNanos) / 1e9 < LINK_STABLE_S;
+      linkDownNanos = now;
+      if (again) {
+        if (!linkUnstable) {
+          linkUnstable = true;
+          event("control", "link", "warning", "Device link keeps dropping (" + state.reason() + "): loops hold their outputs while it"
+              + " is down and resume from the read-backs while it is up; the device watchdog takes outputs safe if an outage lasts."
+              + " Further drops are not announced until it holds for " + fmt(LINK_STABLE_S) + " s.");
+        }
+        return;
+      }
       event("control", "link", "warning", "Device link " + state.state().name().toLowerCase(Locale.ROOT)
           + (state.reason() == null ? "" : " (" + state.reason() + ")")
           + ": loops hold their outputs; the device watchdog takes outputs safe if this lasts.");
     } else {
+      linkUpNanos = now;
       for (ControlLoop l : loops.values()) {
         l.reinitializeFromReadback();
       }
       lastWrite.clear();
-      event("control", "link", "info", "Device link connected: loops resume from the actuator read-backs.");
+      if (!linkUnstable) {
+        event("control", "link", "info", "Device link connected: loops resume from the actuator read-backs.");
+      }
+    }
+  }
+
+  /** Ends the unstable state once the link has held {@link #LINK_STABLE_S}. */
+  private void checkLinkStable() {
+    if (linkUnstable && linkUp && (clock.nanoTime() - linkUpNanos) / 1e9 >= LINK_STABLE_S) {
+      linkUnstable = false;
+      event("control", "link", "info", "Device link holds again (" + fmt(LINK_STABLE_S) + " s): loops in control.");
     }
   }
 
   // ---- execution ----
 
-  /** Evaluates every interlock against the latest values; trips and clears publish events and write at once. */
+  /**
+   * Evaluates every interlock against the latest values; trips and clears publish events and write at
+   * once. A tripped interlock keeps asserting its value (refreshed like any output, and again after a
+   * reconnect), also on an actuator no loop drives: a lost trip write, or a device watchdog that moved
+   * the output during an outage, must not leave the actuator where the interlock does not want it.
+   */
   public void evaluateInterlocks() {
     for (Interlock il : interlocks.values()) {
       InterlockSpec s = il.spec;
+      if (il.tripped && activeInterlockOn(s.action().actuator()) == il) {
+        write(s.action().actuator(), s.action().value(), "interlock " + s.id(), false);
+      }
       ProcessImage.Entry e = image.get(s.signal());
       if (e == null || !e.usable()) {
         continue; // a bad signal cannot trip or clear; the loop's bad-PV handling covers it
@@ -235,6 +275,7 @@ public final class ReactorControl {
     if (loop == null) {
       throw new IllegalArgumentException("no loop '" + loopId + "'");
     }
+    checkLinkStable();
     evaluateInterlocks();
     double u = loop.execute(image);
     Interlock il = activeInterlockOn(loop.actuatorId());
@@ -321,6 +362,11 @@ public final class ReactorControl {
   private void loopEvents(ControlLoop loop) {
     LoopFlags f = flags.get(loop.id());
     Pid pid = loop.pid();
+    if (loop.takeStartedWithoutReadback()) {
+      event("control", loop.id(), "warning", "Loop " + loop.id() + ": no good read-back of " + loop.actuatorId() + " for "
+          + fmt(pid.config().badPvSafeAfterS()) + " s (" + image.quality(loop.actuatorId()).name().toLowerCase(Locale.ROOT)
+          + "); control starts from its safe value " + fmt(loop.safeOutput()) + " " + unit(loop.actuatorId()) + ".");
+    }
     if (pid.pvBad() != f.pvBad) {
       f.pvBad = pid.pvBad();
       if (f.pvBad) {
@@ -331,6 +377,14 @@ public final class ReactorControl {
         event("control", loop.id(), "info", "Loop " + loop.id() + ": PV " + loop.spec().pv()
             + " good again; control resumes from " + fmt(pid.output()) + " " + unit(loop.actuatorId()) + ".");
       }
+    }
+    if (loop.overridePid() != null) {
+      f.overridePvBad = secondaryPvEvent(loop, "override", loop.spec().override().pv(), loop.overridePid(), f.overridePvBad,
+          "its limit on " + loop.actuatorId(), unit(loop.actuatorId()));
+    }
+    if (loop.outerPid() != null) {
+      f.cascadePvBad = secondaryPvEvent(loop, "cascade", loop.spec().cascade().pv(), loop.outerPid(), f.cascadePvBad,
+          "the " + loop.spec().pv() + " setpoint it sets", unit(loop.spec().pv()));
     }
     boolean controlling = loop.mode() == LoopMode.AUTO || loop.mode() == LoopMode.CASCADE;
     boolean saturated = controlling && pid.saturated() && !pid.pvBad() && loop.interlock() == null && !loop.autotuneRunning();
@@ -365,6 +419,26 @@ public final class ReactorControl {
             + " to its safe value " + fmt(pid.config().safeOutput()) + " " + unit(loop.actuatorId()) + ".");
       }
     }
+  }
+
+  /**
+   * The override's or cascade's own PV going bad (or good again) is news too: that controller stops
+   * protecting (a dead pressure sensor no longer caps the pump) and its output is held, then safe.
+   * Returns the new flag.
+   */
+  private boolean secondaryPvEvent(ControlLoop loop, String which, String pvId, Pid c, boolean wasBad, String what, String outUnit) {
+    if (c.pvBad() == wasBad) {
+      return wasBad;
+    }
+    String source = loop.id() + "." + which;
+    if (c.pvBad()) {
+      event("control", source, "warning", "Loop " + loop.id() + ": " + which + " PV " + pvId + " is "
+          + image.quality(pvId).name().toLowerCase(Locale.ROOT) + "; " + what + " is held at " + fmt(c.output()) + " " + outUnit
+          + ", then goes to " + fmt(c.config().safeOutput()) + " " + outUnit + " after " + fmt(c.config().badPvSafeAfterS()) + " s.");
+    } else {
+      event("control", source, "info", "Loop " + loop.id() + ": " + which + " PV " + pvId + " good again; " + what + " resumes.");
+    }
+    return c.pvBad();
   }
 
   private void publishSnapshots(ControlLoop loop, double applied) {

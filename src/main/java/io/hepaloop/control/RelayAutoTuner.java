@@ -42,6 +42,11 @@ public final class RelayAutoTuner {
       if (!(amplitude > 0) || !(hysteresis >= 0) || !(maxDeviation > hysteresis) || cycles < 2 || !(timeoutS > 0)) {
         throw new IllegalArgumentException("autotune needs amplitude > 0, hysteresis >= 0, maxDeviation > hysteresis, cycles >= 2, timeoutS > 0");
       }
+      // An infinite deviation or time limit would switch off the test's own safety aborts.
+      if (Double.isInfinite(amplitude) || Double.isInfinite(maxDeviation) || Double.isInfinite(timeoutS)) {
+        throw new IllegalArgumentException("autotune amplitude, maxDeviation and timeoutS must be finite (got " + amplitude + ", "
+            + maxDeviation + ", " + timeoutS + ")");
+      }
     }
   }
 

@@ -60,6 +60,14 @@ public final class DeviceLink extends VerticleBase {
    * that InfluxDB, SQLite and file I/O rely on.
    */
   static final String CONNECT_POOL = "hepaloop-device-link-connect";
+
+  /**
+   * A restored session lost again sooner than this makes the link "unstable": one warning says so, and
+   * the next losses and restores are logged at debug level only, until a session holds this long. A
+   * device that accepts sessions and drops them at once would otherwise give a warning and two events
+   * every second or so, for as long as the fault lasts.
+   */
+  static final long STABLE_MS = 10_000;
   static final int CONNECT_POOL_SIZE = 8;
 
   private final DeviceLinkOptions opts;
@@ -76,7 +84,14 @@ public final class DeviceLink extends VerticleBase {
   private long reconnectTimer = -1;
   private long heartbeatTimer = -1;
   private long heartbeatCounter;
+  private int heartbeatFailuresInARow;
+  private boolean heartbeatFailing;
   private Instant outageSince;
+  private long connectedAtNanos = -1;
+  private long lastLossNanos = -1;
+  /** Lost again soon after each restore: further losses and restores are not announced one by one. */
+  private boolean unstable;
+  private int lossesWhileUnstable;
   private final Set<String> loggedFailures = new HashSet<>();
   private final Map<String, Sample> lastValues = new LinkedHashMap<>();
   private MessageConsumer<ActuatorCommand> commands;
@@ -197,14 +212,20 @@ public final class DeviceLink extends VerticleBase {
       return;
     }
     session = s;
+    connectedAtNanos = opts.clock().nanoTime();
     failedAttempts = 0;
+    heartbeatFailuresInARow = 0;
     loggedFailures.clear();
     String how = opts.securityPolicy() + "/" + opts.securityMode() + ", " + (opts.username() == null ? "anonymous" : "user " + opts.username());
     if (outageSince != null) {
       double downS = Duration.between(outageSince, opts.clock().now()).toMillis() / 1000.0;
       String msg = String.format("link to reactor %s restored after %.1f s (%s)", reactorId, downS, opts.endpointUrl());
-      LOG.info(msg);
-      publishEvent("info", msg);
+      if (unstable) {
+        LOG.debug(msg);
+      } else {
+        LOG.info(msg);
+        publishEvent("info", msg);
+      }
       outageSince = null;
     } else {
       LOG.info("reactor {}: connected to {} ({}), {} signals subscribed", reactorId, opts.endpointUrl(), how, opts.profile().signals().size());
@@ -267,12 +288,29 @@ public final class DeviceLink extends VerticleBase {
     generation++;
     session = null;
     s.close();
+    long nowNanos = opts.clock().nanoTime();
+    double heldS = (nowNanos - connectedAtNanos) / 1e9;
+    boolean again = lastLossNanos >= 0 && heldS * 1000 < STABLE_MS;
+    lastLossNanos = nowNanos;
     outageSince = opts.clock().now();
     failedAttempts = 0;
     loggedFailures.clear();
     String msg = "link to reactor " + reactorId + " lost: " + reason + "; values are stale, reconnecting";
-    LOG.warn(msg);
-    publishEvent("warning", msg);
+    if (!again) {
+      LOG.warn(msg);
+      publishEvent("warning", msg);
+    } else if (!unstable) {
+      unstable = true;
+      lossesWhileUnstable = 1;
+      String unstableMsg = String.format(java.util.Locale.ROOT, "link to reactor %s lost again %.1f s after it was restored (%s): "
+          + "the link is unstable; values are stale while it is down; further losses and restores are not announced "
+          + "until it holds for %d s", reactorId, heldS, reason, STABLE_MS / 1000);
+      LOG.warn(unstableMsg);
+      publishEvent("warning", unstableMsg);
+    } else {
+      lossesWhileUnstable++;
+      LOG.debug(msg);
+    }
     publishState(LinkState.State.DISCONNECTED, reason);
     publishStale();
     // The first retry comes quickly: a device that restarts answers within a second.
@@ -343,24 +381,69 @@ public final class DeviceLink extends VerticleBase {
 
   // ---------------------------------------------------------------- heartbeat
 
+  /**
+   * Heartbeats failing this many times in a row, on a session that is not lost, are reported: the
+   * device's watchdog will put every output safe (and keep doing so), and the operator must know why.
+   * A lost link fails a beat or two before the loss is noticed; the loss is reported on its own.
+   */
+  static final int HEARTBEAT_FAILURES_REPORTED = 3;
+
   /** An increasing counter to the watchdog node; the device puts outputs safe when it stops changing. */
   private Future<Void> heartbeat() {
     MiloSession s = session;
     if (s == null) {
       return Future.succeededFuture();
     }
+    if (unstable && (opts.clock().nanoTime() - connectedAtNanos) / 1_000_000 >= STABLE_MS) {
+      unstable = false;
+      String msg = "link to reactor " + reactorId + " holds again: connected for " + STABLE_MS / 1000 + " s after "
+          + lossesWhileUnstable + (lossesWhileUnstable == 1 ? " loss" : " losses") + " while unstable";
+      LOG.info(msg);
+      publishEvent("info", msg);
+    }
+    long gen = generation;
     heartbeatCounter = (heartbeatCounter + 1) % 4_294_967_296L;
     Variant v = RawValues.toVariant(heartbeatCounter, opts.profile().watchdog().dataType());
     Promise<Void> written = Promise.promise();
     s.write(s.watchdogNode(), v).whenComplete((sc, ex) -> {
-      if (ex != null || !sc.isGood()) {
-        // A lost link is reported by the session listener; do not log each missed beat.
+      // Milo's thread: count, hand over, return.
+      String failure = ex != null ? MiloSession.rootMessage(ex) : sc.isGood() ? null : Qualities.name(sc);
+      if (failure != null) {
         heartbeatFailures.incrementAndGet();
-        LOG.debug("reactor {}: heartbeat write failed: {}", reactorId, ex != null ? ex.getMessage() : Qualities.name(sc));
       }
-      context.runOnContext(x -> written.complete());
+      context.runOnContext(x -> {
+        heartbeatDone(gen, failure);
+        written.complete();
+      });
     });
     return written.future();
+  }
+
+  /** Once per run of failures (not per beat) a warning; once when it works again. */
+  private void heartbeatDone(long gen, String failure) {
+    if (stopped || gen != generation) {
+      return;
+    }
+    if (failure == null) {
+      heartbeatFailuresInARow = 0;
+      if (heartbeatFailing) {
+        heartbeatFailing = false;
+        String msg = "heartbeat to the watchdog of reactor " + reactorId + " works again";
+        LOG.info(msg);
+        publishEvent("info", msg);
+      }
+      return;
+    }
+    heartbeatFailuresInARow++;
+    if (!heartbeatFailing && heartbeatFailuresInARow >= HEARTBEAT_FAILURES_REPORTED) {
+      heartbeatFailing = true;
+      String msg = "heartbeat to the watchdog of reactor " + reactorId + " fails (" + failure + ", node "
+          + opts.profile().watchdog().nodeIdFor(opts.nodeIdReactor()) + "): the device will put its outputs at their safe values";
+      LOG.warn(msg);
+      publishEvent("warning", msg);
+    } else {
+      LOG.debug("reactor {}: heartbeat write failed: {}", reactorId, failure);
+    }
   }
 
   // ---------------------------------------------------------------- publishing state

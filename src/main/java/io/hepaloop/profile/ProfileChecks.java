@@ -457,9 +457,14 @@ public final class ProfileChecks {
         JsonNode actuator = signalRef(action.path("actuator"), child(path, "action.actuator"), "actuator");
         Range actuatorRange = actuator == null ? null : rangeOf(actuator);
         JsonNode value = action.path("value");
+        Range allowed = actuator == null ? null : rangeOf(actuator, "allowed");
         if (actuatorRange != null && value.isNumber() && !actuatorRange.contains(value.doubleValue())) {
           report(child(path, "action.value"), number(value.doubleValue()) + " is outside the range of '"
               + actuator.path("id").asText() + "' " + show(actuatorRange));
+        } else if (allowed != null && value.isNumber() && !allowed.contains(value.doubleValue())) {
+          // The device link refuses (never clamps) a write outside allowed: such an interlock would trip and do nothing.
+          report(child(path, "action.value"), number(value.doubleValue()) + " is outside allowed " + show(allowed)
+              + " of '" + actuator.path("id").asText() + "': the write would be refused and the interlock could never act");
         }
       }
     }
@@ -513,7 +518,12 @@ public final class ProfileChecks {
 
   /** A signal's range without reporting (it was reported where it is defined). */
   private static Range rangeOf(JsonNode signal) {
-    JsonNode r = signal.path("range");
+    return rangeOf(signal, "range");
+  }
+
+  /** A signal's {@code range} or {@code allowed} without reporting; null when absent or reversed. */
+  private static Range rangeOf(JsonNode signal, String key) {
+    JsonNode r = signal.path(key);
     if (!r.path("min").isNumber() || !r.path("max").isNumber() || r.path("min").doubleValue() >= r.path("max").doubleValue()) {
       return null;
     }

@@ -150,6 +150,48 @@ class ReactorControlTest {
   }
 
   @Test
+  void aBadOverridePvIsAnnouncedAndItsCapOnThePumpGoesToThePumpSafeValue() {
+    plant(37, 0.5, 12, 100, 40); // flow below setpoint: the flow controller wants more pump than 20 %
+    readbacks(35, 25, 14);
+    for (int i = 0; i < 20; i++) {
+      clock.advanceSeconds(0.25);
+      rc.executeLoop("flow");
+    }
+    assertThat(written.get("pump")).isGreaterThan(20.0);
+    feed("pressure_inlet", 12, Quality.BAD); // the pressure sensor dies: no more clog protection
+    clock.advanceSeconds(0.25);
+    rc.executeLoop("flow");
+    assertThat(events).anyMatch(e -> e.source().equals("flow.override") && e.severity().equals("warning")
+        && e.message().contains("pressure_inlet is bad") && e.message().contains("20.00 %"));
+    for (int i = 0; i < 24; i++) { // 6 s > badPvSafeAfterS 5 s
+      clock.advanceSeconds(0.25);
+      rc.executeLoop("flow");
+    }
+    assertThat(written.get("pump")).isEqualTo(20.0);
+    assertThat(events).filteredOn(e -> e.source().equals("flow.override")).hasSize(1); // once, not per cycle
+    feed("pressure_inlet", 12, Quality.GOOD);
+    clock.advanceSeconds(0.25);
+    rc.executeLoop("flow");
+    assertThat(events).anyMatch(e -> e.source().equals("flow.override") && e.severity().equals("info")
+        && e.message().contains("good again"));
+  }
+
+  @Test
+  void aBadCascadePvIsAnnouncedOnce() {
+    plant(37, 1.0, 12, 100, 40);
+    readbacks(35, 25, 14);
+    clock.advanceSeconds(1);
+    rc.executeLoop("oxygen");
+    feed("do_outlet", 40, Quality.UNCERTAIN);
+    for (int i = 0; i < 5; i++) {
+      clock.advanceSeconds(1);
+      rc.executeLoop("oxygen");
+    }
+    assertThat(events).filteredOn(e -> e.source().equals("oxygen.cascade")).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("do_outlet is uncertain").contains("do_inlet setpoint"));
+  }
+
+  @Test
   void pressureHighHighStopsThePumpAndReleasesItWhenThePressureFalls() {
     plant(37, 1.0, 12, 100, 40);
     readbacks(35, 25, 14);
@@ -168,6 +210,73 @@ class ReactorControlTest {
     clock.advanceSeconds(0.25);
     double restart = rc.executeLoop("flow");
     assertThat(restart).isBetween(0.0, 5.0); // restarts from where the interlock left it, not from 25 %
+  }
+
+  @Test
+  void aTrippedInterlockOnAnActuatorWithoutALoopIsAssertedAgainAfterAReconnect() {
+    // The same profile without the flow loop: only the interlock drives the pump.
+    DeviceProfile p = profile;
+    DeviceProfile noFlowLoop = new DeviceProfile(p.model(), p.vendor(), p.description(), p.endpoint(), p.namespaceUri(), p.oxygen(),
+        p.signals(), p.watchdog(), p.loops().stream().filter(l -> !l.id().equals("flow")).toList(), p.interlocks(), p.alarms());
+    Map<String, Double> out = new LinkedHashMap<>();
+    ReactorControl c = new ReactorControl("r1", noFlowLoop, clock, (a, v, why) -> out.put(a, v), e -> {}, s -> {});
+    c.onSample(new Sample("r1", "pressure_inlet", 61, "", clock.now(), Quality.GOOD));
+    c.evaluateInterlocks();
+    assertThat(out).containsEntry("pump", 0.0);
+
+    c.onLinkState(new io.hepaloop.device.LinkState("r1", io.hepaloop.device.LinkState.State.DISCONNECTED, clock.now(), "test"));
+    clock.advanceSeconds(30); // the device watchdog put the pump at its safe 20 % meanwhile
+    c.onLinkState(new io.hepaloop.device.LinkState("r1", io.hepaloop.device.LinkState.State.CONNECTED, clock.now(), null));
+    out.clear();
+    c.onSample(new Sample("r1", "pump", 20, "", clock.now(), Quality.GOOD));
+    c.evaluateInterlocks();
+
+    assertThat(c.interlock("pressure_high_high").tripped()).isTrue(); // the last pressure is stale: it cannot clear
+    assertThat(out).containsEntry("pump", 0.0);
+    out.clear();
+    c.evaluateInterlocks();
+    assertThat(out).as("refreshed, not rewritten at every evaluation").isEmpty();
+  }
+
+  @Test
+  void aLinkThatKeepsDroppingIsAnnouncedOnceNotAtEveryDrop() {
+    var down = io.hepaloop.device.LinkState.State.DISCONNECTED;
+    var upState = io.hepaloop.device.LinkState.State.CONNECTED;
+    for (int i = 0; i < 4; i++) { // down 0.5 s, up 1 s, and again
+      rc.onLinkState(new io.hepaloop.device.LinkState("r1", down, clock.now(), "connection closed"));
+      clock.advanceSeconds(0.5);
+      rc.onLinkState(new io.hepaloop.device.LinkState("r1", upState, clock.now(), null));
+      clock.advanceSeconds(1);
+      rc.executeLoop("temperature");
+    }
+    clock.advanceSeconds(10);
+    rc.executeLoop("temperature");
+
+    assertThat(events).filteredOn(e -> e.source().equals("link")).extracting(HepaEvent::message)
+        .satisfiesExactly(
+            m -> assertThat(m).startsWith("Device link disconnected"),
+            m -> assertThat(m).startsWith("Device link connected"),
+            m -> assertThat(m).startsWith("Device link keeps dropping"),
+            m -> assertThat(m).startsWith("Device link holds again"));
+  }
+
+  @Test
+  void withoutAGoodActuatorReadBackTheLoopStartsFromTheSafeValueAndSaysWhy() {
+    plant(36.0, 1.0, 12, 100, 40);
+    feed("heater", 30, Quality.BAD); // the heater's read-back is broken
+    for (int i = 0; i < 9; i++) {
+      clock.advanceSeconds(1);
+      assertThat(rc.executeLoop("temperature")).isNaN(); // still waiting for a read-back
+    }
+    clock.advanceSeconds(2);
+    rc.executeLoop("temperature");
+
+    assertThat(written).containsKey("heater");
+    assertThat(events).filteredOn(e -> e.source().equals("temperature") && e.message().contains("read-back")).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("no good read-back of heater").contains("(bad)").contains("safe value 0.00"));
+    clock.advanceSeconds(1);
+    rc.executeLoop("temperature");
+    assertThat(events).filteredOn(e -> e.message().contains("read-back")).hasSize(1);
   }
 
   @Test

@@ -71,6 +71,16 @@ class RelayAutoTunerTest {
   }
 
   @Test
+  void anInfiniteDeviationOrTimeLimitIsRefusedBecauseItWouldSwitchOffTheSafetyAborts() {
+    assertThatThrownBy(() -> new RelayAutoTuner.Config(10.0, 0.05, Double.POSITIVE_INFINITY, 3, 3600, true))
+        .hasMessageContaining("finite").hasMessageContaining("Infinity");
+    assertThatThrownBy(() -> new RelayAutoTuner.Config(10.0, 0.05, 0.5, 3, Double.POSITIVE_INFINITY, true))
+        .hasMessageContaining("finite");
+    assertThatThrownBy(() -> new RelayAutoTuner.Config(Double.NaN, 0.05, 0.5, 3, 3600, true))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void aRelayThatWouldLeaveTheActuatorRangeIsRefused() {
     assertThatThrownBy(() -> new RelayAutoTuner(new RelayAutoTuner.Config(30.0, 0.05, 0.5, 3, 3600, true),
         37.0, 80.0, 0, 100, Pid.Direction.REVERSE, PidTuning.of(1, 10, 0))).hasMessageContaining("lower the amplitude");

@@ -178,6 +178,29 @@ class DeviceLinkIT {
   }
 
   @Test
+  void aHeartbeatTheDeviceRefusesIsReportedOnceNotAtEveryBeat() throws Exception {
+    // The watchdog points at a read-only sensor node: every beat is refused while the session is fine.
+    var p = LinkItSupport.PROFILE;
+    var wd = new io.hepaloop.profile.WatchdogSpec("nsu=urn:hepaloop:bioreactor;s={reactor}.temperature", "UInt32", 200, 5000);
+    var refused = new io.hepaloop.profile.DeviceProfile(p.model(), p.vendor(), p.description(), p.endpoint(), p.namespaceUri(),
+        p.oxygen(), p.signals(), wd, p.loops(), p.interlocks(), p.alarms());
+    var recWd = new LinkItSupport.Recorder(vertx, "r5");
+    DeviceLink wdLink = new DeviceLink(DeviceLinkOptions.builder("r5", refused, sim.endpointUrl("r1")).nodeIdReactor("r1").build());
+    vertx.deployVerticle(wdLink).await(10, TimeUnit.SECONDS);
+    await().atMost(LinkItSupport.CONNECT_TIMEOUT).until(() -> recWd.state() == LinkState.State.CONNECTED);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> recWd.events.stream().anyMatch(e -> e.message().contains("heartbeat")));
+    long failuresThen = wdLink.heartbeatFailures();
+    await().atMost(Duration.ofSeconds(10)).until(() -> wdLink.heartbeatFailures() >= failuresThen + 5); // more refused beats
+
+    assertThat(recWd.events).filteredOn(e -> e.message().contains("heartbeat")).singleElement().satisfies(e -> {
+      assertThat(e.severity()).isEqualTo("warning");
+      assertThat(e.message()).contains("r1.temperature").contains("safe values");
+    });
+    assertThat(recWd.state()).isEqualTo(LinkState.State.CONNECTED);
+  }
+
+  @Test
   void aProfileNamingANodeTheDeviceLacksIsRefusedWithTheSignalAndTheStatusCode() throws Exception {
     var ph = new SignalSpec("ph", io.hepaloop.profile.SignalKind.SENSOR, "pH", "nsu=urn:hepaloop:bioreactor;s={reactor}.ph", "Double",
         "pH", new io.hepaloop.profile.Range(0, 14), null, 1000.0, 0.0, null, null);

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * event, stale values) and samples flow again within 2 s of the server being back — where Milo's own
  * reconnect waits up to 16 s and then cannot transfer the old subscription.
  */
-@Timeout(60)
+@Timeout(90)
 class DeviceLinkReconnectIT {
   @TempDir Path tmp;
   private Simulator sim;
@@ -65,6 +65,41 @@ class DeviceLinkReconnectIT {
     await().atMost(Duration.ofSeconds(2)).until(() -> rec.events.stream().anyMatch(e -> e.message().contains("restored")));
     // One "lost" and one "restored" event, however many retries failed in between.
     assertThat(rec.events).hasSize(2);
+  }
+
+  private static String kind(String message) {
+    for (String k : new String[] {"holds again", "lost again", "restored", "lost"}) {
+      if (message.contains(k)) {
+        return k;
+      }
+    }
+    return message;
+  }
+
+  @Test
+  void aLinkThatKeepsDroppingRightAfterEachRestoreIsAnnouncedAsUnstableOnceNotAtEveryDrop() throws Exception {
+    sim = Simulator.start(SimulatorOptions.builder().profile(LinkItSupport.PROFILE).reactorIds("r1")
+        .allowSignAndEncrypt(false).pkiDir(tmp.resolve("sim-pki")).build());
+    vertx = LinkItSupport.vertx();
+    var rec = new LinkItSupport.Recorder(vertx, "r1");
+    DeviceLink link = new DeviceLink(DeviceLinkOptions.builder("r1", LinkItSupport.PROFILE, sim.endpointUrl("r1")).build());
+    vertx.deployVerticle(link).await(10, TimeUnit.SECONDS);
+    await().atMost(LinkItSupport.CONNECT_TIMEOUT).until(() -> rec.state() == LinkState.State.CONNECTED);
+
+    for (int drop = 0; drop < 4; drop++) { // each session dies soon after it is restored
+      sim.stopServer("r1");
+      await().atMost(Duration.ofSeconds(5)).until(() -> rec.state() == LinkState.State.DISCONNECTED);
+      sim.startServer("r1");
+      await().atMost(Duration.ofSeconds(10)).until(() -> rec.state() == LinkState.State.CONNECTED);
+    }
+    await().atMost(Duration.ofSeconds(DeviceLink.STABLE_MS / 1000 + 5))
+        .until(() -> rec.events.stream().anyMatch(e -> e.message().contains("holds again")));
+
+    assertThat(rec.events).extracting(e -> e.severity() + ": " + kind(e.message()))
+        .as("lost, restored, unstable (once for three more drops), holds again")
+        .containsExactly("warning: lost", "info: restored", "warning: lost again", "info: holds again");
+    assertThat(rec.events.get(3).message()).contains("3 losses");
+    assertThat(rec.states).filteredOn(st -> st.state() == LinkState.State.DISCONNECTED).hasSizeGreaterThanOrEqualTo(4);
   }
 
   @Test
