@@ -121,9 +121,16 @@ class ControlEndToEndIT {
   @Test
   @Order(1)
   void temperatureFlowAndInletPO2AreHeldInTheirBandsOverOpcUa() {
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
-        inBand("temperature", "temperature", 0.1) && inBand("flow", "flow", 0.02) && inBand("oxygen", "do_inlet", 0.03));
-    // then held: sample for 6 s real (120 s of process time)
+    // settled: all three in band without a break for 3 s real (30 s of process time) — the first moment
+    // in band can be the inlet pO2 passing through on its way down from air saturation
+    long[] inBandSince = {-1};
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
+      boolean all = inBand("temperature", "temperature", 0.1) && inBand("flow", "flow", 0.02) && inBand("oxygen", "do_inlet", 0.03);
+      long now = System.nanoTime();
+      inBandSince[0] = !all ? -1 : inBandSince[0] < 0 ? now : inBandSince[0];
+      return all && now - inBandSince[0] >= 3_000_000_000L;
+    });
+    // then held: sample for 6 s real (60 s of process time)
     int all = 0;
     int[] in = new int[3];
     long end = System.nanoTime() + 6_000_000_000L;
@@ -137,6 +144,8 @@ class ControlEndToEndIT {
     // The quality targets proper (≥ 99 % in band) are pinned on the deterministic harness
     // (ControlQualityTest); over OPC UA at 10x on a shared 2-core machine, sampling jitter costs a few
     // percent, so this test asks for 90 % — a loop that does not hold its band scores far lower.
+    System.out.printf("ControlEndToEndIT held in band over %d checks: temperature %.1f %%, flow %.1f %%, inlet pO2 %.1f %%%n",
+        all, 100.0 * in[0] / all, 100.0 * in[1] / all, 100.0 * in[2] / all);
     assertThat(100.0 * in[0] / all).as("temperature in ±0.1 °C, %").isGreaterThanOrEqualTo(90);
     assertThat(100.0 * in[1] / all).as("flow in ±2 %, %").isGreaterThanOrEqualTo(90);
     assertThat(100.0 * in[2] / all).as("inlet pO2 in ±3 %, %").isGreaterThanOrEqualTo(90);
