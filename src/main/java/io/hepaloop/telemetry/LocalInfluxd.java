@@ -142,7 +142,7 @@ public final class LocalInfluxd implements AutoCloseable {
           .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("influxd.log").toFile()));
       process = pb.start();
       Process p = process;
-      Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly, "influxd-reaper"));
+      Runtime.getRuntime().addShutdownHook(new Thread(reaper(p, STOP_TIMEOUT), "influxd-reaper"));
       long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
       while (System.nanoTime() < deadline) {
         if (!p.isAlive()) {
@@ -182,6 +182,28 @@ public final class LocalInfluxd implements AutoCloseable {
   }
 
   /** True when {@code /ping} answers 204 now. */
+  /**
+   * The JVM-exit safety net: no private influxd outlives its JVM. It runs beside the command's own
+   * shutdown (which flushes telemetry into this influxd, then stops it), so it first gives that
+   * shutdown {@code grace} to stop the process, then asks it to stop (SIGTERM), then kills it.
+   */
+  static Runnable reaper(Process p, Duration grace) {
+    return () -> {
+      try {
+        if (p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+          return;
+        }
+        p.destroy();
+        if (!p.waitFor(2, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    };
+  }
+
   public boolean ping() {
     try {
       HttpURLConnection c = (HttpURLConnection) URI.create(url() + "/ping").toURL().openConnection();
