@@ -141,20 +141,7 @@ final class ServerPki implements Closeable {
    */
   private static final class TrustOnFirstUse implements CertificateValidator {
     private final CertificateValidator strict;
-    private static final CertificateQuarantine NO_QUARANTINE = new CertificateQuarantine() {
-    @Override
-    public List<X509Certificate> getRejectedCertificates() {
-      return List.of();
-    }
-
-    @Override
-    public void addRejectedCertificate(X509Certificate certificate) {}
-
-    @Override
-    public void removeRejectedCertificate(X509Certificate certificate) {}
-  };
-
-  private final FileBasedTrustListManager trustList;
+    private final FileBasedTrustListManager trustList;
 
     TrustOnFirstUse(CertificateValidator strict, FileBasedTrustListManager trustList) {
       this.strict = strict;
