@@ -22,7 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -130,17 +133,24 @@ class ControlEndToEndIT {
       inBandSince[0] = !all ? -1 : inBandSince[0] < 0 ? now : inBandSince[0];
       return all && now - inBandSince[0] >= 3_000_000_000L;
     });
-    // then held: sample for 6 s real (60 s of process time)
-    int all = 0;
+    // then held: 120 checks of the true plant values every 50 ms, 6 s real (60 s of process time)
     int[] in = new int[3];
-    long end = System.nanoTime() + 6_000_000_000L;
-    while (System.nanoTime() < end) {
-      all++;
-      in[0] += inBand("temperature", "temperature", 0.1) ? 1 : 0;
-      in[1] += inBand("flow", "flow", 0.02) ? 1 : 0;
-      in[2] += inBand("oxygen", "do_inlet", 0.03) ? 1 : 0;
-      await().pollDelay(Duration.ofMillis(50)).until(() -> true);
+    AtomicInteger checks = new AtomicInteger();
+    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(); // off the controller's event loops
+    sampler.scheduleAtFixedRate(() -> {
+      if (checks.get() < 120) {
+        in[0] += inBand("temperature", "temperature", 0.1) ? 1 : 0;
+        in[1] += inBand("flow", "flow", 0.02) ? 1 : 0;
+        in[2] += inBand("oxygen", "do_inlet", 0.03) ? 1 : 0;
+        checks.incrementAndGet();
+      }
+    }, 0, 50, TimeUnit.MILLISECONDS);
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> checks.get() >= 120);
+    } finally {
+      sampler.shutdownNow();
     }
+    int all = checks.get();
     // The quality targets proper (≥ 99 % in band) are pinned on the deterministic harness
     // (ControlQualityTest); over OPC UA at 10x on a shared 2-core machine, sampling jitter costs a few
     // percent, so this test asks for 90 % — a loop that does not hold its band scores far lower.
