@@ -20,10 +20,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +87,7 @@ public final class DeviceLink extends VerticleBase {
   private long heartbeatTimer = -1;
   private long heartbeatCounter;
   private int heartbeatFailuresInARow;
+  private int heartbeatsUnansweredInARow;
   private boolean heartbeatFailing;
   private Instant outageSince;
   private long connectedAtNanos = -1;
@@ -215,6 +218,7 @@ public final class DeviceLink extends VerticleBase {
     connectedAtNanos = opts.clock().nanoTime();
     failedAttempts = 0;
     heartbeatFailuresInARow = 0;
+    heartbeatsUnansweredInARow = 0;
     loggedFailures.clear();
     String how = opts.securityPolicy() + "/" + opts.securityMode() + ", " + (opts.username() == null ? "anonymous" : "user " + opts.username());
     if (outageSince != null) {
@@ -388,6 +392,14 @@ public final class DeviceLink extends VerticleBase {
    */
   static final int HEARTBEAT_FAILURES_REPORTED = 3;
 
+  /**
+   * Heartbeats nobody answered (timeout, connection or session gone) this many times in a row end the
+   * session as lost, whatever Milo's own keep-alive thinks: the link must not sit CONNECTED on a
+   * session that cannot carry a write, because the loops would go on "writing" into nothing. This
+   * is the backstop behind Milo's session-activity and subscription-watchdog callbacks.
+   */
+  static final int HEARTBEATS_UNANSWERED_LOST = 3;
+
   /** An increasing counter to the watchdog node; the device puts outputs safe when it stops changing. */
   private Future<Void> heartbeat() {
     MiloSession s = session;
@@ -405,14 +417,21 @@ public final class DeviceLink extends VerticleBase {
     heartbeatCounter = (heartbeatCounter + 1) % 4_294_967_296L;
     Variant v = RawValues.toVariant(heartbeatCounter, opts.profile().watchdog().dataType());
     Promise<Void> written = Promise.promise();
-    s.write(s.watchdogNode(), v).whenComplete((sc, ex) -> {
+    CompletableFuture<StatusCode> write;
+    try {
+      write = s.write(s.watchdogNode(), v);
+    } catch (RuntimeException e) { // a client already torn down may throw rather than fail the future
+      write = CompletableFuture.failedFuture(e);
+    }
+    write.whenComplete((sc, ex) -> {
       // Milo's thread: count, hand over, return.
       String failure = ex != null ? MiloSession.rootMessage(ex) : sc.isGood() ? null : Qualities.name(sc);
+      boolean unanswered = failure != null && Qualities.unanswered(ex, sc);
       if (failure != null) {
         heartbeatFailures.incrementAndGet();
       }
       context.runOnContext(x -> {
-        heartbeatDone(gen, failure);
+        heartbeatDone(gen, failure, unanswered);
         written.complete();
       });
     });
@@ -420,8 +439,13 @@ public final class DeviceLink extends VerticleBase {
   }
 
   /** Once per run of failures (not per beat) a warning; once when it works again. */
-  private void heartbeatDone(long gen, String failure) {
+  private void heartbeatDone(long gen, String failure, boolean unanswered) {
     if (stopped || gen != generation) {
+      return;
+    }
+    heartbeatsUnansweredInARow = unanswered ? heartbeatsUnansweredInARow + 1 : 0;
+    if (heartbeatsUnansweredInARow >= HEARTBEATS_UNANSWERED_LOST && session != null) {
+      lost(gen, heartbeatsUnansweredInARow + " heartbeats in a row unanswered (" + failure + ")");
       return;
     }
     if (failure == null) {

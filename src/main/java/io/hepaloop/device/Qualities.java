@@ -25,6 +25,30 @@ public final class Qualities {
     return Quality.BAD;
   }
 
+  private static final java.util.Set<Long> UNANSWERED = java.util.Set.of(
+      StatusCodes.Bad_Timeout, StatusCodes.Bad_RequestTimeout, StatusCodes.Bad_ConnectionClosed,
+      StatusCodes.Bad_SecureChannelClosed, StatusCodes.Bad_SecureChannelIdInvalid, StatusCodes.Bad_SessionClosed,
+      StatusCodes.Bad_SessionIdInvalid, StatusCodes.Bad_SessionNotActivated, StatusCodes.Bad_NotConnected,
+      StatusCodes.Bad_ServerNotConnected, StatusCodes.Bad_NoCommunication, StatusCodes.Bad_CommunicationError,
+      StatusCodes.Bad_TcpInternalError, StatusCodes.Bad_ServerHalted, StatusCodes.Bad_Shutdown);
+
+  /**
+   * Whether a request failed because nothing answered it (timeout, connection or session gone), as
+   * opposed to the device answering "no" (Bad_NotWritable, Bad_UserAccessDenied, Bad_OutOfRange): the
+   * first says the link is down, the second says the request was wrong.
+   *
+   * @param failure the exception a request completed with, or null
+   * @param status the operation's status when the request itself completed, or null
+   */
+  public static boolean unanswered(Throwable failure, StatusCode status) {
+    if (failure != null) {
+      return org.eclipse.milo.opcua.stack.core.UaException.extractStatusCode(failure)
+          .map(sc -> UNANSWERED.contains(sc.getValue()))
+          .orElse(true); // not a UA status at all: I/O error, timeout of our own, closed executor
+    }
+    return status != null && UNANSWERED.contains(status.getValue());
+  }
+
   /** Symbolic name of a status code ({@code Bad_UserAccessDenied}), or its hex value if unknown. */
   public static String name(StatusCode status) {
     if (status == null) {

@@ -14,6 +14,7 @@ import io.hepaloop.profile.ProfileLoader;
 import io.hepaloop.sim.SimulatedReactor;
 import io.hepaloop.sim.Simulator;
 import io.hepaloop.sim.SimulatorOptions;
+import io.hepaloop.testing.ThreadDumpOnFailure;
 import io.hepaloop.time.AcceleratedClock;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Verifies the control loops end to end over real OPC UA: an accelerated simulator (Milo server with
@@ -43,6 +45,7 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@ExtendWith(ThreadDumpOnFailure.class)
 class ControlEndToEndIT {
   static final String R = "r1";
   static final double SPEED = 10;
@@ -54,6 +57,7 @@ class ControlEndToEndIT {
   Simulator sim;
   Vertx vertx;
   ReactorController controller;
+  DeviceLink link;
 
   @BeforeAll
   void start() throws Exception {
@@ -71,7 +75,8 @@ class ControlEndToEndIT {
     AcceleratedClock clock = new AcceleratedClock(SPEED);
     controller = new ReactorController(R, profile, clock);
     vertx.deployVerticle(controller).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    vertx.deployVerticle(new DeviceLink(DeviceLinkOptions.builder(R, profile, sim.endpointUrl(R)).build()))
+    link = new DeviceLink(DeviceLinkOptions.builder(R, profile, sim.endpointUrl(R)).build());
+    vertx.deployVerticle(link)
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
@@ -104,7 +109,9 @@ class ControlEndToEndIT {
   /** What the loop and the device were doing, for a failure message. */
   private String diagnostics() {
     List<LoopSnapshot> t = temperatureSnapshots;
-    StringBuilder b = new StringBuilder("true temperature ").append(truth("temperature")).append(" °C; last snapshots:");
+    StringBuilder b = new StringBuilder("link ").append(link.state()).append(", server running ").append(sim.serverRunning(R))
+        .append(", heartbeat failures ").append(link.heartbeatFailures()).append(", watchdog tripped ").append(reactor().watchdogTripped())
+        .append("; true temperature ").append(truth("temperature")).append(" °C; last snapshots:");
     for (LoopSnapshot s : t.subList(Math.max(0, t.size() - 3), t.size())) {
       b.append(String.format("%n  %s sp %.2f pv %.2f (%s) out %.1f sat %s ilk %s", s.mode(), s.setpoint(), s.pv(), s.pvQuality(),
           s.output(), s.saturated(), s.interlock()));
@@ -185,9 +192,11 @@ class ControlEndToEndIT {
         .as("temperature settled before the link drop; %s", diagnostics()).isTrue());
     await().atMost(Duration.ofSeconds(30)).until(() -> reactor().actuator("heater") > 5.0); // heater working
     sim.stopServer(R);
-    await().atMost(Duration.ofSeconds(20)).until(() -> linkStates.stream().anyMatch(s -> s.state() == LinkState.State.DISCONNECTED));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(linkStates).as("link states; %s", diagnostics())
+        .anyMatch(s -> s.state() == LinkState.State.DISCONNECTED));
     // the device's watchdog (no heartbeat) puts every actuator at its safe value
-    await().atMost(Duration.ofSeconds(20)).until(() -> reactor().watchdogTripped());
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(reactor().watchdogTripped())
+        .as("device watchdog tripped; %s", diagnostics()).isTrue());
     assertThat(reactor().actuator("heater")).isEqualTo(0.0);
     assertThat(reactor().actuator("pump")).isEqualTo(20.0);
     assertThat(reactor().actuator("gas_o2")).isEqualTo(21.0);

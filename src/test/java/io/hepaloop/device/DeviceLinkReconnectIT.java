@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.hepaloop.sim.Simulator;
 import io.hepaloop.sim.SimulatorOptions;
+import io.hepaloop.testing.ThreadDumpOnFailure;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reconnect waits up to 16 s and then cannot transfer the old subscription.
  */
 @Timeout(90)
+@ExtendWith(ThreadDumpOnFailure.class)
 class DeviceLinkReconnectIT {
   @TempDir Path tmp;
   private Simulator sim;
@@ -121,6 +124,30 @@ class DeviceLinkReconnectIT {
     assertThat(rec.latest.values()).allSatisfy(s -> assertThat(s.stale()).isTrue());
 
     long resumedAfter = silentNanos + Duration.ofSeconds(6).toNanos();
+    await().atMost(Duration.ofSeconds(15)).until(() -> rec.freshAfter(resumedAfter).isPresent());
+    assertThat(rec.state()).isEqualTo(LinkState.State.CONNECTED);
+  }
+
+  @Test
+  void heartbeatsNobodyAnswersEndTheSessionEvenWhenMiloStillThinksItIsAlive() throws Exception {
+    sim = Simulator.start(SimulatorOptions.builder().profile(LinkItSupport.PROFILE).reactorIds("r1")
+        .allowSignAndEncrypt(false).pkiDir(tmp.resolve("sim-pki")).build());
+    vertx = LinkItSupport.vertx();
+    var rec = new LinkItSupport.Recorder(vertx, "r1");
+    // Milo's keep-alive and the subscription's watchdog set a minute out: only the heartbeat can tell.
+    vertx.deployVerticle(new DeviceLink(DeviceLinkOptions.builder("r1", LinkItSupport.PROFILE, sim.endpointUrl("r1"))
+        .keepAlive(60_000, 5).requestTimeoutMs(1_000).build())).await(10, TimeUnit.SECONDS);
+    await().atMost(LinkItSupport.CONNECT_TIMEOUT).until(() -> rec.state() == LinkState.State.CONNECTED && rec.latest.size() >= 5);
+
+    long silentNanos = System.nanoTime();
+    sim.commsDrop("r1", Duration.ofSeconds(8));
+    await().atMost(Duration.ofSeconds(8)).until(() -> rec.state() == LinkState.State.DISCONNECTED);
+    double noticedS = (System.nanoTime() - silentNanos) / 1e9;
+    assertThat(rec.lastState().reason()).contains("heartbeats in a row unanswered");
+    assertThat(noticedS).as("seconds until the unanswered heartbeats ended the session").isLessThan(7.0);
+    assertThat(rec.latest.values()).allSatisfy(s -> assertThat(s.stale()).isTrue());
+
+    long resumedAfter = silentNanos + Duration.ofSeconds(8).toNanos();
     await().atMost(Duration.ofSeconds(15)).until(() -> rec.freshAfter(resumedAfter).isPresent());
     assertThat(rec.state()).isEqualTo(LinkState.State.CONNECTED);
   }

@@ -32,4 +32,16 @@ class QualitiesTest {
     assertThat(Qualities.name(new StatusCode(StatusCodes.Bad_UserAccessDenied))).isEqualTo("Bad_UserAccessDenied");
     assertThat(Qualities.name(0x80FF0000L)).isEqualTo("0x80FF0000");
   }
+
+  @Test
+  void aRequestNobodyAnsweredIsToldApartFromOneTheDeviceRefused() {
+    assertThat(Qualities.unanswered(new org.eclipse.milo.opcua.stack.core.UaException(StatusCodes.Bad_Timeout), null)).isTrue();
+    assertThat(Qualities.unanswered(new java.util.concurrent.CompletionException(
+        new org.eclipse.milo.opcua.stack.core.UaException(StatusCodes.Bad_ConnectionClosed)), null)).isTrue();
+    assertThat(Qualities.unanswered(new java.io.IOException("reset by peer"), null)).isTrue();
+    assertThat(Qualities.unanswered(null, new StatusCode(StatusCodes.Bad_SessionIdInvalid))).isTrue();
+    assertThat(Qualities.unanswered(null, new StatusCode(StatusCodes.Bad_NotWritable))).isFalse();
+    assertThat(Qualities.unanswered(new org.eclipse.milo.opcua.stack.core.UaException(StatusCodes.Bad_UserAccessDenied), null)).isFalse();
+    assertThat(Qualities.unanswered(null, StatusCode.GOOD)).isFalse();
+  }
 }
