@@ -20,6 +20,8 @@ import io.hepaloop.time.Clock;
  *       at it. The outer controller gets a feedforward of its setpoint plus the filtered drop between
  *       inner and outer PV (the construct's oxygen uptake expressed in mmHg), so a growing demand moves
  *       the inlet setpoint at once instead of through integral action.
+ *   <li>a measured-disturbance <b>feedforward</b> ({@link MeasuredFeedforward}): room temperature moves
+ *       the heater before the medium cools, through a lead-lag that cancels the heater's own lag.
  * </ul>
  *
  * Not thread-safe: one reactor context executes it. {@link ReactorControl} applies interlocks on top
@@ -36,6 +38,7 @@ public final class ControlLoop {
   private final Pid overridePid;
   private final Pid outerPid;
   private final Range outputRange;
+  private final MeasuredFeedforward feedforward;
 
   private LoopMode mode;
   private double operatorSetpoint;
@@ -85,6 +88,7 @@ public final class ControlLoop {
       this.outerPid = null;
       this.mode = LoopMode.AUTO;
     }
+    this.feedforward = spec.feedforward() == null ? null : new MeasuredFeedforward(spec.feedforward());
     applyModeToPids();
   }
 
@@ -118,6 +122,10 @@ public final class ControlLoop {
     ProcessImage.Entry readback = image.get(spec.output());
 
     pvUsableNow = usable;
+    if (feedforward != null) {
+      ProcessImage.Entry d = image.get(feedforward.spec().signal());
+      pid.setFeedforward(feedforward.update(d == null ? Double.NaN : d.value(), d != null && d.usable(), clock.nanoTime()));
+    }
     if (awaitingReadback && !initializeFromReadback(readback)) {
       return Double.NaN;
     }

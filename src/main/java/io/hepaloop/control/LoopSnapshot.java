@@ -15,6 +15,7 @@ import java.time.Instant;
  * @param pTerm proportional contribution to the output
  * @param iTerm integral contribution
  * @param dTerm derivative contribution
+ * @param ffTerm feedforward contribution (measured disturbance, or the cascade's demand estimate); 0 without
  * @param saturated output at a limit (or limited by an override / rate limit)
  * @param overrideActive a select-low override (e.g. inlet pressure) is limiting the output
  * @param interlock id of the interlock forcing the output, or null
@@ -31,6 +32,7 @@ public record LoopSnapshot(
     double pTerm,
     double iTerm,
     double dTerm,
+    double ffTerm,
     boolean saturated,
     boolean overrideActive,
     String interlock) {}

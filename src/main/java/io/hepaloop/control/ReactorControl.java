@@ -448,18 +448,18 @@ public final class ReactorControl {
     Pid pid = loop.pid();
     snapshots.accept(new LoopSnapshot(reactorId, loop.id(), clock.now(), loop.mode().name(), pid.workingSetpoint(),
         loop.lastPv(), loop.lastPvQuality(), Double.isFinite(applied) ? applied : loop.lastOutput(),
-        pid.pTerm(), pid.iTerm(), pid.dTerm(), pid.saturated(), loop.overrideActive(), loop.interlock()));
+        pid.pTerm(), pid.iTerm(), pid.dTerm(), pid.feedforward(), pid.saturated(), loop.overrideActive(), loop.interlock()));
     if (loop.overridePid() != null) {
       Pid o = loop.overridePid();
       String pvId = loop.spec().override().pv();
       snapshots.accept(new LoopSnapshot(reactorId, loop.id() + ".override", clock.now(), loop.mode().name(), o.workingSetpoint(),
-          image.value(pvId), image.quality(pvId), o.output(), o.pTerm(), o.iTerm(), o.dTerm(), o.saturated(), loop.overrideActive(), loop.interlock()));
+          image.value(pvId), image.quality(pvId), o.output(), o.pTerm(), o.iTerm(), o.dTerm(), o.feedforward(), o.saturated(), loop.overrideActive(), loop.interlock()));
     }
     if (loop.outerPid() != null && loop.mode() == LoopMode.CASCADE) {
       Pid o = loop.outerPid();
       String pvId = loop.spec().cascade().pv();
       snapshots.accept(new LoopSnapshot(reactorId, loop.id() + ".cascade", clock.now(), "AUTO", o.workingSetpoint(),
-          image.value(pvId), image.quality(pvId), o.output(), o.pTerm(), o.iTerm(), o.dTerm(), o.saturated(), false, null));
+          image.value(pvId), image.quality(pvId), o.output(), o.pTerm(), o.iTerm(), o.dTerm(), o.feedforward(), o.saturated(), false, null));
     }
   }
 

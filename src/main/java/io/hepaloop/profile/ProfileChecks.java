@@ -396,6 +396,26 @@ public final class ProfileChecks {
         samePv(loop, cascade, cp);
         setpoint(cascade, cp, cascadePv);
       }
+      JsonNode ff = loop.path("feedforward");
+      if (ff.isObject()) {
+        feedforward(loop, ff, child(path, "feedforward"));
+      }
+    }
+  }
+
+  /** The disturbance is another sensor; a lead needs a lag (a pure lead amplifies noise without bound). */
+  private void feedforward(JsonNode loop, JsonNode ff, String path) {
+    signalRef(ff.path("signal"), child(path, "signal"), "sensor");
+    if (loop.path("pv").isTextual() && loop.path("pv").asText().equals(ff.path("signal").asText())) {
+      report(child(path, "signal"), "'" + ff.path("signal").asText() + "' is the loop's own pv: that is feedback, not feedforward");
+    }
+    double lead = ff.path("leadS").asDouble(0);
+    double lag = ff.path("lagS").asDouble(0);
+    if (lead > 0 && lag <= 0) {
+      report(child(path, "leadS"), "a lead of " + number(lead) + " s needs lagS > 0 (a pure lead amplifies sensor noise without bound)");
+    } else if (lead > 0 && lead / lag > 20) {
+      report(child(path, "leadS"), "leadS / lagS = " + number(lead / lag) + " kicks the output by that many times the "
+          + "steady feedforward at each step of the disturbance; keep it at 20 or less");
     }
   }
 

@@ -18,6 +18,7 @@ enum SignalBinding {
   DO_OUTLET("do_outlet", new SensorChannel.Spec(0.4, 0, 0.1, 0, 760)),
   FLOW("flow", new SensorChannel.Spec(0.004, 0, 0.001, 0, 10)),
   PRESSURE_INLET("pressure_inlet", new SensorChannel.Spec(0.08, 0, 0.01, 0, 100)),
+  TEMPERATURE_AMBIENT("temperature_ambient", new SensorChannel.Spec(0.05, 0, 0.01, -20, 60)),
   HEATER("heater", null),
   GAS_O2("gas_o2", null),
   PUMP("pump", null),
@@ -49,6 +50,7 @@ enum SignalBinding {
       case DO_OUTLET -> m.doOutletMmHg();
       case FLOW -> m.flowMlPerMin();
       case PRESSURE_INLET -> m.pressureInletMmHg();
+      case TEMPERATURE_AMBIENT -> m.ambientC();
       case HEATER -> m.heaterPct();
       case GAS_O2 -> m.gasO2Pct();
       case PUMP -> m.pumpPct();

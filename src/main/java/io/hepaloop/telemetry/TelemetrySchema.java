@@ -43,7 +43,7 @@ public final class TelemetrySchema {
     return b.time(s.sourceTime());
   }
 
-  /** {@code loop,reactor=R,run=X,loop=L setpoint=..,pv=..,output=..,p=..,i=..,d=..,mode="AUTO",...} */
+  /** {@code loop,reactor=R,run=X,loop=L setpoint=..,pv=..,output=..,p=..,i=..,d=..,ff=..,mode="AUTO",...} */
   public static String loop(LoopSnapshot l, String run) {
     LineBuilder b = new LineBuilder(LOOP).tag("reactor", l.reactorId()).tag("run", run).tag("loop", l.loopId());
     b.field("setpoint", l.setpoint());
@@ -54,6 +54,7 @@ public final class TelemetrySchema {
     b.field("p", l.pTerm());
     b.field("i", l.iTerm());
     b.field("d", l.dTerm());
+    b.field("ff", l.ffTerm());
     b.stringField("mode", l.mode() == null ? "UNKNOWN" : l.mode());
     b.intField("mode_code", modeCode(l.mode()));
     b.boolField("saturated", l.saturated());

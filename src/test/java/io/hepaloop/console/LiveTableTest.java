@@ -47,7 +47,7 @@ class LiveTableTest {
     LiveTable table = new LiveTable(profile, List.of("r1"));
     table.loopPvs(Map.of("temperature", "temperature"));
     table.apply(new SampleBatch("r1", List.of(new Sample("r1", "temperature", 36.9, "°C", t, Quality.GOOD))));
-    table.apply(new LoopSnapshot("r1", "temperature", t, "AUTO", 37.0, 36.9, Quality.GOOD, 40, 3, 37, 0, false, false, null));
+    table.apply(new LoopSnapshot("r1", "temperature", t, "AUTO", 37.0, 36.9, Quality.GOOD, 40, 3, 37, 0, 0.0, false, false, null));
 
     assertThat(rowOf(table.render(t), "r1")).contains("36.90 [37.0 AUTO]");
   }

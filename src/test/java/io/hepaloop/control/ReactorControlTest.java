@@ -299,4 +299,36 @@ class ReactorControlTest {
     clock.advanceSeconds(1);
     assertThat(rc.executeLoop("temperature")).isCloseTo(0.0, within(1e-9));
   }
+
+  @Test
+  void theRoomTemperatureMovesTheHeaterBeforeTheMediumCools() {
+    // two identical reactors with the medium at 36.9 °C; in the second the room drops 2 °C (a step small
+    // enough that the lead's kick does not saturate the heater, so both integrals stay equal)
+    Map<String, Double> written2 = new LinkedHashMap<>();
+    ReactorControl rc2 = new ReactorControl("r1", profile, clock, (a, v, why) -> written2.put(a, v), e -> {}, s -> {});
+    for (ReactorControl c : List.of(rc, rc2)) {
+      c.onSample(new Sample("r1", "temperature", 36.9, "", clock.now(), Quality.GOOD));
+      c.onSample(new Sample("r1", "temperature_ambient", 23.0, "", clock.now(), Quality.GOOD));
+      c.onSample(new Sample("r1", "heater", 35.0, "", clock.now(), Quality.GOOD));
+    }
+    for (int t = 0; t < 5; t++) {
+      clock.advanceSeconds(1);
+      assertThat(rc.executeLoop("temperature")).isEqualTo(rc2.executeLoop("temperature"));
+    }
+    rc2.onSample(new Sample("r1", "temperature_ambient", 21.0, "", clock.now(), Quality.GOOD));
+    clock.advanceSeconds(1);
+    double kick = rc2.executeLoop("temperature") - rc.executeLoop("temperature");
+    assertThat(kick).as("lead: several times the steady 5 %% at once").isGreaterThan(15.0);
+    for (int t = 0; t < 60; t++) {
+      clock.advanceSeconds(1);
+      rc.executeLoop("temperature");
+      rc2.executeLoop("temperature");
+    }
+    // −2.5 %/°C × −2 °C, same PV in both, so the same P, I and D
+    assertThat(written2.get("heater") - written.get("heater")).isCloseTo(5.0, within(0.01));
+    // the room sensor fails: the feedforward holds rather than following garbage
+    rc2.onSample(new Sample("r1", "temperature_ambient", -20.0, "", clock.now(), Quality.BAD));
+    clock.advanceSeconds(1);
+    assertThat(rc2.executeLoop("temperature") - rc.executeLoop("temperature")).isCloseTo(5.0, within(0.01));
+  }
 }

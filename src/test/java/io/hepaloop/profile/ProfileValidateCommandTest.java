@@ -31,7 +31,7 @@ class ProfileValidateCommandTest {
     assertThat(code).isZero();
     assertThat(out.toString().lines()).containsExactly(
         "device-profiles/liver-perfusion-bioreactor.yaml: OK (device profile liver-perfusion-bioreactor: "
-            + "5 sensors, 3 actuators, 3 loops, 2 interlocks)",
+            + "6 sensors, 3 actuators, 3 loops, 2 interlocks)",
         "device-profiles/plc-gateway-example.yaml: OK (device profile plc-gateway-example: "
             + "5 sensors, 3 actuators, 3 loops, 2 interlocks)");
   }

@@ -45,9 +45,9 @@ final class ShortRun {
         vertx.eventBus().publish(Addresses.samples(r), new SampleBatch(r, samples));
         n += samples.size();
         String interlock = s >= 100 && s < 110 ? "temperature_high_high" : null;
-        vertx.eventBus().publish(Addresses.control(r), new LoopSnapshot(r, "temperature", t, "AUTO", 37.0, temp, Quality.GOOD, interlock == null ? 30.0 : 0.0, 1, 29, 0, false, false, interlock));
-        vertx.eventBus().publish(Addresses.control(r), new LoopSnapshot(r, "flow", t, "AUTO", 2.0, 2.0, Quality.GOOD, 50.0, 0, 50, 0, false, false, null));
-        vertx.eventBus().publish(Addresses.control(r), new LoopSnapshot(r, "oxygen", t, "CASCADE", 110.0, 110.0, Quality.GOOD, 25.0, 0, 25, 0, false, false, null));
+        vertx.eventBus().publish(Addresses.control(r), new LoopSnapshot(r, "temperature", t, "AUTO", 37.0, temp, Quality.GOOD, interlock == null ? 30.0 : 0.0, 1, 29, 0, 0.0, false, false, interlock));
+        vertx.eventBus().publish(Addresses.control(r), new LoopSnapshot(r, "flow", t, "AUTO", 2.0, 2.0, Quality.GOOD, 50.0, 0, 50, 0, 0.0, false, false, null));
+        vertx.eventBus().publish(Addresses.control(r), new LoopSnapshot(r, "oxygen", t, "CASCADE", 110.0, 110.0, Quality.GOOD, 25.0, 0, 25, 0, 0.0, false, false, null));
         n += 3;
       }
     }

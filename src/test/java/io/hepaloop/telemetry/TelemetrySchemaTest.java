@@ -41,10 +41,10 @@ class TelemetrySchemaTest {
 
   @Test
   void loopSnapshotsCarryModeOutputsAndInterlock() {
-    LoopSnapshot s = new LoopSnapshot("r1", "temperature", T, "AUTO", 37.0, 36.9, Quality.GOOD, 42.5, 3.0, 39.5, 0.0, false, false, "temperature_high_high");
+    LoopSnapshot s = new LoopSnapshot("r1", "temperature", T, "AUTO", 37.0, 36.9, Quality.GOOD, 42.5, 3.0, 39.5, 0.0, -2.5, false, false, "temperature_high_high");
     String l = TelemetrySchema.loop(s, "run-1");
     assertThat(l).startsWith("loop,reactor=r1,run=run-1,loop=temperature ")
-        .contains("setpoint=37.0", "pv=36.9", "output=42.5", "mode=\"AUTO\"", "mode_code=2i", "interlock_active=t", "interlock=\"temperature_high_high\"");
+        .contains("setpoint=37.0", "pv=36.9", "output=42.5", "ff=-2.5", "mode=\"AUTO\"", "mode_code=2i", "interlock_active=t", "interlock=\"temperature_high_high\"");
   }
 
   @Test

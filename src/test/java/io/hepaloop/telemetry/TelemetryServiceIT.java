@@ -63,7 +63,7 @@ class TelemetryServiceIT {
         vertx.eventBus().publish(Addresses.samples(r), new SampleBatch(r, s));
       }
       vertx.eventBus().publish(Addresses.control("r1"),
-          new LoopSnapshot("r1", "temperature", t, "AUTO", 37.0, 36.99, Quality.GOOD, 40.0, 1, 39, 0, false, false, null));
+          new LoopSnapshot("r1", "temperature", t, "AUTO", 37.0, 36.99, Quality.GOOD, 40.0, 1, 39, 0, 0.0, false, false, null));
     }
     // the link re-publishes the last value as stale (device time kept): it must not overwrite the good point
     Instant last = t0.plusMillis(49 * 1000L);

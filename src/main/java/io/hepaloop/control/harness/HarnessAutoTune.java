@@ -53,7 +53,7 @@ public final class HarnessAutoTune {
         TuningSpec ts = new TuningSpec(t.gain(), t.integralTimeS(), t.derivativeTimeS(), old.setpointWeightP(),
             old.derivativeFilterN(), old.trackingTimeS(), old.outputRateLimitPerS());
         l = new LoopSpec(l.id(), l.pv(), l.output(), l.periodMs(), l.setpoint(), l.setpointLimits(), l.setpointRampPerMin(),
-            l.direction(), ts, l.badPvSafeAfterS(), l.override(), l.cascade());
+            l.direction(), ts, l.badPvSafeAfterS(), l.override(), l.cascade(), l.feedforward());
       }
       loops.add(l);
     }

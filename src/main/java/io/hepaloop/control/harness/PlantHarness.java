@@ -56,6 +56,7 @@ public final class PlantHarness {
     m.put("do_outlet", new SensorChannel.Spec(0.4, 0, 0.1, 0, 760));
     m.put("flow", new SensorChannel.Spec(0.004, 0, 0.001, 0, 10));
     m.put("pressure_inlet", new SensorChannel.Spec(0.08, 0, 0.01, 0, 100));
+    m.put("temperature_ambient", new SensorChannel.Spec(0.05, 0, 0.01, -20, 60)); // last: keeps the others' seeds
     return java.util.Collections.unmodifiableMap(m);
   }
 
@@ -159,6 +160,7 @@ public final class PlantHarness {
       case "do_outlet" -> model.doOutletMmHg();
       case "flow" -> model.flowMlPerMin();
       case "pressure_inlet" -> model.pressureInletMmHg();
+      case "temperature_ambient" -> model.ambientC();
       default -> throw new IllegalArgumentException("no sensor " + signalId);
     };
   }

@@ -36,12 +36,25 @@ class ControlQualityTest {
   }
 
   @Test
-  void theDoorOpeningIsRecoveredWithinTenMinutesAndTheDipIsSmallerThanTheTextbookPids() {
+  void throughTheDoorOpeningTheTemperatureStaysWithinPointOneNinetyNinePercentOfTheTimeThanksToTheRoomFeedforward() {
     Result ours = ControlBenchmark.run(PROFILE, Scenario.DOOR_OPEN, Strategy.HEPALOOP, 1);
+    assertThat(ours.loop("temperature").percentInBand()).isGreaterThanOrEqualTo(99.0);
+    assertThat(ours.loop("temperature").maxDeviation()).isLessThan(0.15);
+    // the same loop without the feedforward: the heater's 20 s lag lets the medium cool out of band
+    Result feedbackOnly = ControlBenchmark.run(withoutFeedforward(PROFILE), Scenario.DOOR_OPEN, Strategy.HEPALOOP, 1);
+    assertThat(feedbackOnly.loop("temperature").percentInBand()).isLessThan(99.0);
+    assertThat(feedbackOnly.loop("temperature").maxDeviation()).isGreaterThan(2 * ours.loop("temperature").maxDeviation());
     Result onOff = ControlBenchmark.run(PROFILE, Scenario.DOOR_OPEN, Strategy.ON_OFF, 1);
-    assertThat(ours.loop("temperature").settlingTimeS()).isLessThan(600);
-    assertThat(ours.loop("temperature").maxDeviation()).isLessThan(0.4);
     assertThat(ours.loop("temperature").percentInBand()).isGreaterThan(onOff.loop("temperature").percentInBand());
+  }
+
+  static DeviceProfile withoutFeedforward(DeviceProfile p) {
+    java.util.List<io.hepaloop.profile.LoopSpec> loops = p.loops().stream()
+        .map(l -> new io.hepaloop.profile.LoopSpec(l.id(), l.pv(), l.output(), l.periodMs(), l.setpoint(), l.setpointLimits(),
+            l.setpointRampPerMin(), l.direction(), l.tuning(), l.badPvSafeAfterS(), l.override(), l.cascade(), null))
+        .toList();
+    return new DeviceProfile(p.model(), p.vendor(), p.description(), p.endpoint(), p.namespaceUri(), p.oxygen(), p.signals(),
+        p.watchdog(), loops, p.interlocks(), p.alarms());
   }
 
   @Test
