@@ -9,6 +9,9 @@ import io.hepaloop.control.RelayAutoTuner;
 import io.hepaloop.control.harness.HarnessAutoTune;
 import io.hepaloop.device.DeviceLink;
 import io.hepaloop.device.DeviceLinkOptions;
+import io.hepaloop.plant.PlantConfig;
+import io.hepaloop.plant.PlantConfigLoader;
+import io.hepaloop.plant.ReactorConfig;
 import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.profile.ProfileLoader;
 import io.hepaloop.time.AcceleratedClock;
@@ -23,7 +26,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code hepaloop tune --reactor R --loop temperature}: relay-feedback auto-tune of one loop. Against a
- * live (or simulated) reactor over OPC UA by default; {@code --harness} runs the same test against the
+ * live (or simulated) reactor over OPC UA by default — named in a plant configuration ({@code --config},
+ * with its security and identity) or by profile and endpoint; {@code --harness} runs the same test against the
  * plant-in-the-loop harness. Prints the measured ultimate gain and period and the Tyreus–Luyben
  * proposal; applies nothing.
  */
@@ -34,6 +38,10 @@ public final class TuneCommand implements Callable<Integer> {
 
   @Option(names = "--loop", required = true, description = "Loop id from the profile: temperature, flow, oxygen")
   String loop;
+
+  @Option(names = "--config", description = "Plant configuration (YAML), as for serve: the reactor's profile, endpoint, "
+      + "security and identity come from it (instead of --profile/--endpoint)")
+  Path config;
 
   @Option(names = "--profile", description = "Device profile (default: device-profiles/liver-perfusion-bioreactor.yaml)")
   Path profile;
@@ -69,7 +77,21 @@ public final class TuneCommand implements Callable<Integer> {
           + speed + " and " + settleS + ")");
       return 2;
     }
-    DeviceProfile p = ProfileLoader.load(Paths.profileOrDefault(profile));
+    ReactorConfig fromConfig = null;
+    if (config != null) {
+      if (profile != null || endpoint != null) {
+        System.err.println("hepaloop tune: --config already gives the reactor's profile and endpoint; drop --profile and --endpoint");
+        return 2;
+      }
+      PlantConfig plant = PlantConfigLoader.load(config);
+      fromConfig = plant.reactor(reactor).orElse(null);
+      if (fromConfig == null) {
+        System.err.println("hepaloop tune: no reactor '" + reactor + "' in " + config + " (reactors: "
+            + String.join(", ", plant.reactorIds()) + ")");
+        return 2;
+      }
+    }
+    DeviceProfile p = fromConfig != null ? fromConfig.profile() : ProfileLoader.load(Paths.profileOrDefault(profile));
     if (p.loops().stream().noneMatch(l -> l.id().equals(loop))) {
       System.err.println("hepaloop tune: the profile has no loop '" + loop + "'");
       return 2;
@@ -80,7 +102,7 @@ public final class TuneCommand implements Callable<Integer> {
         hysteresis != null ? hysteresis : base.hysteresis(),
         maxDeviation != null ? maxDeviation : base.maxDeviation(),
         base.cycles(), base.timeoutS(), !pi && base.derivative());
-    RelayAutoTuner t = harness ? HarnessAutoTune.run(p, loop, cfg, 1) : live(p, cfg);
+    RelayAutoTuner t = harness ? HarnessAutoTune.run(p, loop, cfg, 1) : live(p, fromConfig, cfg);
     if (t == null) {
       return 1;
     }
@@ -108,9 +130,11 @@ public final class TuneCommand implements Callable<Integer> {
   }
 
   /** Connects to the reactor, lets the loop settle, runs the relay test on the reactor's context. */
-  private RelayAutoTuner live(DeviceProfile p, RelayAutoTuner.Config cfg) throws Exception {
-    String url = endpoint != null ? endpoint : p.endpoint().url();
+  private RelayAutoTuner live(DeviceProfile p, ReactorConfig fromConfig, RelayAutoTuner.Config cfg) throws Exception {
+    String url = fromConfig != null ? fromConfig.endpointUrl() : endpoint != null ? endpoint : p.endpoint().url();
     Clock clock = speed == 1 ? SystemClock.INSTANCE : new AcceleratedClock(speed);
+    DeviceLinkOptions linkOptions = (fromConfig != null ? fromConfig.linkOptions() : DeviceLinkOptions.builder(reactor, p, url))
+        .clock(clock).build();
     Vertx vertx = Vertx.vertx();
     try {
       Codecs.register(vertx);
@@ -120,7 +144,7 @@ public final class TuneCommand implements Callable<Integer> {
           System.out.println("[" + e.severity() + "] " + e.message());
         }
       });
-      DeviceLink link = new DeviceLink(DeviceLinkOptions.builder(reactor, p, url).clock(clock).build());
+      DeviceLink link = new DeviceLink(linkOptions);
       ReactorController controller = new ReactorController(reactor, p, clock);
       vertx.deployVerticle(controller).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       vertx.deployVerticle(link).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

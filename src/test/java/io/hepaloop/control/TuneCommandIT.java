@@ -16,15 +16,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import io.hepaloop.plant.PlantConfigWriter;
+import java.util.Map;
 
 /** Verifies {@code hepaloop tune} against a live simulated reactor over OPC UA (accelerated ×20). */
 class TuneCommandIT {
 
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
-  void tuneRunsTheRelayTestOnALiveReactorAndPrintsATyreusLuybenProposal() throws Exception {
+  void tuneRunsTheRelayTestOnALiveReactorNamedInThePlantConfigAndPrintsATyreusLuybenProposal(@TempDir Path tmp) throws Exception {
     DeviceProfile profile = ProfileLoader.load(Path.of("device-profiles/liver-perfusion-bioreactor.yaml"));
-    try (Simulator sim = Simulator.start(SimulatorOptions.builder().profile(profile).reactorIds("r1").speed(20).build())) {
+    try (Simulator sim = Simulator.start(SimulatorOptions.builder().profile(profile).reactorIds("r1", "r2").speed(20).build())) {
+      // the second reactor is the one tuned: the config, not a default, says where it is
+      Path config = tmp.resolve("plant.yaml");
+      PlantConfigWriter.writeSimulated(config, tmp.resolve("data"), Path.of("device-profiles/liver-perfusion-bioreactor.yaml"),
+          Map.of("r1", sim.endpointUrl("r1"), "r2", sim.endpointUrl("r2")));
       ByteArrayOutputStream buf = new ByteArrayOutputStream();
       PrintStream old = System.out;
       PrintStream oldErr = System.err;
@@ -32,8 +39,8 @@ class TuneCommandIT {
       try {
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        rc = HepaLoop.commandLine().execute("tune", "--reactor", "r1", "--loop", "temperature",
-            "--endpoint", sim.endpointUrl("r1"), "--speed", "20", "--settle-s", "60");
+        rc = HepaLoop.commandLine().execute("tune", "--config", config.toString(), "--reactor", "r2", "--loop", "temperature",
+            "--speed", "20", "--settle-s", "60");
       } finally {
         System.setOut(old);
         System.setErr(oldErr);
@@ -47,7 +54,8 @@ class TuneCommandIT {
       // the same plant as the harness (where Pu ≈ 90 s); OPC UA sampling at ×20 adds some delay
       assertThat(Double.parseDouble(m.group(1))).isBetween(50.0, 250.0);
       // the relay kept the temperature within its abort band and left the heater where it was
-      assertThat(sim.reactor("r1").model().temperatureC()).isBetween(36.4, 37.6);
+      assertThat(sim.reactor("r2").model().temperatureC()).isBetween(36.4, 37.6);
+      assertThat(out).contains("reactor r2").contains(sim.endpointUrl("r2"));
     }
   }
 }
