@@ -120,7 +120,7 @@ public final class DemoCommand implements Callable<Integer> {
       out.println("run:          " + runId);
       boolean ansi = System.console() != null && durationS == null;
       plant.vertx().deployVerticle(
-              new LiveTableVerticle(deviceProfile, ids, plant::linkState, out, ansi, refreshMs),
+              new LiveTableVerticle(config.profileByReactor(), plant::linkState, out, ansi, refreshMs),
               new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
           .await(30, TimeUnit.SECONDS);
 

@@ -61,7 +61,7 @@ public final class ServeCommand implements Callable<Integer> {
           + ", metrics on http://" + httpHost + ":" + runtime.httpPort() + "/metrics");
       if (!quiet && !plant.reactors().isEmpty()) {
         runtime.vertx().deployVerticle(
-                new LiveTableVerticle(plant.reactors().get(0).profile(), plant.reactorIds(), runtime::linkState, System.out, System.console() != null, 1000),
+                new LiveTableVerticle(plant.profileByReactor(), runtime::linkState, System.out, System.console() != null, 1000),
                 new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
             .await(30, TimeUnit.SECONDS);
       }

@@ -6,6 +6,7 @@ import io.hepaloop.device.Quality;
 import io.hepaloop.device.Sample;
 import io.hepaloop.device.SampleBatch;
 import io.hepaloop.profile.DeviceProfile;
+import io.hepaloop.profile.LoopSpec;
 import io.hepaloop.profile.SignalSpec;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -17,7 +18,9 @@ import java.util.Map;
 
 /**
  * The terminal view of live values: one row per reactor, one column per profile signal, with link
- * state and loop setpoints. Pure state + rendering, no I/O, so it is unit-tested; {@link LiveTableVerticle}
+ * state and loop setpoints. Reactors may run on different profiles: the columns are the union of
+ * their signals (same id and unit = same column), and a reactor shows blank where its profile has no
+ * such signal. Pure state + rendering, no I/O, so it is unit-tested; {@link LiveTableVerticle}
  * feeds it from the event bus and prints it.
  *
  * <p>Quality is never hidden: an Uncertain value is shown with {@code ?}, a Bad one as {@code BAD}, a
@@ -27,14 +30,39 @@ import java.util.Map;
 public final class LiveTable {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
-  private final List<SignalSpec> columns;
+  private final List<SignalSpec> columns = new ArrayList<>();
   private final Map<String, Row> rows = new LinkedHashMap<>();
 
+  /** All reactors on one profile. */
   public LiveTable(DeviceProfile profile, List<String> reactorIds) {
-    this.columns = profile.signals();
-    for (String id : reactorIds) {
-      rows.put(id, new Row());
-    }
+    this(sameProfile(profile, reactorIds));
+  }
+
+  /** Each reactor on its own profile, rows in the map's order. */
+  public LiveTable(Map<String, DeviceProfile> profileByReactor) {
+    Map<String, SignalSpec> byKey = new LinkedHashMap<>();
+    profileByReactor.forEach((id, profile) -> {
+      Row row = new Row();
+      for (SignalSpec s : profile.signals()) {
+        byKey.putIfAbsent(key(s), s);
+        row.signalKeys.add(key(s));
+      }
+      for (LoopSpec loop : profile.loops()) {
+        row.pvByLoop.put(loop.id(), loop.pv());
+      }
+      rows.put(id, row);
+    });
+    columns.addAll(byKey.values());
+  }
+
+  private static Map<String, DeviceProfile> sameProfile(DeviceProfile profile, List<String> reactorIds) {
+    Map<String, DeviceProfile> m = new LinkedHashMap<>();
+    reactorIds.forEach(id -> m.put(id, profile));
+    return m;
+  }
+
+  private static String key(SignalSpec s) {
+    return s.id() + " " + s.unit();
   }
 
   public void apply(SampleBatch batch) {
@@ -100,6 +128,9 @@ public final class LiveTable {
   }
 
   private static String cell(Row row, SignalSpec signal) {
+    if (!row.signalKeys.contains(key(signal))) {
+      return ""; // not a signal of this reactor's profile
+    }
     Sample s = row.values.get(signal.id());
     String text;
     if (s == null) {
@@ -123,17 +154,11 @@ public final class LiveTable {
     return text;
   }
 
-  /** Tells the table which signal each loop controls, so setpoints show next to their PV. */
-  public void loopPvs(Map<String, String> pvByLoop) {
-    for (Row row : rows.values()) {
-      row.pvByLoop.putAll(pvByLoop);
-    }
-  }
-
   private static final class Row {
     final Map<String, Sample> values = new LinkedHashMap<>();
     final Map<String, LoopSnapshot> loopsById = new LinkedHashMap<>();
     final Map<String, String> pvByLoop = new LinkedHashMap<>();
+    final java.util.Set<String> signalKeys = new java.util.HashSet<>();
     LinkState link;
   }
 }

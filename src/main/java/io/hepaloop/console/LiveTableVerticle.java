@@ -6,12 +6,10 @@ import io.hepaloop.control.LoopSnapshot;
 import io.hepaloop.device.LinkState;
 import io.hepaloop.device.SampleBatch;
 import io.hepaloop.profile.DeviceProfile;
-import io.hepaloop.profile.LoopSpec;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.io.PrintStream;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -32,16 +30,11 @@ public final class LiveTableVerticle extends VerticleBase {
    * @param currentLinkState each link's state now: the table starts after links may have published
    *     their last change, and must not show a connected reactor as unknown until the next one
    */
-  public LiveTableVerticle(DeviceProfile profile, List<String> reactorIds, Function<String, LinkState> currentLinkState,
+  public LiveTableVerticle(Map<String, DeviceProfile> profileByReactor, Function<String, LinkState> currentLinkState,
       PrintStream out, boolean ansi, long refreshMs) {
     this.currentLinkState = currentLinkState;
-    this.table = new LiveTable(profile, reactorIds);
-    Map<String, String> pvByLoop = new LinkedHashMap<>();
-    for (LoopSpec loop : profile.loops()) {
-      pvByLoop.put(loop.id(), loop.pv());
-    }
-    this.table.loopPvs(pvByLoop);
-    this.reactorIds = List.copyOf(reactorIds);
+    this.table = new LiveTable(profileByReactor);
+    this.reactorIds = List.copyOf(profileByReactor.keySet());
     this.out = out;
     this.ansi = ansi;
     this.refreshMs = refreshMs;

@@ -1,7 +1,10 @@
 package io.hepaloop.plant;
 
+import io.hepaloop.profile.DeviceProfile;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,5 +26,12 @@ public record PlantConfig(Path dataDir, List<ReactorConfig> reactors, Path sourc
 
   public List<String> reactorIds() {
     return reactors.stream().map(ReactorConfig::id).toList();
+  }
+
+  /** Each reactor's device profile, in file order. */
+  public Map<String, DeviceProfile> profileByReactor() {
+    Map<String, DeviceProfile> m = new LinkedHashMap<>();
+    reactors.forEach(r -> m.put(r.id(), r.profile()));
+    return m;
   }
 }

@@ -45,10 +45,31 @@ class LiveTableTest {
   @Test
   void showsEachLoopsSetpointAndModeNextToItsProcessValue() {
     LiveTable table = new LiveTable(profile, List.of("r1"));
-    table.loopPvs(Map.of("temperature", "temperature"));
+    // the profile says which signal each loop controls
     table.apply(new SampleBatch("r1", List.of(new Sample("r1", "temperature", 36.9, "°C", t, Quality.GOOD))));
     table.apply(new LoopSnapshot("r1", "temperature", t, "AUTO", 37.0, 36.9, Quality.GOOD, 40, 3, 37, 0, 0.0, false, false, null));
 
     assertThat(rowOf(table.render(t), "r1")).contains("36.90 [37.0 AUTO]");
+  }
+
+  @Test
+  void reactorsOnDifferentProfilesShareTheirCommonColumnsAndStayBlankWhereTheirProfileHasNoSuchSignal() {
+    DeviceProfile gateway = ProfileLoader.load(Path.of("device-profiles/plc-gateway-example.yaml"));
+    Map<String, DeviceProfile> byReactor = new java.util.LinkedHashMap<>();
+    byReactor.put("r1", profile);
+    byReactor.put("skid2", gateway);
+    LiveTable table = new LiveTable(byReactor);
+    table.apply(new SampleBatch("r1", List.of(new Sample("r1", "temperature_ambient", 23.1, "°C", t, Quality.GOOD))));
+    table.apply(new SampleBatch("skid2", List.of(
+        new Sample("skid2", "temperature", 36.8, "°C", t, Quality.GOOD),
+        new Sample("skid2", "temperature_ambient", 99.0, "°C", t, Quality.GOOD)))); // not its signal: never shown
+    table.apply(new LoopSnapshot("skid2", "temperature", t, "AUTO", 37.0, 36.8, Quality.GOOD, 40, 3, 37, 0, 0.0, false, false, null));
+
+    String out = table.render(t);
+    String header = out.lines().filter(l -> l.startsWith("reactor ")).findFirst().orElseThrow();
+    assertThat(header.split("temperature °C", -1)).as("one temperature column for both").hasSize(2);
+    assertThat(header).contains("temperature_ambient °C");
+    assertThat(rowOf(out, "r1")).contains("23.10");
+    assertThat(rowOf(out, "skid2")).contains("36.80 [37.0 AUTO]").doesNotContain("99.00");
   }
 }
