@@ -93,8 +93,40 @@ public record Scenario(String name, String description, Map<String, Double> para
    *     real seconds of outage
    * @param rampS for ambient/clog/leak/cell-demand: move linearly to {@code value} over this many
    *     simulated seconds (NaN or 0 = step)
+   * @param reactors the reactors it happens to (empty = every reactor of the simulator)
    */
-  public record Event(double atS, Action action, String signal, double value, double durationS, double rampS) {}
+  public record Event(double atS, Action action, String signal, double value, double durationS, double rampS,
+      List<String> reactors) {
+    public Event {
+      reactors = reactors == null ? List.of() : List.copyOf(reactors);
+    }
+
+    /** An event for every reactor. */
+    public Event(double atS, Action action, String signal, double value, double durationS, double rampS) {
+      this(atS, action, signal, value, durationS, rampS, List.of());
+    }
+
+    public boolean appliesTo(String reactorId) {
+      return reactors.isEmpty() || reactors.contains(reactorId);
+    }
+  }
+
+  /**
+   * Every reactor id the timeline names that is not in {@code reactorIds}, as sentences ("event 2 (at
+   * 300 s, heater-failure) names reactor 'r9'"); empty when the scenario fits the simulator.
+   */
+  public List<String> unknownReactors(java.util.Collection<String> reactorIds) {
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < timeline.size(); i++) {
+      Event e = timeline.get(i);
+      for (String r : e.reactors()) {
+        if (!reactorIds.contains(r)) {
+          problems.add("event " + (i + 1) + " (at " + (long) e.atS() + " s, " + e.action().yamlName + ") names reactor '" + r + "'");
+        }
+      }
+    }
+    return problems;
+  }
 
   /** The scenario's parameter overrides applied to a base parameter set. */
   public ReactorParameters applyTo(ReactorParameters base) {

@@ -42,13 +42,14 @@ import java.util.regex.Pattern;
  *     value: 24
  *     ramp: 30s            # optional, ambient/clog/leak/cell-demand
  *     duration: 3m         # optional: reverts after this long
+ *     reactors: [r2]       # optional: only these reactors (default: every reactor)
  * </pre>
  */
 public final class ScenarioLoader {
   private static final YAMLFactory YAML = new YAMLFactory();
   private static final Pattern TIME = Pattern.compile("\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(ms|s|m|min|h|d)?\\s*");
   private static final Set<String> TOP = Set.of("name", "description", "parameters", "timeline");
-  private static final Set<String> EVENT = Set.of("at", "action", "signal", "value", "duration", "ramp");
+  private static final Set<String> EVENT = Set.of("at", "action", "signal", "value", "duration", "ramp", "reactors");
 
   private ScenarioLoader() {}
 
@@ -183,7 +184,7 @@ public final class ScenarioLoader {
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!EVENT.contains(f)) {
-        problems.add(path + "/" + f, "unknown field (allowed: at, action, signal, value, duration, ramp)");
+        problems.add(path + "/" + f, "unknown field (allowed: at, action, signal, value, duration, ramp, reactors)");
       }
     }
     double at = time(n, "at", path, problems, true);
@@ -210,6 +211,7 @@ public final class ScenarioLoader {
     }
     double duration = time(n, "duration", path, problems, false);
     double ramp = time(n, "ramp", path, problems, false);
+    List<String> reactors = reactorIds(n.get("reactors"), path + "/reactors", problems);
     if (action != null) {
       if (action.needsSignal && signal == null) {
         problems.add(path, action.yamlName + " needs 'signal' (a sensor id)");
@@ -250,7 +252,32 @@ public final class ScenarioLoader {
     if (problems.size() > before || action == null) {
       return Optional.empty();
     }
-    return Optional.of(new Scenario.Event(at, action, signal, value, duration, ramp));
+    return Optional.of(new Scenario.Event(at, action, signal, value, duration, ramp, reactors));
+  }
+
+  /** {@code reactors: [r1, r2]} or {@code reactors: r1}; absent = every reactor. */
+  private static List<String> reactorIds(JsonNode n, String path, Problems problems) {
+    List<String> ids = new ArrayList<>();
+    if (n == null || n.isNull()) {
+      return ids;
+    }
+    if (n.isTextual() && !n.asText().isBlank()) {
+      ids.add(n.asText());
+      return ids;
+    }
+    if (!n.isArray() || n.isEmpty()) {
+      problems.add(path, "must be a reactor id or a non-empty list of reactor ids, e.g. [r1, r3]");
+      return ids;
+    }
+    for (int i = 0; i < n.size(); i++) {
+      JsonNode id = n.get(i);
+      if (!id.isTextual() || id.asText().isBlank()) {
+        problems.add(path + "/" + i, "must be a reactor id, got '" + id.asText() + "'");
+      } else {
+        ids.add(id.asText());
+      }
+    }
+    return ids;
   }
 
   private static String text(JsonNode n, String field, String path, Problems problems) {

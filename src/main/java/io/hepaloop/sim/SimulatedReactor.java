@@ -96,7 +96,7 @@ public final class SimulatedReactor {
     ReactorParameters params = this.scenario.applyTo(
         base.toBuilder().alphaNmolPerMlMmHg(profile.oxygenSolubilityNmolPerMlMmHg()).build());
     this.model = new ReactorModel(params);
-    this.pending = new ArrayList<>(this.scenario.timeline());
+    this.pending = new ArrayList<>(this.scenario.timeline().stream().filter(e -> e.appliesTo(id)).toList());
     for (SignalSpec s : profile.signals()) {
       SignalBinding b = SignalBinding.of(s);
       SensorChannel sensor = s.kind() == SignalKind.SENSOR

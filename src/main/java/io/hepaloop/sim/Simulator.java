@@ -62,6 +62,13 @@ public final class Simulator implements AutoCloseable {
 
   private Simulator(SimulatorOptions options) throws Exception {
     this.options = options;
+    if (options.scenario() != null) {
+      List<String> unknown = options.scenario().unknownReactors(options.reactorIds());
+      if (!unknown.isEmpty()) {
+        throw new IllegalArgumentException("scenario " + options.scenario().name() + ": " + String.join("; ", unknown)
+            + ", which this simulator does not run (reactors: " + String.join(", ", options.reactorIds()) + ")");
+      }
+    }
     this.pki = new ServerPki(options.pkiDir(), options.trustAllClients());
     this.tick = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "hepaloop-sim-tick");

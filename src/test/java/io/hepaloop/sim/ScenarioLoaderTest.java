@@ -124,4 +124,46 @@ class ScenarioLoaderTest {
       assertThat(problems).anySatisfy(p -> assertThat(p).startsWith(expectedPrefix));
     }
   }
+
+  @Test
+  void anEventMayNameTheReactorsItHappensToAndABadListIsNamed() {
+    Scenario s = ScenarioLoader.parse("t.yaml", """
+        name: t
+        description: d
+        timeline:
+          - { at: 1m, action: heater-failure, reactors: [r2, r3] }
+          - { at: 2m, action: pump-stall, reactors: r1 }
+          - { at: 3m, action: clear-faults }
+        """, PROFILE);
+    assertThat(s.timeline()).extracting(Scenario.Event::reactors)
+        .containsExactly(List.of("r2", "r3"), List.of("r1"), List.of());
+    assertThat(s.timeline().get(0).appliesTo("r1")).isFalse();
+    assertThat(s.timeline().get(2).appliesTo("r1")).isTrue();
+    assertThat(s.unknownReactors(List.of("r1", "r2"))).containsExactly("event 1 (at 60 s, heater-failure) names reactor 'r3'");
+
+    ScenarioLoader.InvalidScenarioException e = catchThrowableOfType(ScenarioLoader.InvalidScenarioException.class,
+        () -> ScenarioLoader.parse("bad.yaml", """
+            name: t
+            description: d
+            timeline:
+              - { at: 1m, action: heater-failure, reactors: [] }
+              - { at: 2m, action: pump-stall, reactors: [r1, 7] }
+            """, PROFILE));
+    assertThat(e.problems()).hasSize(2);
+    assertThat(e.problems().get(0)).contains("/timeline/0/reactors").contains("non-empty list of reactor ids");
+    assertThat(e.problems().get(1)).contains("/timeline/1/reactors/1").contains("must be a reactor id, got '7'");
+  }
+
+  @Test
+  void aSimulatorRefusesAScenarioNamingAReactorItDoesNotRunBeforeItOpensAnyPort() {
+    Scenario s = ScenarioLoader.parse("t.yaml", """
+        name: t
+        description: d
+        timeline:
+          - { at: 1m, action: heater-failure, reactors: [r3] }
+        """, PROFILE);
+    assertThatThrownBy(() -> Simulator.start(SimulatorOptions.builder().profile(PROFILE).reactorIds("r1", "r2").scenario(s).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("scenario t: event 1 (at 60 s, heater-failure) names reactor 'r3', which this simulator does not run (reactors: r1, r2)");
+  }
 }

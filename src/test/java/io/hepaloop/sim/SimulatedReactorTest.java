@@ -164,4 +164,26 @@ class SimulatedReactorTest {
     run(r, 1);
     assertThat(point(r, "pressure_inlet").value.value().value()).isEqualTo(1200);
   }
+
+  @Test
+  void anEventForOtherReactorsLeavesThisOneAlone() {
+    Scenario s = ScenarioLoader.parse("t.yaml", """
+        name: t
+        description: d
+        timeline:
+          - { at: 10s, action: heater-failure, reactors: [r2] }
+          - { at: 10s, action: pump-stall, reactors: [r1] }
+        """, PROFILE);
+    SimulatedReactor r1 = reactor(s);
+    SimulatedReactor r2 = new SimulatedReactor("r2", PROFILE, s, ReactorParameters.defaults(), false, 1, nanos);
+    for (int i = 0; i < 20; i++) {
+      nanos += 1_000_000_000L;
+      r1.tick(1.0, nanos, DateTime.now());
+      r2.tick(1.0, nanos, DateTime.now());
+    }
+    assertThat(r1.model().heaterFailed()).isFalse();
+    assertThat(r1.model().pumpStalled()).isTrue();
+    assertThat(r2.model().heaterFailed()).isTrue();
+    assertThat(r2.model().pumpStalled()).isFalse();
+  }
 }
