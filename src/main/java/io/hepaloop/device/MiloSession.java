@@ -117,6 +117,7 @@ final class MiloSession {
         nodes.put(s.id(), resolve(s.nodeIdFor(o.nodeIdReactor()), namespaces, "signal " + s.id()));
       }
       NodeId watchdog = resolve(o.profile().watchdog().nodeIdFor(o.nodeIdReactor()), namespaces, "watchdog");
+      checkDataTypes(client, o, nodes, watchdog);
       session = new MiloSession(o, client, nodes, watchdog);
       session.listener = listener;
       client.addSessionActivityListener(session.sessionListener());
@@ -307,6 +308,64 @@ final class MiloSession {
     }
     return x.toNodeId(namespaces).orElseThrow(() -> LinkException.configuration(what + ": the device has no namespace "
         + x.getNamespaceUri() + " (NodeId " + nodeId + ")"));
+  }
+
+  /** OPC UA built-in types by their ns=0 id (Part 6, 5.1.2): the concrete scalar types a node may declare. */
+  private static final String[] BUILT_IN = {null, "Boolean", "SByte", "Byte", "Int16", "UInt16", "Int32", "UInt32",
+      "Int64", "UInt64", "Float", "Double", "String"};
+
+  /** The built-in type name a node declares, or null when it is abstract (Number, BaseDataType) or a custom type. */
+  static String builtInName(NodeId dataType) {
+    if (dataType == null || dataType.getNamespaceIndex().intValue() != 0 || !(dataType.getIdentifier() instanceof
+        org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger id)) {
+      return null;
+    }
+    long n = id.longValue();
+    return n >= 1 && n < BUILT_IN.length ? BUILT_IN[(int) n] : null;
+  }
+
+  /**
+   * Reads every node's DataType attribute once, at connect, and refuses a device whose node type is not
+   * the profile's: raw values of the wrong type would be scaled wrongly without a trace (a PLC that
+   * publishes pressure as Float 12.3 where the profile expects a scaled Int32 0..10000 would read as
+   * 0.123 mmHg). Abstract or vendor-specific types are accepted; nodes that cannot be read are left to
+   * the subscription's own check, which names their status.
+   */
+  static void checkDataTypes(OpcUaClient client, DeviceLinkOptions o, Map<String, NodeId> nodes, NodeId watchdog)
+      throws LinkException, UaException {
+    List<String> ids = new ArrayList<>(nodes.keySet());
+    List<org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId> reads = new ArrayList<>();
+    for (String id : ids) {
+      reads.add(dataTypeRead(nodes.get(id)));
+    }
+    reads.add(dataTypeRead(watchdog));
+    DataValue[] results = client.read(0.0, org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn.Neither, reads)
+        .getResults();
+    List<String> wrong = new ArrayList<>();
+    for (int i = 0; i < reads.size() && results != null && i < results.length; i++) {
+      DataValue dv = results[i];
+      if (dv == null || dv.getStatusCode() == null || !dv.getStatusCode().isGood() || !(dv.getValue().getValue() instanceof NodeId dt)) {
+        continue;
+      }
+      String actual = builtInName(dt);
+      boolean isWatchdog = i == ids.size();
+      String expected = isWatchdog ? o.profile().watchdog().dataType() : o.profile().requireSignal(ids.get(i)).dataType();
+      if (actual != null && expected != null && !actual.equalsIgnoreCase(expected)) {
+        String what = isWatchdog ? "watchdog (" + o.profile().watchdog().nodeIdFor(o.nodeIdReactor()) + ")"
+            : ids.get(i) + " (" + o.profile().requireSignal(ids.get(i)).nodeIdFor(o.nodeIdReactor()) + ")";
+        wrong.add(what + " is " + actual + " on the device, " + expected + " in the profile");
+      }
+    }
+    if (!wrong.isEmpty()) {
+      throw LinkException.configuration("the device does not match profile " + o.profile().model() + ": "
+          + String.join("; ", wrong) + " (values would be converted and scaled wrongly: fix the profile's dataType)");
+    }
+  }
+
+  private static org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId dataTypeRead(NodeId node) {
+    return new org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId(node,
+        org.eclipse.milo.opcua.stack.core.AttributeId.DataType.uid(), null,
+        org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName.NULL_VALUE);
   }
 
   private void subscribe() throws LinkException, UaException {

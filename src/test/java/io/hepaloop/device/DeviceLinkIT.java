@@ -179,9 +179,9 @@ class DeviceLinkIT {
 
   @Test
   void aHeartbeatTheDeviceRefusesIsReportedOnceNotAtEveryBeat() throws Exception {
-    // The watchdog points at a read-only sensor node: every beat is refused while the session is fine.
+    // The watchdog points at a read-only sensor node of the right type: every beat is refused while the session is fine.
     var p = LinkItSupport.PROFILE;
-    var wd = new io.hepaloop.profile.WatchdogSpec("nsu=urn:hepaloop:bioreactor;s={reactor}.temperature", "UInt32", 200, 5000);
+    var wd = new io.hepaloop.profile.WatchdogSpec("nsu=urn:hepaloop:bioreactor;s={reactor}.pressure_inlet", "Int32", 200, 5000);
     var refused = new io.hepaloop.profile.DeviceProfile(p.model(), p.vendor(), p.description(), p.endpoint(), p.namespaceUri(),
         p.oxygen(), p.signals(), wd, p.loops(), p.interlocks(), p.alarms());
     var recWd = new LinkItSupport.Recorder(vertx, "r5");
@@ -195,7 +195,7 @@ class DeviceLinkIT {
 
     assertThat(recWd.events).filteredOn(e -> e.message().contains("heartbeat")).singleElement().satisfies(e -> {
       assertThat(e.severity()).isEqualTo("warning");
-      assertThat(e.message()).contains("r1.temperature").contains("safe values");
+      assertThat(e.message()).contains("r1.pressure_inlet").contains("safe values");
     });
     assertThat(recWd.state()).isEqualTo(LinkState.State.CONNECTED);
   }
@@ -215,5 +215,23 @@ class DeviceLinkIT {
     await().atMost(LinkItSupport.CONNECT_TIMEOUT).until(() -> recPh.lastState() != null && recPh.lastState().reason().contains("does not match"));
     assertThat(recPh.state()).isEqualTo(LinkState.State.CONNECTING);
     assertThat(recPh.lastState().reason()).contains("cannot monitor ph", "r1.ph", "Bad_NodeIdUnknown");
+  }
+
+  @Test
+  void aProfileWhoseDataTypeIsNotTheDevicesIsRefusedBeforeAnyValueIsScaledWrongly() throws Exception {
+    // the device publishes pressure_inlet as a scaled Int32; a profile saying Float would read 1234 as 1234 mmHg
+    var p = LinkItSupport.PROFILE;
+    var signals = p.signals().stream().map(s -> !s.id().equals("pressure_inlet") ? s
+        : new SignalSpec(s.id(), s.kind(), s.description(), s.nodeId(), "Float", s.unit(), s.range(), null,
+            s.samplingIntervalMs(), s.deadband(), s.allowed(), s.safeValue())).toList();
+    var wrongType = new io.hepaloop.profile.DeviceProfile(p.model(), p.vendor(), p.description(), p.endpoint(), p.namespaceUri(),
+        p.oxygen(), signals, p.watchdog(), p.loops(), p.interlocks(), p.alarms());
+    var rec = new LinkItSupport.Recorder(vertx, "r6");
+    vertx.deployVerticle(new DeviceLink(DeviceLinkOptions.builder("r6", wrongType, sim.endpointUrl("r1")).nodeIdReactor("r1").build()))
+        .await(10, TimeUnit.SECONDS);
+    await().atMost(LinkItSupport.CONNECT_TIMEOUT).until(() -> rec.lastState() != null && rec.lastState().reason().contains("does not match"));
+    assertThat(rec.state()).isEqualTo(LinkState.State.CONNECTING);
+    assertThat(rec.lastState().reason()).contains("pressure_inlet", "r1.pressure_inlet", "is Int32 on the device, Float in the profile");
+    assertThat(rec.latest).as("no value published from a device of the wrong type").isEmpty();
   }
 }
