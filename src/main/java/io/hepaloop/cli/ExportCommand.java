@@ -1,6 +1,7 @@
 package io.hepaloop.cli;
 
 import io.hepaloop.telemetry.InfluxConfig;
+import io.hepaloop.telemetry.LocalInfluxd;
 import io.hepaloop.telemetry.InfluxHttp;
 import io.hepaloop.telemetry.RunExporter;
 import java.io.BufferedWriter;
@@ -38,11 +39,36 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(names = "--db", description = "Database (default: $HEPALOOP_INFLUX_DB or hepaloop).")
   String database;
 
+  @Option(names = "--data-dir", description = "Read the run from the private InfluxDB kept under DIR/influxd by demo or serve "
+      + "(started for the export and stopped after), e.g. data/demo. Instead of --url.")
+  Path dataDir;
+
   @Option(names = "--window-minutes", defaultValue = "10", description = "Time window read at once; memory is bounded by one window. Default: ${DEFAULT-VALUE}.")
   int windowMinutes;
 
   @Override
   public Integer call() throws Exception {
+    if (dataDir != null) {
+      if (url != null) {
+        System.err.println("hepaloop export: --data-dir starts the private InfluxDB of that directory; drop --url");
+        return 2;
+      }
+      Path dir = dataDir.resolve("influxd");
+      if (!Files.isDirectory(dir.resolve("meta"))) {
+        System.err.println("hepaloop export: no private InfluxDB data under " + dir + " (was the run made by demo or serve with "
+            + "--data-dir " + dataDir + " and influxd installed? Without influxd its telemetry is still in "
+            + dataDir.resolve("spool") + " and is sent when a run starts with InfluxDB)");
+        return 1;
+      }
+      if (!LocalInfluxd.isInstalled()) {
+        System.err.println("hepaloop export: influxd is not installed, so the data under " + dir + " cannot be read "
+            + "(apt-get install influxdb, or set HEPALOOP_INFLUXD)");
+        return 1;
+      }
+      try (LocalInfluxd influxd = LocalInfluxd.launchIn(dir)) {
+        return export(InfluxConfig.local(influxd.url(), database != null ? database : "hepaloop"));
+      }
+    }
     InfluxConfig cfg = InfluxConfig.fromEnv(System.getenv());
     if (url != null) {
       cfg = cfg.withUrl(url);
@@ -50,6 +76,10 @@ public final class ExportCommand implements Callable<Integer> {
     if (database != null) {
       cfg = cfg.withDatabase(database);
     }
+    return export(cfg);
+  }
+
+  private int export(InfluxConfig cfg) throws Exception {
     InfluxHttp http = new InfluxHttp(cfg, Duration.ofMinutes(5));
     if (!http.ping()) {
       System.err.println("hepaloop export: InfluxDB at " + cfg.url() + " does not answer /ping (set HEPALOOP_INFLUX_URL or --url)");

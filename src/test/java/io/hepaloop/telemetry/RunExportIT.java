@@ -23,7 +23,7 @@ class RunExportIT {
 
   @BeforeAll
   static void fill() throws Exception {
-    influxd = LocalInfluxd.launch();
+    influxd = LocalInfluxd.launchIn(dir.resolve("data").resolve("influxd")); // where demo and serve keep theirs
     Vertx vertx = Vertx.vertx();
     Codecs.register(vertx);
     TelemetryService svc = TelemetryService.start(vertx,
@@ -65,6 +65,25 @@ class RunExportIT {
     assertThat(good[outlet + 1]).isEqualTo("GOOD");
     assertThat(Double.parseDouble(good[outlet])).isBetween(34.0, 36.0);
     assertThat(good[header.indexOf("temperature_mode")]).isEqualTo("AUTO");
+  }
+
+  @Test
+  void aRunOfAStoppedPrivateInfluxdIsExportedFromItsDataDirectory() throws Exception {
+    Path viaUrl = dir.resolve("via-url.csv");
+    assertThat(HepaLoop.commandLine().execute("export", "--run", "run-1", "--url", influxd.url(), "--db", "hepaloop",
+        "-o", viaUrl.toString())).isZero();
+    influxd.stop(); // as after a demo: nothing answers any more
+    try {
+      Path viaDir = dir.resolve("via-data-dir.csv");
+      int rc = HepaLoop.commandLine().execute("export", "--run", "run-1", "--data-dir", dir.resolve("data").toString(),
+          "-o", viaDir.toString());
+      assertThat(rc).isZero();
+      assertThat(Files.readAllLines(viaDir)).hasSize(1 + 300).isEqualTo(Files.readAllLines(viaUrl));
+      assertThat(HepaLoop.commandLine().execute("export", "--run", "run-1", "--data-dir", dir.resolve("nothing-here").toString()))
+          .as("a directory without InfluxDB data").isEqualTo(1);
+    } finally {
+      influxd.start();
+    }
   }
 
   @Test
