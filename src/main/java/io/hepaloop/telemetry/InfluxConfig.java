@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param password password for basic auth, or null
  * @param token API token ({@code Authorization: Token ...}, InfluxDB 1.8+/2.x compatibility API), or null
  * @param tls true for https; the URL scheme is switched accordingly
+ * @param caCertificate PEM file with the CA (or self-signed server certificate) to trust for https,
+ *     or null for the JVM's default trust store
  */
 public record InfluxConfig(
     String url,
@@ -25,7 +27,8 @@ public record InfluxConfig(
     String username,
     String password,
     String token,
-    boolean tls) {
+    boolean tls,
+    java.nio.file.Path caCertificate) {
 
   /** Name of the downsampled retention policy (1-minute mean/min/max). */
   public static final String ROLLUP_RP = "rollup_1m";
@@ -46,6 +49,12 @@ public record InfluxConfig(
     }
   }
 
+  /** Without a CA file (the JVM's default trust store for https). */
+  public InfluxConfig(String url, String database, String retentionPolicy, String rawRetention, String rollupRetention,
+      String username, String password, String token, boolean tls) {
+    this(url, database, retentionPolicy, rawRetention, rollupRetention, username, password, token, tls, null);
+  }
+
   /** Plain config for a local server without auth (tests, demo). */
   public static InfluxConfig local(String url, String database) {
     return new InfluxConfig(url, database, null, null, null, null, null, null, false);
@@ -55,7 +64,8 @@ public record InfluxConfig(
    * From environment variables: {@code HEPALOOP_INFLUX_URL} (default {@code http://127.0.0.1:8086}),
    * {@code HEPALOOP_INFLUX_DB}, {@code HEPALOOP_INFLUX_RP}, {@code HEPALOOP_INFLUX_RAW_RETENTION},
    * {@code HEPALOOP_INFLUX_ROLLUP_RETENTION}, {@code HEPALOOP_INFLUX_USER}, {@code HEPALOOP_INFLUX_PASSWORD},
-   * {@code HEPALOOP_INFLUX_TOKEN}, {@code HEPALOOP_INFLUX_TLS} (true/false).
+   * {@code HEPALOOP_INFLUX_TOKEN}, {@code HEPALOOP_INFLUX_TLS} (true/false), {@code HEPALOOP_INFLUX_CA}
+   * (PEM file of the CA to trust for https).
    */
   public static InfluxConfig fromEnv(Map<String, String> env) {
     return new InfluxConfig(
@@ -67,21 +77,24 @@ public record InfluxConfig(
         env.get("HEPALOOP_INFLUX_USER"),
         env.get("HEPALOOP_INFLUX_PASSWORD"),
         env.get("HEPALOOP_INFLUX_TOKEN"),
-        Boolean.parseBoolean(env.getOrDefault("HEPALOOP_INFLUX_TLS", "false")));
+        Boolean.parseBoolean(env.getOrDefault("HEPALOOP_INFLUX_TLS", "false")),
+        env.get("HEPALOOP_INFLUX_CA") == null || env.get("HEPALOOP_INFLUX_CA").isBlank() ? null
+            : java.nio.file.Path.of(env.get("HEPALOOP_INFLUX_CA")));
   }
 
   public InfluxConfig withUrl(String newUrl) {
-    return new InfluxConfig(newUrl, database, retentionPolicy, rawRetention, rollupRetention, username, password, token, tls);
+    return new InfluxConfig(newUrl, database, retentionPolicy, rawRetention, rollupRetention, username, password, token, tls, caCertificate);
   }
 
   public InfluxConfig withDatabase(String db) {
-    return new InfluxConfig(url, db, retentionPolicy, rawRetention, rollupRetention, username, password, token, tls);
+    return new InfluxConfig(url, db, retentionPolicy, rawRetention, rollupRetention, username, password, token, tls, caCertificate);
   }
 
   /** Never prints secrets. */
   @Override
   public String toString() {
     return "InfluxConfig[url=" + url + ", database=" + database + ", rp=" + retentionPolicy
-        + ", auth=" + (token != null ? "token" : username != null ? "user " + username : "none") + "]";
+        + ", auth=" + (token != null ? "token" : username != null ? "user " + username : "none")
+        + (caCertificate != null ? ", ca=" + caCertificate : "") + "]";
   }
 }

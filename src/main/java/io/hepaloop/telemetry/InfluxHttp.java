@@ -51,10 +51,13 @@ public final class InfluxHttp {
   public InfluxHttp(InfluxConfig config, Duration timeout) {
     this.config = config;
     this.timeout = timeout;
-    this.client = HttpClient.newBuilder()
+    HttpClient.Builder cb = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(2))
-        .build();
+        .connectTimeout(Duration.ofSeconds(2));
+    if (config.tls() && config.caCertificate() != null) {
+      cb.sslContext(PemTrust.sslContextTrusting(config.caCertificate()));
+    }
+    this.client = cb.build();
     if (config.token() != null && !config.token().isBlank()) {
       authHeader = "Token " + config.token();
     } else if (config.username() != null && !config.username().isBlank()) {

@@ -36,6 +36,9 @@ public final class LocalInfluxd implements AutoCloseable {
   private final int httpPort;
   private final int rpcPort;
   private boolean authEnabled;
+  private Path httpsCertificate;
+  private Path httpsPrivateKey;
+  private javax.net.ssl.SSLContext pingTrust;
   private Process process;
 
   private LocalInfluxd(Path binary, Path dir, boolean ownsDir, int httpPort, int rpcPort) {
@@ -107,8 +110,26 @@ public final class LocalInfluxd implements AutoCloseable {
     return d;
   }
 
+  /**
+   * Starts a fresh instance serving https only, with {@code certificatePem} (which must name 127.0.0.1)
+   * and its {@code privateKeyPem}; clients must trust the certificate.
+   */
+  public static LocalInfluxd launchWithTls(Path certificatePem, Path privateKeyPem) {
+    try {
+      Path bin = findBinary().orElseThrow(() -> new IllegalStateException("influxd is not installed"));
+      LocalInfluxd d = new LocalInfluxd(bin, Files.createTempDirectory("hepaloop-influxd-"), true, freePort(), freePort());
+      d.httpsCertificate = certificatePem.toAbsolutePath();
+      d.httpsPrivateKey = privateKeyPem.toAbsolutePath();
+      d.pingTrust = PemTrust.sslContextTrusting(certificatePem);
+      d.start();
+      return d;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public String url() {
-    return "http://127.0.0.1:" + httpPort;
+    return (httpsCertificate != null ? "https" : "http") + "://127.0.0.1:" + httpPort;
   }
 
   public int httpPort() {
@@ -207,6 +228,9 @@ public final class LocalInfluxd implements AutoCloseable {
   public boolean ping() {
     try {
       HttpURLConnection c = (HttpURLConnection) URI.create(url() + "/ping").toURL().openConnection();
+      if (c instanceof javax.net.ssl.HttpsURLConnection https && pingTrust != null) {
+        https.setSSLSocketFactory(pingTrust.getSocketFactory());
+      }
       c.setConnectTimeout(500);
       c.setReadTimeout(1000);
       int code = c.getResponseCode();
@@ -244,6 +268,9 @@ public final class LocalInfluxd implements AutoCloseable {
         "  enabled = true",
         "  bind-address = \"127.0.0.1:" + httpPort + "\"",
         "  auth-enabled = " + authEnabled,
+        "  https-enabled = " + (httpsCertificate != null),
+        "  https-certificate = \"" + (httpsCertificate == null ? "" : httpsCertificate) + "\"",
+        "  https-private-key = \"" + (httpsPrivateKey == null ? "" : httpsPrivateKey) + "\"",
         "  log-enabled = false",
         "  max-body-size = 0",
         "[monitor]",
