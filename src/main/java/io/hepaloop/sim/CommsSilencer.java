@@ -17,13 +17,36 @@ import java.util.concurrent.ConcurrentHashMap;
  * reconnect. New connections accepted while silent start silent.
  *
  * <p>Installed at the head of every child pipeline through Milo's {@code channelPipelineCustomizer}.
+ * It therefore knows every connection of its server, and also closes them all when the server stops
+ * ({@link #closeAll}): Milo's unbind closes the connections it has registered, but a connection
+ * accepted while it unbinds is registered after the sweep and would live on to a server without an
+ * address space — a device that answers the heartbeat with errors instead of going away.
  */
 final class CommsSilencer {
   private volatile boolean silent;
+  private volatile boolean refusing;
   private final Set<Handler> handlers = ConcurrentHashMap.newKeySet();
 
   void install(ChannelPipeline pipeline) {
     pipeline.addFirst("hepaloop-comms-silencer", new Handler());
+  }
+
+  /** Closes every connection now, and every connection that is set up from now until {@link #accept()}. */
+  void closeAll() {
+    refusing = true;
+    for (Handler h : handlers) {
+      h.channel.close();
+    }
+  }
+
+  /** Connections are served again (the server started). */
+  void accept() {
+    refusing = false;
+  }
+
+  /** Open connections of the server (test and diagnostics). */
+  int connections() {
+    return handlers.size();
   }
 
   boolean silent() {
@@ -55,6 +78,10 @@ final class CommsSilencer {
       this.ctx = ctx;
       this.channel = ctx.channel();
       handlers.add(this);
+      if (refusing) {
+        ctx.close();
+        return;
+      }
       if (silent) {
         channel.config().setAutoRead(false);
       }

@@ -87,6 +87,7 @@ final class SimServer {
     forgetCachedTypeHierarchies();
     OpcUaServer s = new OpcUaServer(config(), transportProfile -> new OpcTcpServerTransport(
         OpcTcpServerTransportConfig.newBuilder().setChannelPipelineCustomizer(silencer::install).build()));
+    silencer.accept();
     ReactorNamespace ns = new ReactorNamespace(s, options.profile(), reactors, options.tickMs());
     ns.startup();
     try {
@@ -110,6 +111,7 @@ final class SimServer {
     server = null;
     ReactorNamespace ns = namespace;
     namespace = null;
+    silencer.closeAll(); // before Milo's unbind: no connection accepted meanwhile survives it
     try {
       s.shutdown().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -150,6 +152,10 @@ final class SimServer {
 
   boolean silent() {
     return silencer.silent();
+  }
+
+  int connections() {
+    return silencer.connections();
   }
 
   /** Called by the tick thread after the reactors have stepped. */

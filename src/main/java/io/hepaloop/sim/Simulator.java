@@ -206,6 +206,11 @@ public final class Simulator implements AutoCloseable {
     }
   }
 
+  /** Open client connections of the reactor's server. */
+  public int serverConnections(String reactorId) {
+    return server(reactorId).connections();
+  }
+
   public boolean serverRunning(String reactorId) {
     return server(reactorId).running();
   }

@@ -92,12 +92,20 @@ class SimulatorFaultsIT {
     sim = Simulator.start(SimulatorOptions.builder().profile(profile).reactorIds("r1").build());
     String url = sim.endpointUrl("r1");
     client = SimClients.connectNone(url);
+    OpcUaClient stillConnected = SimClients.connectNone(url);
+    var temperature = node(profile, "temperature");
     double before = sim.reactor("r1").simulatedSeconds();
     client.disconnect();
     client = null;
+    await().atMost(Duration.ofSeconds(5)).until(() -> sim.serverConnections("r1") == 1);
 
     sim.stopServer("r1");
     assertThat(sim.serverRunning("r1")).isFalse();
+    // a stopped device keeps no connection open: the client still connected is cut off
+    await().atMost(Duration.ofSeconds(5)).until(() -> sim.serverConnections("r1") == 0);
+    assertThatThrownBy(() -> stillConnected.readValue(0, TimestampsToReturn.Both, temperature))
+        .as("its old connection is gone: the client has to reconnect, and is refused").hasMessageContaining("Connection refused");
+    stillConnected.disconnectAsync();
     assertThatThrownBy(() -> SimClients.connectNone(url)).hasMessageContaining("Connection refused");
     await().atMost(Duration.ofSeconds(5)).until(() -> sim.reactor("r1").simulatedSeconds() > before + 0.5);
 
