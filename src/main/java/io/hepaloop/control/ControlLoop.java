@@ -28,6 +28,12 @@ import io.hepaloop.time.Clock;
  * and reports the value finally applied with {@link #applied(double, String)}.
  */
 public final class ControlLoop {
+  /**
+   * Time constant of the average applied output: long enough to average out what sensor noise does to
+   * P and D (a few percent each execution on the temperature loop), short enough to follow a settled loop.
+   */
+  static final double OUTPUT_AVERAGE_S = 60.0;
+
   /** Filter time constant of the cascade's drop feedforward: noise out, demand trends in. */
   static final double DROP_FILTER_S = 60.0;
 
@@ -54,6 +60,8 @@ public final class ControlLoop {
   private double lastPv = Double.NaN;
   private Quality lastPvQuality = Quality.BAD;
   private double lastOutput = Double.NaN;
+  private double averageOutput = Double.NaN;
+  private long averageNanos;
   private boolean overrideActive;
   private String interlock;
 
@@ -263,9 +271,34 @@ public final class ControlLoop {
     awaitStarted = false;
   }
 
+  private void averageApplied(double value) {
+    if (!Double.isFinite(value)) {
+      return;
+    }
+    long now = clock.nanoTime();
+    if (Double.isNaN(averageOutput)) {
+      averageOutput = value;
+    } else {
+      double h = Math.max(0, (now - averageNanos) / 1e9);
+      averageOutput += (value - averageOutput) * (1 - Math.exp(-h / OUTPUT_AVERAGE_S));
+    }
+    averageNanos = now;
+  }
+
+  /**
+   * The applied output averaged over about {@link #OUTPUT_AVERAGE_S} (NaN before the first): where a
+   * settled loop really holds its actuator, without the noise of single executions. The relay
+   * auto-tune centres on it; centred on one noisy execution instead, a relay of ±10 % around 25 % where
+   * 35 % holds the setpoint never lifts the PV across it and never switches.
+   */
+  public double averageOutput() {
+    return averageOutput;
+  }
+
   /** Reports the value finally applied (after interlocks) and the interlock that forced it, if any. */
   public void applied(double value, String interlockId) {
     this.interlock = interlockId;
+    averageApplied(value);
     if (interlockId != null && Double.isFinite(value)) {
       // an interlock is a forced output: the controllers follow it exactly, so that after the
       // reset the loop continues from the forced value instead of jumping back to where it was

@@ -325,7 +325,8 @@ public final class ReactorControl {
       return CommandResult.rejected("loop " + loopId + ": interlock " + activeInterlockOn(loop.actuatorId()).spec.id() + " is tripped");
     }
     try {
-      RelayAutoTuner t = new RelayAutoTuner(config, loop.pid().workingSetpoint(), loop.pid().applied(),
+      double bias = Double.isFinite(loop.averageOutput()) ? loop.averageOutput() : loop.pid().applied();
+      RelayAutoTuner t = new RelayAutoTuner(config, loop.pid().workingSetpoint(), bias,
           loop.outputRange().min(), loop.outputRange().max(), loop.pid().config().direction(), loop.pid().tuning());
       loop.startAutotune(t);
     } catch (IllegalArgumentException e) {

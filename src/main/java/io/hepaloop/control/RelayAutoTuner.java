@@ -68,6 +68,7 @@ public final class RelayAutoTuner {
   private final Config config;
   private final double setpoint;
   private final double bias;
+  private boolean switchedDown;
   private final double outMin;
   private final double outMax;
   private final double sign;
@@ -122,6 +123,11 @@ public final class RelayAutoTuner {
       return abort(String.format(Locale.ROOT, "PV %.3f left setpoint ± %.3f", pv, config.maxDeviation()));
     }
     if (nowS - startS > config.timeoutS()) {
+      if (risingSwitchTimesS.isEmpty() && !switchedDown) {
+        return abort(String.format(Locale.ROOT, "the PV never crossed the setpoint ± %.3f within %d s: the relay %.2f ± %.2f "
+            + "does not move it across (let the loop settle first, or raise the amplitude)", config.hysteresis(),
+            (long) config.timeoutS(), bias, config.amplitude()));
+      }
       return abort("no stable oscillation within " + (long) config.timeoutS() + " s");
     }
     cycleMax = Math.max(cycleMax, pv);
@@ -140,6 +146,7 @@ public final class RelayAutoTuner {
       }
     } else if (high && e < -config.hysteresis()) {
       high = false;
+      switchedDown = true;
     }
     output = Math.max(outMin, Math.min(outMax, bias + (high ? 1 : -1) * config.amplitude()));
     return output;

@@ -331,4 +331,26 @@ class ReactorControlTest {
     clock.advanceSeconds(1);
     assertThat(rc2.executeLoop("temperature") - rc.executeLoop("temperature")).isCloseTo(5.0, within(0.01));
   }
+
+  @Test
+  void theRelayAutoTuneCentresOnTheAverageOutputNotOnOneNoisyExecution() {
+    feed("temperature_ambient", 23.0, Quality.GOOD);
+    feed("heater", 35.0, Quality.GOOD);
+    double sum = 0;
+    int n = 0;
+    double last = Double.NaN;
+    for (int t = 0; t < 600; t++) { // noise of ±0.05 °C around the setpoint: P and D swing the output by several %
+      feed("temperature", t % 2 == 0 ? 37.05 : 36.95, Quality.GOOD);
+      clock.advanceSeconds(1);
+      last = rc.executeLoop("temperature");
+      if (t >= 300) {
+        sum += last;
+        n++;
+      }
+    }
+    double mean = sum / n;
+    assertThat(Math.abs(last - mean)).as("one execution is far from the mean").isGreaterThan(3.0);
+    assertThat(rc.startAutotune("temperature", new RelayAutoTuner.Config(10.0, 0.05, 0.6, 3, 3600, true), "ops").accepted()).isTrue();
+    assertThat(rc.loop("temperature").autotuner().bias()).isCloseTo(mean, within(1.0));
+  }
 }

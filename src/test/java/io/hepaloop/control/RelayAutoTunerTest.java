@@ -85,4 +85,15 @@ class RelayAutoTunerTest {
     assertThatThrownBy(() -> new RelayAutoTuner(new RelayAutoTuner.Config(30.0, 0.05, 0.5, 3, 3600, true),
         37.0, 80.0, 0, 100, Pid.Direction.REVERSE, PidTuning.of(1, 10, 0))).hasMessageContaining("lower the amplitude");
   }
+
+  @Test
+  void aRelayThatNeverMovesThePvAcrossTheSetpointSaysSoWhenItTimesOut() {
+    RelayAutoTuner t = new RelayAutoTuner(new RelayAutoTuner.Config(10.0, 0.05, 0.6, 3, 600, true),
+        37.0, 25.0, 0, 100, Pid.Direction.REVERSE, PidTuning.of(1, 10, 0));
+    for (int s = 0; s <= 601 && t.state() == RelayAutoTuner.State.RUNNING; s++) {
+      t.step(36.97, true, s); // the heater at 35 % only just holds the PV below setpoint + hysteresis
+    }
+    assertThat(t.state()).isEqualTo(RelayAutoTuner.State.ABORTED);
+    assertThat(t.abortReason()).contains("never crossed the setpoint ± 0.050 within 600 s").contains("relay 25.00 ± 10.00");
+  }
 }
