@@ -35,6 +35,9 @@ import picocli.CommandLine.Option;
  * one JVM, measured for a fixed time after a warm-up. Prints samples/s received on the event bus,
  * end-to-end latency (device SourceTimestamp → arrival on the event bus) p50/p99, process CPU and heap.
  *
+ * <p>Baseline in the same run (on by default): first, plain Milo clients with the same subscriptions
+ * for the same time ({@link BareMiloClients}); the links are then compared with it.
+ *
  * <p>The simulator and the links share the process and its cores, so the CPU figure is for both; the
  * latency includes the simulator's publishing interval alignment (a value sampled just after a
  * publish waits up to one publishing interval).
@@ -55,6 +58,10 @@ public final class BenchLinkCommand implements Callable<Integer> {
 
   @Option(names = "--profile", description = "Device profile (default: device-profiles/liver-perfusion-bioreactor.yaml).")
   Path profilePath;
+
+  @Option(names = "--baseline", negatable = true, defaultValue = "true",
+      description = "First measure bare Milo clients with the same subscriptions, for the same time, as the baseline (default on; --no-baseline skips it).")
+  boolean baseline;
 
   @Option(names = "--verbose", description = "Keep the per-reactor INFO lines of the simulator and the links.")
   boolean verbose;
@@ -127,6 +134,24 @@ public final class BenchLinkCommand implements Callable<Integer> {
         .filter(e -> heapPools.contains(e.getKey())).mapToLong(e -> e.getValue().getUsed()).sum();
   }
 
+  private record Baseline(double perS, double p50Ms, double p99Ms, double cpuPct) {}
+
+  /** Phase (a): what plain Milo clients receive from the same simulators, measured the same way. */
+  private Baseline baseline(DeviceProfile profile, List<String> ids, Simulator sim, OperatingSystemMXBean os) throws Exception {
+    double publishingMs = DeviceLinkOptions.builder(ids.get(0), profile, sim.endpointUrl(ids.get(0))).build().publishingIntervalMsOrDefault();
+    try (BareMiloClients bare = BareMiloClients.connect(profile, ids, sim::endpointUrl, publishingMs)) {
+      Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
+      long cpu0 = os.getProcessCpuTime();
+      long wall0 = System.nanoTime();
+      bare.measuring(true);
+      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+      bare.measuring(false);
+      double wallS = (System.nanoTime() - wall0) / 1e9;
+      double cpuS = (os.getProcessCpuTime() - cpu0) / 1e9;
+      return new Baseline(bare.samples() / wallS, bare.percentileMs(50), bare.percentileMs(99), 100 * cpuS / wallS);
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     if (reactors < 1 || seconds < 1 || warmupSeconds < 0) {
@@ -150,6 +175,8 @@ public final class BenchLinkCommand implements Callable<Integer> {
     Simulator sim = Simulator.start(SimulatorOptions.builder().profile(profile).reactorIds(ids).layout(layout)
         .pkiDir(pki.resolve("sim")).allowSignAndEncrypt(false).build());
     double simStartS = (System.nanoTime() - t0) / 1e9;
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    Baseline base = baseline ? baseline(profile, ids, sim, os) : null;
     Vertx vertx = Vertx.vertx();
     Codecs.register(vertx);
     Meter meter = new Meter();
@@ -184,7 +211,6 @@ public final class BenchLinkCommand implements Callable<Integer> {
       double connectS = (System.nanoTime() - t1) / 1e9;
       Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
 
-      OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
       long cpu0 = os.getProcessCpuTime();
       long wall0 = System.nanoTime();
@@ -212,6 +238,15 @@ public final class BenchLinkCommand implements Callable<Integer> {
       System.out.printf("  process CPU         : %.0f %% of one core (%.0f %% of %d cores)%n",
           100 * cpuS / wallS, 100 * cpuS / wallS / cores, cores);
       System.out.printf("  heap used           : %,d MB at the end, %,d MB after the last GC (max %,d MB)%n", heapUsed >> 20, heapLive >> 20, heapMax >> 20);
+      if (base != null) {
+        double linkPerS = m.samples / wallS;
+        double linkCpuPct = 100 * cpuS / wallS;
+        System.out.printf("  baseline, same run  : bare Milo clients with the same subscriptions (no conversion, no event bus, no heartbeat), %d s%n", seconds);
+        System.out.printf("    samples received  : %,.0f /s; latency p50 %.1f ms, p99 %.1f ms; process CPU %.0f %% of one core%n",
+            base.perS(), base.p50Ms(), base.p99Ms(), base.cpuPct());
+        System.out.printf("  links vs baseline   : samples/s x%.2f, latency p50 %+.1f ms, p99 %+.1f ms, CPU %+.0f %% of one core%n",
+            linkPerS / base.perS(), m.percentileMs(50) - base.p50Ms(), m.percentileMs(99) - base.p99Ms(), linkCpuPct - base.cpuPct());
+      }
       return 0;
     } finally {
       for (String d : deployments) {

@@ -1,0 +1,125 @@
+package io.hepaloop.cli;
+
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
+
+import io.hepaloop.profile.DeviceProfile;
+import io.hepaloop.profile.SignalSpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
+import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
+import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
+import org.eclipse.milo.opcua.stack.core.NamespaceTable;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.ExpandedNodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+
+/**
+ * The baseline of {@code bench link}: one plain Milo client per reactor with the same subscriptions
+ * as the device links (every signal of the profile at its sampling interval, the links' publishing
+ * interval), counting values and their latency in Milo's own callback — no conversion to engineering
+ * units, no quality handling, no event bus, no heartbeat. What OPC UA alone delivers on this machine.
+ */
+final class BareMiloClients implements AutoCloseable {
+  private final List<OpcUaClient> clients = new ArrayList<>();
+  private volatile boolean measuring;
+  private long samples;
+  private long[] latUs = new long[1 << 16];
+  private int n;
+
+  /** Connects and subscribes one client per reactor. Blocking. */
+  static BareMiloClients connect(DeviceProfile profile, List<String> reactorIds, Function<String, String> endpointUrl,
+      double publishingIntervalMs) throws Exception {
+    BareMiloClients b = new BareMiloClients();
+    try {
+      for (String id : reactorIds) {
+        b.clients.add(b.subscribe(profile, id, endpointUrl.apply(id), publishingIntervalMs));
+      }
+    } catch (Exception e) {
+      b.close();
+      throw e;
+    }
+    return b;
+  }
+
+  private OpcUaClient subscribe(DeviceProfile profile, String reactorId, String url, double publishingIntervalMs)
+      throws Exception {
+    OpcUaClient client = OpcUaClient.create(url,
+        endpoints -> endpoints.stream().filter(e -> e.getSecurityPolicyUri().endsWith("#None")).findFirst(),
+        t -> {},
+        c -> c.setApplicationName(LocalizedText.english("hepaloop bench baseline"))
+            .setApplicationUri("urn:hepaloop:bench:baseline")
+            .setRequestTimeout(uint(10_000)));
+    client.connect();
+    NamespaceTable namespaces = client.readNamespaceTable();
+    OpcUaSubscription sub = new OpcUaSubscription(client, publishingIntervalMs);
+    sub.setSubscriptionListener(new OpcUaSubscription.SubscriptionListener() {
+      @Override
+      public void onDataReceived(OpcUaSubscription s, List<OpcUaMonitoredItem> items, List<DataValue> values) {
+        if (measuring) {
+          record(values, Instant.now());
+        }
+      }
+    });
+    sub.create();
+    List<OpcUaMonitoredItem> items = new ArrayList<>();
+    for (SignalSpec s : profile.signals()) {
+      NodeId node = ExpandedNodeId.parse(s.nodeIdFor(reactorId)).toNodeId(namespaces).orElseThrow();
+      OpcUaMonitoredItem item = OpcUaMonitoredItem.newDataItem(node);
+      item.setSamplingInterval(s.samplingIntervalMsOrDefault());
+      items.add(item);
+    }
+    sub.addMonitoredItems(items);
+    sub.createMonitoredItems();
+    return client;
+  }
+
+  private synchronized void record(List<DataValue> values, Instant arrived) {
+    for (DataValue v : values) {
+      samples++;
+      if (v.getSourceTime() == null) {
+        continue;
+      }
+      Instant src = v.getSourceTime().getJavaInstant();
+      long us = (arrived.getEpochSecond() - src.getEpochSecond()) * 1_000_000L + (arrived.getNano() - src.getNano()) / 1000;
+      if (n == latUs.length) {
+        latUs = Arrays.copyOf(latUs, n * 2);
+      }
+      latUs[n++] = us;
+    }
+  }
+
+  void measuring(boolean on) {
+    measuring = on;
+  }
+
+  synchronized long samples() {
+    return samples;
+  }
+
+  synchronized double percentileMs(double p) {
+    if (n == 0) {
+      return Double.NaN;
+    }
+    long[] sorted = Arrays.copyOf(latUs, n);
+    Arrays.sort(sorted);
+    int i = (int) Math.min(n - 1, Math.max(0, Math.ceil(p / 100.0 * n) - 1));
+    return sorted[i] / 1000.0;
+  }
+
+  @Override
+  public void close() {
+    for (OpcUaClient c : clients) {
+      try {
+        c.disconnectAsync().get(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // the bench goes on with the links; a client that does not close in time is dropped
+      }
+    }
+    clients.clear();
+  }
+}
