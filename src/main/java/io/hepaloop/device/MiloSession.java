@@ -26,6 +26,11 @@ import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.MonitoredItemServiceOperationResult;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
+import org.eclipse.milo.opcua.stack.core.AttributeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
+import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
+import org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId;
 import org.eclipse.milo.opcua.stack.core.NamespaceTable;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
@@ -317,7 +322,7 @@ final class MiloSession {
   /** The built-in type name a node declares, or null when it is abstract (Number, BaseDataType) or a custom type. */
   static String builtInName(NodeId dataType) {
     if (dataType == null || dataType.getNamespaceIndex().intValue() != 0 || !(dataType.getIdentifier() instanceof
-        org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger id)) {
+        UInteger id)) {
       return null;
     }
     long n = id.longValue();
@@ -334,12 +339,12 @@ final class MiloSession {
   static void checkDataTypes(OpcUaClient client, DeviceLinkOptions o, Map<String, NodeId> nodes, NodeId watchdog)
       throws LinkException, UaException {
     List<String> ids = new ArrayList<>(nodes.keySet());
-    List<org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId> reads = new ArrayList<>();
+    List<ReadValueId> reads = new ArrayList<>();
     for (String id : ids) {
       reads.add(dataTypeRead(nodes.get(id)));
     }
     reads.add(dataTypeRead(watchdog));
-    DataValue[] results = client.read(0.0, org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn.Neither, reads)
+    DataValue[] results = client.read(0.0, TimestampsToReturn.Neither, reads)
         .getResults();
     List<String> wrong = new ArrayList<>();
     for (int i = 0; i < reads.size() && results != null && i < results.length; i++) {
@@ -362,10 +367,10 @@ final class MiloSession {
     }
   }
 
-  private static org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId dataTypeRead(NodeId node) {
-    return new org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId(node,
-        org.eclipse.milo.opcua.stack.core.AttributeId.DataType.uid(), null,
-        org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName.NULL_VALUE);
+  private static ReadValueId dataTypeRead(NodeId node) {
+    return new ReadValueId(node,
+        AttributeId.DataType.uid(), null,
+        QualifiedName.NULL_VALUE);
   }
 
   private void subscribe() throws LinkException, UaException {
