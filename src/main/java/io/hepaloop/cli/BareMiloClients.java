@@ -6,7 +6,6 @@ import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.profile.SignalSpec;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
@@ -28,8 +27,7 @@ final class BareMiloClients implements AutoCloseable {
   private final List<OpcUaClient> clients = new ArrayList<>();
   private volatile boolean measuring;
   private long samples;
-  private long[] latUs = new long[1 << 16];
-  private int n;
+  private final LatencySamples latency = new LatencySamples();
 
   /** Connects and subscribes one client per reactor. Blocking. */
   static BareMiloClients connect(DeviceProfile profile, List<String> reactorIds, Function<String, String> endpointUrl,
@@ -84,12 +82,7 @@ final class BareMiloClients implements AutoCloseable {
       if (v.getSourceTime() == null) {
         continue;
       }
-      Instant src = v.getSourceTime().getJavaInstant();
-      long us = (arrived.getEpochSecond() - src.getEpochSecond()) * 1_000_000L + (arrived.getNano() - src.getNano()) / 1000;
-      if (n == latUs.length) {
-        latUs = Arrays.copyOf(latUs, n * 2);
-      }
-      latUs[n++] = us;
+      latency.add(v.getSourceTime().getJavaInstant(), arrived);
     }
   }
 
@@ -102,13 +95,7 @@ final class BareMiloClients implements AutoCloseable {
   }
 
   synchronized double percentileMs(double p) {
-    if (n == 0) {
-      return Double.NaN;
-    }
-    long[] sorted = Arrays.copyOf(latUs, n);
-    Arrays.sort(sorted);
-    int i = (int) Math.min(n - 1, Math.max(0, Math.ceil(p / 100.0 * n) - 1));
-    return sorted[i] / 1000.0;
+    return latency.percentileMs(p);
   }
 
   @Override

@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -72,8 +71,7 @@ public final class BenchLinkCommand implements Callable<Integer> {
     long samples;
     long batches;
     long notGood;
-    long[] latUs = new long[1 << 16];
-    int n;
+    final LatencySamples latency = new LatencySamples();
 
     void record(SampleBatch b, Instant arrived) {
       if (!measuring) {
@@ -88,23 +86,12 @@ public final class BenchLinkCommand implements Callable<Integer> {
         if (!s.quality().isGood()) {
           notGood++;
         }
-        long us = (arrived.getEpochSecond() - s.sourceTime().getEpochSecond()) * 1_000_000L
-            + (arrived.getNano() - s.sourceTime().getNano()) / 1000;
-        if (n == latUs.length) {
-          latUs = Arrays.copyOf(latUs, n * 2);
-        }
-        latUs[n++] = us;
+        latency.add(s.sourceTime(), arrived);
       }
     }
 
     double percentileMs(double p) {
-      if (n == 0) {
-        return Double.NaN;
-      }
-      long[] sorted = Arrays.copyOf(latUs, n);
-      Arrays.sort(sorted);
-      int i = (int) Math.min(n - 1, Math.max(0, Math.ceil(p / 100.0 * n) - 1));
-      return sorted[i] / 1000.0;
+      return latency.percentileMs(p);
     }
   }
 
