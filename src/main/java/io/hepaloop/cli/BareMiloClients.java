@@ -7,6 +7,7 @@ import io.hepaloop.profile.SignalSpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
@@ -102,7 +103,7 @@ final class BareMiloClients implements AutoCloseable {
   public void close() {
     for (OpcUaClient c : clients) {
       try {
-        c.disconnectAsync().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        c.disconnectAsync().get(5, TimeUnit.SECONDS);
       } catch (Exception ignored) {
         // the bench goes on with the links; a client that does not close in time is dropped
       }

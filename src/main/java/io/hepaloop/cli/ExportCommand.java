@@ -1,8 +1,8 @@
 package io.hepaloop.cli;
 
 import io.hepaloop.telemetry.InfluxConfig;
-import io.hepaloop.telemetry.LocalInfluxd;
 import io.hepaloop.telemetry.InfluxHttp;
+import io.hepaloop.telemetry.LocalInfluxd;
 import io.hepaloop.telemetry.RunExporter;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;

@@ -12,9 +12,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The terminal view of live values: one row per reactor, one column per profile signal, with link
@@ -158,7 +160,7 @@ public final class LiveTable {
     final Map<String, Sample> values = new LinkedHashMap<>();
     final Map<String, LoopSnapshot> loopsById = new LinkedHashMap<>();
     final Map<String, String> pvByLoop = new LinkedHashMap<>();
-    final java.util.Set<String> signalKeys = new java.util.HashSet<>();
+    final Set<String> signalKeys = new HashSet<>();
     LinkState link;
   }
 }

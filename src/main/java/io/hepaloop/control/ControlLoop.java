@@ -54,14 +54,12 @@ public final class ControlLoop {
   private boolean startedWithoutReadback;
   private boolean pvUsableNow;
   private long awaitSinceNanos;
-  private double filteredDrop = Double.NaN;
-  private long dropNanos;
+  private final FirstOrderLag filteredDrop = new FirstOrderLag(DROP_FILTER_S);
 
   private double lastPv = Double.NaN;
   private Quality lastPvQuality = Quality.BAD;
   private double lastOutput = Double.NaN;
-  private double averageOutput = Double.NaN;
-  private long averageNanos;
+  private final FirstOrderLag averageOutput = new FirstOrderLag(OUTPUT_AVERAGE_S);
   private boolean overrideActive;
   private String interlock;
 
@@ -197,15 +195,7 @@ public final class ControlLoop {
     boolean outerUsable = outerPv != null && outerPv.usable();
     if (outerUsable && inner != null && inner.usable()) {
       double drop = inner.value() - outerPv.value();
-      long now = clock.nanoTime();
-      if (Double.isNaN(filteredDrop)) {
-        filteredDrop = drop;
-      } else {
-        double h = Math.max(0, (now - dropNanos) / 1e9);
-        filteredDrop += (drop - filteredDrop) * (1 - Math.exp(-h / DROP_FILTER_S));
-      }
-      dropNanos = now;
-      outerPid.setFeedforward(outerSetpoint + Math.max(0, filteredDrop));
+      outerPid.setFeedforward(outerSetpoint + Math.max(0, filteredDrop.update(drop, clock.nanoTime())));
     }
     return outerPid.update(outerPv == null ? Double.NaN : outerPv.value(), outerUsable);
   }
@@ -271,20 +261,6 @@ public final class ControlLoop {
     awaitStarted = false;
   }
 
-  private void averageApplied(double value) {
-    if (!Double.isFinite(value)) {
-      return;
-    }
-    long now = clock.nanoTime();
-    if (Double.isNaN(averageOutput)) {
-      averageOutput = value;
-    } else {
-      double h = Math.max(0, (now - averageNanos) / 1e9);
-      averageOutput += (value - averageOutput) * (1 - Math.exp(-h / OUTPUT_AVERAGE_S));
-    }
-    averageNanos = now;
-  }
-
   /**
    * The applied output averaged over about {@link #OUTPUT_AVERAGE_S} (NaN before the first): where a
    * settled loop really holds its actuator, without the noise of single executions. The relay
@@ -292,13 +268,15 @@ public final class ControlLoop {
    * 35 % holds the setpoint never lifts the PV across it and never switches.
    */
   public double averageOutput() {
-    return averageOutput;
+    return averageOutput.value();
   }
 
   /** Reports the value finally applied (after interlocks) and the interlock that forced it, if any. */
   public void applied(double value, String interlockId) {
     this.interlock = interlockId;
-    averageApplied(value);
+    if (Double.isFinite(value)) {
+      averageOutput.update(value, clock.nanoTime());
+    }
     if (interlockId != null && Double.isFinite(value)) {
       // an interlock is a forced output: the controllers follow it exactly, so that after the
       // reset the loop continues from the forced value instead of jumping back to where it was

@@ -20,13 +20,13 @@ import io.hepaloop.profile.LoopSpec.FeedforwardSpec;
 final class MeasuredFeedforward {
   private final FeedforwardSpec spec;
   private double reference = Double.NaN;
-  /** State of the lag part: the lagged deviation. */
-  private double lagged;
+  /** The lag part, on the deviation; null for a static feedforward. */
+  private final FirstOrderLag lagged;
   private double contribution;
-  private long lastNanos;
 
   MeasuredFeedforward(FeedforwardSpec spec) {
     this.spec = spec;
+    this.lagged = spec.lagOrZero() > 0 ? new FirstOrderLag(spec.lagOrZero()) : null;
   }
 
   FeedforwardSpec spec() {
@@ -43,37 +43,25 @@ final class MeasuredFeedforward {
    */
   double update(double disturbance, boolean usable, long nowNanos) {
     if (!usable || !Double.isFinite(disturbance)) {
-      if (!Double.isNaN(reference)) {
-        reference = Double.NaN; // rebase when readings return
-      }
-      lastNanos = nowNanos;
+      reference = Double.NaN; // hold; rebase when readings return
       return contribution;
     }
     double gain = spec.gainPerUnit();
     if (Double.isNaN(reference)) {
       // first reading, or back after an outage: continue from the held contribution, no transient
       reference = gain == 0 ? disturbance : disturbance - contribution / gain;
-      lagged = disturbance - reference;
-      lastNanos = nowNanos;
+      if (lagged != null) {
+        lagged.reset(disturbance - reference, nowNanos);
+      }
       return contribution;
     }
     double x = disturbance - reference;
-    double h = Math.max(0, (nowNanos - lastNanos) / 1e9);
-    lastNanos = nowNanos;
-    double lag = spec.lagOrZero();
-    double y;
-    if (lag <= 0) {
-      lagged = x;
-      y = x;
-    } else {
-      lagged += (x - lagged) * (1 - Math.exp(-h / lag));
-      y = lagged + spec.leadOrZero() / lag * (x - lagged);
+    double y = x;
+    if (lagged != null) {
+      double l = lagged.update(x, nowNanos);
+      y = l + spec.leadOrZero() / spec.lagOrZero() * (x - l);
     }
     contribution = gain * y;
-    return contribution;
-  }
-
-  double contribution() {
     return contribution;
   }
 }

@@ -20,12 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
-import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -417,13 +415,7 @@ public final class DeviceLink extends VerticleBase {
     heartbeatCounter = (heartbeatCounter + 1) % 4_294_967_296L;
     Variant v = RawValues.toVariant(heartbeatCounter, opts.profile().watchdog().dataType());
     Promise<Void> written = Promise.promise();
-    CompletableFuture<StatusCode> write;
-    try {
-      write = s.write(s.watchdogNode(), v);
-    } catch (RuntimeException e) { // a client already torn down may throw rather than fail the future
-      write = CompletableFuture.failedFuture(e);
-    }
-    write.whenComplete((sc, ex) -> {
+    s.write(s.watchdogNode(), v).whenComplete((sc, ex) -> {
       // Milo's thread: count, hand over, return.
       String failure = ex != null ? MiloSession.rootMessage(ex) : sc.isGood() ? null : Qualities.name(sc);
       boolean unanswered = failure != null && Qualities.unanswered(ex, sc);

@@ -1,6 +1,8 @@
 package io.hepaloop.device;
 
+import java.util.Set;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
+import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 
 /**
@@ -25,7 +27,7 @@ public final class Qualities {
     return Quality.BAD;
   }
 
-  private static final java.util.Set<Long> UNANSWERED = java.util.Set.of(
+  private static final Set<Long> UNANSWERED = Set.of(
       StatusCodes.Bad_Timeout, StatusCodes.Bad_RequestTimeout, StatusCodes.Bad_ConnectionClosed,
       StatusCodes.Bad_SecureChannelClosed, StatusCodes.Bad_SecureChannelIdInvalid, StatusCodes.Bad_SessionClosed,
       StatusCodes.Bad_SessionIdInvalid, StatusCodes.Bad_SessionNotActivated, StatusCodes.Bad_NotConnected,
@@ -42,7 +44,7 @@ public final class Qualities {
    */
   public static boolean unanswered(Throwable failure, StatusCode status) {
     if (failure != null) {
-      return org.eclipse.milo.opcua.stack.core.UaException.extractStatusCode(failure)
+      return UaException.extractStatusCode(failure)
           .map(sc -> UNANSWERED.contains(sc.getValue()))
           .orElse(true); // not a UA status at all: I/O error, timeout of our own, closed executor
     }
