@@ -13,7 +13,6 @@ import io.hepaloop.plant.PlantConfig;
 import io.hepaloop.plant.PlantConfigLoader;
 import io.hepaloop.plant.ReactorConfig;
 import io.hepaloop.profile.DeviceProfile;
-import io.hepaloop.profile.ProfileLoader;
 import io.hepaloop.time.AcceleratedClock;
 import io.hepaloop.time.Clock;
 import io.hepaloop.time.SystemClock;
@@ -22,6 +21,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,8 +43,7 @@ public final class TuneCommand implements Callable<Integer> {
       + "security and identity come from it (instead of --profile/--endpoint)")
   Path config;
 
-  @Option(names = "--profile", description = "Device profile (default: device-profiles/liver-perfusion-bioreactor.yaml)")
-  Path profile;
+  @Mixin ProfileOption profile;
 
   @Option(names = "--endpoint", description = "OPC UA endpoint of the reactor (default: the profile's)")
   String endpoint;
@@ -79,7 +78,7 @@ public final class TuneCommand implements Callable<Integer> {
     }
     ReactorConfig fromConfig = null;
     if (config != null) {
-      if (profile != null || endpoint != null) {
+      if (profile.given != null || endpoint != null) {
         System.err.println("hepaloop tune: --config already gives the reactor's profile and endpoint; drop --profile and --endpoint");
         return 2;
       }
@@ -91,7 +90,7 @@ public final class TuneCommand implements Callable<Integer> {
         return 2;
       }
     }
-    DeviceProfile p = fromConfig != null ? fromConfig.profile() : ProfileLoader.load(Paths.profileOrDefault(profile));
+    DeviceProfile p = fromConfig != null ? fromConfig.profile() : profile.load();
     if (p.loops().stream().noneMatch(l -> l.id().equals(loop))) {
       System.err.println("hepaloop tune: the profile has no loop '" + loop + "'");
       return 2;
