@@ -2,7 +2,7 @@ package io.hepaloop.cli;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.hepaloop.bus.Addresses;
-import io.hepaloop.bus.Codecs;
+import io.hepaloop.app.Codecs;
 import io.hepaloop.device.DeviceLink;
 import io.hepaloop.device.DeviceLinkOptions;
 import io.hepaloop.device.LinkState;

@@ -1,7 +1,8 @@
 package io.hepaloop.cli;
 
+import io.hepaloop.app.ReactorLinks;
 import io.hepaloop.bus.Addresses;
-import io.hepaloop.bus.Codecs;
+import io.hepaloop.app.Codecs;
 import io.hepaloop.bus.HepaEvent;
 import io.hepaloop.control.CommandResult;
 import io.hepaloop.control.ReactorController;
@@ -132,7 +133,7 @@ public final class TuneCommand implements Callable<Integer> {
   private RelayAutoTuner live(DeviceProfile p, ReactorConfig fromConfig, RelayAutoTuner.Config cfg) throws Exception {
     String url = fromConfig != null ? fromConfig.endpointUrl() : endpoint != null ? endpoint : p.endpoint().url();
     Clock clock = speed == 1 ? SystemClock.INSTANCE : new AcceleratedClock(speed);
-    DeviceLinkOptions linkOptions = (fromConfig != null ? fromConfig.linkOptions() : DeviceLinkOptions.builder(reactor, p, url))
+    DeviceLinkOptions linkOptions = (fromConfig != null ? ReactorLinks.optionsFor(fromConfig) : DeviceLinkOptions.builder(reactor, p, url))
         .clock(clock).build();
     Vertx vertx = Vertx.vertx();
     try {

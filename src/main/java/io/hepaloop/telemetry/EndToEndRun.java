@@ -1,7 +1,7 @@
 package io.hepaloop.telemetry;
 
 import io.hepaloop.bus.Addresses;
-import io.hepaloop.bus.Codecs;
+import io.hepaloop.app.Codecs;
 import io.hepaloop.device.DeviceLink;
 import io.hepaloop.device.DeviceLinkOptions;
 import io.hepaloop.device.LinkState;

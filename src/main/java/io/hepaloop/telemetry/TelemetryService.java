@@ -1,7 +1,8 @@
 package io.hepaloop.telemetry;
 
 import io.hepaloop.bus.Addresses;
-import io.hepaloop.bus.Codecs;
+import io.hepaloop.bus.HepaEvent;
+import io.hepaloop.bus.LocalCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -73,7 +74,7 @@ public final class TelemetryService {
 
   /** Starts (blocking work — influxd start-up, spool recovery — runs on a worker thread). */
   public static Future<TelemetryService> start(Vertx vertx, Config config, TelemetryMetrics metrics) {
-    Codecs.register(vertx);
+    LocalCodec.registerAll(vertx, HepaEvent.class);
     return vertx.<TelemetryService>executeBlocking(() -> {
       LocalInfluxd local = null;
       InfluxConfig influx = config.influx();
