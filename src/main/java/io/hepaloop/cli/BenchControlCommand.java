@@ -1,8 +1,8 @@
 package io.hepaloop.cli;
 
-import io.hepaloop.control.harness.ControlBenchmark;
-import io.hepaloop.control.harness.PlantHarness;
-import io.hepaloop.control.harness.Scenario;
+import io.hepaloop.bench.ControlBenchmark;
+import io.hepaloop.bench.PlantHarness;
+import io.hepaloop.bench.Scenario;
 import io.hepaloop.profile.DeviceProfile;
 import java.util.ArrayList;
 import java.util.List;

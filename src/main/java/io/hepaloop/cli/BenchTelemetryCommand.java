@@ -5,7 +5,7 @@ import io.hepaloop.app.Codecs;
 import io.hepaloop.device.Quality;
 import io.hepaloop.device.Sample;
 import io.hepaloop.device.SampleBatch;
-import io.hepaloop.telemetry.EndToEndRun;
+import io.hepaloop.bench.EndToEndRun;
 import io.hepaloop.telemetry.InfluxConfig;
 import io.hepaloop.telemetry.InfluxHttp;
 import io.hepaloop.telemetry.InfluxSchemaSetup;

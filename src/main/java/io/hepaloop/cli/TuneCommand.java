@@ -7,7 +7,7 @@ import io.hepaloop.bus.HepaEvent;
 import io.hepaloop.control.CommandResult;
 import io.hepaloop.control.ReactorController;
 import io.hepaloop.control.RelayAutoTuner;
-import io.hepaloop.control.harness.HarnessAutoTune;
+import io.hepaloop.bench.HarnessAutoTune;
 import io.hepaloop.device.DeviceLink;
 import io.hepaloop.device.DeviceLinkOptions;
 import io.hepaloop.plant.PlantConfig;

@@ -1,4 +1,4 @@
-package io.hepaloop.telemetry;
+package io.hepaloop.bench;
 
 import io.hepaloop.bus.Addresses;
 import io.hepaloop.app.Codecs;
@@ -11,6 +11,12 @@ import io.hepaloop.profile.SignalSpec;
 import io.hepaloop.sim.Layout;
 import io.hepaloop.sim.Simulator;
 import io.hepaloop.sim.SimulatorOptions;
+import io.hepaloop.telemetry.InfluxConfig;
+import io.hepaloop.telemetry.InfluxHttp;
+import io.hepaloop.telemetry.ProcessCpu;
+import io.hepaloop.telemetry.TelemetryMetrics;
+import io.hepaloop.telemetry.TelemetryService;
+import io.hepaloop.telemetry.TelemetryWriter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
