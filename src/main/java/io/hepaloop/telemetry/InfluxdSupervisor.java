@@ -87,7 +87,7 @@ final class InfluxdSupervisor implements AutoCloseable {
     long now = System.nanoTime();
     downSinceNanos = now;
     delayMs = nextDelayMs(delayMs, TimeUnit.NANOSECONDS.toMillis(now - upSinceNanos));
-    String msg = String.format(Locale.ROOT, "The private InfluxDB (influxd pid %d) exited with code %d after %.0f s; "
+    String msg = String.format(Locale.ROOT, "The private InfluxDB (influxd pid %d) exited with code %d after %.1f s; "
         + "restarting it in %.0f s. Telemetry is held in the spool meanwhile.",
         pid, exitCode, (now - upSinceNanos) / 1e9, delayMs / 1e3);
     LOG.warn(msg);
@@ -119,13 +119,19 @@ final class InfluxdSupervisor implements AutoCloseable {
       }
       failedRestarts++;
       delayMs = nextDelayMs(delayMs, 0);
-      String msg = "Restarting the private InfluxDB failed (" + e.getMessage() + "); next try in " + delayMs / 1000 + " s.";
+      String msg = "Restarting the private InfluxDB failed (" + firstLine(e.getMessage()) + "); next try in " + delayMs / 1000 + " s.";
       LOG.warn(msg);
       if (failedRestarts == 1) { // one event per outage, not one every 30 s
         events.accept(new HepaEvent(Instant.now(), null, "telemetry", "influxd", "critical", msg));
       }
       thread.schedule(this::restart, delayMs, TimeUnit.MILLISECONDS);
     }
+  }
+
+  /** The exception's first line, at most 300 characters: an event is one sentence, influxd's log is in influxd.log. */
+  private static String firstLine(String s) {
+    String line = s == null ? "no message" : s.lines().findFirst().orElse("");
+    return line.length() > 300 ? line.substring(0, 300) + "…" : line;
   }
 
   /** No more restarts; waits for a restart in progress to give up. Stop the influxd itself after this. */
