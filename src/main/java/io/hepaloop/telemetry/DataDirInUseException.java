@@ -9,6 +9,6 @@ import java.nio.file.Path;
 public final class DataDirInUseException extends IllegalStateException {
   DataDirInUseException(Path dir, String why) {
     super("the private InfluxDB data in " + dir.toAbsolutePath() + " is in use: " + why
-        + ". Stop that process first, or give this one another --data-dir.");
+        + ". Only one process may run influxd on a data directory: stop that one first, or use another data directory.");
   }
 }
