@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A private {@code influxd} (InfluxDB 1.x) for tests and {@code demo}: generated config, free loopback
- * ports for HTTP and RPC, meta/data/wal in a temporary directory, usage reporting off. There is no
- * systemd on the machines this runs on, and a shared server would mix runs of different tests.
+ * A private {@code influxd} (InfluxDB 1.x) for tests, {@code demo}, {@code serve} without a configured
+ * InfluxDB and {@code export --data-dir}: generated config, free loopback ports for HTTP and RPC,
+ * meta/data/wal in a given or temporary directory, usage reporting off. There is no systemd on the
+ * machines this runs on, and a shared server would mix runs of different tests.
  *
  * <p>{@link #stop()} and {@link #start()} may be called again: the instance comes back on the same
  * port with its data, which is what the outage test needs.
