@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hepaloop.bus.Addresses;
+import io.hepaloop.core.Quality;
 import io.hepaloop.profile.SignalSpec;
 import io.hepaloop.sim.SimulatedReactor;
 import io.hepaloop.sim.Simulator;

@@ -3,6 +3,7 @@ package io.hepaloop.device;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hepaloop.core.Quality;
 import io.hepaloop.sim.Simulator;
 import io.hepaloop.sim.SimulatorOptions;
 import io.hepaloop.testing.ThreadDumpOnFailure;
