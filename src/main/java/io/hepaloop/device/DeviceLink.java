@@ -102,6 +102,7 @@ public final class DeviceLink extends VerticleBase {
   /** From the controller: {@link System#nanoTime()} until which its loops count as running; 0 = never heard. */
   private long controllerAliveUntilNanos;
   private int heartbeatsWithheldInARow;
+  private long lastBeatSentNanos;
   private boolean withholdReported;
   /** What the CONNECTED state says, without the heartbeat's problems. */
   private String connectedReason;
@@ -461,6 +462,13 @@ public final class DeviceLink extends VerticleBase {
       return Future.succeededFuture();
     }
     resumed();
+    long sentNanos = System.nanoTime();
+    if (lastBeatSentNanos != 0 && sentNanos - lastBeatSentNanos < (long) (wd.intervalMs() * 500_000)) {
+      // The beat at connect and a timer beat a moment later would race on the wire and could reach the
+      // device out of order; one is enough.
+      return Future.succeededFuture();
+    }
+    lastBeatSentNanos = sentNanos;
     long gen = generation;
     DataType type = DataType.find(wd.dataType()).filter(DataType::holdsHeartbeat).orElse(null);
     if (type == null) {
