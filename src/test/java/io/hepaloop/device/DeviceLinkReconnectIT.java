@@ -137,6 +137,7 @@ class DeviceLinkReconnectIT {
     var rec = new LinkItSupport.Recorder(vertx, "r1");
     // Milo's keep-alive and the subscription's watchdog set a minute out: only the heartbeat can tell.
     vertx.deployVerticle(new DeviceLink(DeviceLinkOptions.builder("r1", LinkItSupport.PROFILE, sim.endpointUrl("r1"))
+        .heartbeat(DeviceLinkOptions.HeartbeatSource.LINK)
         .keepAlive(60_000, 5).requestTimeoutMs(1_000).build())).await(10, TimeUnit.SECONDS);
     await().atMost(LinkItSupport.CONNECT_TIMEOUT).until(() -> rec.state() == LinkState.State.CONNECTED && rec.latest.size() >= 5);
 
