@@ -45,7 +45,8 @@ class DeviceLinkReconnectIT {
         .allowSignAndEncrypt(false).pkiDir(tmp.resolve("sim-pki")).build());
     vertx = LinkItSupport.vertx();
     var rec = new LinkItSupport.Recorder(vertx, "r1");
-    DeviceLink link = new DeviceLink(DeviceLinkOptions.builder("r1", LinkItSupport.PROFILE, sim.endpointUrl("r1")).build());
+    DeviceLink link = new DeviceLink(DeviceLinkOptions.builder("r1", LinkItSupport.PROFILE, sim.endpointUrl("r1"))
+        .heartbeat(DeviceLinkOptions.HeartbeatSource.LINK).build());
     vertx.deployVerticle(link).await(10, TimeUnit.SECONDS);
     await().atMost(LinkItSupport.CONNECT_TIMEOUT).until(() -> rec.state() == LinkState.State.CONNECTED && rec.latest.size() >= 5);
 
@@ -86,7 +87,8 @@ class DeviceLinkReconnectIT {
         .allowSignAndEncrypt(false).pkiDir(tmp.resolve("sim-pki")).build());
     vertx = LinkItSupport.vertx();
     var rec = new LinkItSupport.Recorder(vertx, "r1");
-    DeviceLink link = new DeviceLink(DeviceLinkOptions.builder("r1", LinkItSupport.PROFILE, sim.endpointUrl("r1")).build());
+    DeviceLink link = new DeviceLink(DeviceLinkOptions.builder("r1", LinkItSupport.PROFILE, sim.endpointUrl("r1"))
+        .heartbeat(DeviceLinkOptions.HeartbeatSource.LINK).build());
     vertx.deployVerticle(link).await(10, TimeUnit.SECONDS);
     await().atMost(LinkItSupport.CONNECT_TIMEOUT).until(() -> rec.state() == LinkState.State.CONNECTED);
 
@@ -112,7 +114,8 @@ class DeviceLinkReconnectIT {
         .allowSignAndEncrypt(false).pkiDir(tmp.resolve("sim-pki")).build());
     vertx = LinkItSupport.vertx();
     var rec = new LinkItSupport.Recorder(vertx, "r1");
-    vertx.deployVerticle(new DeviceLink(DeviceLinkOptions.builder("r1", LinkItSupport.PROFILE, sim.endpointUrl("r1")).build()))
+    vertx.deployVerticle(new DeviceLink(DeviceLinkOptions.builder("r1", LinkItSupport.PROFILE, sim.endpointUrl("r1"))
+        .heartbeat(DeviceLinkOptions.HeartbeatSource.LINK).build()))
         .await(10, TimeUnit.SECONDS);
     await().atMost(LinkItSupport.CONNECT_TIMEOUT).until(() -> rec.state() == LinkState.State.CONNECTED && rec.latest.size() >= 5);
 
