@@ -99,10 +99,12 @@ public final class DeviceLink extends VerticleBase {
   private int heartbeatsUnansweredInARow;
   /** Written on this context; volatile for {@link #heartbeatFailing()}. */
   private volatile boolean heartbeatFailing;
-  /** From the controller: {@link System#nanoTime()} until which its loops count as running; 0 = never heard. */
+  /** From the controller: {@link System#nanoTime()} until which its loops count as running. */
   private long controllerAliveUntilNanos;
+  private boolean controllerHeard;
   private int heartbeatsWithheldInARow;
   private long lastBeatSentNanos;
+  private boolean beatSent;
   private boolean withholdReported;
   /** What the CONNECTED state says, without the heartbeat's problems. */
   private String connectedReason;
@@ -165,7 +167,10 @@ public final class DeviceLink extends VerticleBase {
     heartbeatTimer = vertx.setPeriodic(wd == null ? 1000 : (long) wd.intervalMs(), id -> heartbeat());
     if (wd != null && opts.heartbeat() == HeartbeatSource.CONTROLLER) {
       controllerAlive = vertx.eventBus().localConsumer(Addresses.controllerAlive(reactorId),
-          m -> controllerAliveUntilNanos = m.body());
+          m -> {
+            controllerAliveUntilNanos = m.body();
+            controllerHeard = true;
+          });
     }
     connect();
     // Deployment does not wait for the device: a link whose device is down is still a running link
@@ -457,18 +462,19 @@ public final class DeviceLink extends VerticleBase {
     if (wd == null) {
       return Future.succeededFuture();
     }
-    if (opts.heartbeat() == HeartbeatSource.CONTROLLER && System.nanoTime() - controllerAliveUntilNanos >= 0) {
+    if (opts.heartbeat() == HeartbeatSource.CONTROLLER && (!controllerHeard || System.nanoTime() - controllerAliveUntilNanos >= 0)) {
       withheld();
       return Future.succeededFuture();
     }
     resumed();
     long sentNanos = System.nanoTime();
-    if (lastBeatSentNanos != 0 && sentNanos - lastBeatSentNanos < (long) (wd.intervalMs() * 500_000)) {
+    if (beatSent && sentNanos - lastBeatSentNanos < (long) (wd.intervalMs() * 500_000)) {
       // The beat at connect and a timer beat a moment later would race on the wire and could reach the
       // device out of order; one is enough.
       return Future.succeededFuture();
     }
     lastBeatSentNanos = sentNanos;
+    beatSent = true;
     long gen = generation;
     DataType type = DataType.find(wd.dataType()).filter(DataType::holdsHeartbeat).orElse(null);
     if (type == null) {
@@ -507,10 +513,9 @@ public final class DeviceLink extends VerticleBase {
     withholdReported = true;
     WatchdogSpec wd = opts.profile().watchdog();
     heartbeatWithheldProblem = "heartbeat withheld: the controller's loops have not executed in time";
-    String msg = (controllerAliveUntilNanos == 0
+    String msg = (!controllerHeard
         ? "no controller of reactor " + reactorId + " has reported a control scan"
-        : "the controller of reactor " + reactorId + " has not executed its loops within "
-            + "a few of their periods")
+        : "the controller of reactor " + reactorId + " has not executed its loops within a few of their periods")
         + ": heartbeat to " + wd.nodeIdFor(opts.nodeIdReactor()) + " withheld; the device will put its outputs at"
         + " their safe values within " + (long) wd.timeoutMs() + " ms";
     LOG.error(msg);
@@ -525,7 +530,7 @@ public final class DeviceLink extends VerticleBase {
     }
     withholdReported = false;
     heartbeatWithheldProblem = null;
-    String msg = "the controller of reactor " + reactorId + " runs its loops again: heartbeat resumed";
+    String msg = "the controller of reactor " + reactorId + " runs its loops: heartbeat resumed";
     LOG.info(msg);
     publishEvent("info", msg);
     republishConnected();
