@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Device-side watchdog</h2>
  * When the profile has a watchdog, the controller writes a changing counter to it. The watchdog
- * arms at the first counter change or at the first accepted actuator write, whichever comes first (as a
- * safe PLC program does: a controller that writes outputs but never a heartbeat is put safe too); when the counter has not changed for {@code timeoutMs} of
+ * arms at the first counter change or at the first accepted actuator write, whichever comes first
+ * (as a safe PLC program does: a controller that writes outputs but never a heartbeat is put safe
+ * too); when the counter has not changed for {@code timeoutMs} of
  * <b>real</b> time (the controller's clock runs in real time whatever the simulation speed), every
  * actuator goes to its {@code safeValue} and stays there: while tripped, actuator writes are refused
  * with Bad_InvalidState, as a PLC in its safe state refuses commands until the controller's
@@ -261,7 +262,7 @@ public final class SimulatedReactor {
       }
     }
     DateTime now = DateTime.now();
-    watchdogValue = new DataValue(watchdogType.heartbeatVariant(v), StatusCode.GOOD, now, now);
+    watchdogValue = new DataValue(new Variant(rawValue), StatusCode.GOOD, now, now); // as written
   }
 
   /** How many heartbeat values {@link #recentHeartbeats()} keeps. */
