@@ -29,9 +29,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller's side of one reactor's OPC UA device: a Vert.x verticle that keeps a Milo session
- * open, publishes every sensor and actuator read-back as {@link SampleBatch}es, writes
- * {@link ActuatorCommand}s, sends the watchdog heartbeat and survives the link failing.
+ * The controller's side of one reactor's OPC UA device: a Vert.x verticle that keeps the reactor
+ * attached to an OPC UA session, publishes every sensor and actuator read-back as {@link SampleBatch}es,
+ * writes {@link ActuatorCommand}s, sends the watchdog heartbeat and survives the link failing.
+ *
+ * <h2>Shared sessions</h2>
+ * Reactors whose devices share an endpoint, security and identity share one session
+ * ({@link EndpointSessions}); each link still has its own items, state, stale values, heartbeat,
+ * commands and backoff. A problem of the reactor's own part (a node the device lacks, a data type
+ * that is not the profile's, a heartbeat the device answers with a communication error) is this
+ * link's alone; a lost session is every link's on it, and each reconnects on its own backoff to the
+ * next session the first of them opens.
  *
  * <h2>States ({@link LinkState})</h2>
  * CONNECTING (never connected yet) → CONNECTED ⇄ DISCONNECTED (lost; values published once as stale,
@@ -47,7 +55,7 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Reconnect</h2>
  * A lost session is closed and a fresh one opened with our own short backoff (default 200 ms → 1 s),
- * which re-creates the subscription; Milo's own reconnect (waits up to 16 s) and its subscription
+ * which re-creates the reactor's monitored items; Milo's own reconnect (waits up to 16 s) and its subscription
  * transfer (which fails after a device restart) are not relied upon. Each session carries a
  * generation number; callbacks of an older session are ignored.
  */
@@ -72,9 +80,12 @@ public final class DeviceLink extends VerticleBase {
 
   private final DeviceLinkOptions opts;
   private final String reactorId;
+  /** Null: the sessions of this Vert.x instance ({@link EndpointSessions#of}). */
+  private final EndpointSessions sessions;
 
   // --- state: this verticle's context only ---
-  private MiloSession session;
+  private EndpointSession endpoint;
+  private ReactorSession session;
   private long generation;
   private int failedAttempts;
   private boolean stopped;
@@ -104,9 +115,16 @@ public final class DeviceLink extends VerticleBase {
   private final AtomicLong heartbeatFailures = new AtomicLong();
   private final AtomicLong connectAttempts = new AtomicLong();
 
+  /** A link that shares its session with the other links of this Vert.x instance on the same endpoint. */
   public DeviceLink(DeviceLinkOptions opts) {
+    this(opts, null);
+  }
+
+  /** A link that shares its session with the other links given the same {@code sessions}. */
+  public DeviceLink(DeviceLinkOptions opts, EndpointSessions sessions) {
     this.opts = opts;
     this.reactorId = opts.reactorId();
+    this.sessions = sessions;
   }
 
   /** The last published state (any thread). */
@@ -135,6 +153,8 @@ public final class DeviceLink extends VerticleBase {
   public Future<?> start() {
     Codecs.register(vertx);
     connectPool = vertx.createSharedWorkerExecutor(CONNECT_POOL, CONNECT_POOL_SIZE);
+    EndpointSessions shared = sessions != null ? sessions : EndpointSessions.of(vertx);
+    endpoint = shared.acquire(opts);
     commands = vertx.eventBus().consumer(Addresses.commands(reactorId), this::onCommand);
     publishState(LinkState.State.CONNECTING, "connecting to " + opts.endpointUrl());
     WatchdogSpec wd = opts.profile().watchdog();
@@ -152,7 +172,7 @@ public final class DeviceLink extends VerticleBase {
     generation++;
     vertx.cancelTimer(reconnectTimer);
     vertx.cancelTimer(heartbeatTimer);
-    MiloSession s = session;
+    ReactorSession s = session;
     session = null;
     publishStale();
     publishState(LinkState.State.STOPPED, "link stopped");
@@ -160,7 +180,11 @@ public final class DeviceLink extends VerticleBase {
     Future<Void> closed = s == null
         ? Future.succeededFuture()
         : Future.fromCompletionStage(s.close(), context).timeout(3, TimeUnit.SECONDS).otherwiseEmpty();
-    return closed.compose(v -> commands.unregister()).eventually(() -> connectPool.close());
+    EndpointSessions shared = sessions != null ? sessions : EndpointSessions.of(vertx);
+    return closed.eventually(() -> {
+      shared.release(endpoint);
+      return commands.unregister();
+    }).eventually(() -> connectPool.close());
   }
 
   // ---------------------------------------------------------------- connecting
@@ -183,8 +207,9 @@ public final class DeviceLink extends VerticleBase {
         context.runOnContext(v -> lost(gen, reason));
       }
     };
-    connectPool.<MiloSession>executeBlocking(() -> {
-      MiloSession opened = MiloSession.open(opts, listener);
+    EndpointSession ep = endpoint;
+    connectPool.<ReactorSession>executeBlocking(() -> {
+      ReactorSession opened = ep.open(opts, listener);
       if (stopRequested) {
         // Undeployed while connecting: the completion may never run on a closed context, so do not
         // leave a Milo client behind that would keep reconnecting on its own.
@@ -202,7 +227,7 @@ public final class DeviceLink extends VerticleBase {
         });
   }
 
-  private void connected(long gen, MiloSession s) {
+  private void connected(long gen, ReactorSession s) {
     if (stopped || gen != generation) {
       s.close();
       return;
@@ -285,7 +310,7 @@ public final class DeviceLink extends VerticleBase {
       // An older session, or one still being opened: connected() sees isLost() and treats it as a failed attempt.
       return;
     }
-    MiloSession s = session;
+    ReactorSession s = session;
     // Every callback of the lost session is ignored from now on.
     generation++;
     session = null;
@@ -355,7 +380,7 @@ public final class DeviceLink extends VerticleBase {
       msg.reply(WriteResult.failed(c, refusal.get()));
       return;
     }
-    MiloSession s = session;
+    ReactorSession s = session;
     if (s == null) {
       LinkState st = current;
       msg.reply(WriteResult.failed(c, "link to reactor " + reactorId + " is " + st.state() + " (" + st.reason() + "); nothing written"));
@@ -400,7 +425,7 @@ public final class DeviceLink extends VerticleBase {
 
   /** An increasing counter to the watchdog node; the device puts outputs safe when it stops changing. */
   private Future<Void> heartbeat() {
-    MiloSession s = session;
+    ReactorSession s = session;
     if (s == null) {
       return Future.succeededFuture();
     }
@@ -423,7 +448,7 @@ public final class DeviceLink extends VerticleBase {
         heartbeatFailures.incrementAndGet();
       }
       context.runOnContext(x -> {
-        heartbeatDone(gen, failure, unanswered);
+        heartbeatDone(gen, failure, unanswered, ex != null);
         written.complete();
       });
     });
@@ -431,13 +456,21 @@ public final class DeviceLink extends VerticleBase {
   }
 
   /** Once per run of failures (not per beat) a warning; once when it works again. */
-  private void heartbeatDone(long gen, String failure, boolean unanswered) {
+  private void heartbeatDone(long gen, String failure, boolean unanswered, boolean requestFailed) {
     if (stopped || gen != generation) {
       return;
     }
     heartbeatsUnansweredInARow = unanswered ? heartbeatsUnansweredInARow + 1 : 0;
     if (heartbeatsUnansweredInARow >= HEARTBEATS_UNANSWERED_LOST && session != null) {
-      lost(gen, heartbeatsUnansweredInARow + " heartbeats in a row unanswered (" + failure + ")");
+      String reason = heartbeatsUnansweredInARow + " heartbeats in a row unanswered (" + failure + ")";
+      if (requestFailed) {
+        // The shared session carried no request: it is every reactor's loss (each hears it, this one too).
+        session.endSession(reason);
+      } else {
+        // The device answered, for this reactor's node with a communication error (a gateway whose
+        // PLC behind it is gone): only this reactor's part is lost.
+        lost(gen, reason);
+      }
       return;
     }
     if (failure == null) {
