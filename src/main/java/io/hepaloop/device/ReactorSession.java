@@ -1,5 +1,6 @@
 package io.hepaloop.device;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,12 @@ final class ReactorSession {
   // set once by the session when the items are in place
   private volatile Object subscription;
   private volatile List<OpcUaMonitoredItem> items = List.of();
+  /**
+   * Samples that arrived while the items were being created: held until all of them are known good,
+   * so that a reactor whose profile does not match the device publishes nothing. Guarded by this;
+   * null once placed.
+   */
+  private List<List<Sample>> held = new ArrayList<>();
 
   ReactorSession(MiloSession session, DeviceLinkOptions opts, Map<String, NodeId> nodes, NodeId watchdogNode,
       MiloSession.Listener listener) {
@@ -37,13 +44,24 @@ final class ReactorSession {
     return opts;
   }
 
-  void placed(Object subscription, List<OpcUaMonitoredItem> items) {
+  /** Every item is created: from now on samples go straight to the listener, those held first. */
+  synchronized void placed(Object subscription, List<OpcUaMonitoredItem> items) {
     this.subscription = subscription;
     this.items = List.copyOf(items);
+    List<List<Sample>> earlier = held;
+    held = null;
+    earlier.forEach(this::deliver);
   }
 
-  /** Samples of this reactor from a shared notification (Milo thread). */
-  void deliver(List<Sample> samples) {
+  /**
+   * Samples of this reactor from a shared notification (Milo thread). Synchronized so that held
+   * samples are handed on before later ones; the listener only hands over and returns.
+   */
+  synchronized void deliver(List<Sample> samples) {
+    if (held != null) {
+      held.add(samples);
+      return;
+    }
     MiloSession.Listener l = listener;
     if (l != null && !lost) {
       l.onSamples(samples);
