@@ -7,6 +7,9 @@
 // Prints "READY <port>" once listening, then every 500 ms
 //   STATUS seq=<n> sessions=<open> peakSessions=<max open> sessionsCreated=<n> wdWrites=<n> wdReactorsRecent=<n>
 // (wdReactorsRecent: reactors whose watchdog was written in the last 3 s) for SharedEndpointNodeOpcUaIT.
+// Lines on stdin: "WD_FAIL rNN" makes that reactor's watchdog answer writes with BadNoCommunication (as a
+// gateway does when the PLC behind it is gone) while the session and the other reactors are fine;
+// "WD_OK rNN" ends it.
 "use strict";
 const os = require("os");
 const path = require("path");
@@ -45,6 +48,7 @@ async function main() {
   const addressSpace = server.engine.addressSpace;
   const ns = addressSpace.registerNamespace(NAMESPACE_URI);
   const wdLastWrite = new Map();
+  const wdFailing = new Set();
   let wdWrites = 0;
 
   for (let i = 1; i <= reactors; i++) {
@@ -62,6 +66,9 @@ async function main() {
       const value = { get };
       if (writable.has(tag)) {
         value.set = (variant) => {
+          if (tag === "WD_Counter" && wdFailing.has(r)) {
+            return StatusCodes.BadNoCommunication;
+          }
           values[tag] = variant.value;
           if (tag === "WD_Counter") {
             wdWrites++;
@@ -96,6 +103,12 @@ async function main() {
   });
 
   setInterval(() => { seq++; }, tickMs);
+  require("readline").createInterface({ input: process.stdin }).on("line", (line) => {
+    const [cmd, r] = line.trim().split(/\s+/);
+    if (cmd === "WD_FAIL") wdFailing.add(r);
+    if (cmd === "WD_OK") wdFailing.delete(r);
+    console.log("ACK", cmd, r);
+  });
   await server.start();
   console.log("READY", port);
   setInterval(() => {

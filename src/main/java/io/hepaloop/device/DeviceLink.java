@@ -182,7 +182,9 @@ public final class DeviceLink extends VerticleBase {
         : Future.fromCompletionStage(s.close(), context).timeout(3, TimeUnit.SECONDS).otherwiseEmpty();
     EndpointSessions shared = sessions != null ? sessions : EndpointSessions.of(vertx);
     return closed.eventually(() -> {
-      shared.release(endpoint);
+      if (endpoint != null) {
+        shared.release(endpoint);
+      }
       return commands.unregister();
     }).eventually(() -> connectPool.close());
   }

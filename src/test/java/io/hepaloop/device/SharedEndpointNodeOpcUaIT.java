@@ -95,6 +95,12 @@ class SharedEndpointNodeOpcUaIT {
       await().atMost(Duration.ofSeconds(10)).until(() -> status.containsKey("seq"));
     }
 
+    /** A line to the server's stdin (WD_FAIL rNN, WD_OK rNN). */
+    void send(String line) throws IOException {
+      process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().flush();
+    }
+
     long status(String key) {
       return status.getOrDefault(key, -1L);
     }
@@ -227,6 +233,35 @@ class SharedEndpointNodeOpcUaIT {
 
   @Test
   @Order(3)
+  void aReactorWhoseWatchdogTheGatewayCannotReachIsDroppedAloneAndComesBack() throws Exception {
+    String victim = "r05";
+    Map<String, Integer> statesBefore = new LinkedHashMap<>();
+    recorders.forEach((id, r) -> statesBefore.put(id, r.states.size()));
+    // The session answers; only r05's watchdog write comes back Bad_NoCommunication (its PLC behind the gateway is gone).
+    server.send("WD_FAIL " + victim);
+    LinkItSupport.Recorder rec = recorders.get(victim);
+    await().atMost(Duration.ofSeconds(20)).until(() -> rec.states.stream().anyMatch(st -> st.state() == LinkState.State.DISCONNECTED
+        && st.reason().contains("heartbeats in a row unanswered") && st.reason().contains("Bad_NoCommunication")));
+    await().atMost(Duration.ofSeconds(5)).until(() -> rec.latest.values().stream().anyMatch(Sample::stale));
+
+    long okNanos = System.nanoTime();
+    server.send("WD_OK " + victim);
+    await().atMost(Duration.ofSeconds(30)).until(() -> rec.state() == LinkState.State.CONNECTED
+        && sequence(victim, okNanos, System.nanoTime()).size() >= 2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.status("wdReactorsRecent") == REACTORS);
+    // Nobody else noticed, and it all stayed on the one session.
+    for (String id : IDS) {
+      if (!id.equals(victim)) {
+        assertThat(recorders.get(id).states).as(id).hasSize(statesBefore.get(id));
+      }
+    }
+    assertThat(sessions.sessionsOpened()).isEqualTo(1);
+    assertThat(server.status("peakSessions")).isEqualTo(1);
+    everyValueArrivesFor(5);
+  }
+
+  @Test
+  @Order(4)
   void afterTheServerIsStoppedAndStartedAgainEveryReactorIsBackAndValuesFlow() throws Exception {
     server.stop();
     await().atMost(Duration.ofSeconds(20)).until(() -> recorders.values().stream()
