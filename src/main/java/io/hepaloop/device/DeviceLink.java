@@ -29,9 +29,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller's side of one reactor's OPC UA device: a Vert.x verticle that keeps the reactor
- * attached to an OPC UA session, publishes every sensor and actuator read-back as {@link SampleBatch}es,
- * writes {@link ActuatorCommand}s, sends the watchdog heartbeat and survives the link failing.
+ * The controller's side of one reactor's OPC UA device: a Vert.x verticle that keeps a Milo session
+ * open, publishes every sensor and actuator read-back as {@link SampleBatch}es, writes
+ * {@link ActuatorCommand}s, sends the watchdog heartbeat and survives the link failing.
+ *
+ * <h2>States ({@link LinkState})</h2>
+ * CONNECTING (never connected yet) → CONNECTED ⇄ DISCONNECTED (lost; values published once as stale,
+ * reconnecting with {@link Backoff}) → STOPPED (undeployed). The reason of each state is a sentence for
+ * the operator ("the device refused user 'operator' (Bad_UserAccessDenied): wrong user name or password").
  *
  * <h2>Shared sessions</h2>
  * Reactors whose devices share an endpoint, security and identity share one session
@@ -40,11 +45,6 @@ import org.slf4j.LoggerFactory;
  * that is not the profile's, a heartbeat the device answers with a communication error) is this
  * link's alone; a lost session is every link's on it, and each reconnects on its own backoff to the
  * next session the first of them opens.
- *
- * <h2>States ({@link LinkState})</h2>
- * CONNECTING (never connected yet) → CONNECTED ⇄ DISCONNECTED (lost; values published once as stale,
- * reconnecting with {@link Backoff}) → STOPPED (undeployed). The reason of each state is a sentence for
- * the operator ("the device refused user 'operator' (Bad_UserAccessDenied): wrong user name or password").
  *
  * <h2>Threading</h2>
  * All fields are touched on this verticle's context only, so there are no locks. Milo calls back on
@@ -316,6 +316,12 @@ public final class DeviceLink extends VerticleBase {
     // Every callback of the lost session is ignored from now on.
     generation++;
     session = null;
+    if (s.lastRequestUnanswered()) {
+      // The shared session itself carried no request (timeout, connection gone): every reactor on it
+      // loses it. Otherwise (the device answered, for this reactor's node with a communication error,
+      // as a gateway does whose PLC behind it is gone) only this reactor's part is dropped.
+      s.endSession(reason);
+    }
     s.close();
     long nowNanos = opts.clock().nanoTime();
     double heldS = (nowNanos - connectedAtNanos) / 1e9;
@@ -450,7 +456,7 @@ public final class DeviceLink extends VerticleBase {
         heartbeatFailures.incrementAndGet();
       }
       context.runOnContext(x -> {
-        heartbeatDone(gen, failure, unanswered, ex != null);
+        heartbeatDone(gen, failure, unanswered);
         written.complete();
       });
     });
@@ -458,21 +464,13 @@ public final class DeviceLink extends VerticleBase {
   }
 
   /** Once per run of failures (not per beat) a warning; once when it works again. */
-  private void heartbeatDone(long gen, String failure, boolean unanswered, boolean requestFailed) {
+  private void heartbeatDone(long gen, String failure, boolean unanswered) {
     if (stopped || gen != generation) {
       return;
     }
     heartbeatsUnansweredInARow = unanswered ? heartbeatsUnansweredInARow + 1 : 0;
     if (heartbeatsUnansweredInARow >= HEARTBEATS_UNANSWERED_LOST && session != null) {
-      String reason = heartbeatsUnansweredInARow + " heartbeats in a row unanswered (" + failure + ")";
-      if (requestFailed) {
-        // The shared session carried no request: it is every reactor's loss (each hears it, this one too).
-        session.endSession(reason);
-      } else {
-        // The device answered, for this reactor's node with a communication error (a gateway whose
-        // PLC behind it is gone): only this reactor's part is lost.
-        lost(gen, reason);
-      }
+      lost(gen, heartbeatsUnansweredInARow + " heartbeats in a row unanswered (" + failure + ")");
       return;
     }
     if (failure == null) {

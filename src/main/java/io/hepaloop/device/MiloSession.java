@@ -162,7 +162,9 @@ final class MiloSession {
     for (SignalSpec s : o.profile().signals()) {
       nodes.put(s.id(), resolve(s.nodeIdFor(o.nodeIdReactor()), namespaces, "signal " + s.id()));
     }
-    NodeId watchdog = resolve(o.profile().watchdog().nodeIdFor(o.nodeIdReactor()), namespaces, "watchdog");
+    // A profile without a watchdog has nothing to resolve (the heartbeat branch allows monitoring-only profiles).
+    NodeId watchdog = o.profile().watchdog() == null ? null
+        : resolve(o.profile().watchdog().nodeIdFor(o.nodeIdReactor()), namespaces, "watchdog");
     ReactorSession rs = new ReactorSession(this, o, nodes, watchdog, listener);
     reactors.add(rs);
     try {
@@ -479,6 +481,7 @@ final class MiloSession {
     boolean placed = false;
     try {
       List<String> bad = new ArrayList<>();
+      StatusCode serviceFailure = null;
       synchronized (shared) {
         if (!shared.created) {
           try {
@@ -494,17 +497,22 @@ final class MiloSession {
         mine.addAll(items);
         shared.subscription.addMonitoredItems(items);
         for (MonitoredItemServiceOperationResult r : shared.subscription.createMonitoredItems(mine::contains)) {
-          if (!r.isGood()) {
+          if (!r.serviceResult().isGood()) {
+            serviceFailure = r.serviceResult(); // the request failed, not the items: a session problem
+          } else if (!r.isGood()) {
             SignalSpec s = ((Item) r.monitoredItem().getUserObject().orElseThrow()).spec();
             StatusCode sc = r.operationResult().orElse(r.serviceResult());
             bad.add(s.id() + " (" + s.nodeIdFor(o.nodeIdReactor()) + "): " + Qualities.name(sc));
           }
         }
-        if (!bad.isEmpty()) {
+        if (!bad.isEmpty() || serviceFailure != null) {
           // Only this reactor's items go; the subscription and the neighbours' items stay.
           shared.subscription.removeMonitoredItems(items);
           shared.subscription.deleteMonitoredItems();
         }
+      }
+      if (serviceFailure != null) {
+        throw new LinkException("creating the monitored items failed (" + Qualities.name(serviceFailure) + ")");
       }
       if (!bad.isEmpty()) {
         throw LinkException.configuration("the device does not match profile " + o.profile().model() + ": cannot monitor " + String.join("; ", bad));

@@ -21,6 +21,7 @@ final class ReactorSession {
   private final NodeId watchdogNode;
   private volatile MiloSession.Listener listener;
   private volatile boolean lost;
+  private volatile boolean lastRequestUnanswered;
   // set once by the session when the items are in place
   private volatile Object subscription;
   private volatile List<OpcUaMonitoredItem> items = List.of();
@@ -93,9 +94,21 @@ final class ReactorSession {
     return watchdogNode;
   }
 
-  /** Writes one value through the shared session. Non-blocking. */
+  /**
+   * Writes one value through the shared session. Non-blocking. The returned future completes after
+   * {@link #lastRequestUnanswered()} says how this request ended.
+   */
   CompletableFuture<StatusCode> write(NodeId node, Variant value) {
-    return session.write(node, value);
+    return session.write(node, value).whenComplete((sc, ex) -> lastRequestUnanswered = ex != null && Qualities.unanswered(ex, null));
+  }
+
+  /**
+   * Whether this reactor's latest request failed as a whole for want of an answer (timeout, connection,
+   * secure channel or session gone) — a failure of the session, not of this reactor's nodes. A request
+   * the device answered, even with a Bad status for the node, is not.
+   */
+  boolean lastRequestUnanswered() {
+    return lastRequestUnanswered;
   }
 
   /**
