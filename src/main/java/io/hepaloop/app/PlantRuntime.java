@@ -6,6 +6,7 @@ import io.hepaloop.app.Codecs;
 import io.hepaloop.control.ReactorController;
 import io.hepaloop.device.DeviceLink;
 import io.hepaloop.device.DeviceLinkOptions;
+import io.hepaloop.device.EndpointSessions;
 import io.hepaloop.device.LinkState;
 import io.hepaloop.plant.PlantConfig;
 import io.hepaloop.plant.ReactorConfig;
@@ -15,6 +16,7 @@ import io.hepaloop.telemetry.TelemetryMetrics;
 import io.hepaloop.telemetry.TelemetryService;
 import io.hepaloop.telemetry.TelemetryWriter;
 import io.hepaloop.time.Clock;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,7 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The controller side of a plant, assembled from a {@link PlantConfig}: per reactor a {@link DeviceLink}
  * and a {@link ReactorController} (each on its own Vert.x context), telemetry for all of them, and the
- * HTTP endpoint with {@code /metrics}. {@code demo} runs it next to simulators; pointed at a config of
+ * HTTP endpoint with {@code /metrics}. Reactors whose devices share an endpoint, security and identity
+ * (a gateway serving several skids) share one OPC UA session ({@link EndpointSessions}); the gauge
+ * {@code hepaloop_device_sessions_open} shows how many the plant holds. {@code demo} runs it next to simulators; pointed at a config of
  * real devices it runs the same way.
  */
 public final class PlantRuntime implements AutoCloseable {
@@ -71,6 +75,9 @@ public final class PlantRuntime implements AutoCloseable {
     List<String> deployments = new ArrayList<>();
     Map<String, ReactorController> controllers = new LinkedHashMap<>();
     Map<String, DeviceLink> links = new LinkedHashMap<>();
+    EndpointSessions sessions = new EndpointSessions();
+    Gauge.builder("hepaloop.device.sessions.open", sessions, EndpointSessions::sessionsOpen)
+        .description("OPC UA sessions open to the devices (one per endpoint, security and identity)").register(registry);
     try {
       PlantConfig plant = o.plant();
       double alpha = plant.reactors().isEmpty() ? 1.3 : plant.reactors().get(0).profile().oxygenSolubilityNmolPerMlMmHg();
@@ -83,10 +90,11 @@ public final class PlantRuntime implements AutoCloseable {
         ReactorController controller = new ReactorController(r.id(), r.profile(), o.clock(), loopTiming);
         deployments.add(await(vertx.deployVerticle(controller)));
         controllers.put(r.id(), controller);
-        DeviceLink link = new DeviceLink(linkOptions(r, o.dataDir(), o.clock()));
+        DeviceLink link = new DeviceLink(linkOptions(r, o.dataDir(), o.clock()), sessions);
         deployments.add(await(vertx.deployVerticle(link)));
         links.put(r.id(), link);
       }
+      LOG.info("{} reactor(s) on {} device endpoint(s), one OPC UA session each", links.size(), sessions.endpoints());
       HttpApi http = new HttpApi(registry, o.httpHost(), o.httpPort());
       deployments.add(await(vertx.deployVerticle(http)));
       return new PlantRuntime(vertx, registry, telemetry, http, controllers, links, deployments);

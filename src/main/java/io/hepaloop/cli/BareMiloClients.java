@@ -19,8 +19,8 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 
 /**
- * The baseline of {@code bench link}: one plain Milo client per reactor with the same subscriptions
- * as the device links (every signal of the profile at its sampling interval, the links' publishing
+ * The baseline of {@code bench link}: one plain Milo client per reactor (or, for a shared endpoint,
+ * one client for all) with the same subscriptions as the device links (every signal of the profile at its sampling interval, the links' publishing
  * interval), counting values and their latency in Milo's own callback — no conversion to engineering
  * units, no quality handling, no event bus, no heartbeat. What OPC UA alone delivers on this machine.
  */
@@ -30,13 +30,23 @@ final class BareMiloClients implements AutoCloseable {
   private long samples;
   private final LatencySamples latency = new LatencySamples();
 
+  /**
+   * Items per subscription of the shared baseline client: the same packing as the links' shared
+   * sessions (io.hepaloop.device.MiloSession.MAX_ITEMS_PER_SUBSCRIPTION).
+   */
+  static final int ITEMS_PER_SUBSCRIPTION = 1000;
+
   /** Connects and subscribes one client per reactor. Blocking. */
   static BareMiloClients connect(DeviceProfile profile, List<String> reactorIds, Function<String, String> endpointUrl,
       double publishingIntervalMs) throws Exception {
     BareMiloClients b = new BareMiloClients();
     try {
       for (String id : reactorIds) {
-        b.clients.add(b.subscribe(profile, id, endpointUrl.apply(id), publishingIntervalMs));
+        OpcUaClient client = b.client(endpointUrl.apply(id));
+        b.clients.add(client);
+        OpcUaSubscription sub = b.subscription(client, publishingIntervalMs);
+        sub.addMonitoredItems(items(profile, id, client.readNamespaceTable()));
+        sub.createMonitoredItems();
       }
     } catch (Exception e) {
       b.close();
@@ -45,8 +55,37 @@ final class BareMiloClients implements AutoCloseable {
     return b;
   }
 
-  private OpcUaClient subscribe(DeviceProfile profile, String reactorId, String url, double publishingIntervalMs)
-      throws Exception {
+  /**
+   * One client (one session) for every reactor of a shared endpoint, their items packed into
+   * subscriptions of up to {@link #ITEMS_PER_SUBSCRIPTION}, as the links' shared sessions do. Blocking.
+   */
+  static BareMiloClients connectShared(DeviceProfile profile, List<String> reactorIds, String endpointUrl,
+      double publishingIntervalMs) throws Exception {
+    BareMiloClients b = new BareMiloClients();
+    try {
+      OpcUaClient client = b.client(endpointUrl);
+      b.clients.add(client);
+      NamespaceTable namespaces = client.readNamespaceTable();
+      OpcUaSubscription sub = null;
+      int inSub = 0;
+      for (String id : reactorIds) {
+        List<OpcUaMonitoredItem> items = items(profile, id, namespaces);
+        if (sub == null || inSub + items.size() > ITEMS_PER_SUBSCRIPTION) {
+          sub = b.subscription(client, publishingIntervalMs);
+          inSub = 0;
+        }
+        sub.addMonitoredItems(items);
+        sub.createMonitoredItems();
+        inSub += items.size();
+      }
+    } catch (Exception e) {
+      b.close();
+      throw e;
+    }
+    return b;
+  }
+
+  private OpcUaClient client(String url) throws Exception {
     OpcUaClient client = OpcUaClient.create(url,
         endpoints -> endpoints.stream().filter(e -> e.getSecurityPolicyUri().endsWith("#None")).findFirst(),
         t -> {},
@@ -54,7 +93,10 @@ final class BareMiloClients implements AutoCloseable {
             .setApplicationUri("urn:hepaloop:bench:baseline")
             .setRequestTimeout(uint(10_000)));
     client.connect();
-    NamespaceTable namespaces = client.readNamespaceTable();
+    return client;
+  }
+
+  private OpcUaSubscription subscription(OpcUaClient client, double publishingIntervalMs) throws Exception {
     OpcUaSubscription sub = new OpcUaSubscription(client, publishingIntervalMs);
     sub.setSubscriptionListener(new OpcUaSubscription.SubscriptionListener() {
       @Override
@@ -65,6 +107,10 @@ final class BareMiloClients implements AutoCloseable {
       }
     });
     sub.create();
+    return sub;
+  }
+
+  private static List<OpcUaMonitoredItem> items(DeviceProfile profile, String reactorId, NamespaceTable namespaces) {
     List<OpcUaMonitoredItem> items = new ArrayList<>();
     for (SignalSpec s : profile.signals()) {
       NodeId node = ExpandedNodeId.parse(s.nodeIdFor(reactorId)).toNodeId(namespaces).orElseThrow();
@@ -72,9 +118,7 @@ final class BareMiloClients implements AutoCloseable {
       item.setSamplingInterval(s.samplingIntervalMsOrDefault());
       items.add(item);
     }
-    sub.addMonitoredItems(items);
-    sub.createMonitoredItems();
-    return client;
+    return items;
   }
 
   private synchronized void record(List<DataValue> values, Instant arrived) {

@@ -5,6 +5,7 @@ import io.hepaloop.bus.Addresses;
 import io.hepaloop.app.Codecs;
 import io.hepaloop.device.DeviceLink;
 import io.hepaloop.device.DeviceLinkOptions;
+import io.hepaloop.device.EndpointSessions;
 import io.hepaloop.device.LinkState;
 import io.hepaloop.device.Sample;
 import io.hepaloop.device.SampleBatch;
@@ -21,9 +22,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,11 +43,18 @@ import picocli.CommandLine.Option;
  * <p>Baseline in the same run (on by default): first, plain Milo clients with the same subscriptions
  * for the same time ({@link BareMiloClients}); the links are then compared with it.
  *
+ * <p>{@code --shared-endpoint}: one simulator server for all reactors (a gateway) and the links sharing
+ * one OPC UA session ({@link EndpointSessions}); otherwise every link has its own session.
+ *
+ * <p>Loss: the bench steps every reactor's pump at the simulator once a second ({@link StepSequence});
+ * the pump is sampled every 250 ms, so every step must arrive, and a read-back that skips a step is a
+ * lost sample.
+ *
  * <p>The simulator and the links share the process and its cores, so the CPU figure is for both; the
  * latency includes the simulator's publishing interval alignment (a value sampled just after a
  * publish waits up to one publishing interval).
  */
-@Command(name = "link", mixinStandardHelpOptions = true, description = "64 simulated reactors and 64 links in one process: samples/s, latency, CPU, heap.")
+@Command(name = "link", mixinStandardHelpOptions = true, description = "N simulated reactors and N links in one process, optionally on one shared endpoint: sessions, samples/s, loss, latency, CPU, heap.")
 public final class BenchLinkCommand implements Callable<Integer> {
   @Option(names = "--reactors", defaultValue = "64", description = "Simulated reactors, one link each (default ${DEFAULT-VALUE}).")
   int reactors;
@@ -55,11 +68,19 @@ public final class BenchLinkCommand implements Callable<Integer> {
   @Option(names = "--layout", defaultValue = "SERVER_PER_REACTOR", description = "SERVER_PER_REACTOR or SHARED_SERVER (default ${DEFAULT-VALUE}).")
   Layout layout;
 
+  @Option(names = "--shared-endpoint",
+      description = "All reactors on one simulator endpoint and the links sharing one OPC UA session (implies --layout SHARED_SERVER).")
+  boolean sharedEndpoint;
+
   @Mixin ProfileOption profileOption;
 
-  @Option(names = "--baseline", negatable = true, defaultValue = "true",
-      description = "First measure bare Milo clients with the same subscriptions, for the same time, as the baseline (default on; --no-baseline skips it).")
-  boolean baseline;
+  /**
+   * A plain flag: picocli's negatable option with default true set it back to true on --no-baseline
+   * (the negated form takes the default), so the baseline ran anyway.
+   */
+  @Option(names = "--no-baseline",
+      description = "Skip phase one, the bare Milo clients with the same subscriptions measured for the same time as the baseline.")
+  boolean noBaseline;
 
   @Option(names = "--verbose", description = "Keep the per-reactor INFO lines of the simulator and the links.")
   boolean verbose;
@@ -71,6 +92,7 @@ public final class BenchLinkCommand implements Callable<Integer> {
     long batches;
     long notGood;
     final LatencySamples latency = new LatencySamples();
+    final StepSequence steps = new StepSequence();
 
     void record(SampleBatch b, Instant arrived) {
       if (!measuring) {
@@ -86,6 +108,9 @@ public final class BenchLinkCommand implements Callable<Integer> {
           notGood++;
         }
         latency.add(s.sourceTime(), arrived);
+        if (STEPPED.equals(s.signalId()) && s.quality().isGood()) {
+          steps.record(s.reactorId(), s.value());
+        }
       }
     }
 
@@ -120,12 +145,18 @@ public final class BenchLinkCommand implements Callable<Integer> {
         .filter(e -> heapPools.contains(e.getKey())).mapToLong(e -> e.getValue().getUsed()).sum();
   }
 
+  /** The actuator the bench steps for the loss count, and how often (4 samples per step at 250 ms). */
+  static final String STEPPED = "pump";
+  static final long STEP_MS = 1000;
+
   private record Baseline(double perS, double p50Ms, double p99Ms, double cpuPct) {}
 
   /** Phase (a): what plain Milo clients receive from the same simulators, measured the same way. */
   private Baseline baseline(DeviceProfile profile, List<String> ids, Simulator sim, OperatingSystemMXBean os) throws Exception {
     double publishingMs = DeviceLinkOptions.builder(ids.get(0), profile, sim.endpointUrl(ids.get(0))).build().publishingIntervalMsOrDefault();
-    try (BareMiloClients bare = BareMiloClients.connect(profile, ids, sim::endpointUrl, publishingMs)) {
+    try (BareMiloClients bare = sharedEndpoint
+        ? BareMiloClients.connectShared(profile, ids, sim.endpointUrl(ids.get(0)), publishingMs)
+        : BareMiloClients.connect(profile, ids, sim::endpointUrl, publishingMs)) {
       Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
       long cpu0 = os.getProcessCpuTime();
       long wall0 = System.nanoTime();
@@ -154,14 +185,29 @@ public final class BenchLinkCommand implements Callable<Integer> {
     }
     DeviceProfile profile = profileOption.load();
     List<String> ids = IntStream.rangeClosed(1, reactors).mapToObj(i -> String.format("r%02d", i)).toList();
+    if (sharedEndpoint) {
+      layout = Layout.SHARED_SERVER;
+    }
     Path pki = Files.createTempDirectory("hepaloop-bench-pki");
 
     long t0 = System.nanoTime();
     Simulator sim = Simulator.start(SimulatorOptions.builder().profile(profile).reactorIds(ids).layout(layout)
         .pkiDir(pki.resolve("sim")).allowSignAndEncrypt(false).build());
     double simStartS = (System.nanoTime() - t0) / 1e9;
+    ScheduledExecutorService stepper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "bench-link-stepper");
+      t.setDaemon(true);
+      return t;
+    });
+    AtomicLong step = new AtomicLong();
+    stepper.scheduleAtFixedRate(() -> {
+      double v = StepSequence.valueOf(step.getAndIncrement());
+      for (String id : ids) {
+        sim.reactor(id).setActuator(STEPPED, v);
+      }
+    }, 0, STEP_MS, TimeUnit.MILLISECONDS);
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    Baseline base = baseline ? baseline(profile, ids, sim, os) : null;
+    Baseline base = noBaseline ? null : baseline(profile, ids, sim, os);
     Vertx vertx = Vertx.vertx();
     Codecs.register(vertx);
     Meter meter = new Meter();
@@ -176,10 +222,17 @@ public final class BenchLinkCommand implements Callable<Integer> {
       List<DeviceLink> links = new ArrayList<>();
       long t1 = System.nanoTime();
       List<Future<String>> deploying = new ArrayList<>();
+      // Shared: one session for all. Otherwise each link its own, as before shared sessions existed.
+      EndpointSessions shared = new EndpointSessions();
+      List<EndpointSessions> sessions = new ArrayList<>();
       for (String id : ids) {
+        EndpointSessions own = sharedEndpoint ? shared : new EndpointSessions();
+        if (sessions.isEmpty() || !sharedEndpoint) {
+          sessions.add(own);
+        }
         // No controller here: the link beats on its own (see docs/device-link.md, heartbeat).
         DeviceLink link = new DeviceLink(DeviceLinkOptions.builder(id, profile, sim.endpointUrl(id)).pkiDir(pki.resolve("link"))
-            .heartbeat(DeviceLinkOptions.HeartbeatSource.LINK).build());
+            .heartbeat(DeviceLinkOptions.HeartbeatSource.LINK).build(), own);
         links.add(link);
         deploying.add(vertx.deployVerticle(link, new DeploymentOptions()));
       }
@@ -214,12 +267,20 @@ public final class BenchLinkCommand implements Callable<Integer> {
       long heapMax = mem.getHeapMemoryUsage().getMax();
       long heapLive = heapAfterLastGc();
       int cores = Runtime.getRuntime().availableProcessors();
+      int clientSessions = sessions.stream().mapToInt(EndpointSessions::sessionsOpen).sum();
+      Map<String, String> serverOf = new LinkedHashMap<>();
+      ids.forEach(id -> serverOf.putIfAbsent(sim.endpointUrl(id), id));
+      int serverConnections = serverOf.values().stream().mapToInt(sim::serverConnections).sum();
 
-      System.out.printf("bench link: %d reactors (%s), simulator and links in one JVM, %d s measured after %d s warm-up%n",
-          reactors, layout, seconds, warmupSeconds);
+      System.out.printf("bench link: %d reactors (%s%s), simulator and links in one JVM, %d s measured after %d s warm-up%n",
+          reactors, layout, sharedEndpoint ? ", one shared session" : ", a session per link", seconds, warmupSeconds);
       System.out.printf("  start-up            : simulator %.1f s, all %d links CONNECTED %.1f s after deploy%n", simStartS, reactors, connectS);
+      System.out.printf("  sessions used       : %d OPC UA sessions for %d reactors (%d connections at the simulator's %d server%s)%n",
+          clientSessions, reactors, serverConnections, serverOf.size(), serverOf.size() == 1 ? "" : "s");
       System.out.printf("  samples received    : %,d (%,.0f /s; %,.1f /s per reactor), %,d batches (%,.0f /s), not Good: %d%n",
           m.samples, m.samples / wallS, m.samples / wallS / reactors, m.batches, m.batches / wallS, m.notGood);
+      System.out.printf("  loss                : %,d of %,d pump steps missed (%.3f %%), %,d read back twice%n",
+          m.steps.missed(), m.steps.seen() + m.steps.missed(), m.steps.lossPercent(), m.steps.repeated());
       System.out.printf("  latency source→bus  : p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
           m.percentileMs(50), m.percentileMs(99), m.percentileMs(100));
       System.out.printf("  process CPU         : %.0f %% of one core (%.0f %% of %d cores)%n",
@@ -244,6 +305,7 @@ public final class BenchLinkCommand implements Callable<Integer> {
         }
       }
       vertx.close().await(10, TimeUnit.SECONDS);
+      stepper.shutdownNow();
       sim.close();
     }
   }

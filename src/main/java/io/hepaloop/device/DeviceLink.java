@@ -49,6 +49,14 @@ import org.slf4j.LoggerFactory;
  * reconnecting with {@link Backoff}) → STOPPED (undeployed). The reason of each state is a sentence for
  * the operator ("the device refused user 'operator' (Bad_UserAccessDenied): wrong user name or password").
  *
+ * <h2>Shared sessions</h2>
+ * Reactors whose devices share an endpoint, security and identity share one session
+ * ({@link EndpointSessions}); each link still has its own items, state, stale values, heartbeat,
+ * commands and backoff. A problem of the reactor's own part (a node the device lacks, a data type
+ * that is not the profile's, a heartbeat the device answers with a communication error) is this
+ * link's alone; a lost session is every link's on it, and each reconnects on its own backoff to the
+ * next session the first of them opens.
+ *
  * <h2>Threading</h2>
  * All fields are touched on this verticle's context only, so there are no locks. Milo calls back on
  * its own threads; those callbacks convert the values (cheap, no I/O) and hand them over with
@@ -58,7 +66,7 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Reconnect</h2>
  * A lost session is closed and a fresh one opened with our own short backoff (default 200 ms → 1 s),
- * which re-creates the subscription; Milo's own reconnect (waits up to 16 s) and its subscription
+ * which re-creates the reactor's monitored items; Milo's own reconnect (waits up to 16 s) and its subscription
  * transfer (which fails after a device restart) are not relied upon. Each session carries a
  * generation number; callbacks of an older session are ignored.
  */
@@ -83,9 +91,12 @@ public final class DeviceLink extends VerticleBase {
 
   private final DeviceLinkOptions opts;
   private final String reactorId;
+  /** Null: the sessions of this Vert.x instance ({@link EndpointSessions#of}). */
+  private final EndpointSessions sessions;
 
   // --- state: this verticle's context only ---
-  private MiloSession session;
+  private EndpointSession endpoint;
+  private ReactorSession session;
   private long generation;
   private int failedAttempts;
   private boolean stopped;
@@ -129,9 +140,16 @@ public final class DeviceLink extends VerticleBase {
   private final AtomicLong heartbeatFailures = new AtomicLong();
   private final AtomicLong connectAttempts = new AtomicLong();
 
+  /** A link that shares its session with the other links of this Vert.x instance on the same endpoint. */
   public DeviceLink(DeviceLinkOptions opts) {
+    this(opts, null);
+  }
+
+  /** A link that shares its session with the other links given the same {@code sessions}. */
+  public DeviceLink(DeviceLinkOptions opts, EndpointSessions sessions) {
     this.opts = opts;
     this.reactorId = opts.reactorId();
+    this.sessions = sessions;
   }
 
   /** The last published state (any thread). */
@@ -161,6 +179,8 @@ public final class DeviceLink extends VerticleBase {
     // Deployable alone (tests, bench): it registers what it sends itself.
     LocalCodec.registerAll(vertx, SampleBatch.class, LinkState.class, WriteResult.class, HepaEvent.class);
     connectPool = vertx.createSharedWorkerExecutor(CONNECT_POOL, CONNECT_POOL_SIZE);
+    EndpointSessions shared = sessions != null ? sessions : EndpointSessions.of(vertx);
+    endpoint = shared.acquire(opts);
     commands = vertx.eventBus().consumer(Addresses.commands(reactorId), this::onCommand);
     publishState(LinkState.State.CONNECTING, "connecting to " + opts.endpointUrl());
     WatchdogSpec wd = opts.profile().watchdog();
@@ -186,7 +206,7 @@ public final class DeviceLink extends VerticleBase {
     generation++;
     vertx.cancelTimer(reconnectTimer);
     vertx.cancelTimer(heartbeatTimer);
-    MiloSession s = session;
+    ReactorSession s = session;
     session = null;
     publishStale();
     publishState(LinkState.State.STOPPED, "link stopped");
@@ -194,8 +214,13 @@ public final class DeviceLink extends VerticleBase {
     Future<Void> closed = s == null
         ? Future.succeededFuture()
         : Future.fromCompletionStage(s.close(), context).timeout(3, TimeUnit.SECONDS).otherwiseEmpty();
-    return closed.compose(v -> commands.unregister())
-        .compose(v -> controllerAlive == null ? Future.<Void>succeededFuture() : controllerAlive.unregister())
+    EndpointSessions shared = sessions != null ? sessions : EndpointSessions.of(vertx);
+    return closed.eventually(() -> {
+      if (endpoint != null) {
+        shared.release(endpoint);
+      }
+      return commands.unregister();
+    }).compose(v -> controllerAlive == null ? Future.<Void>succeededFuture() : controllerAlive.unregister())
         .eventually(() -> connectPool.close());
   }
 
@@ -219,8 +244,9 @@ public final class DeviceLink extends VerticleBase {
         context.runOnContext(v -> lost(gen, reason));
       }
     };
-    connectPool.<MiloSession>executeBlocking(() -> {
-      MiloSession opened = MiloSession.open(opts, listener);
+    EndpointSession ep = endpoint;
+    connectPool.<ReactorSession>executeBlocking(() -> {
+      ReactorSession opened = ep.open(opts, listener);
       if (stopRequested) {
         // Undeployed while connecting: the completion may never run on a closed context, so do not
         // leave a Milo client behind that would keep reconnecting on its own.
@@ -238,7 +264,7 @@ public final class DeviceLink extends VerticleBase {
         });
   }
 
-  private void connected(long gen, MiloSession s) {
+  private void connected(long gen, ReactorSession s) {
     if (stopped || gen != generation) {
       s.close();
       return;
@@ -321,10 +347,16 @@ public final class DeviceLink extends VerticleBase {
       // An older session, or one still being opened: connected() sees isLost() and treats it as a failed attempt.
       return;
     }
-    MiloSession s = session;
+    ReactorSession s = session;
     // Every callback of the lost session is ignored from now on.
     generation++;
     session = null;
+    if (s.lastRequestUnanswered()) {
+      // The shared session itself carried no request (timeout, connection gone): every reactor on it
+      // loses it. Otherwise (the device answered, for this reactor's node with a communication error,
+      // as a gateway does whose PLC behind it is gone) only this reactor's part is dropped.
+      s.endSession(reason);
+    }
     s.close();
     long nowNanos = opts.clock().nanoTime();
     double heldS = (nowNanos - connectedAtNanos) / 1e9;
@@ -391,7 +423,7 @@ public final class DeviceLink extends VerticleBase {
       msg.reply(WriteResult.failed(c, refusal.get()));
       return;
     }
-    MiloSession s = session;
+    ReactorSession s = session;
     if (s == null) {
       LinkState st = current;
       msg.reply(WriteResult.failed(c, "link to reactor " + reactorId + " is " + st.state() + " (" + st.reason() + "); nothing written"));
@@ -448,7 +480,7 @@ public final class DeviceLink extends VerticleBase {
    * safe when it stops changing. Runs on the heartbeat timer and once at connect.
    */
   private Future<Void> heartbeat() {
-    MiloSession s = session;
+    ReactorSession s = session;
     if (s == null) {
       return Future.succeededFuture();
     }

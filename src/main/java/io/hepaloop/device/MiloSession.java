@@ -6,13 +6,15 @@ import io.hepaloop.core.DataType;
 import io.hepaloop.profile.SignalSpec;
 import java.net.ConnectException;
 import java.security.cert.X509Certificate;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -57,47 +59,71 @@ import org.eclipse.milo.opcua.stack.transport.client.tcp.OpcTcpClientTransportCo
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription.SubscriptionListener;
 
 /**
- * One OPC UA session of a device link: a Milo client, its subscription to every sensor and actuator,
- * and the resolved NodeIds. Protocol only; the lifecycle (states, backoff, stale values, the event bus)
- * is {@link DeviceLink}'s.
+ * One OPC UA session (one Milo client) to one endpoint, shared by every reactor that reaches its
+ * device through that endpoint with the same security and identity ({@link EndpointSessions}). It
+ * holds the namespace table and a few subscriptions; each attached reactor is a {@link ReactorSession}
+ * with its own resolved NodeIds and monitored items. Protocol only; the lifecycle (states, backoff,
+ * stale values, the event bus) is each {@link DeviceLink}'s.
  *
- * <p>{@link #open} uses Milo's synchronous API and must run on a worker thread. After that, every
- * callback reaches {@link Listener} on a Milo thread; the listener must hand the data on and return.
+ * <p>{@link #connect} and {@link #attach} use Milo's synchronous API and must run on a worker thread.
+ * After that, every callback reaches the reactors' {@link Listener}s on a Milo thread; a listener must
+ * hand the data on and return.
  *
- * <p>A session is used once: when it is lost the link closes it and opens a new one. Milo's own
- * reconnect (1 → 16 s waits) and subscription transfer are therefore never relied upon; a new session
- * always creates its subscription afresh, which is what Milo's transfer would fail to do after a device
- * restart anyway (Bad_SubscriptionIdInvalid).
+ * <h2>Subscriptions</h2>
+ * Reactors with the same publishing interval share a subscription of up to
+ * {@link #MAX_ITEMS_PER_SUBSCRIPTION} monitored items: servers limit subscriptions per session (node-opcua
+ * allows 10 by default, PLCs often fewer), so one subscription per reactor would refuse the 11th
+ * reactor. Monitored items are created per reactor and their results are per item, so a reactor whose
+ * node is missing or of the wrong type fails alone: its items are removed again and its neighbours'
+ * stay. Publish requests and responses belong to the session, not to a subscription, so a subscription
+ * that stops publishing (watchdog), is ended by the device or cannot be transferred ends the session
+ * for every reactor on it; their links reconnect and re-create everything.
+ *
+ * <p>A session is used once: when it is lost it is closed and the next attach opens a new one. Milo's
+ * own reconnect (1 → 16 s waits) and subscription transfer are therefore never relied upon; a new
+ * session always creates its subscriptions afresh, which is what Milo's transfer would fail to do
+ * after a device restart anyway (Bad_SubscriptionIdInvalid).
  */
 final class MiloSession {
-  /** Callbacks from Milo threads. */
+  /** Callbacks from Milo threads, per reactor. */
   interface Listener {
     void onSamples(List<Sample> samples);
 
-    /** The session or its subscription is gone; called at most once per session. */
+    /** The reactor's part of the session, or the session itself, is gone; called at most once per attach. */
     void onLost(String reason);
   }
 
+  /**
+   * Monitored items per shared subscription: 256 reactors of 9 signals fit in 3 subscriptions, well
+   * inside the 10 subscriptions per session that node-opcua allows by default; a notification of 1000
+   * values is still one small publish response.
+   */
+  static final int MAX_ITEMS_PER_SUBSCRIPTION = 1000;
+
   private final DeviceLinkOptions opts;
   private final OpcUaClient client;
-  private final Map<String, NodeId> nodes;
-  private final NodeId watchdogNode;
+  private final NamespaceTable namespaces;
+  private final Executor housekeeping;
+  private final Set<ReactorSession> reactors = ConcurrentHashMap.newKeySet();
+  /** Guarded by this. */
+  private final List<SharedSubscription> subscriptions = new ArrayList<>();
   private volatile boolean lost;
-  private volatile Listener listener;
+  private volatile boolean closed;
 
-  private MiloSession(DeviceLinkOptions opts, OpcUaClient client, Map<String, NodeId> nodes, NodeId watchdogNode) {
+  private MiloSession(DeviceLinkOptions opts, OpcUaClient client, NamespaceTable namespaces, Executor housekeeping) {
     this.opts = opts;
     this.client = client;
-    this.nodes = nodes;
-    this.watchdogNode = watchdogNode;
+    this.namespaces = namespaces;
+    this.housekeeping = housekeeping;
   }
 
   /**
-   * Connects, resolves the NodeIds by namespace URI, subscribes every signal. Blocking.
+   * Discovers, connects, reads the namespace table. Blocking. The session-level settings come from
+   * {@code o}; every link sharing the session has the same ({@link EndpointSessions.Key}).
    *
    * @throws LinkException with a sentence an operator can act on
    */
-  static MiloSession open(DeviceLinkOptions o, Listener listener) throws LinkException {
+  static MiloSession connect(DeviceLinkOptions o, Executor housekeeping) throws LinkException {
     EndpointDescription endpoint = selectEndpoint(o, discover(o));
     if (o.secure() && o.serverTrust() == DeviceLinkOptions.ServerTrust.TRUST_LIST) {
       checkServerCertificate(o, endpoint);
@@ -115,37 +141,43 @@ final class MiloSession {
       client.disconnectAsync();
       throw new LinkException(connectFailure(o, e), e, isConfigurationError(e));
     }
-    MiloSession session = null;
     try {
-      NamespaceTable namespaces = client.readNamespaceTable();
-      Map<String, NodeId> nodes = new LinkedHashMap<>();
-      for (SignalSpec s : o.profile().signals()) {
-        nodes.put(s.id(), resolve(s.nodeIdFor(o.nodeIdReactor()), namespaces, "signal " + s.id()));
-      }
-      // A monitoring-only profile (no actuators) may have no watchdog: nothing to keep safe.
-      NodeId watchdog = o.profile().watchdog() == null ? null
-          : resolve(o.profile().watchdog().nodeIdFor(o.nodeIdReactor()), namespaces, "watchdog");
-      checkDataTypes(client, o, nodes, watchdog);
-      session = new MiloSession(o, client, nodes, watchdog);
-      session.listener = listener;
+      MiloSession session = new MiloSession(o, client, client.readNamespaceTable(), housekeeping);
       client.addSessionActivityListener(session.sessionListener());
-      session.subscribe();
       return session;
-    } catch (LinkException e) {
-      abandon(session, client);
-      throw e;
     } catch (Exception e) {
-      abandon(session, client);
-      throw new LinkException("subscribing failed: " + rootMessage(e), e);
+      client.disconnectAsync();
+      throw new LinkException("reading the namespace table failed: " + rootMessage(e), e);
     }
   }
 
-  /** Closes a half-opened session without reporting it as "lost": it was never handed to the link. */
-  private static void abandon(MiloSession session, OpcUaClient client) {
-    if (session != null) {
-      session.close();
-    } else {
-      client.disconnectAsync();
+  /**
+   * Resolves one reactor's NodeIds, checks their data types and subscribes its signals. Blocking. A
+   * {@link LinkException} thrown here concerns this reactor only, unless the session itself failed.
+   */
+  ReactorSession attach(DeviceLinkOptions o, Listener listener) throws LinkException {
+    if (lost) {
+      throw new LinkException("session lost while subscribing");
+    }
+    Map<String, NodeId> nodes = new LinkedHashMap<>();
+    for (SignalSpec s : o.profile().signals()) {
+      nodes.put(s.id(), resolve(s.nodeIdFor(o.nodeIdReactor()), namespaces, "signal " + s.id()));
+    }
+    // A profile without a watchdog has nothing to resolve (the heartbeat branch allows monitoring-only profiles).
+    NodeId watchdog = o.profile().watchdog() == null ? null
+        : resolve(o.profile().watchdog().nodeIdFor(o.nodeIdReactor()), namespaces, "watchdog");
+    ReactorSession rs = new ReactorSession(this, o, nodes, watchdog, listener);
+    reactors.add(rs);
+    try {
+      checkDataTypes(client, o, nodes, watchdog);
+      subscribe(rs);
+      return rs;
+    } catch (LinkException e) {
+      reactors.remove(rs);
+      throw e;
+    } catch (Exception e) {
+      reactors.remove(rs);
+      throw new LinkException("subscribing failed: " + rootMessage(e), e);
     }
   }
 
@@ -286,7 +318,8 @@ final class MiloSession {
         .setApplicationName(LocalizedText.english("HepaLoop device link"))
         .setApplicationUri(ClientPki.APPLICATION_URI)
         .setProductUri("urn:hepaloop")
-        .setSessionName(() -> "hepaloop:" + o.reactorId())
+        // One session serves every reactor of the endpoint: the device's diagnostics name the controller.
+        .setSessionName(() -> "hepaloop device link")
         // Sessions we abandon on a lost link are reclaimed by the device after this.
         .setSessionTimeout(uint(30_000))
         .setRequestTimeout(uint(o.requestTimeoutMs()))
@@ -375,39 +408,144 @@ final class MiloSession {
         QualifiedName.NULL_VALUE);
   }
 
-  private void subscribe() throws LinkException, UaException {
-    OpcUaSubscription sub = new OpcUaSubscription(client, opts.publishingIntervalMsOrDefault());
-    // Keep-alive from the device every 2 keep-alive intervals when nothing changes; Milo's watchdog
-    // declares the subscription dead after 1.5 × that without any publish response (≈ 3 s by default):
-    // quick enough to notice a hung device, lenient enough not to flap on a busy 2-core machine.
-    sub.setTargetKeepAliveInterval(Math.max(2.0 * opts.keepAliveIntervalMs(), opts.publishingIntervalMsOrDefault()));
-    sub.setSubscriptionListener(subscriptionListener());
-    sub.create();
+  /** One monitored item's owner, as its user object: notifications of a shared subscription are sorted by it. */
+  record Item(ReactorSession reactor, SignalSpec spec) {}
+
+  /** A subscription shared by reactors with the same publishing interval. */
+  private final class SharedSubscription {
+    final double publishingIntervalMs;
+    final OpcUaSubscription subscription;
+    /** Items placed or being placed; guarded by the session. */
+    int reservedItems;
+    /** Guarded by this subscription object: Milo's item bookkeeping is not thread-safe. */
+    boolean created;
+
+    SharedSubscription(double publishingIntervalMs) {
+      this.publishingIntervalMs = publishingIntervalMs;
+      this.subscription = new OpcUaSubscription(client, publishingIntervalMs);
+      // Keep-alive from the device every 2 keep-alive intervals when nothing changes; Milo's watchdog
+      // declares the subscription dead after 1.5 × that without any publish response (≈ 3 s by default):
+      // quick enough to notice a hung device, lenient enough not to flap on a busy 2-core machine.
+      subscription.setTargetKeepAliveInterval(Math.max(2.0 * opts.keepAliveIntervalMs(), publishingIntervalMs));
+      subscription.setSubscriptionListener(subscriptionListener());
+    }
+  }
+
+  private synchronized SharedSubscription reserve(double publishingIntervalMs, int items) {
+    for (SharedSubscription s : subscriptions) {
+      if (s.publishingIntervalMs == publishingIntervalMs && s.reservedItems + items <= MAX_ITEMS_PER_SUBSCRIPTION) {
+        s.reservedItems += items;
+        return s;
+      }
+    }
+    SharedSubscription s = new SharedSubscription(publishingIntervalMs);
+    s.reservedItems = items;
+    subscriptions.add(s);
+    return s;
+  }
+
+  /** Gives items back; a subscription left empty is deleted (or never created). */
+  private void unreserve(SharedSubscription s, int items) {
+    boolean empty;
+    synchronized (this) {
+      s.reservedItems -= items;
+      empty = s.reservedItems == 0;
+      if (empty) {
+        subscriptions.remove(s);
+      }
+    }
+    if (empty && !lost) {
+      synchronized (s) {
+        if (s.created) {
+          s.created = false;
+          s.subscription.deleteAsync();
+        }
+      }
+    }
+  }
+
+  private void subscribe(ReactorSession rs) throws LinkException, UaException {
+    DeviceLinkOptions o = rs.options();
     List<OpcUaMonitoredItem> items = new ArrayList<>();
-    for (SignalSpec s : opts.profile().signals()) {
-      OpcUaMonitoredItem item = OpcUaMonitoredItem.newDataItem(nodes.get(s.id()));
+    for (SignalSpec s : o.profile().signals()) {
+      OpcUaMonitoredItem item = OpcUaMonitoredItem.newDataItem(rs.node(s.id()));
       item.setSamplingInterval(s.samplingIntervalMsOrDefault());
       double deadbandRaw = rawDeadband(s);
       if (deadbandRaw > 0) {
         item.setFilter(new DataChangeFilter(DataChangeTrigger.StatusValue, uint(DeadbandType.Absolute.getValue()), deadbandRaw));
       }
-      item.setUserObject(s);
+      item.setUserObject(new Item(rs, s));
       items.add(item);
     }
-    sub.addMonitoredItems(items);
-    List<String> bad = new ArrayList<>();
-    for (MonitoredItemServiceOperationResult r : sub.createMonitoredItems()) {
-      if (!r.isGood()) {
-        SignalSpec s = (SignalSpec) r.monitoredItem().getUserObject().orElseThrow();
-        StatusCode sc = r.operationResult().orElse(r.serviceResult());
-        bad.add(s.id() + " (" + s.nodeIdFor(opts.nodeIdReactor()) + "): " + Qualities.name(sc));
+    SharedSubscription shared = reserve(o.publishingIntervalMsOrDefault(), items.size());
+    boolean placed = false;
+    try {
+      List<String> bad = new ArrayList<>();
+      StatusCode serviceFailure = null;
+      synchronized (shared) {
+        if (!shared.created) {
+          try {
+            shared.subscription.create();
+          } catch (UaException e) {
+            boolean limit = e.getStatusCode().getValue() == StatusCodes.Bad_TooManySubscriptions;
+            throw new LinkException("the device refused a subscription (" + Qualities.name(e.getStatusCode()) + ")"
+                + (limit ? ": it allows fewer subscriptions per session than this endpoint's reactors need" : ""), e, limit);
+          }
+          shared.created = true;
+        }
+        Set<OpcUaMonitoredItem> mine = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        mine.addAll(items);
+        shared.subscription.addMonitoredItems(items);
+        for (MonitoredItemServiceOperationResult r : shared.subscription.createMonitoredItems(mine::contains)) {
+          if (!r.serviceResult().isGood()) {
+            serviceFailure = r.serviceResult(); // the request failed, not the items: a session problem
+          } else if (!r.isGood()) {
+            SignalSpec s = ((Item) r.monitoredItem().getUserObject().orElseThrow()).spec();
+            StatusCode sc = r.operationResult().orElse(r.serviceResult());
+            bad.add(s.id() + " (" + s.nodeIdFor(o.nodeIdReactor()) + "): " + Qualities.name(sc));
+          }
+        }
+        if (!bad.isEmpty() || serviceFailure != null) {
+          // Only this reactor's items go; the subscription and the neighbours' items stay.
+          shared.subscription.removeMonitoredItems(items);
+          shared.subscription.deleteMonitoredItems();
+        }
       }
-    }
-    if (!bad.isEmpty()) {
-      throw LinkException.configuration("the device does not match profile " + opts.profile().model() + ": cannot monitor " + String.join("; ", bad));
+      if (serviceFailure != null) {
+        throw new LinkException("creating the monitored items failed (" + Qualities.name(serviceFailure) + ")");
+      }
+      if (!bad.isEmpty()) {
+        throw LinkException.configuration("the device does not match profile " + o.profile().model() + ": cannot monitor " + String.join("; ", bad));
+      }
+      rs.placed(shared, items);
+      placed = true;
+    } finally {
+      if (!placed) {
+        unreserve(shared, items.size());
+      }
     }
   }
 
+  /** Removes one reactor's monitored items (its link stopped, or lost only its own part). Non-blocking. */
+  CompletableFuture<Void> detach(ReactorSession rs, Object where, List<OpcUaMonitoredItem> items) {
+    reactors.remove(rs);
+    if (!(where instanceof SharedSubscription shared) || items.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (lost) {
+      unreserve(shared, items.size());
+      return CompletableFuture.completedFuture(null);
+    }
+    return CompletableFuture.runAsync(() -> {
+      synchronized (shared) {
+        if (shared.created) {
+          shared.subscription.removeMonitoredItems(items);
+          shared.subscription.deleteMonitoredItems();
+        }
+      }
+      unreserve(shared, items.size());
+    }, housekeeping).exceptionally(ex -> null);
+  }
   /** The profile's deadband is in engineering units; the device filters raw values. */
   static double rawDeadband(SignalSpec s) {
     double eng = s.deadbandOrZero();
@@ -421,21 +559,19 @@ final class MiloSession {
     return new SubscriptionListener() {
       @Override
       public void onDataReceived(OpcUaSubscription subscription, List<OpcUaMonitoredItem> items, List<DataValue> values) {
-        Listener l = listener;
-        if (l == null || lost) {
+        if (lost) {
           return;
         }
-        Instant now = opts.clock().now();
-        List<Sample> out = new ArrayList<>(items.size());
+        // One notification carries values of several reactors: one batch per reactor, in order.
+        Map<ReactorSession, List<Sample>> byReactor = new LinkedHashMap<>();
         for (int i = 0; i < items.size(); i++) {
-          Object spec = items.get(i).getUserObject().orElse(null);
-          if (spec instanceof SignalSpec s) {
-            out.add(SampleConverter.toSample(opts.reactorId(), s, values.get(i), now));
+          if (items.get(i).getUserObject().orElse(null) instanceof Item it && !it.reactor().isLost()) {
+            DeviceLinkOptions o = it.reactor().options();
+            byReactor.computeIfAbsent(it.reactor(), r -> new ArrayList<>())
+                .add(SampleConverter.toSample(o.reactorId(), it.spec(), values.get(i), o.clock().now()));
           }
         }
-        if (!out.isEmpty()) {
-          l.onSamples(out);
-        }
+        byReactor.forEach(ReactorSession::deliver);
       }
 
       @Override
@@ -466,27 +602,30 @@ final class MiloSession {
     };
   }
 
-  private void markLost(String reason) {
-    if (lost) {
-      return;
+  /** The session is gone for every reactor on it: each hears it once, then the client is closed. */
+  void markLost(String reason) {
+    synchronized (this) {
+      if (lost) {
+        return;
+      }
+      lost = true;
     }
-    lost = true;
-    Listener l = listener;
-    if (l != null) {
-      l.onLost(reason);
+    if (!closed) {
+      for (ReactorSession rs : reactors) {
+        rs.sessionLost(reason);
+      }
     }
+    reactors.clear();
+    client.disconnectAsync();
   }
 
   boolean isLost() {
     return lost;
   }
 
-  NodeId node(String signalId) {
-    return nodes.get(signalId);
-  }
-
-  NodeId watchdogNode() {
-    return watchdogNode;
+  /** Reactors attached now. */
+  int reactorCount() {
+    return reactors.size();
   }
 
   /** Writes one value (Value attribute only, no timestamps: OPC UA Part 4, 5.10.4). Non-blocking. */
@@ -494,11 +633,11 @@ final class MiloSession {
     return client.writeValuesAsync(List.of(node), List.of(DataValue.valueOnly(value))).thenApply(l -> l.get(0));
   }
 
-  /** Closes the session and the connection; stops Milo's own reconnect. Non-blocking. */
+  /** Closes the session and the connection (the last link stopped); tells nobody. Non-blocking. */
   CompletableFuture<Void> close() {
-    lost = true;
-    listener = null;
-    return client.disconnectAsync().handle((c, ex) -> null);
+    closed = true;
+    markLost("session closed");
+    return CompletableFuture.completedFuture(null);
   }
 
   // ---- error messages an operator can act on ----

@@ -217,11 +217,19 @@ class DeviceLinkIT {
     var withPh = new io.hepaloop.profile.DeviceProfile(p.model(), p.vendor(), p.description(), p.endpoint(), p.namespaceUri(),
         p.oxygen(), signals, p.watchdog(), p.loops(), p.interlocks(), p.alarms());
     var recPh = new LinkItSupport.Recorder(vertx, "r3");
+    int r1States = rec.states.size();
+    // Same endpoint, security and identity as r1's link: r3 attaches to r1's session.
     vertx.deployVerticle(new DeviceLink(DeviceLinkOptions.builder("r3", withPh, sim.endpointUrl("r1")).nodeIdReactor("r1").build()))
         .await(10, TimeUnit.SECONDS);
     await().atMost(LinkItSupport.CONNECT_TIMEOUT).until(() -> recPh.lastState() != null && recPh.lastState().reason().contains("does not match"));
     assertThat(recPh.state()).isEqualTo(LinkState.State.CONNECTING);
     assertThat(recPh.lastState().reason()).contains("cannot monitor ph", "r1.ph", "Bad_NodeIdUnknown");
+    assertThat(recPh.latest).as("nothing published from a reactor whose items were refused").isEmpty();
+    // The neighbour on the shared session noticed nothing and its values keep coming.
+    long failedAt = System.nanoTime();
+    await().atMost(Duration.ofSeconds(5)).until(() -> rec.freshAfter(failedAt).isPresent());
+    assertThat(rec.states).hasSize(r1States);
+    assertThat(EndpointSessions.of(vertx).sessionsOpen()).isEqualTo(1);
   }
 
   @Test
