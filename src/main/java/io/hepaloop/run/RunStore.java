@@ -20,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
@@ -181,7 +182,7 @@ public final class RunStore {
       note = "--run " + requestedId + " differs from the run this data directory had";
     }
     String id = requestedId != null ? requestedId : distinctId(RunIdentity.generatedId(idPrefix, now, zone), previous);
-    RunIdentity run = new RunIdentity(id, now);
+    RunIdentity run = new RunIdentity(id, now.truncatedTo(ChronoUnit.MILLIS));
     save(run);
     return new RunStart(run, false, previous, note);
   }
