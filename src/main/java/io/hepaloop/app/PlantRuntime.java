@@ -2,7 +2,7 @@ package io.hepaloop.app;
 
 import io.hepaloop.api.HttpApi;
 import io.hepaloop.api.Metrics;
-import io.hepaloop.bus.Codecs;
+import io.hepaloop.app.Codecs;
 import io.hepaloop.control.ReactorController;
 import io.hepaloop.device.DeviceLink;
 import io.hepaloop.device.DeviceLinkOptions;
@@ -98,7 +98,7 @@ public final class PlantRuntime implements AutoCloseable {
 
   /** Link options for one configured reactor: the plant config's, plus the client PKI in the data dir and the clock. */
   static DeviceLinkOptions linkOptions(ReactorConfig r, Path dataDir, Clock clock) {
-    return r.linkOptions().pkiDir(dataDir.resolve("pki").resolve("client")).clock(clock).build();
+    return ReactorLinks.optionsFor(r).pkiDir(dataDir.resolve("pki").resolve("client")).clock(clock).build();
   }
 
   private static <T> T await(Future<T> f) throws Exception {

@@ -1,15 +1,14 @@
 package io.hepaloop.cli;
 
-import io.hepaloop.control.harness.ControlBenchmark;
-import io.hepaloop.control.harness.PlantHarness;
-import io.hepaloop.control.harness.Scenario;
+import io.hepaloop.bench.ControlBenchmark;
+import io.hepaloop.bench.PlantHarness;
+import io.hepaloop.bench.Scenario;
 import io.hepaloop.profile.DeviceProfile;
-import io.hepaloop.profile.ProfileLoader;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,8 +17,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "control", mixinStandardHelpOptions = true, description = "Control-quality scenarios on the plant-in-the-loop harness, against a textbook PID and on/off.")
 public final class BenchControlCommand implements Callable<Integer> {
-  @Option(names = "--profile", description = "Device profile (default: device-profiles/liver-perfusion-bioreactor.yaml)")
-  Path profile;
+  @Mixin ProfileOption profile;
 
   @Option(names = "--scenario", split = ",", description = "Scenarios to run (default all): ${COMPLETION-CANDIDATES}")
   List<Scenario> scenarios;
@@ -29,7 +27,7 @@ public final class BenchControlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    DeviceProfile p = ProfileLoader.load(Paths.profileOrDefault(profile));
+    DeviceProfile p = profile.load();
     List<Scenario> run = scenarios == null || scenarios.isEmpty() ? List.of(Scenario.values()) : scenarios;
     long t0 = System.nanoTime();
     List<ControlBenchmark.Result> results = new ArrayList<>();

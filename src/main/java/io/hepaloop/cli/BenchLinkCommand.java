@@ -2,14 +2,13 @@ package io.hepaloop.cli;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.hepaloop.bus.Addresses;
-import io.hepaloop.bus.Codecs;
+import io.hepaloop.app.Codecs;
 import io.hepaloop.device.DeviceLink;
 import io.hepaloop.device.DeviceLinkOptions;
 import io.hepaloop.device.LinkState;
 import io.hepaloop.device.Sample;
 import io.hepaloop.device.SampleBatch;
 import io.hepaloop.profile.DeviceProfile;
-import io.hepaloop.profile.ProfileLoader;
 import io.hepaloop.sim.Layout;
 import io.hepaloop.sim.Simulator;
 import io.hepaloop.sim.SimulatorOptions;
@@ -27,6 +26,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -55,8 +55,7 @@ public final class BenchLinkCommand implements Callable<Integer> {
   @Option(names = "--layout", defaultValue = "SERVER_PER_REACTOR", description = "SERVER_PER_REACTOR or SHARED_SERVER (default ${DEFAULT-VALUE}).")
   Layout layout;
 
-  @Option(names = "--profile", description = "Device profile (default: device-profiles/liver-perfusion-bioreactor.yaml).")
-  Path profilePath;
+  @Mixin ProfileOption profileOption;
 
   @Option(names = "--baseline", negatable = true, defaultValue = "true",
       description = "First measure bare Milo clients with the same subscriptions, for the same time, as the baseline (default on; --no-baseline skips it).")
@@ -153,8 +152,7 @@ public final class BenchLinkCommand implements Callable<Integer> {
         }
       }
     }
-    Path profileFile = Paths.profileOrDefault(profilePath);
-    DeviceProfile profile = ProfileLoader.load(profileFile);
+    DeviceProfile profile = profileOption.load();
     List<String> ids = IntStream.rangeClosed(1, reactors).mapToObj(i -> String.format("r%02d", i)).toList();
     Path pki = Files.createTempDirectory("hepaloop-bench-pki");
 

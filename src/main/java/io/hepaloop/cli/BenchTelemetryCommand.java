@@ -1,12 +1,11 @@
 package io.hepaloop.cli;
 
 import io.hepaloop.bus.Addresses;
-import io.hepaloop.bus.Codecs;
+import io.hepaloop.app.Codecs;
 import io.hepaloop.device.Quality;
 import io.hepaloop.device.Sample;
 import io.hepaloop.device.SampleBatch;
-import io.hepaloop.profile.ProfileLoader;
-import io.hepaloop.telemetry.EndToEndRun;
+import io.hepaloop.bench.EndToEndRun;
 import io.hepaloop.telemetry.InfluxConfig;
 import io.hepaloop.telemetry.InfluxHttp;
 import io.hepaloop.telemetry.InfluxSchemaSetup;
@@ -30,6 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -64,8 +64,7 @@ public final class BenchTelemetryCommand implements Callable<Integer> {
   @Option(names = "--e2e-seconds", defaultValue = "60", description = "Duration of the end-to-end phase (0 = skip). Default: ${DEFAULT-VALUE}.")
   int e2eSeconds;
 
-  @Option(names = "--profile", defaultValue = "device-profiles/liver-perfusion-bioreactor.yaml", description = "Device profile of the simulated reactors. Default: ${DEFAULT-VALUE}.")
-  Path profile;
+  @Mixin ProfileOption profile;
 
   @Override
   public Integer call() throws Exception {
@@ -98,8 +97,7 @@ public final class BenchTelemetryCommand implements Callable<Integer> {
         ok = w.produced == w.stored && w.dropped == 0;
       }
       if (e2eReactors > 0 && e2eSeconds > 0) {
-        Path p = profile.isAbsolute() || System.getenv("HEPALOOP_ROOT") == null ? profile : Path.of(System.getenv("HEPALOOP_ROOT")).resolve(profile);
-        EndToEndRun.Result e = EndToEndRun.run(ProfileLoader.load(p), e2eReactors, e2eHz, Duration.ofSeconds(e2eSeconds),
+        EndToEndRun.Result e = EndToEndRun.run(profile.load(), e2eReactors, e2eHz, Duration.ofSeconds(e2eSeconds),
             InfluxConfig.local(influxd.url(), "bench_e2e"), influxd.pid(), tmp.resolve("e2e"), System.out::println);
         System.out.printf("RESULT end-to-end        : %d reactors x %d signals sampled at %.0f Hz over OPC UA (items x Hz = %,.0f/s; unchanged values are not sent): links delivered %,.0f samples/s for %.0f s%n",
             e.reactors(), e.items() / e.reactors(), e.hz(), e.nominalPerS(), e.receivedPerS(), e.seconds());

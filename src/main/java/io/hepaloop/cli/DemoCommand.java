@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -44,8 +45,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--reactors", defaultValue = "4", description = "Number of simulated reactors (default ${DEFAULT-VALUE}).")
   int reactors;
 
-  @Option(names = "--profile", description = "Device profile (default device-profiles/liver-perfusion-bioreactor.yaml).")
-  Path profile;
+  @Mixin ProfileOption profile;
 
   @Option(names = "--data-dir", description = "Where the demo keeps its plant config, PKI, spool and InfluxDB data (default data/demo).")
   Path dataDir;
@@ -87,7 +87,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path root = Paths.root();
-    Path profilePath = Paths.profileOrDefault(profile);
+    Path profilePath = profile.path();
     Path data = (dataDir != null ? dataDir : root.resolve("data/demo")).toAbsolutePath();
     Files.createDirectories(data);
     DeviceProfile deviceProfile = ProfileLoader.load(profilePath);

@@ -1,7 +1,6 @@
 package io.hepaloop.cli;
 
 import io.hepaloop.profile.DeviceProfile;
-import io.hepaloop.profile.ProfileLoader;
 import io.hepaloop.sim.Layout;
 import io.hepaloop.sim.Scenario;
 import io.hepaloop.sim.ScenarioLoader;
@@ -19,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -42,9 +42,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--profile", paramLabel = "FILE", description = "Device profile (default: ${DEFAULT-VALUE}).",
-      defaultValue = "device-profiles/liver-perfusion-bioreactor.yaml")
-  String profile;
+  @Mixin ProfileOption profile;
 
   @Option(names = "--reactors", paramLabel = "N|ID,ID...", defaultValue = "1",
       description = "How many reactors (ids r1..rN) or a comma-separated list of ids (default: ${DEFAULT-VALUE}).")
@@ -165,7 +163,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
   SimulatorOptions options() {
     Path root = Path.of(System.getenv().getOrDefault("HEPALOOP_ROOT", "."));
-    DeviceProfile p = ProfileLoader.load(resolve(root, profile));
+    DeviceProfile p = profile.load();
     Scenario sc = null;
     if (scenario != null) {
       sc = ScenarioLoader.load(ScenarioLoader.resolve(scenario, root.resolve("simulators")), p);
@@ -193,11 +191,6 @@ public final class SimulateCommand implements Callable<Integer> {
       b.users(users(usersEnv, System.getenv(usersEnv)));
     }
     return b.build();
-  }
-
-  private static Path resolve(Path root, String file) {
-    Path p = Path.of(file);
-    return p.isAbsolute() || p.toFile().exists() ? p : root.resolve(p);
   }
 
   static List<String> reactorIds(String spec) {

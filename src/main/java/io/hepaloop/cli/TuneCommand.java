@@ -1,19 +1,19 @@
 package io.hepaloop.cli;
 
+import io.hepaloop.app.ReactorLinks;
 import io.hepaloop.bus.Addresses;
-import io.hepaloop.bus.Codecs;
+import io.hepaloop.app.Codecs;
 import io.hepaloop.bus.HepaEvent;
 import io.hepaloop.control.CommandResult;
 import io.hepaloop.control.ReactorController;
 import io.hepaloop.control.RelayAutoTuner;
-import io.hepaloop.control.harness.HarnessAutoTune;
+import io.hepaloop.bench.HarnessAutoTune;
 import io.hepaloop.device.DeviceLink;
 import io.hepaloop.device.DeviceLinkOptions;
 import io.hepaloop.plant.PlantConfig;
 import io.hepaloop.plant.PlantConfigLoader;
 import io.hepaloop.plant.ReactorConfig;
 import io.hepaloop.profile.DeviceProfile;
-import io.hepaloop.profile.ProfileLoader;
 import io.hepaloop.time.AcceleratedClock;
 import io.hepaloop.time.Clock;
 import io.hepaloop.time.SystemClock;
@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,8 +44,7 @@ public final class TuneCommand implements Callable<Integer> {
       + "security and identity come from it (instead of --profile/--endpoint)")
   Path config;
 
-  @Option(names = "--profile", description = "Device profile (default: device-profiles/liver-perfusion-bioreactor.yaml)")
-  Path profile;
+  @Mixin ProfileOption profile;
 
   @Option(names = "--endpoint", description = "OPC UA endpoint of the reactor (default: the profile's)")
   String endpoint;
@@ -79,7 +79,7 @@ public final class TuneCommand implements Callable<Integer> {
     }
     ReactorConfig fromConfig = null;
     if (config != null) {
-      if (profile != null || endpoint != null) {
+      if (profile.given != null || endpoint != null) {
         System.err.println("hepaloop tune: --config already gives the reactor's profile and endpoint; drop --profile and --endpoint");
         return 2;
       }
@@ -91,7 +91,7 @@ public final class TuneCommand implements Callable<Integer> {
         return 2;
       }
     }
-    DeviceProfile p = fromConfig != null ? fromConfig.profile() : ProfileLoader.load(Paths.profileOrDefault(profile));
+    DeviceProfile p = fromConfig != null ? fromConfig.profile() : profile.load();
     if (p.loops().stream().noneMatch(l -> l.id().equals(loop))) {
       System.err.println("hepaloop tune: the profile has no loop '" + loop + "'");
       return 2;
@@ -133,7 +133,7 @@ public final class TuneCommand implements Callable<Integer> {
   private RelayAutoTuner live(DeviceProfile p, ReactorConfig fromConfig, RelayAutoTuner.Config cfg) throws Exception {
     String url = fromConfig != null ? fromConfig.endpointUrl() : endpoint != null ? endpoint : p.endpoint().url();
     Clock clock = speed == 1 ? SystemClock.INSTANCE : new AcceleratedClock(speed);
-    DeviceLinkOptions linkOptions = (fromConfig != null ? fromConfig.linkOptions() : DeviceLinkOptions.builder(reactor, p, url))
+    DeviceLinkOptions linkOptions = (fromConfig != null ? ReactorLinks.optionsFor(fromConfig) : DeviceLinkOptions.builder(reactor, p, url))
         .clock(clock).build();
     Vertx vertx = Vertx.vertx();
     try {

@@ -1,7 +1,6 @@
 package io.hepaloop.console;
 
 import io.hepaloop.bus.Addresses;
-import io.hepaloop.bus.Codecs;
 import io.hepaloop.control.LoopSnapshot;
 import io.hepaloop.device.LinkState;
 import io.hepaloop.device.SampleBatch;
@@ -42,7 +41,6 @@ public final class LiveTableVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Codecs.register(vertx);
     for (String id : reactorIds) {
       vertx.eventBus().<SampleBatch>consumer(Addresses.samples(id), m -> table.apply(m.body()));
       vertx.eventBus().<LinkState>consumer(Addresses.link(id), m -> table.apply(m.body()));

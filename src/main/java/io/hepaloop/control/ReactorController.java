@@ -1,7 +1,7 @@
 package io.hepaloop.control;
 
 import io.hepaloop.bus.Addresses;
-import io.hepaloop.bus.Codecs;
+import io.hepaloop.bus.LocalCodec;
 import io.hepaloop.bus.HepaEvent;
 import io.hepaloop.device.ActuatorCommand;
 import io.hepaloop.device.LinkState;
@@ -71,7 +71,7 @@ public final class ReactorController extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Codecs.register(vertx);
+    LocalCodec.registerAll(vertx, ActuatorCommand.class, LoopSnapshot.class, HepaEvent.class);
     control = new ReactorControl(reactorId, profile, clock, this::send, this::publishEvent, this::publishSnapshot);
     var bus = vertx.eventBus();
     MessageConsumer<SampleBatch> samples = bus.localConsumer(Addresses.samples(reactorId), m -> control.onSamples(m.body()));

@@ -1,7 +1,7 @@
 package io.hepaloop.device;
 
 import io.hepaloop.bus.Addresses;
-import io.hepaloop.bus.Codecs;
+import io.hepaloop.bus.LocalCodec;
 import io.hepaloop.bus.HepaEvent;
 import io.hepaloop.profile.SignalSpec;
 import io.hepaloop.profile.WatchdogSpec;
@@ -133,7 +133,8 @@ public final class DeviceLink extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Codecs.register(vertx);
+    // Deployable alone (tests, bench): it registers what it sends itself.
+    LocalCodec.registerAll(vertx, SampleBatch.class, LinkState.class, WriteResult.class, HepaEvent.class);
     connectPool = vertx.createSharedWorkerExecutor(CONNECT_POOL, CONNECT_POOL_SIZE);
     commands = vertx.eventBus().consumer(Addresses.commands(reactorId), this::onCommand);
     publishState(LinkState.State.CONNECTING, "connecting to " + opts.endpointUrl());

@@ -1,6 +1,5 @@
 package io.hepaloop.plant;
 
-import io.hepaloop.device.DeviceLinkOptions;
 import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.profile.IdentitySpec;
 import io.hepaloop.profile.SignalSpec;
@@ -47,21 +46,6 @@ public record ReactorConfig(
   /** The heartbeat NodeId for this reactor, or null when the profile has no watchdog. */
   public String watchdogNodeId() {
     return profile.watchdog() == null ? null : profile.watchdog().nodeIdFor(nodeIdReactor);
-  }
-
-  /**
-   * A device-link builder already holding everything the plant configuration decides (endpoint,
-   * security, credentials, NodeId template value); the caller adds what belongs to the process (PKI
-   * directory, clock, timeouts).
-   */
-  public DeviceLinkOptions.Builder linkOptions() {
-    DeviceLinkOptions.Builder b = DeviceLinkOptions.builder(id, profile, endpointUrl)
-        .security(securityPolicy, securityMode)
-        .nodeIdReactor(nodeIdReactor);
-    if (identity != null && !identity.isAnonymous()) {
-      b.user(identity.username(), resolvedPassword);
-    }
-    return b;
   }
 
   /** The password must not reach a log through a record's generated toString. */

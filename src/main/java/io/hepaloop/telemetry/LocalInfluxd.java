@@ -18,12 +18,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A private {@code influxd} (InfluxDB 1.x) for tests and {@code demo}: generated config, free loopback
- * ports for HTTP and RPC, meta/data/wal in a temporary directory, usage reporting off. There is no
- * systemd on the machines this runs on, and a shared server would mix runs of different tests.
+ * A private {@code influxd} (InfluxDB 1.x) for tests, {@code demo}, {@code serve} without a configured
+ * InfluxDB and {@code export --data-dir}: generated config, free loopback ports for HTTP and RPC,
+ * meta/data/wal in a given or temporary directory, usage reporting off. There is no systemd on the
+ * machines this runs on, and a shared server would mix runs of different tests.
  *
  * <p>{@link #stop()} and {@link #start()} may be called again: the instance comes back on the same
  * port with its data, which is what the outage test needs.
+ *
+ * <p>Never twice on the same data, never outliving HepaLoop: from {@link #start()} to {@link #stop()}
+ * the instance holds its directory's lock ({@link InfluxdDirLock}; a second holder is refused with a
+ * {@link DataDirInUseException} naming the first), stops an influxd a crashed HepaLoop left running on
+ * that directory ({@code influxd.pid}, checked against {@code /proc/<pid>/cmdline}) before it starts its
+ * own, and starts influxd so that it dies with the JVM ({@link InfluxdProcesses}). A leftover is stopped
+ * rather than adopted: it is not our child (no exit notice, no parent-death tie), its ports are the dead
+ * run's, and a clean start costs seconds once, after a crash. Restarting influxd when it dies is the
+ * {@link InfluxdSupervisor}'s job ({@link #onUnexpectedExit}, {@link #restartIfWanted()}).
  */
 public final class LocalInfluxd implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalInfluxd.class);
@@ -39,7 +49,18 @@ public final class LocalInfluxd implements AutoCloseable {
   private Path httpsCertificate;
   private Path httpsPrivateKey;
   private javax.net.ssl.SSLContext pingTrust;
-  private Process process;
+  private volatile Process process;
+  /** Set by {@link #start()}, cleared by {@link #stop()}: an exit while true is a crash. */
+  private volatile boolean wanted;
+  private volatile ExitListener exitListener;
+  private InfluxdDirLock lock;
+  private Thread shutdownHook;
+
+  /** Told when influxd exits without {@link #stop()} having been called (on the JDK's process reaper thread: return at once). */
+  @FunctionalInterface
+  public interface ExitListener {
+    void exited(long pid, int exitCode);
+  }
 
   private LocalInfluxd(Path binary, Path dir, boolean ownsDir, int httpPort, int rpcPort) {
     this.binary = binary;
@@ -137,72 +158,182 @@ public final class LocalInfluxd implements AutoCloseable {
   }
 
   /** Process id of the running influxd, or -1. */
-  public synchronized long pid() {
-    return process == null ? -1 : process.pid();
+  public long pid() {
+    Process p = process;
+    return p == null ? -1 : p.pid();
   }
 
   public Path directory() {
     return dir;
   }
 
-  public synchronized boolean isRunning() {
-    return process != null && process.isAlive();
+  public boolean isRunning() {
+    Process p = process;
+    return p != null && p.isAlive();
   }
 
-  /** Starts (or restarts) influxd on this instance's ports and waits until {@code /ping} answers 204. */
+  /**
+   * Starts (or restarts) influxd on this instance's ports and waits until {@code /ping} answers 204.
+   *
+   * @throws DataDirInUseException when another process or instance runs influxd on this directory
+   */
   public synchronized void start() {
     if (isRunning()) {
       return;
     }
+    if (lock == null) {
+      lock = InfluxdDirLock.acquire(dir);
+    }
+    try {
+      launchProcess();
+      wanted = true;
+    } catch (RuntimeException e) {
+      if (!wanted) {
+        releaseLock();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * For the supervisor: starts influxd again after it died, unless {@link #stop()} was called
+   * meanwhile (then returns false). Keeps the directory's lock whether or not it succeeds.
+   */
+  synchronized boolean restartIfWanted() {
+    if (!wanted || isRunning()) {
+      return false;
+    }
+    launchProcess();
+    return true;
+  }
+
+  /** Registers the one listener told about crashes (null removes it). */
+  public void onUnexpectedExit(ExitListener listener) {
+    this.exitListener = listener;
+  }
+
+  private void launchProcess() {
     try {
       Files.createDirectories(dir);
+      stopLeftovers();
       Path config = dir.resolve("influxd.conf");
       Files.writeString(config, config(), StandardCharsets.UTF_8);
-      ProcessBuilder pb = new ProcessBuilder(binary.toString(), "run", "-config", config.toString())
+      ProcessBuilder pb = new ProcessBuilder(InfluxdProcesses.command(binary, config, InfluxdProcesses.parentWatch()))
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("influxd.log").toFile()));
-      process = pb.start();
-      Process p = process;
-      Runtime.getRuntime().addShutdownHook(new Thread(reaper(p, STOP_TIMEOUT), "influxd-reaper"));
-      long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-      while (System.nanoTime() < deadline) {
-        if (!p.isAlive()) {
-          throw new IllegalStateException("influxd exited with " + p.exitValue() + "; log: " + logTail());
-        }
-        if (ping()) {
-          LOG.info("influxd up at {} (data in {})", url(), dir);
-          return;
-        }
-        p.waitFor(100, TimeUnit.MILLISECONDS);
-      }
-      throw new IllegalStateException("influxd did not answer /ping within " + START_TIMEOUT + "; log: " + logTail());
+      Process p = InfluxdProcesses.start(pb);
+      process = p;
+      Files.writeString(pidFile(), p.pid() + "\n", StandardCharsets.US_ASCII);
+      installShutdownHook();
+      p.onExit().thenAccept(this::exited);
+      awaitPing(p);
     } catch (IOException e) {
+      abandon();
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      abandon();
+      throw new IllegalStateException("interrupted while starting influxd", e);
+    } catch (RuntimeException e) {
+      abandon();
+      throw e;
     }
   }
 
-  /** SIGTERM, then SIGKILL when it has not exited within 10 s. */
-  public synchronized void stop() {
-    if (process == null) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("influxd did not stop on SIGTERM within {}, killing it", STOP_TIMEOUT);
-        process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+  private void awaitPing(Process p) throws InterruptedException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException("influxd exited with " + p.exitValue() + "; log: " + logTail());
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
+      if (ping()) {
+        LOG.info("influxd up at {} (pid {}, data in {})", url(), p.pid(), dir);
+        return;
+      }
+      p.waitFor(100, TimeUnit.MILLISECONDS);
     }
-    process = null;
+    throw new IllegalStateException("influxd did not answer /ping within " + START_TIMEOUT + "; log: " + logTail());
   }
 
-  /** True when {@code /ping} answers 204 now. */
+  /** A start that failed leaves nothing running (and is not reported as a crash: process is cleared first). */
+  private void abandon() {
+    Process p = process;
+    process = null;
+    if (p != null) {
+      p.destroyForcibly();
+      try {
+        p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** An influxd on this directory's config that is not ours can only be a crashed run's: stop it first. */
+  private void stopLeftovers() {
+    for (long pid : InfluxdProcesses.runningOn(dir.resolve("influxd.conf"), pidFile())) {
+      LOG.warn("influxd pid {} was left running on {} by an earlier HepaLoop (killed?); stopping it before starting ours", pid, dir);
+      InfluxdProcesses.stop(pid, STOP_TIMEOUT);
+    }
+  }
+
+  private void exited(Process p) {
+    ExitListener l = exitListener;
+    if (wanted && process == p && l != null) {
+      l.exited(p.pid(), p.exitValue());
+    }
+  }
+
+  private Path pidFile() {
+    return dir.resolve("influxd.pid");
+  }
+
+  /** One JVM-exit safety net per instance (not one per start: a supervisor may restart influxd for weeks). */
+  private void installShutdownHook() {
+    if (shutdownHook == null) {
+      shutdownHook = new Thread(() -> {
+        wanted = false; // the JVM is going: no restart
+        Process p = process;
+        if (p != null) {
+          reaper(p, STOP_TIMEOUT).run();
+        }
+      }, "influxd-reaper");
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+  }
+
+  /** SIGTERM, then SIGKILL when it has not exited within 10 s; releases the directory. */
+  public synchronized void stop() {
+    wanted = false;
+    Process p = process;
+    process = null;
+    if (p != null) {
+      p.destroy();
+      try {
+        if (!p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+          LOG.warn("influxd did not stop on SIGTERM within {}, killing it", STOP_TIMEOUT);
+          p.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+      }
+      try {
+        Files.deleteIfExists(pidFile());
+      } catch (IOException e) {
+        LOG.warn("cannot delete {}: {}", pidFile(), e.toString());
+      }
+    }
+    releaseLock();
+  }
+
+  private void releaseLock() {
+    if (lock != null) {
+      lock.close();
+      lock = null;
+    }
+  }
+
   /**
    * The JVM-exit safety net: no private influxd outlives its JVM. It runs beside the command's own
    * shutdown (which flushes telemetry into this influxd, then stops it), so it first gives that
@@ -225,6 +356,7 @@ public final class LocalInfluxd implements AutoCloseable {
     };
   }
 
+  /** True when {@code /ping} answers 204 now. */
   public boolean ping() {
     try {
       HttpURLConnection c = (HttpURLConnection) URI.create(url() + "/ping").toURL().openConnection();
@@ -244,6 +376,16 @@ public final class LocalInfluxd implements AutoCloseable {
   @Override
   public void close() {
     stop();
+    synchronized (this) {
+      if (shutdownHook != null) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+          // the JVM is shutting down: the hook runs anyway and finds nothing to stop
+        }
+        shutdownHook = null;
+      }
+    }
     if (ownsDir) {
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

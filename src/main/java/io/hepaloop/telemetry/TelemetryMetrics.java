@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * {@code hepaloop_telemetry_points_quarantined_total}, {@code hepaloop_telemetry_points_dropped_total}
  * (must stay 0), {@code hepaloop_telemetry_spool_points}, {@code hepaloop_telemetry_spool_bytes},
  * {@code hepaloop_samples_total{reactor}}, {@code hepaloop_link_reconnects_total{reactor}},
- * {@code hepaloop_link_state{reactor}}.
+ * {@code hepaloop_link_state{reactor}}, {@code hepaloop_telemetry_influxd_restarts_total}.
  */
 public final class TelemetryMetrics {
   private final MeterRegistry registry;
@@ -31,6 +31,7 @@ public final class TelemetryMetrics {
   private final Counter pointsDropped;
   private final Counter timestampCollisions;
   private final Counter duplicateSamples;
+  private final Counter influxdRestarts;
   private final Map<String, Counter> failedWrites = new ConcurrentHashMap<>();
   private final Map<String, Counter> samples = new ConcurrentHashMap<>();
   private final Map<String, Counter> reconnects = new ConcurrentHashMap<>();
@@ -59,6 +60,18 @@ public final class TelemetryMetrics {
     duplicateSamples = Counter.builder("hepaloop.telemetry.duplicate.samples")
         .description("Exact repeats of a signal's previous sample (e.g. after a resubscription), not stored twice")
         .register(registry);
+    influxdRestarts = Counter.builder("hepaloop.telemetry.influxd.restarts")
+        .description("Restarts of the private influxd after it died while HepaLoop ran")
+        .register(registry);
+  }
+
+  /** The private influxd died and was started again. */
+  public void influxdRestarted() {
+    influxdRestarts.increment();
+  }
+
+  public double influxdRestarts() {
+    return influxdRestarts.count();
   }
 
   /** A sample had the same device time as the previous one of its signal (kept, moved by 1 ns). */

@@ -1,13 +1,15 @@
 package io.hepaloop.telemetry;
 
 import io.hepaloop.bus.Addresses;
-import io.hepaloop.bus.Codecs;
+import io.hepaloop.bus.HepaEvent;
+import io.hepaloop.bus.LocalCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * ...
  * t.stop().await();                  // flushes (bounded wait), stops a local influxd it started
  * }</pre>
+ *
+ * <p>A private influxd is supervised ({@link InfluxdSupervisor}): restarted when it dies, while the
+ * writer holds telemetry in the spool.
  *
  * <p>Without InfluxDB ({@code influx == null}, or {@code localInfluxd} asked but not installed) it keeps
  * everything in the spool under {@code dataDir/spool} and says so; the spool is replayed by the next
@@ -59,39 +64,44 @@ public final class TelemetryService {
   private final Vertx vertx;
   private final TelemetryWriter writer;
   private final LocalInfluxd localInfluxd;
+  private final InfluxdSupervisor supervisor;
   private final InfluxConfig influx;
   private final TelemetryVerticle verticle;
   private String deploymentId;
 
-  private TelemetryService(Vertx vertx, TelemetryWriter writer, LocalInfluxd localInfluxd, InfluxConfig influx, TelemetryVerticle verticle) {
+  private TelemetryService(Vertx vertx, TelemetryWriter writer, LocalInfluxd localInfluxd, InfluxdSupervisor supervisor,
+      InfluxConfig influx, TelemetryVerticle verticle) {
     this.vertx = vertx;
     this.writer = writer;
     this.localInfluxd = localInfluxd;
+    this.supervisor = supervisor;
     this.influx = influx;
     this.verticle = verticle;
   }
 
   /** Starts (blocking work — influxd start-up, spool recovery — runs on a worker thread). */
   public static Future<TelemetryService> start(Vertx vertx, Config config, TelemetryMetrics metrics) {
-    Codecs.register(vertx);
+    LocalCodec.registerAll(vertx, HepaEvent.class);
+    Consumer<HepaEvent> events = e -> vertx.eventBus().publish(Addresses.EVENTS, e);
     return vertx.<TelemetryService>executeBlocking(() -> {
       LocalInfluxd local = null;
+      InfluxdSupervisor supervisor = null;
       InfluxConfig influx = config.influx();
       if (influx == null && config.localInfluxd()) {
         if (LocalInfluxd.isInstalled()) {
           local = LocalInfluxd.launchIn(config.dataDir().resolve("influxd"));
+          supervisor = InfluxdSupervisor.watch(local, metrics, events);
           influx = InfluxConfig.local(local.url(), "hepaloop");
         } else {
           LOG.warn("influxd is not installed: telemetry is kept in the spool {} (install influxdb to store it)", config.dataDir().resolve("spool"));
         }
       }
       InfluxHttp http = influx == null ? null : new InfluxHttp(influx, config.writerOptions().httpTimeout());
-      TelemetryWriter writer = new TelemetryWriter(http, config.dataDir().resolve("spool"), config.writerOptions(), metrics,
-          e -> vertx.eventBus().publish(Addresses.EVENTS, e));
+      TelemetryWriter writer = new TelemetryWriter(http, config.dataDir().resolve("spool"), config.writerOptions(), metrics, events);
       writer.start();
       TelemetryVerticle v = new TelemetryVerticle(writer, metrics, config.oxygenSolubilityNmolPerMlMmHg(), config.reactors());
       LOG.info("telemetry: {} reactors → {}", config.reactors().size(), influx == null ? "spool only" : influx);
-      return new TelemetryService(vertx, writer, local, influx, v);
+      return new TelemetryService(vertx, writer, local, supervisor, influx, v);
     }).compose(s -> vertx.deployVerticle(s.verticle).map(id -> {
       s.deploymentId = id;
       return s;
@@ -135,6 +145,9 @@ public final class TelemetryService {
   public Future<Void> stop() {
     Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
     return undeployed.compose(x -> vertx.executeBlocking(() -> {
+      if (supervisor != null) {
+        supervisor.close(); // no restart while we stop it
+      }
       writer.close(Duration.ofSeconds(10));
       if (localInfluxd != null) {
         localInfluxd.stop();

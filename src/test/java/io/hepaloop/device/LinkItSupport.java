@@ -1,7 +1,7 @@
 package io.hepaloop.device;
 
 import io.hepaloop.bus.Addresses;
-import io.hepaloop.bus.Codecs;
+import io.hepaloop.app.Codecs;
 import io.hepaloop.bus.HepaEvent;
 import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.profile.ProfileLoader;

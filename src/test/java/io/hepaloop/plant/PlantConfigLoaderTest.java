@@ -1,5 +1,6 @@
 package io.hepaloop.plant;
 
+import io.hepaloop.app.ReactorLinks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -67,7 +68,7 @@ class PlantConfigLoaderTest {
 
     @Test
     void eachReactorGivesTheDeviceLinkItsEndpointSecurityCredentialsAndNodeIdReactor() {
-      DeviceLinkOptions skid = plant.reactor("skid-b").orElseThrow().linkOptions().pkiDir(Path.of("target/pki")).build();
+      DeviceLinkOptions skid = ReactorLinks.optionsFor(plant.reactor("skid-b").orElseThrow()).pkiDir(Path.of("target/pki")).build();
       assertThat(skid.reactorId()).isEqualTo("skid-b");
       assertThat(skid.endpointUrl()).isEqualTo("opc.tcp://plc-gateway.local:4840");
       assertThat(skid.securityPolicy()).isEqualTo("Basic256Sha256");
@@ -76,7 +77,7 @@ class PlantConfigLoaderTest {
       assertThat(skid.password()).isEqualTo("skid-b-secret");
       assertThat(skid.nodeIdReactor()).isEqualTo("Skid_B");
 
-      DeviceLinkOptions r1 = plant.reactor("r1").orElseThrow().linkOptions().build();
+      DeviceLinkOptions r1 = ReactorLinks.optionsFor(plant.reactor("r1").orElseThrow()).build();
       assertThat(r1.username()).isNull();
       assertThat(r1.secure()).isFalse();
       assertThat(r1.nodeIdReactor()).isEqualTo("r1");

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hepaloop.bus.Codecs;
+import io.hepaloop.app.Codecs;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;

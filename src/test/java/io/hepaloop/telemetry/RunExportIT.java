@@ -3,7 +3,7 @@ package io.hepaloop.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.hepaloop.bus.Codecs;
+import io.hepaloop.app.Codecs;
 import io.hepaloop.cli.HepaLoop;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;

@@ -1,9 +1,11 @@
-package io.hepaloop.telemetry;
+package io.hepaloop.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.profile.ProfileLoader;
+import io.hepaloop.telemetry.InfluxConfig;
+import io.hepaloop.telemetry.LocalInfluxd;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

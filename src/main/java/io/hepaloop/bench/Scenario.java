@@ -1,4 +1,4 @@
-package io.hepaloop.control.harness;
+package io.hepaloop.bench;
 
 /**
  * The benchmark's scenarios. Every one runs with sensor noise; metrics are taken from {@link #eventS}

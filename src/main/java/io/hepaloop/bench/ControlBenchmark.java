@@ -1,4 +1,4 @@
-package io.hepaloop.control.harness;
+package io.hepaloop.bench;
 
 import io.hepaloop.bus.HepaEvent;
 import io.hepaloop.profile.DeviceProfile;

@@ -1,4 +1,4 @@
-package io.hepaloop.control.harness;
+package io.hepaloop.bench;
 
 import java.util.Arrays;
 import java.util.function.DoubleUnaryOperator;

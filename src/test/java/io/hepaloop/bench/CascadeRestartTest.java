@@ -1,10 +1,10 @@
-package io.hepaloop.control.harness;
+package io.hepaloop.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hepaloop.control.ControlLoop;
 import io.hepaloop.control.LoopMode;
-import io.hepaloop.control.harness.PlantHarness.Strategy;
+import io.hepaloop.bench.PlantHarness.Strategy;
 import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.profile.LoopSpec;
 import io.hepaloop.sim.model.ReactorParameters;

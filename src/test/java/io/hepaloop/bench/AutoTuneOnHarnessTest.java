@@ -1,9 +1,9 @@
-package io.hepaloop.control.harness;
+package io.hepaloop.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hepaloop.control.RelayAutoTuner;
-import io.hepaloop.control.harness.PlantHarness.Strategy;
+import io.hepaloop.bench.PlantHarness.Strategy;
 import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.profile.ProfileLoader;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
-package io.hepaloop.telemetry;
+package io.hepaloop.bench;
 
 import io.hepaloop.bus.Addresses;
-import io.hepaloop.bus.Codecs;
+import io.hepaloop.app.Codecs;
 import io.hepaloop.device.DeviceLink;
 import io.hepaloop.device.DeviceLinkOptions;
 import io.hepaloop.device.LinkState;
@@ -11,6 +11,12 @@ import io.hepaloop.profile.SignalSpec;
 import io.hepaloop.sim.Layout;
 import io.hepaloop.sim.Simulator;
 import io.hepaloop.sim.SimulatorOptions;
+import io.hepaloop.telemetry.InfluxConfig;
+import io.hepaloop.telemetry.InfluxHttp;
+import io.hepaloop.telemetry.ProcessCpu;
+import io.hepaloop.telemetry.TelemetryMetrics;
+import io.hepaloop.telemetry.TelemetryService;
+import io.hepaloop.telemetry.TelemetryWriter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
