@@ -97,7 +97,8 @@ public final class EndToEndRun {
       List<DeviceLink> links = new ArrayList<>();
       List<Future<String>> deployed = new ArrayList<>();
       for (String id : ids) {
-        DeviceLink l = new DeviceLink(DeviceLinkOptions.builder(id, fast, sim.endpointUrl(id)).build());
+        DeviceLink l = new DeviceLink(DeviceLinkOptions.builder(id, fast, sim.endpointUrl(id))
+            .heartbeat(DeviceLinkOptions.HeartbeatSource.LINK).build());
         links.add(l);
         deployed.add(vertx.deployVerticle(l));
       }

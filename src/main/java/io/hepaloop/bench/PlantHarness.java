@@ -3,7 +3,7 @@ package io.hepaloop.bench;
 import io.hepaloop.bus.HepaEvent;
 import io.hepaloop.control.LoopSnapshot;
 import io.hepaloop.control.ReactorControl;
-import io.hepaloop.device.Quality;
+import io.hepaloop.core.Quality;
 import io.hepaloop.device.Sample;
 import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.profile.LoopSpec;

@@ -24,6 +24,16 @@ public final class Addresses {
     return "reactor." + reactorId + ".control";
   }
 
+  /**
+   * The reactor's controller is alive: after each loop execution its {@code ReactorController} publishes
+   * a {@code Long}, the {@link System#nanoTime()} (this JVM; the bus is local) until which every loop
+   * has executed recently enough. The device link writes the watchdog heartbeat only before that time
+   * (when its heartbeat follows the controller), so a stalled loop stops the heartbeat.
+   */
+  public static String controllerAlive(String reactorId) {
+    return "reactor." + reactorId + ".controller.alive";
+  }
+
   /** Events: interlock trips, alarms, operator actions, run phases (for the events measurement). */
   public static final String EVENTS = "hepaloop.events";
 

@@ -177,7 +177,9 @@ public final class BenchLinkCommand implements Callable<Integer> {
       long t1 = System.nanoTime();
       List<Future<String>> deploying = new ArrayList<>();
       for (String id : ids) {
-        DeviceLink link = new DeviceLink(DeviceLinkOptions.builder(id, profile, sim.endpointUrl(id)).pkiDir(pki.resolve("link")).build());
+        // No controller here: the link beats on its own (see docs/device-link.md, heartbeat).
+        DeviceLink link = new DeviceLink(DeviceLinkOptions.builder(id, profile, sim.endpointUrl(id)).pkiDir(pki.resolve("link"))
+            .heartbeat(DeviceLinkOptions.HeartbeatSource.LINK).build());
         links.add(link);
         deploying.add(vertx.deployVerticle(link, new DeploymentOptions()));
       }

@@ -2,7 +2,7 @@ package io.hepaloop.cli;
 
 import io.hepaloop.bus.Addresses;
 import io.hepaloop.app.Codecs;
-import io.hepaloop.device.Quality;
+import io.hepaloop.core.Quality;
 import io.hepaloop.device.Sample;
 import io.hepaloop.device.SampleBatch;
 import io.hepaloop.bench.EndToEndRun;

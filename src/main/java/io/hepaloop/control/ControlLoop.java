@@ -1,6 +1,6 @@
 package io.hepaloop.control;
 
-import io.hepaloop.device.Quality;
+import io.hepaloop.core.Quality;
 import io.hepaloop.profile.LoopSpec;
 import io.hepaloop.profile.Range;
 import io.hepaloop.profile.SignalSpec;

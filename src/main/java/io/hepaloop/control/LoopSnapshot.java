@@ -1,6 +1,6 @@
 package io.hepaloop.control;
 
-import io.hepaloop.device.Quality;
+import io.hepaloop.core.Quality;
 import java.time.Instant;
 
 /**

@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  *       accelerated simulator and its controller keep step);
  *   <li>sends {@link ActuatorCommand}s to {@link Addresses#commands} as request/reply, at most one in
  *       flight per actuator (a newer value replaces a queued one, so a slow link never builds a backlog);
+ *   <li>after each loop execution, publishes on {@link Addresses#controllerAlive} until when every loop
+ *       counts as running (executed within {@value #LIVENESS_PERIODS} of its periods): the device link
+ *       writes the watchdog heartbeat only until then, so a stalled loop lets the device put its
+ *       outputs safe;
  *   <li>publishes {@link LoopSnapshot}s on {@link Addresses#control} and {@link HepaEvent}s on
  *       {@link Addresses#EVENTS}; a refused or failed write becomes an event at most once a minute
  *       per actuator (no logging storms).
@@ -45,6 +49,16 @@ public final class ReactorController extends VerticleBase {
   static final long WRITE_TIMEOUT_MS = 5_000;
   static final double WRITE_FAILURE_EVENT_EVERY_S = 60;
 
+  /** A loop counts as running while it has executed within this many of its periods. */
+  static final int LIVENESS_PERIODS = 3;
+
+  /**
+   * The shortest liveness window (real time): a loop of an accelerated controller (1 s at speed 60 is
+   * 17 ms) must not stop the heartbeat at every garbage collection. The device's watchdog timeout
+   * comes on top of it.
+   */
+  static final long MIN_LIVENESS_WINDOW_MS = 500;
+
   private final String reactorId;
   private final DeviceProfile profile;
   private final Clock clock;
@@ -56,6 +70,11 @@ public final class ReactorController extends VerticleBase {
   private final Map<String, ActuatorCommand> queued = new HashMap<>();
   private final Map<String, Long> lastFailureEventNanos = new HashMap<>();
   private final java.util.Set<String> failing = new java.util.HashSet<>();
+  /** Per loop (in {@link ReactorControl#loops()} order): last successful execution and liveness window, real nanos. */
+  private long[] lastExecutedNanos = new long[0];
+  private long[] livenessWindowNanos = new long[0];
+  /** Loops a test has stalled: their timers fire but do not execute them. */
+  private final java.util.Set<String> stalled = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public ReactorController(String reactorId, DeviceProfile profile, Clock clock) {
     this(reactorId, profile, clock, LoopTiming.NONE);
@@ -75,23 +94,48 @@ public final class ReactorController extends VerticleBase {
     control = new ReactorControl(reactorId, profile, clock, this::send, this::publishEvent, this::publishSnapshot);
     var bus = vertx.eventBus();
     MessageConsumer<SampleBatch> samples = bus.localConsumer(Addresses.samples(reactorId), m -> control.onSamples(m.body()));
-    MessageConsumer<LinkState> link = bus.localConsumer(Addresses.link(reactorId), m -> control.onLinkState(m.body()));
+    MessageConsumer<LinkState> link = bus.localConsumer(Addresses.link(reactorId), m -> {
+      control.onLinkState(m.body());
+      if (m.body().state() == LinkState.State.CONNECTED) {
+        signalAlive(); // a link that started after us hears at once whether the loops run
+      }
+    });
     consumers.add(samples);
     consumers.add(link);
-    for (ControlLoop loop : control.loops()) {
+    List<ControlLoop> loops = control.loops();
+    lastExecutedNanos = new long[loops.size()];
+    livenessWindowNanos = new long[loops.size()];
+    long now = System.nanoTime();
+    for (int i = 0; i < loops.size(); i++) {
+      ControlLoop loop = loops.get(i);
       long periodMs = Math.max(1, Math.round(loop.spec().periodMs() / clock.speed()));
       String id = loop.id();
+      int index = i;
+      lastExecutedNanos[i] = now; // due within its periods from now
+      livenessWindowNanos[i] = Math.max(LIVENESS_PERIODS * periodMs, MIN_LIVENESS_WINDOW_MS) * 1_000_000L;
       long[] previousStart = {0};
       timers.add(vertx.setPeriodic(periodMs, t -> {
+        if (stalled.contains(id)) {
+          return;
+        }
         long start = System.nanoTime();
         if (previousStart[0] != 0) {
           timing.period(reactorId, id, start - previousStart[0], periodMs * 1_000_000L);
         }
         previousStart[0] = start;
-        executeSafely(id);
+        if (executeSafely(id)) {
+          lastExecutedNanos[index] = System.nanoTime();
+          signalAlive();
+        }
         timing.executed(reactorId, id, System.nanoTime() - start);
       }));
     }
+    if (loops.isEmpty() && profile.watchdog() != null) {
+      // Actuators but no loops (interlocks or manual outputs only): the scan is this timer.
+      long scanMs = Math.max(1, Math.round(profile.watchdog().intervalMs()));
+      timers.add(vertx.setPeriodic(scanMs, t -> signalAlive()));
+    }
+    signalAlive();
     return Future.join(samples.completion(), link.completion());
   }
 
@@ -103,18 +147,56 @@ public final class ReactorController extends VerticleBase {
     return Future.join(f);
   }
 
-  private void executeSafely(String loopId) {
+  /**
+   * Tells the device link until when this controller counts as alive: the earliest deadline of its
+   * loops (each loop's last successful execution plus {@value #LIVENESS_PERIODS} periods). A loop that
+   * throws, or whose timer stops, pulls the deadline in; the link stops the heartbeat after it.
+   */
+  private void signalAlive() {
+    long until;
+    if (lastExecutedNanos.length == 0) {
+      long scanMs = profile.watchdog() == null ? 1000 : Math.round(profile.watchdog().intervalMs());
+      until = System.nanoTime() + Math.max(LIVENESS_PERIODS * scanMs, MIN_LIVENESS_WINDOW_MS) * 1_000_000L;
+    } else {
+      until = lastExecutedNanos[0] + livenessWindowNanos[0];
+      for (int i = 1; i < lastExecutedNanos.length; i++) {
+        long u = lastExecutedNanos[i] + livenessWindowNanos[i];
+        if (u - until < 0) {
+          until = u;
+        }
+      }
+    }
+    vertx.eventBus().publish(Addresses.controllerAlive(reactorId), until);
+  }
+
+  /**
+   * Test hook: a stalled loop's timer keeps firing but the loop does not execute, as when its
+   * execution hangs or its timer is lost. Any thread.
+   */
+  void stall(String loopId, boolean stall) {
+    if (stall) {
+      stalled.add(loopId);
+    } else {
+      stalled.remove(loopId);
+    }
+  }
+
+  /** @return whether the loop executed (a failure is logged once per run of failures) */
+  private boolean executeSafely(String loopId) {
     try {
       control.executeLoop(loopId);
       failing.remove(loopId);
+      return true;
     } catch (RuntimeException e) {
       // a bug must not kill the timer of a safety-relevant loop; log the first failure of a run of
       // failures only (no storm at 4 Hz), and tell the operators
       if (failing.add(loopId)) {
         LOG.error("reactor {} loop {} failed to execute (further failures not logged until it runs again)", reactorId, loopId, e);
         publishEvent(new HepaEvent(clock.now(), reactorId, "control", loopId, "critical",
-            "Loop " + loopId + " failed to execute: " + e + "; the device watchdog keeps outputs safe if writes stop."));
+            "Loop " + loopId + " failed to execute: " + e + "; the heartbeat stops after " + LIVENESS_PERIODS
+                + " of its periods and the device watchdog puts the outputs safe."));
       }
+      return false;
     }
   }
 

@@ -3,6 +3,8 @@ package io.hepaloop.device;
 import io.hepaloop.bus.Addresses;
 import io.hepaloop.bus.LocalCodec;
 import io.hepaloop.bus.HepaEvent;
+import io.hepaloop.core.DataType;
+import io.hepaloop.device.DeviceLinkOptions.HeartbeatSource;
 import io.hepaloop.profile.SignalSpec;
 import io.hepaloop.profile.WatchdogSpec;
 import io.vertx.core.Future;
@@ -32,6 +34,15 @@ import org.slf4j.LoggerFactory;
  * The controller's side of one reactor's OPC UA device: a Vert.x verticle that keeps a Milo session
  * open, publishes every sensor and actuator read-back as {@link SampleBatch}es, writes
  * {@link ActuatorCommand}s, sends the watchdog heartbeat and survives the link failing.
+ *
+ * <h2>Heartbeat</h2>
+ * Every {@code watchdog.intervalMs} the link writes the next value of a counter that wraps at the
+ * watchdog type's maximum ({@link DataType#nextHeartbeat}), so it runs for ever. With
+ * {@link HeartbeatSource#CONTROLLER} (production) it writes only while the reactor's controller reports
+ * on {@link Addresses#controllerAlive} that its loops executed within a few of their periods: a stalled
+ * control loop stops the heartbeat, and the device puts its outputs safe. A heartbeat that is withheld
+ * or cannot be written is a critical event, once per run of failures, and shows in the CONNECTED
+ * state's reason.
  *
  * <h2>States ({@link LinkState})</h2>
  * CONNECTING (never connected yet) → CONNECTED ⇄ DISCONNECTED (lost; values published once as stale,
@@ -86,7 +97,21 @@ public final class DeviceLink extends VerticleBase {
   private long heartbeatCounter;
   private int heartbeatFailuresInARow;
   private int heartbeatsUnansweredInARow;
-  private boolean heartbeatFailing;
+  /** Written on this context; volatile for {@link #heartbeatFailing()}. */
+  private volatile boolean heartbeatFailing;
+  /** From the controller: {@link System#nanoTime()} until which its loops count as running. */
+  private long controllerAliveUntilNanos;
+  private boolean controllerHeard;
+  private int heartbeatsWithheldInARow;
+  private long lastBeatSentNanos;
+  private boolean beatSent;
+  private boolean withholdReported;
+  /** What the CONNECTED state says, without the heartbeat's problems. */
+  private String connectedReason;
+  /** Why the heartbeat does not reach the device (null when it does): part of the CONNECTED state's reason. */
+  private String heartbeatWithheldProblem;
+  private String heartbeatFailingProblem;
+  private MessageConsumer<Long> controllerAlive;
   private Instant outageSince;
   private long connectedAtNanos = -1;
   private long lastLossNanos = -1;
@@ -139,11 +164,19 @@ public final class DeviceLink extends VerticleBase {
     commands = vertx.eventBus().consumer(Addresses.commands(reactorId), this::onCommand);
     publishState(LinkState.State.CONNECTING, "connecting to " + opts.endpointUrl());
     WatchdogSpec wd = opts.profile().watchdog();
-    heartbeatTimer = vertx.setPeriodic((long) wd.intervalMs(), id -> heartbeat());
+    // Without a watchdog (a monitoring-only profile) the timer still runs: it also ends the "unstable" state.
+    heartbeatTimer = vertx.setPeriodic(wd == null ? 1000 : (long) wd.intervalMs(), id -> heartbeat());
+    if (wd != null && opts.heartbeat() == HeartbeatSource.CONTROLLER) {
+      controllerAlive = vertx.eventBus().localConsumer(Addresses.controllerAlive(reactorId),
+          m -> {
+            controllerAliveUntilNanos = m.body();
+            controllerHeard = true;
+          });
+    }
     connect();
     // Deployment does not wait for the device: a link whose device is down is still a running link
     // (CONNECTING, retrying); the state tells when it is connected.
-    return commands.completion();
+    return controllerAlive == null ? commands.completion() : Future.join(commands.completion(), controllerAlive.completion());
   }
 
   @Override
@@ -161,7 +194,9 @@ public final class DeviceLink extends VerticleBase {
     Future<Void> closed = s == null
         ? Future.succeededFuture()
         : Future.fromCompletionStage(s.close(), context).timeout(3, TimeUnit.SECONDS).otherwiseEmpty();
-    return closed.compose(v -> commands.unregister()).eventually(() -> connectPool.close());
+    return closed.compose(v -> commands.unregister())
+        .compose(v -> controllerAlive == null ? Future.<Void>succeededFuture() : controllerAlive.unregister())
+        .eventually(() -> connectPool.close());
   }
 
   // ---------------------------------------------------------------- connecting
@@ -240,10 +275,10 @@ public final class DeviceLink extends VerticleBase {
     // Heartbeat first, CONNECTED after it is acknowledged: a device whose watchdog tripped during the
     // outage refuses commands until the counter moves again, and the loops write as soon as they hear
     // CONNECTED. (If the beat fails, CONNECTED follows anyway and the next beat retries.)
-    String reason = "connected to " + opts.endpointUrl() + " (" + how + ")";
+    connectedReason = "connected to " + opts.endpointUrl() + " (" + how + ")";
     heartbeat().onComplete(ar -> {
       if (!stopped && gen == generation) {
-        publishState(LinkState.State.CONNECTED, reason);
+        publishState(LinkState.State.CONNECTED, connectedReason());
       }
     });
   }
@@ -365,7 +400,7 @@ public final class DeviceLink extends VerticleBase {
     SignalSpec spec = opts.profile().requireSignal(c.actuatorId());
     Variant raw;
     try {
-      raw = RawValues.toVariant(spec.toRaw(c.value()), spec.dataType());
+      raw = DataType.of(spec.dataType()).toVariant(spec.toRaw(c.value()));
     } catch (IllegalArgumentException e) {
       msg.reply(WriteResult.failed(c, c.actuatorId() + ": " + e.getMessage()));
       return;
@@ -399,7 +434,19 @@ public final class DeviceLink extends VerticleBase {
    */
   static final int HEARTBEATS_UNANSWERED_LOST = 3;
 
-  /** An increasing counter to the watchdog node; the device puts outputs safe when it stops changing. */
+  /**
+   * Where the counter starts (tests: a few beats before the type's wrap). Call before deploying.
+   *
+   * @param counter a value the watchdog type holds, as {@link DataType#heartbeatVariant} takes it
+   */
+  void startHeartbeatAt(long counter) {
+    heartbeatCounter = counter;
+  }
+
+  /**
+   * The next counter value to the watchdog node (wrapping at its type's maximum); the device puts outputs
+   * safe when it stops changing. Runs on the heartbeat timer and once at connect.
+   */
   private Future<Void> heartbeat() {
     MiloSession s = session;
     if (s == null) {
@@ -412,9 +459,33 @@ public final class DeviceLink extends VerticleBase {
       LOG.info(msg);
       publishEvent("info", msg);
     }
+    WatchdogSpec wd = opts.profile().watchdog();
+    if (wd == null) {
+      return Future.succeededFuture();
+    }
+    if (opts.heartbeat() == HeartbeatSource.CONTROLLER && (!controllerHeard || System.nanoTime() - controllerAliveUntilNanos >= 0)) {
+      withheld();
+      return Future.succeededFuture();
+    }
+    resumed();
+    long sentNanos = System.nanoTime();
+    if (beatSent && sentNanos - lastBeatSentNanos < (long) (wd.intervalMs() * 500_000)) {
+      // The beat at connect and a timer beat a moment later would race on the wire and could reach the
+      // device out of order; one is enough.
+      return Future.succeededFuture();
+    }
+    lastBeatSentNanos = sentNanos;
+    beatSent = true;
     long gen = generation;
-    heartbeatCounter = (heartbeatCounter + 1) % 4_294_967_296L;
-    Variant v = RawValues.toVariant(heartbeatCounter, opts.profile().watchdog().dataType());
+    DataType type = DataType.find(wd.dataType()).filter(DataType::holdsHeartbeat).orElse(null);
+    if (type == null) {
+      // A profile built in code can name a type the checks refuse; say so as loudly as a refused write.
+      heartbeatFailures.incrementAndGet();
+      heartbeatDone(gen, "the watchdog's data type '" + wd.dataType() + "' cannot hold a heartbeat counter", false, true);
+      return Future.succeededFuture();
+    }
+    heartbeatCounter = type.nextHeartbeat(heartbeatCounter);
+    Variant v = type.heartbeatVariant(heartbeatCounter);
     Promise<Void> written = Promise.promise();
     s.write(s.watchdogNode(), v).whenComplete((sc, ex) -> {
       // Milo's thread: count, hand over, return.
@@ -424,15 +495,53 @@ public final class DeviceLink extends VerticleBase {
         heartbeatFailures.incrementAndGet();
       }
       context.runOnContext(x -> {
-        heartbeatDone(gen, failure, unanswered);
+        heartbeatDone(gen, failure, unanswered, false);
         written.complete();
       });
     });
     return written.future();
   }
 
-  /** Once per run of failures (not per beat) a warning; once when it works again. */
-  private void heartbeatDone(long gen, String failure, boolean unanswered) {
+  /**
+   * A beat not written because the controller has not reported a recent scan. Two beats in a row (not
+   * one: a late timer is no news) make one critical event; the device trips after its timeout.
+   */
+  private void withheld() {
+    heartbeatsWithheldInARow++;
+    if (withholdReported || heartbeatsWithheldInARow < 2) {
+      return;
+    }
+    withholdReported = true;
+    WatchdogSpec wd = opts.profile().watchdog();
+    heartbeatWithheldProblem = "heartbeat withheld: the controller's loops have not executed in time";
+    String msg = (!controllerHeard
+        ? "no controller of reactor " + reactorId + " has reported a control scan"
+        : "the controller of reactor " + reactorId + " has not executed its loops within a few of their periods")
+        + ": heartbeat to " + wd.nodeIdFor(opts.nodeIdReactor()) + " withheld; the device will put its outputs at"
+        + " their safe values within " + (long) wd.timeoutMs() + " ms";
+    LOG.error(msg);
+    publishEvent("critical", msg);
+    republishConnected();
+  }
+
+  private void resumed() {
+    heartbeatsWithheldInARow = 0;
+    if (!withholdReported) {
+      return;
+    }
+    withholdReported = false;
+    heartbeatWithheldProblem = null;
+    String msg = "the controller of reactor " + reactorId + " runs its loops: heartbeat resumed";
+    LOG.info(msg);
+    publishEvent("info", msg);
+    republishConnected();
+  }
+
+  /**
+   * Once per run of failures (not per beat) a critical event, and the CONNECTED state's reason says so;
+   * once when it works again. {@code now} reports at once (a failure no retry can cure).
+   */
+  private void heartbeatDone(long gen, String failure, boolean unanswered, boolean now) {
     if (stopped || gen != generation) {
       return;
     }
@@ -445,21 +554,50 @@ public final class DeviceLink extends VerticleBase {
       heartbeatFailuresInARow = 0;
       if (heartbeatFailing) {
         heartbeatFailing = false;
+        heartbeatFailingProblem = null;
         String msg = "heartbeat to the watchdog of reactor " + reactorId + " works again";
         LOG.info(msg);
         publishEvent("info", msg);
+        republishConnected();
       }
       return;
     }
     heartbeatFailuresInARow++;
-    if (!heartbeatFailing && heartbeatFailuresInARow >= HEARTBEAT_FAILURES_REPORTED) {
+    if (!heartbeatFailing && (now || heartbeatFailuresInARow >= HEARTBEAT_FAILURES_REPORTED)) {
       heartbeatFailing = true;
-      String msg = "heartbeat to the watchdog of reactor " + reactorId + " fails (" + failure + ", node "
-          + opts.profile().watchdog().nodeIdFor(opts.nodeIdReactor()) + "): the device will put its outputs at their safe values";
-      LOG.warn(msg);
-      publishEvent("warning", msg);
+      String node = opts.profile().watchdog().nodeIdFor(opts.nodeIdReactor());
+      heartbeatFailingProblem = "HEARTBEAT FAILING: cannot write " + node + " (" + failure + ")";
+      String msg = "heartbeat to the watchdog of reactor " + reactorId + " cannot be written (node " + node + ": "
+          + failure + "): the device will put its outputs at their safe values";
+      LOG.error(msg);
+      publishEvent("critical", msg);
+      republishConnected();
     } else {
       LOG.debug("reactor {}: heartbeat write failed: {}", reactorId, failure);
+    }
+  }
+
+  /** Whether the heartbeat is failing to be written (a run of failures reported and not yet over). */
+  public boolean heartbeatFailing() {
+    return heartbeatFailing;
+  }
+
+  private String connectedReason() {
+    String r = connectedReason == null ? "connected" : connectedReason;
+    if (heartbeatFailingProblem != null) {
+      r += "; " + heartbeatFailingProblem;
+    }
+    if (heartbeatWithheldProblem != null) {
+      r += "; " + heartbeatWithheldProblem;
+    }
+    return r;
+  }
+
+  /** The CONNECTED state again, with the heartbeat's news in its reason (only while connected). */
+  private void republishConnected() {
+    LinkState now = current;
+    if (now != null && now.state() == LinkState.State.CONNECTED) {
+      publishState(LinkState.State.CONNECTED, connectedReason());
     }
   }
 

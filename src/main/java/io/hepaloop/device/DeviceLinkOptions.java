@@ -40,6 +40,8 @@ import java.util.Set;
  * @param configurationRetryMs retry delay after a configuration failure (wrong password, untrusted
  *     certificate, profile not matching the device): slow, because retrying a wrong password every
  *     second can lock the account on a real PLC (default 15000 ms)
+ * @param heartbeat what the watchdog heartbeat proves (default {@link HeartbeatSource#CONTROLLER}: that the
+ *     reactor's control loops run); a link deployed without a controller must say {@link HeartbeatSource#LINK}
  */
 public record DeviceLinkOptions(
     String reactorId,
@@ -60,7 +62,27 @@ public record DeviceLinkOptions(
     long requestTimeoutMs,
     long connectTimeoutMs,
     Double publishingIntervalMs,
-    long configurationRetryMs) {
+    long configurationRetryMs,
+    HeartbeatSource heartbeat) {
+
+  /**
+   * What keeps the device's watchdog fed. The heartbeat exists so that the device puts its outputs safe
+   * when the controller stops controlling; a link that beats on its own would keep a device happy while
+   * a stalled loop leaves an actuator at its last value.
+   */
+  public enum HeartbeatSource {
+    /**
+     * Production ({@code serve}, {@code demo}, {@code tune}): the link writes the heartbeat only while the
+     * reactor's {@code ReactorController} reports that every loop has executed within a few of its
+     * periods ({@link io.hepaloop.bus.Addresses#controllerAlive}). No controller, no heartbeat.
+     */
+    CONTROLLER,
+    /**
+     * The link beats on its own timer, proving only that the link is alive: for a link deployed without
+     * a controller ({@code bench link}, {@code bench telemetry}, tests of the link alone).
+     */
+    LINK
+  }
 
   /** How the link decides whether to trust the device's certificate. */
   public enum ServerTrust {
@@ -97,9 +119,11 @@ public record DeviceLinkOptions(
     if (!endpointUrl.startsWith("opc.tcp://")) {
       throw new IllegalArgumentException("reactor " + reactorId + ": endpoint URL must start with opc.tcp://, got '" + endpointUrl + "'");
     }
-    if (profile.watchdog() == null) {
-      throw new IllegalArgumentException("reactor " + reactorId + ": profile " + profile.model() + " has no watchdog node for the heartbeat");
+    if (profile.watchdog() == null && !profile.actuators().isEmpty()) {
+      throw new IllegalArgumentException("reactor " + reactorId + ": profile " + profile.model()
+          + " has actuators but no watchdog node for the heartbeat");
     }
+    heartbeat = heartbeat == null ? HeartbeatSource.CONTROLLER : heartbeat;
     nodeIdReactor = nodeIdReactor == null ? reactorId : nodeIdReactor;
     serverTrust = serverTrust == null ? ServerTrust.TRUST_LIST : serverTrust;
     clock = clock == null ? SystemClock.INSTANCE : clock;
@@ -131,7 +155,7 @@ public record DeviceLinkOptions(
     return "DeviceLinkOptions[reactorId=" + reactorId + ", profile=" + profile.model() + ", endpointUrl=" + endpointUrl
         + ", security=" + securityPolicy + "/" + securityMode + ", user=" + (username == null ? "anonymous" : username)
         + ", password=" + (password == null ? "none" : "***") + ", nodeIdReactor=" + nodeIdReactor + ", pkiDir=" + pkiDir
-        + ", serverTrust=" + serverTrust + ", backoff=" + backoff + "]";
+        + ", serverTrust=" + serverTrust + ", backoff=" + backoff + ", heartbeat=" + heartbeat + "]";
   }
 
   /** Fluent construction with the defaults documented on the record. */
@@ -155,6 +179,7 @@ public record DeviceLinkOptions(
     private long connectTimeoutMs = 3000;
     private Double publishingIntervalMs;
     private long configurationRetryMs = 15_000;
+    private HeartbeatSource heartbeat = HeartbeatSource.CONTROLLER;
 
     private Builder(String reactorId, DeviceProfile profile, String endpointUrl) {
       this.reactorId = reactorId;
@@ -230,10 +255,15 @@ public record DeviceLinkOptions(
       return this;
     }
 
+    public Builder heartbeat(HeartbeatSource v) {
+      this.heartbeat = v;
+      return this;
+    }
+
     public DeviceLinkOptions build() {
       return new DeviceLinkOptions(reactorId, profile, endpointUrl, securityPolicy, securityMode, username, password,
           nodeIdReactor, pkiDir, serverTrust, clock, backoff, keepAliveIntervalMs, keepAliveFailuresAllowed,
-          keepAliveTimeoutMs, requestTimeoutMs, connectTimeoutMs, publishingIntervalMs, configurationRetryMs);
+          keepAliveTimeoutMs, requestTimeoutMs, connectTimeoutMs, publishingIntervalMs, configurationRetryMs, heartbeat);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.hepaloop.device;
 
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
 
+import io.hepaloop.core.DataType;
 import io.hepaloop.profile.SignalSpec;
 import java.net.ConnectException;
 import java.security.cert.X509Certificate;
@@ -27,8 +28,8 @@ import org.eclipse.milo.opcua.sdk.client.subscriptions.MonitoredItemServiceOpera
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
 import org.eclipse.milo.opcua.stack.core.AttributeId;
+import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
-import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
 import org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId;
 import org.eclipse.milo.opcua.stack.core.NamespaceTable;
@@ -121,7 +122,9 @@ final class MiloSession {
       for (SignalSpec s : o.profile().signals()) {
         nodes.put(s.id(), resolve(s.nodeIdFor(o.nodeIdReactor()), namespaces, "signal " + s.id()));
       }
-      NodeId watchdog = resolve(o.profile().watchdog().nodeIdFor(o.nodeIdReactor()), namespaces, "watchdog");
+      // A monitoring-only profile (no actuators) may have no watchdog: nothing to keep safe.
+      NodeId watchdog = o.profile().watchdog() == null ? null
+          : resolve(o.profile().watchdog().nodeIdFor(o.nodeIdReactor()), namespaces, "watchdog");
       checkDataTypes(client, o, nodes, watchdog);
       session = new MiloSession(o, client, nodes, watchdog);
       session.listener = listener;
@@ -315,18 +318,15 @@ final class MiloSession {
         + x.getNamespaceUri() + " (NodeId " + nodeId + ")"));
   }
 
-  /** OPC UA built-in types by their ns=0 id (Part 6, 5.1.2): the concrete scalar types a node may declare. */
-  private static final String[] BUILT_IN = {null, "Boolean", "SByte", "Byte", "Int16", "UInt16", "Int32", "UInt32",
-      "Int64", "UInt64", "Float", "Double", "String"};
-
-  /** The built-in type name a node declares, or null when it is abstract (Number, BaseDataType) or a custom type. */
+  /**
+   * The built-in type name a node declares ({@link DataType}, or String), or null when it is abstract
+   * (Number, BaseDataType) or a custom type.
+   */
   static String builtInName(NodeId dataType) {
-    if (dataType == null || dataType.getNamespaceIndex().intValue() != 0 || !(dataType.getIdentifier() instanceof
-        UInteger id)) {
-      return null;
+    if (NodeIds.String.equals(dataType)) {
+      return "String";
     }
-    long n = id.longValue();
-    return n >= 1 && n < BUILT_IN.length ? BUILT_IN[(int) n] : null;
+    return DataType.ofNodeId(dataType).map(DataType::opcName).orElse(null);
   }
 
   /**
@@ -343,7 +343,9 @@ final class MiloSession {
     for (String id : ids) {
       reads.add(dataTypeRead(nodes.get(id)));
     }
-    reads.add(dataTypeRead(watchdog));
+    if (watchdog != null) {
+      reads.add(dataTypeRead(watchdog));
+    }
     DataValue[] results = client.read(0.0, TimestampsToReturn.Neither, reads)
         .getResults();
     List<String> wrong = new ArrayList<>();

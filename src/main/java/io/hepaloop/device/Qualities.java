@@ -1,5 +1,6 @@
 package io.hepaloop.device;
 
+import io.hepaloop.core.Quality;
 import java.util.Set;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;

@@ -1,5 +1,6 @@
 package io.hepaloop.device;
 
+import io.hepaloop.core.Quality;
 import java.time.Instant;
 
 /**

@@ -1,5 +1,7 @@
 package io.hepaloop.device;
 
+import io.hepaloop.core.DataType;
+import io.hepaloop.core.Quality;
 import io.hepaloop.profile.SignalSpec;
 import java.time.Instant;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
@@ -14,7 +16,7 @@ public final class SampleConverter {
   private SampleConverter() {}
 
   public static Sample toSample(String reactorId, SignalSpec spec, DataValue dv, Instant now) {
-    double raw = RawValues.toDouble(dv.getValue());
+    double raw = DataType.toDouble(dv.getValue());
     double value = Double.isNaN(raw) ? Double.NaN : spec.toEngineering(raw);
     Quality q = Qualities.of(dv.getStatusCode());
     if (Double.isNaN(value) && q == Quality.GOOD) {

@@ -6,7 +6,7 @@
  * writes {@link io.hepaloop.device.ActuatorCommand}s, sends the watchdog heartbeat and publishes its
  * {@link io.hepaloop.device.LinkState}. {@link io.hepaloop.device.MiloSession} holds the protocol
  * (Eclipse Milo 1.0.5 client); the pure pieces — {@link io.hepaloop.device.SampleConverter},
- * {@link io.hepaloop.device.Qualities}, {@link io.hepaloop.device.RawValues},
+ * {@link io.hepaloop.device.Qualities}, {@link io.hepaloop.core.DataType},
  * {@link io.hepaloop.device.CommandCheck}, {@link io.hepaloop.device.Backoff} — are unit-tested
  * without a server. States, backoff, outage behaviour and threading: {@code docs/device-link.md}.
  */

@@ -5,6 +5,7 @@ import static io.hepaloop.profile.YamlDocument.child;
 import static io.hepaloop.profile.YamlDocument.index;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hepaloop.core.DataType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -26,16 +27,6 @@ public final class ProfileChecks {
   static final String REACTOR = "{reactor}";
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{[^}]*}");
   private static final Pattern NODE_ID_PATH = Pattern.compile("signals\\[\\d+]\\.nodeId|watchdog\\.nodeId");
-  private static final Map<String, double[]> INTEGER_TYPES = Map.of(
-      "SByte", new double[] {-128, 127},
-      "Byte", new double[] {0, 255},
-      "Int16", new double[] {-32768, 32767},
-      "UInt16", new double[] {0, 65535},
-      "Int32", new double[] {Integer.MIN_VALUE, Integer.MAX_VALUE},
-      "UInt32", new double[] {0, 4294967295.0},
-      "Int64", new double[] {Long.MIN_VALUE, Long.MAX_VALUE},
-      "UInt64", new double[] {0, 18446744073709551615.0});
-
   private final YamlDocument doc;
   private final List<Problem> problems = new ArrayList<>();
   private final Map<String, JsonNode> signalsById = new HashMap<>();
@@ -285,14 +276,14 @@ public final class ProfileChecks {
         report(child(path, "rawMax"), "rawMin and rawMax are both " + number(rawMin.doubleValue())
             + ": the scaling would divide by zero");
       }
-      double[] limits = INTEGER_TYPES.get(dataType);
-      if (limits != null) {
+      DataType type = DataType.find(dataType).filter(DataType::isIntegral).orElse(null);
+      if (type != null) {
         for (JsonNode raw : List.of(rawMin, rawMax)) {
           double v = raw.doubleValue();
           String key = raw == rawMin ? "rawMin" : "rawMax";
-          if (v < limits[0] || v > limits[1]) {
-            report(child(path, key), number(v) + " does not fit in dataType " + dataType + " (" + number(limits[0])
-                + ".." + number(limits[1]) + ")");
+          if (v < type.min() || v > type.max()) {
+            report(child(path, key), number(v) + " does not fit in dataType " + dataType + " (" + number(type.min())
+                + ".." + number(type.max()) + ")");
           } else if (v != Math.rint(v)) {
             report(child(path, key), number(v) + " is not a whole number, but the raw value is a " + dataType);
           }
@@ -340,9 +331,10 @@ public final class ProfileChecks {
           + "): the heartbeat needs a node of its own");
     }
     String dataType = w.path("dataType").asText("");
-    if (w.path("dataType").isTextual() && !INTEGER_TYPES.containsKey(dataType)) {
+    // An unknown name is the schema's to report; a known one must hold a counter that changes at every beat.
+    if (DataType.find(dataType).filter(t -> !t.holdsHeartbeat()).isPresent()) {
       report("watchdog.dataType", "'" + dataType + "' cannot hold the heartbeat counter: use an integer type "
-          + "(UInt16, UInt32, Int32, ...)");
+          + "(UInt16, UInt32, Int32, ...) or Boolean");
     }
     JsonNode interval = w.path("intervalMs");
     JsonNode timeout = w.path("timeoutMs");

@@ -72,7 +72,9 @@ public final class SchemaValidation {
       switch (m.getType()) {
         case "required" -> {
           String missing = YamlDocument.child(path, m.getProperty());
-          problems.add(new Problem(doc.fileName(), doc.lineOf(path), missing, "required field is missing"));
+          String custom = customMessage(m);
+          problems.add(new Problem(doc.fileName(), doc.lineOf(path), missing,
+              custom == null ? "required field is missing" : "required field is missing: " + custom));
         }
         case "additionalProperties" -> {
           if ("password".equalsIgnoreCase(m.getProperty())) {

@@ -1,5 +1,6 @@
 package io.hepaloop.sim;
 
+import io.hepaloop.core.DataType;
 import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.profile.SignalKind;
 import java.util.HashMap;
@@ -84,13 +85,14 @@ final class ReactorNamespace extends ManagedNamespaceWithLifecycle {
         String desc = (p.spec.description() == null ? p.spec.id() : p.spec.description())
             + " [" + (p.spec.unit() == null ? "" : p.spec.unit()) + "]";
         addVariable(folder, nodeId(p.spec.nodeIdFor(reactor.id())), p.spec.id(), desc,
-            RawValues.dataTypeId(p.spec.dataType()), writable, new Source(reactor, p));
+            DataType.of(p.spec.dataType()).nodeId(), writable, new Source(reactor, p));
       }
       if (profile.watchdog() != null) {
         addVariable(folder, nodeId(profile.watchdog().nodeIdFor(reactor.id())), "watchdog",
-            "Controller heartbeat: write an increasing counter at least every "
-                + (long) profile.watchdog().timeoutMs() + " ms or the actuators go to their safe values",
-            RawValues.dataTypeId(profile.watchdog().dataType()), true, new Source(reactor, null));
+            "Controller heartbeat: write a changing counter at least every "
+                + (long) profile.watchdog().timeoutMs() + " ms, once armed (first counter change or first actuator"
+                + " write), or the actuators go to their safe values",
+            DataType.of(profile.watchdog().dataType()).nodeId(), true, new Source(reactor, null));
       }
     }
   }
@@ -140,7 +142,7 @@ final class ReactorNamespace extends ManagedNamespaceWithLifecycle {
       if (source.point == null) {
         source.reactor.writeHeartbeat(raw, System.nanoTime());
       } else {
-        source.reactor.write(source.point, raw);
+        source.reactor.write(source.point, raw, System.nanoTime());
       }
     }
   }

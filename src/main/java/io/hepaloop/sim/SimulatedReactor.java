@@ -1,6 +1,7 @@
 package io.hepaloop.sim;
 
-import io.hepaloop.device.Quality;
+import io.hepaloop.core.DataType;
+import io.hepaloop.core.Quality;
 import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.profile.SignalKind;
 import io.hepaloop.profile.SignalSpec;
@@ -10,10 +11,12 @@ import io.hepaloop.sim.model.ReactorParameters;
 import io.hepaloop.sim.model.SensorChannel;
 import io.hepaloop.sim.model.SensorReading;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
@@ -31,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * around several calls on {@link #model()} from another thread.
  *
  * <h2>Device-side watchdog</h2>
- * When the profile has a watchdog, the controller writes an increasing counter to it. The watchdog
- * arms at the first counter change; when the counter has not changed for {@code timeoutMs} of
+ * When the profile has a watchdog, the controller writes a changing counter to it. The watchdog
+ * arms at the first counter change or at the first accepted actuator write, whichever comes first
+ * (as a safe PLC program does: a controller that writes outputs but never a heartbeat is put safe
+ * too); when the counter has not changed for {@code timeoutMs} of
  * <b>real</b> time (the controller's clock runs in real time whatever the simulation speed), every
  * actuator goes to its {@code safeValue} and stays there: while tripped, actuator writes are refused
  * with Bad_InvalidState, as a PLC in its safe state refuses commands until the controller's
@@ -48,6 +53,7 @@ public final class SimulatedReactor {
     final SignalSpec spec;
     final SignalBinding binding;
     final SensorChannel sensor; // null for actuators
+    final DataType type;
     volatile DataValue value;
     double storedValue = Double.NaN; // actuators the model does not know: the last written value
 
@@ -56,6 +62,12 @@ public final class SimulatedReactor {
       this.spec = spec;
       this.binding = binding;
       this.sensor = sensor;
+      this.type = DataType.of(spec.dataType());
+    }
+
+    /** The value as this node's data type holds it, saturated like a PLC's scaled output. */
+    Variant raw(double engineering) {
+      return type.toVariantSaturated(spec.toRaw(engineering));
     }
 
     boolean isActuator() {
@@ -72,8 +84,11 @@ public final class SimulatedReactor {
 
   // watchdog (real time, nanoTime)
   private final WatchdogSpec watchdog;
+  private final DataType watchdogType;
   private volatile DataValue watchdogValue;
-  private long lastHeartbeat = -1;
+  private long lastHeartbeat;
+  /** The last heartbeat values written, newest last, as written (Milo's Java types). */
+  private final ArrayDeque<Object> recentHeartbeats = new ArrayDeque<>();
   private long lastHeartbeatChangeNanos;
   private boolean watchdogArmed;
   private boolean watchdogTripped;
@@ -107,8 +122,9 @@ public final class SimulatedReactor {
       byId.put(s.id(), p);
     }
     this.watchdog = profile.watchdog();
+    this.watchdogType = watchdog == null ? null : DataType.of(watchdog.dataType());
     this.watchdogValue = watchdog == null ? null
-        : new DataValue(RawValues.toVariant(0, watchdog.dataType()), StatusCode.GOOD, DateTime.now(), DateTime.now());
+        : new DataValue(watchdogType.heartbeatVariant(0), StatusCode.GOOD, DateTime.now(), DateTime.now());
     this.lastHeartbeatChangeNanos = nowNanos;
     publish(DateTime.now());
   }
@@ -163,12 +179,12 @@ public final class SimulatedReactor {
         double v = p.binding == SignalBinding.UNKNOWN ? p.storedValue : p.binding.trueValue(model);
         p.value = Double.isNaN(v)
             ? new DataValue(Variant.NULL_VALUE, new StatusCode(StatusCodes.Bad_WaitingForInitialData), wallTime, wallTime)
-            : new DataValue(RawValues.toVariant(p.spec.toRaw(v), p.spec.dataType()), StatusCode.GOOD, wallTime, wallTime);
+            : new DataValue(p.raw(v), StatusCode.GOOD, wallTime, wallTime);
       } else if (p.binding == SignalBinding.UNKNOWN) {
         p.value = new DataValue(Variant.NULL_VALUE, new StatusCode(StatusCodes.Bad_NotSupported), wallTime, wallTime);
       } else {
         SensorReading r = p.sensor.read(p.binding.trueValue(model), t);
-        p.value = new DataValue(RawValues.toVariant(p.spec.toRaw(r.value()), p.spec.dataType()), statusOf(r.quality()), wallTime, wallTime);
+        p.value = new DataValue(p.raw(r.value()), statusOf(r.quality()), wallTime, wallTime);
       }
     }
   }
@@ -183,8 +199,12 @@ public final class SimulatedReactor {
 
   // ---------------------------------------------------------------- writes from OPC UA
 
-  /** A write from a client to a signal node; throws with the status code to return when refused. */
-  synchronized void write(Point p, Object rawValue) throws UaException {
+  /**
+   * A write from a client to a signal node; throws with the status code to return when refused. The
+   * first accepted actuator write arms the watchdog, as a safe PLC program does: a controller that
+   * writes outputs but never a heartbeat is put safe after the timeout.
+   */
+  synchronized void write(Point p, Object rawValue, long nowNanos) throws UaException {
     if (!p.isActuator()) {
       throw new UaException(StatusCodes.Bad_NotWritable, p.spec.id() + " is a sensor");
     }
@@ -192,7 +212,7 @@ public final class SimulatedReactor {
       throw new UaException(StatusCodes.Bad_InvalidState,
           "watchdog tripped: outputs held at safe values until the heartbeat changes");
     }
-    double raw = RawValues.toDouble(rawValue);
+    double raw = DataType.toDouble(rawValue);
     if (Double.isNaN(raw)) {
       throw new UaException(StatusCodes.Bad_TypeMismatch, "not a number: " + rawValue);
     }
@@ -201,9 +221,14 @@ public final class SimulatedReactor {
       throw new UaException(StatusCodes.Bad_OutOfRange, p.spec.id() + " " + eng + " outside " + p.spec.range());
     }
     applyActuator(p, eng);
+    if (watchdog != null && !watchdogArmed) {
+      watchdogArmed = true;
+      lastHeartbeatChangeNanos = nowNanos;
+      LOG.info("reactor {}: first actuator write, watchdog armed ({} ms)", id, (long) watchdog.timeoutMs());
+    }
     DateTime now = DateTime.now();
     double v = p.binding == SignalBinding.UNKNOWN ? p.storedValue : p.binding.trueValue(model);
-    p.value = new DataValue(RawValues.toVariant(p.spec.toRaw(v), p.spec.dataType()), StatusCode.GOOD, now, now);
+    p.value = new DataValue(p.raw(v), StatusCode.GOOD, now, now);
   }
 
   private void applyActuator(Point p, double eng) {
@@ -212,17 +237,23 @@ public final class SimulatedReactor {
     }
   }
 
-  /** A heartbeat write; the watchdog arms at the first change and resets at each change. */
+  /**
+   * A heartbeat write; the watchdog arms at the first change (or the first actuator write) and resets at
+   * each change. Values are compared exactly as the type holds them (a UInt64 counter near 2^64 has
+   * neighbours that are equal as doubles).
+   */
   synchronized void writeHeartbeat(Object rawValue, long nowNanos) throws UaException {
-    double raw = RawValues.toDouble(rawValue);
-    if (Double.isNaN(raw)) {
-      throw new UaException(StatusCodes.Bad_TypeMismatch, "heartbeat must be a number");
+    Optional<Long> written = DataType.heartbeatOf(rawValue);
+    if (written.isEmpty()) {
+      throw new UaException(StatusCodes.Bad_TypeMismatch, "heartbeat must be a whole number or a boolean, got " + rawValue);
     }
-    long v = (long) raw;
+    long v = written.get();
+    if (recentHeartbeats.size() == RECENT_HEARTBEATS) {
+      recentHeartbeats.removeFirst();
+    }
+    recentHeartbeats.addLast(rawValue);
     if (v != lastHeartbeat) {
-      if (lastHeartbeat != -1 || v != 0) {
-        watchdogArmed = true;
-      }
+      watchdogArmed = true;
       lastHeartbeat = v;
       lastHeartbeatChangeNanos = nowNanos;
       if (watchdogTripped) {
@@ -231,7 +262,23 @@ public final class SimulatedReactor {
       }
     }
     DateTime now = DateTime.now();
-    watchdogValue = new DataValue(RawValues.toVariant(v, watchdog.dataType()), StatusCode.GOOD, now, now);
+    watchdogValue = new DataValue(new Variant(rawValue), StatusCode.GOOD, now, now); // as written
+  }
+
+  /** How many heartbeat values {@link #recentHeartbeats()} keeps. */
+  static final int RECENT_HEARTBEATS = 32;
+
+  /**
+   * The last heartbeat values the controller wrote, oldest first, exactly as they arrived (Milo's Java
+   * class of the Variant): what a commissioning engineer looks at in a PLC's trace.
+   */
+  public synchronized List<Object> recentHeartbeats() {
+    return List.copyOf(recentHeartbeats);
+  }
+
+  /** Whether the watchdog is armed: a heartbeat changed, or an actuator was written, since start. */
+  public synchronized boolean watchdogArmed() {
+    return watchdogArmed;
   }
 
   private void checkWatchdog(long nowNanos) {

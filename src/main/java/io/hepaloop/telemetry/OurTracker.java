@@ -1,6 +1,6 @@
 package io.hepaloop.telemetry;
 
-import io.hepaloop.device.Quality;
+import io.hepaloop.core.Quality;
 import io.hepaloop.device.Sample;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.hepaloop.telemetry;
 
-import io.hepaloop.device.Quality;
+import io.hepaloop.core.Quality;
 
 /**
  * Oxygen uptake rate of the construct from the steady-state oxygen balance (DOMAIN.md):

@@ -2,8 +2,8 @@ package io.hepaloop.telemetry;
 
 import io.hepaloop.bus.HepaEvent;
 import io.hepaloop.control.LoopSnapshot;
+import io.hepaloop.core.Quality;
 import io.hepaloop.device.LinkState;
-import io.hepaloop.device.Quality;
 import io.hepaloop.device.Sample;
 import java.time.Instant;
 

@@ -3,8 +3,8 @@ package io.hepaloop.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hepaloop.control.LoopSnapshot;
+import io.hepaloop.core.Quality;
 import io.hepaloop.device.LinkState;
-import io.hepaloop.device.Quality;
 import io.hepaloop.device.Sample;
 import io.hepaloop.device.SampleBatch;
 import io.hepaloop.profile.DeviceProfile;

@@ -2,7 +2,7 @@ package io.hepaloop.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hepaloop.device.Quality;
+import io.hepaloop.core.Quality;
 import org.junit.jupiter.api.Test;
 
 /** What the loops and their snapshots read from the process image. */

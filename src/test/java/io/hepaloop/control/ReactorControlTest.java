@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.hepaloop.bus.HepaEvent;
-import io.hepaloop.device.Quality;
+import io.hepaloop.core.Quality;
 import io.hepaloop.device.Sample;
 import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.profile.ProfileLoader;

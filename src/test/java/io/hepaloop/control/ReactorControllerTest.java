@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.hepaloop.bus.Addresses;
 import io.hepaloop.app.Codecs;
 import io.hepaloop.bus.HepaEvent;
+import io.hepaloop.core.Quality;
 import io.hepaloop.device.ActuatorCommand;
 import io.hepaloop.device.LinkState;
-import io.hepaloop.device.Quality;
 import io.hepaloop.device.Sample;
 import io.hepaloop.device.SampleBatch;
 import io.hepaloop.device.WriteResult;
@@ -74,6 +74,24 @@ class ReactorControllerTest {
 
   private List<ActuatorCommand> writesOf(String actuator) {
     return writes.stream().filter(w -> w.actuatorId().equals(actuator)).toList();
+  }
+
+  @Test
+  void afterEachScanItSaysUntilWhenItsLoopsCountAsRunningAndAStalledLoopLetsThatTimePass() {
+    List<Long> aliveUntil = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<Long>consumer(Addresses.controllerAlive(R), m -> aliveUntil.add(m.body()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> aliveUntil.size() >= 3);
+    long aheadNanos = aliveUntil.get(aliveUntil.size() - 1) - System.nanoTime();
+    assertThat(aheadNanos).as("ahead, by at most 3 periods of the 1 s loops").isPositive().isLessThanOrEqualTo(3_000_000_000L);
+
+    controller.stall("temperature", true);
+    int before = aliveUntil.size();
+    // the 250 ms flow loop still reports, but the deadline no longer moves on, and passes
+    await().atMost(Duration.ofSeconds(10)).until(() -> aliveUntil.size() > before + 4
+        && System.nanoTime() - aliveUntil.get(aliveUntil.size() - 1) > 0);
+
+    controller.stall("temperature", false);
+    await().atMost(Duration.ofSeconds(5)).until(() -> aliveUntil.get(aliveUntil.size() - 1) - System.nanoTime() > 0);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hepaloop.bus.Addresses;
+import io.hepaloop.core.Quality;
 import io.hepaloop.profile.SignalSpec;
 import io.hepaloop.sim.SimulatedReactor;
 import io.hepaloop.sim.Simulator;
@@ -64,7 +65,9 @@ class DeviceLinkIT {
   void deployLink() throws Exception {
     vertx = LinkItSupport.vertx();
     rec = new LinkItSupport.Recorder(vertx, "r1");
-    link = new DeviceLink(DeviceLinkOptions.builder("r1", LinkItSupport.PROFILE, sim.endpointUrl("r1")).build());
+    // No controller in these tests: the link beats on its own, or the device would put the outputs safe.
+    link = new DeviceLink(DeviceLinkOptions.builder("r1", LinkItSupport.PROFILE, sim.endpointUrl("r1"))
+        .heartbeat(DeviceLinkOptions.HeartbeatSource.LINK).build());
     deployment = vertx.deployVerticle(link).await(10, TimeUnit.SECONDS);
     await().atMost(LinkItSupport.CONNECT_TIMEOUT).until(() -> rec.state() == LinkState.State.CONNECTED);
   }
@@ -155,7 +158,8 @@ class DeviceLinkIT {
   void whenTheHeartbeatStopsTheDeviceWatchdogPutsEveryActuatorAtItsSafeValue() throws Exception {
     // Its own reactor, so that the tripped watchdog cannot disturb the other tests.
     var rec2 = new LinkItSupport.Recorder(vertx, "r2");
-    String d2 = vertx.deployVerticle(new DeviceLink(DeviceLinkOptions.builder("r2", LinkItSupport.PROFILE, sim.endpointUrl("r2")).build()))
+    String d2 = vertx.deployVerticle(new DeviceLink(DeviceLinkOptions.builder("r2", LinkItSupport.PROFILE, sim.endpointUrl("r2"))
+            .heartbeat(DeviceLinkOptions.HeartbeatSource.LINK).build()))
         .await(10, TimeUnit.SECONDS);
     await().atMost(LinkItSupport.CONNECT_TIMEOUT).until(() -> rec2.state() == LinkState.State.CONNECTED);
     SimulatedReactor r2 = sim.reactor("r2");
@@ -178,14 +182,15 @@ class DeviceLinkIT {
   }
 
   @Test
-  void aHeartbeatTheDeviceRefusesIsReportedOnceNotAtEveryBeat() throws Exception {
+  void aHeartbeatTheDeviceRefusesIsACriticalEventOnceNotAtEveryBeatAndTheLinkStateSaysSo() throws Exception {
     // The watchdog points at a read-only sensor node of the right type: every beat is refused while the session is fine.
     var p = LinkItSupport.PROFILE;
     var wd = new io.hepaloop.profile.WatchdogSpec("nsu=urn:hepaloop:bioreactor;s={reactor}.pressure_inlet", "Int32", 200, 5000);
     var refused = new io.hepaloop.profile.DeviceProfile(p.model(), p.vendor(), p.description(), p.endpoint(), p.namespaceUri(),
         p.oxygen(), p.signals(), wd, p.loops(), p.interlocks(), p.alarms());
     var recWd = new LinkItSupport.Recorder(vertx, "r5");
-    DeviceLink wdLink = new DeviceLink(DeviceLinkOptions.builder("r5", refused, sim.endpointUrl("r1")).nodeIdReactor("r1").build());
+    DeviceLink wdLink = new DeviceLink(DeviceLinkOptions.builder("r5", refused, sim.endpointUrl("r1")).nodeIdReactor("r1")
+        .heartbeat(DeviceLinkOptions.HeartbeatSource.LINK).build());
     vertx.deployVerticle(wdLink).await(10, TimeUnit.SECONDS);
     await().atMost(LinkItSupport.CONNECT_TIMEOUT).until(() -> recWd.state() == LinkState.State.CONNECTED);
 
@@ -194,10 +199,12 @@ class DeviceLinkIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> wdLink.heartbeatFailures() >= failuresThen + 5); // more refused beats
 
     assertThat(recWd.events).filteredOn(e -> e.message().contains("heartbeat")).singleElement().satisfies(e -> {
-      assertThat(e.severity()).isEqualTo("warning");
-      assertThat(e.message()).contains("r1.pressure_inlet").contains("safe values");
+      assertThat(e.severity()).isEqualTo("critical");
+      assertThat(e.message()).contains("cannot be written", "r1.pressure_inlet", "Bad_", "safe values");
     });
-    assertThat(recWd.state()).isEqualTo(LinkState.State.CONNECTED);
+    assertThat(recWd.state()).as("the session itself is fine").isEqualTo(LinkState.State.CONNECTED);
+    assertThat(recWd.lastState().reason()).contains("HEARTBEAT FAILING", "r1.pressure_inlet");
+    assertThat(wdLink.heartbeatFailing()).isTrue();
   }
 
   @Test

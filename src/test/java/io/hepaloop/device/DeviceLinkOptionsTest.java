@@ -23,6 +23,25 @@ class DeviceLinkOptionsTest {
   }
 
   @Test
+  void theHeartbeatFollowsTheControllerUnlessALinkWithoutOneSaysOtherwise() {
+    assertThat(DeviceLinkOptions.builder("r1", PROFILE, URL).build().heartbeat())
+        .isEqualTo(DeviceLinkOptions.HeartbeatSource.CONTROLLER);
+    assertThat(DeviceLinkOptions.builder("r1", PROFILE, URL).heartbeat(DeviceLinkOptions.HeartbeatSource.LINK).build().heartbeat())
+        .isEqualTo(DeviceLinkOptions.HeartbeatSource.LINK);
+  }
+
+  @Test
+  void aMonitoringOnlyProfileNeedsNoWatchdogButOneWithActuatorsDoes() {
+    DeviceProfile monitoring = ProfileLoader.load(Path.of("src/test/resources/profiles/valid-monitoring-only.yaml"));
+    assertThat(DeviceLinkOptions.builder("r1", monitoring, URL).build().profile().watchdog()).isNull();
+    DeviceProfile p = PROFILE;
+    DeviceProfile noWatchdog = new DeviceProfile(p.model(), p.vendor(), p.description(), p.endpoint(), p.namespaceUri(),
+        p.oxygen(), p.signals(), null, p.loops(), p.interlocks(), p.alarms());
+    assertThatThrownBy(() -> DeviceLinkOptions.builder("r1", noWatchdog, URL).build())
+        .hasMessageContaining("has actuators but no watchdog");
+  }
+
+  @Test
   void thePasswordNeverAppearsInToString() {
     DeviceLinkOptions o = DeviceLinkOptions.builder("r1", PROFILE, URL).user("operator", "s3cret-pw").build();
     assertThat(o.toString()).contains("operator").doesNotContain("s3cret-pw");

@@ -3,6 +3,7 @@ package io.hepaloop.device;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hepaloop.core.Quality;
 import io.hepaloop.sim.Simulator;
 import io.hepaloop.sim.SimulatorOptions;
 import io.hepaloop.testing.ThreadDumpOnFailure;
@@ -44,7 +45,8 @@ class DeviceLinkReconnectIT {
         .allowSignAndEncrypt(false).pkiDir(tmp.resolve("sim-pki")).build());
     vertx = LinkItSupport.vertx();
     var rec = new LinkItSupport.Recorder(vertx, "r1");
-    DeviceLink link = new DeviceLink(DeviceLinkOptions.builder("r1", LinkItSupport.PROFILE, sim.endpointUrl("r1")).build());
+    DeviceLink link = new DeviceLink(DeviceLinkOptions.builder("r1", LinkItSupport.PROFILE, sim.endpointUrl("r1"))
+        .heartbeat(DeviceLinkOptions.HeartbeatSource.LINK).build());
     vertx.deployVerticle(link).await(10, TimeUnit.SECONDS);
     await().atMost(LinkItSupport.CONNECT_TIMEOUT).until(() -> rec.state() == LinkState.State.CONNECTED && rec.latest.size() >= 5);
 
@@ -85,7 +87,8 @@ class DeviceLinkReconnectIT {
         .allowSignAndEncrypt(false).pkiDir(tmp.resolve("sim-pki")).build());
     vertx = LinkItSupport.vertx();
     var rec = new LinkItSupport.Recorder(vertx, "r1");
-    DeviceLink link = new DeviceLink(DeviceLinkOptions.builder("r1", LinkItSupport.PROFILE, sim.endpointUrl("r1")).build());
+    DeviceLink link = new DeviceLink(DeviceLinkOptions.builder("r1", LinkItSupport.PROFILE, sim.endpointUrl("r1"))
+        .heartbeat(DeviceLinkOptions.HeartbeatSource.LINK).build());
     vertx.deployVerticle(link).await(10, TimeUnit.SECONDS);
     await().atMost(LinkItSupport.CONNECT_TIMEOUT).until(() -> rec.state() == LinkState.State.CONNECTED);
 
@@ -111,7 +114,8 @@ class DeviceLinkReconnectIT {
         .allowSignAndEncrypt(false).pkiDir(tmp.resolve("sim-pki")).build());
     vertx = LinkItSupport.vertx();
     var rec = new LinkItSupport.Recorder(vertx, "r1");
-    vertx.deployVerticle(new DeviceLink(DeviceLinkOptions.builder("r1", LinkItSupport.PROFILE, sim.endpointUrl("r1")).build()))
+    vertx.deployVerticle(new DeviceLink(DeviceLinkOptions.builder("r1", LinkItSupport.PROFILE, sim.endpointUrl("r1"))
+        .heartbeat(DeviceLinkOptions.HeartbeatSource.LINK).build()))
         .await(10, TimeUnit.SECONDS);
     await().atMost(LinkItSupport.CONNECT_TIMEOUT).until(() -> rec.state() == LinkState.State.CONNECTED && rec.latest.size() >= 5);
 
@@ -136,6 +140,7 @@ class DeviceLinkReconnectIT {
     var rec = new LinkItSupport.Recorder(vertx, "r1");
     // Milo's keep-alive and the subscription's watchdog set a minute out: only the heartbeat can tell.
     vertx.deployVerticle(new DeviceLink(DeviceLinkOptions.builder("r1", LinkItSupport.PROFILE, sim.endpointUrl("r1"))
+        .heartbeat(DeviceLinkOptions.HeartbeatSource.LINK)
         .keepAlive(60_000, 5).requestTimeoutMs(1_000).build())).await(10, TimeUnit.SECONDS);
     await().atMost(LinkItSupport.CONNECT_TIMEOUT).until(() -> rec.state() == LinkState.State.CONNECTED && rec.latest.size() >= 5);
 

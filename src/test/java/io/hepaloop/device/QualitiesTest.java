@@ -2,6 +2,7 @@ package io.hepaloop.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hepaloop.core.Quality;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.junit.jupiter.api.Test;

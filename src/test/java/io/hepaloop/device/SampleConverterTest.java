@@ -3,6 +3,7 @@ package io.hepaloop.device;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.hepaloop.core.Quality;
 import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.profile.ProfileLoader;
 import java.nio.file.Path;

@@ -69,4 +69,12 @@ class SchemaMatchesRecordsTest {
 
     assertThat(required).as("a missing primitive would silently become 0").containsAll(primitives);
   }
+
+  @org.junit.jupiter.api.Test
+  void theSchemasDataTypesAreExactlyTheOnesTheDeviceLinkAndTheSimulatorConvert() throws IOException {
+    List<String> names = new ArrayList<>();
+    schema().at("/$defs/dataType/enum").forEach(n -> names.add(n.asText()));
+    assertThat(names).containsExactly(Arrays.stream(io.hepaloop.core.DataType.values())
+        .map(io.hepaloop.core.DataType::opcName).toArray(String[]::new));
+  }
 }

@@ -30,6 +30,14 @@ class ShippedProfilesTest {
   }
 
   @Test
+  void aMonitoringOnlyProfileNeedsNoWatchdogAndAnyIntegerTypeOrBooleanCanHoldTheHeartbeat() {
+    DeviceProfile monitoring = ProfileLoader.load(Path.of("src/test/resources/profiles/valid-monitoring-only.yaml"));
+    assertThat(monitoring.actuators()).isEmpty();
+    assertThat(monitoring.watchdog()).isNull();
+    assertThat(ProfileLoader.validate(Path.of("src/test/resources/profiles/valid-byte-watchdog.yaml"))).isEmpty();
+  }
+
+  @Test
   void theLiverPerfusionProfileLoadsWithEverySignalTheSimulatorNeeds() {
     DeviceProfile p = ProfileLoader.load(Path.of("device-profiles/liver-perfusion-bioreactor.yaml"));
     assertThat(p.signals()).extracting(SignalSpec::id)

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.hepaloop.device.Quality;
+import io.hepaloop.core.Quality;
 import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.sim.model.ReactorParameters;
 import java.nio.file.Path;
@@ -98,13 +98,15 @@ class SimulatedReactorTest {
     SimulatedReactor r = reactor(null);
     SimulatedReactor.Point heater = point(r, "heater");
     SimulatedReactor.Point pump = point(r, "pump");
-    r.write(heater, 80.0);
-    r.write(pump, 60.0);
     run(r, 30);
-    assertThat(r.watchdogTripped()).as("not armed before the first heartbeat").isFalse();
+    assertThat(r.watchdogArmed()).as("nothing written yet: a device waiting for its controller is left alone").isFalse();
 
     for (int i = 1; i <= 5; i++) {
       r.writeHeartbeat(i, nanos);
+      if (i == 1) {
+        r.write(heater, 80.0, nanos);
+        r.write(pump, 60.0, nanos);
+      }
       run(r, 1);
     }
     run(r, 4); // 5 s after the last change: not yet
@@ -114,14 +116,47 @@ class SimulatedReactorTest {
     assertThat(r.actuator("heater")).isEqualTo(0.0);
     assertThat(r.actuator("pump")).isEqualTo(20.0);
     assertThat(r.actuator("gas_o2")).isEqualTo(21.0);
-    assertThatThrownBy(() -> r.write(heater, 50.0)).isInstanceOf(UaException.class)
+    assertThatThrownBy(() -> r.write(heater, 50.0, nanos)).isInstanceOf(UaException.class)
         .satisfies(e -> assertThat(((UaException) e).getStatusCode().getValue()).isEqualTo(StatusCodes.Bad_InvalidState));
 
     r.writeHeartbeat(6, nanos);
     assertThat(r.watchdogTripped()).isFalse();
-    r.write(heater, 50.0);
+    r.write(heater, 50.0, nanos);
     assertThat(r.actuator("heater")).isEqualTo(50.0);
     assertThat(r.watchdogTrips()).isEqualTo(1);
+  }
+
+  @Test
+  void aControllerThatWritesOutputsButNeverAHeartbeatIsPutSafeAfterTheTimeout() throws Exception {
+    SimulatedReactor r = reactor(null);
+    run(r, 30);
+    r.write(point(r, "heater"), 80.0, nanos);
+    assertThat(r.watchdogArmed()).as("the first actuator write arms the watchdog").isTrue();
+    run(r, 5); // the timeout (5 s) counts from that write
+    assertThat(r.watchdogTripped()).isFalse();
+    assertThat(r.actuator("heater")).isEqualTo(80.0);
+    run(r, 1);
+    assertThat(r.watchdogTripped()).isTrue();
+    assertThat(r.actuator("heater")).isEqualTo(0.0);
+  }
+
+  @Test
+  void aUInt64HeartbeatNearItsMaximumIsSeenChangingAndItsWrapToo() throws Exception {
+    var wd = new io.hepaloop.profile.WatchdogSpec(PROFILE.watchdog().nodeId(), "UInt64", 1000, 5000);
+    DeviceProfile p = new DeviceProfile(PROFILE.model(), PROFILE.vendor(), PROFILE.description(), PROFILE.endpoint(),
+        PROFILE.namespaceUri(), PROFILE.oxygen(), PROFILE.signals(), wd, PROFILE.loops(), PROFILE.interlocks(), PROFILE.alarms());
+    SimulatedReactor r = new SimulatedReactor("r1", p, null, ReactorParameters.defaults(), false, 1, nanos);
+    io.hepaloop.core.DataType t = io.hepaloop.core.DataType.UINT64;
+    long c = t.heartbeatWrap() - 3;
+    for (int i = 0; i < 8; i++) { // 2^64 - 4 ... 2^64 - 1, 0, 1, 2, 3: neighbours equal as doubles
+      r.writeHeartbeat(t.heartbeatVariant(c).getValue(), nanos);
+      c = t.nextHeartbeat(c);
+      run(r, 4);
+    }
+    assertThat(r.watchdogTripped()).isFalse();
+    assertThat(r.recentHeartbeats()).hasSize(8).allMatch(v -> v instanceof org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.ULong);
+    assertThatThrownBy(() -> r.writeHeartbeat(1.5, nanos)).isInstanceOf(UaException.class)
+        .satisfies(e -> assertThat(((UaException) e).getStatusCode().getValue()).isEqualTo(StatusCodes.Bad_TypeMismatch));
   }
 
   @Test
@@ -151,7 +186,7 @@ class SimulatedReactorTest {
     run(r, 1);
     assertThat(point(r, "ph").value.statusCode().getValue()).isEqualTo(StatusCodes.Bad_NotSupported);
     assertThat(point(r, "stirrer").value.statusCode().getValue()).isEqualTo(StatusCodes.Bad_WaitingForInitialData);
-    r.write(point(r, "stirrer"), org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort(300));
+    r.write(point(r, "stirrer"), org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort(300), nanos);
     run(r, 1);
     assertThat(point(r, "stirrer").value.value().value())
         .isEqualTo(org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort(300));

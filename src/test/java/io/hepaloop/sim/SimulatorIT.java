@@ -35,7 +35,9 @@ class SimulatorIT {
 
   @BeforeAll
   static void start() throws Exception {
-    profile = SimClients.profile();
+    // These tests write outputs without a heartbeat, which arms the device's watchdog (SimulatorFaultsIT
+    // tests it): an hour-long timeout keeps r2 from going safe between them.
+    profile = SimulatorFaultsIT.profileWithWatchdogMs(3_600_000);
     sim = Simulator.start(SimulatorOptions.builder().profile(profile).reactorIds("r1", "r2").sensorNoise(false).build());
     client = SimClients.connectNone(sim.endpointUrl("r1"));
     client2 = SimClients.connectNone(sim.endpointUrl("r2"));

@@ -3,7 +3,7 @@ package io.hepaloop.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.hepaloop.device.Quality;
+import io.hepaloop.core.Quality;
 import io.hepaloop.device.Sample;
 import java.time.Duration;
 import java.time.Instant;

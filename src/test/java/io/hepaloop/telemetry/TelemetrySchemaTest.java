@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hepaloop.bus.HepaEvent;
 import io.hepaloop.control.LoopSnapshot;
+import io.hepaloop.core.Quality;
 import io.hepaloop.device.LinkState;
-import io.hepaloop.device.Quality;
 import io.hepaloop.device.Sample;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.hepaloop.sim.model;
 
-import io.hepaloop.device.Quality;
+import io.hepaloop.core.Quality;
 import java.util.Random;
 
 /**

@@ -3,7 +3,7 @@ package io.hepaloop.sim.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.hepaloop.device.Quality;
+import io.hepaloop.core.Quality;
 import org.junit.jupiter.api.Test;
 
 class SensorChannelTest {

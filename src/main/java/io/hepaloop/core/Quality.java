@@ -1,4 +1,4 @@
-package io.hepaloop.device;
+package io.hepaloop.core;
 
 /**
  * Quality that travels with every value, mapped from the OPC UA status code severity (Part 4, 7.34):
