@@ -41,7 +41,7 @@ public final class PlantRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PlantRuntime.class);
 
   /**
-   * @param runId tag for this run's telemetry (runs and recipes come with their own feature)
+   * @param runId tag for this run's telemetry: the run the data directory continues ({@link io.hepaloop.run.RunStore})
    * @param influx an InfluxDB to write to, or null
    * @param localInfluxd with no {@code influx}: start a private influxd when installed (otherwise telemetry stays in the spool)
    * @param httpPort port of the HTTP endpoint ({@code /metrics}); 0 picks a free one

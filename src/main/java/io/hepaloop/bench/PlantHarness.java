@@ -64,7 +64,7 @@ public final class PlantHarness {
   private final DeviceProfile profile;
   private final ReactorModel model;
   private final Strategy strategy;
-  private final ReactorControl control;
+  private ReactorControl control;
   private final Map<String, SensorChannel> sensors = new LinkedHashMap<>();
   private final Map<String, Long> sensorPeriodTicks = new LinkedHashMap<>();
   private final Map<String, Long> loopPeriodTicks = new LinkedHashMap<>();
@@ -92,6 +92,17 @@ public final class PlantHarness {
         alternatives.put(l.id(), new AlternativeController(l, profile.requireSignal(l.output()), strategy, model));
       }
     }
+    this.control = new ReactorControl(REACTOR, profile, clock, this::write, events::add, s -> snapshotSink.accept(s));
+    publishSensors(true);
+    publishReadbacks();
+  }
+
+  /**
+   * Replaces the controller by a fresh {@link ReactorControl} on the same plant, as a new controller
+   * process does after a restart: it knows nothing of the old one's state (setpoints, integrals) and
+   * gets the present sensor values and read-backs, as a device link's first samples bring them.
+   */
+  public void restartController() {
     this.control = new ReactorControl(REACTOR, profile, clock, this::write, events::add, s -> snapshotSink.accept(s));
     publishSensors(true);
     publishReadbacks();

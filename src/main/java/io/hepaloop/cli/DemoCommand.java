@@ -7,6 +7,8 @@ import io.hepaloop.plant.PlantConfig;
 import io.hepaloop.plant.PlantConfigWriter;
 import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.profile.ProfileLoader;
+import io.hepaloop.run.RunStart;
+import io.hepaloop.run.RunStore;
 import io.hepaloop.sim.Layout;
 import io.hepaloop.sim.Simulator;
 import io.hepaloop.sim.SimulatorOptions;
@@ -17,8 +19,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,6 +62,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--refresh-ms", defaultValue = "1000", description = "Live table refresh period (default ${DEFAULT-VALUE} ms).")
   long refreshMs;
 
+  @Option(names = "--new-run", description = "End the data directory's run and start a new one (default: continue it, see run.json).")
+  boolean newRun;
+
   @Option(names = "--seed", defaultValue = "1", description = "Random seed of the simulated sensors (default ${DEFAULT-VALUE}).")
   long seed;
 
@@ -87,6 +91,7 @@ public final class DemoCommand implements Callable<Integer> {
     Path data = (dataDir != null ? dataDir : root.resolve("data/demo")).toAbsolutePath();
     Files.createDirectories(data);
     DeviceProfile deviceProfile = ProfileLoader.load(profilePath);
+    RunStart run = new RunStore(data).open(null, newRun, "demo", Instant.now()); // before anything starts: a bad run file stops here
     List<String> ids = new ArrayList<>();
     for (int i = 1; i <= reactors; i++) {
       ids.add("r" + i);
@@ -106,9 +111,8 @@ public final class DemoCommand implements Callable<Integer> {
     try {
       Path configFile = data.resolve("hepaloop.yaml");
       PlantConfig config = PlantConfigWriter.writeSimulated(configFile, data, profilePath, endpointsById(sim, ids));
-      String runId = "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
       plant = PlantRuntime.start(new PlantRuntime.Options(
-          config, data, runId, null, !noInfluxd, "127.0.0.1", httpPort, SystemClock.INSTANCE));
+          config, data, run.run().id(), null, !noInfluxd, "127.0.0.1", httpPort, SystemClock.INSTANCE));
       for (String id : ids) {
         out.println("  " + id + "  " + sim.endpointUrl(id));
       }
@@ -117,7 +121,7 @@ public final class DemoCommand implements Callable<Integer> {
       out.println("telemetry:    " + (plant.telemetry().influx() == null
           ? "no InfluxDB (influxd not installed or --no-influxd): kept in the spool under " + data.resolve("spool")
           : "InfluxDB " + plant.telemetry().influx().url() + " database " + plant.telemetry().influx().database()));
-      out.println("run:          " + runId);
+      out.println("run:          " + run.describe());
       boolean ansi = System.console() != null && durationS == null;
       plant.vertx().deployVerticle(
               new LiveTableVerticle(config.profileByReactor(), plant::linkState, out, ansi, refreshMs),

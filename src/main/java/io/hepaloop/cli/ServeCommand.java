@@ -5,13 +5,15 @@ import io.hepaloop.app.StopHook;
 import io.hepaloop.console.LiveTableVerticle;
 import io.hepaloop.plant.PlantConfig;
 import io.hepaloop.plant.PlantConfigLoader;
+import io.hepaloop.run.RunStart;
+import io.hepaloop.run.RunStore;
 import io.hepaloop.telemetry.InfluxConfig;
 import io.hepaloop.time.SystemClock;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
+import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,8 +39,12 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--http-host", defaultValue = "127.0.0.1", description = "HTTP bind address (default ${DEFAULT-VALUE}).")
   String httpHost;
 
-  @Option(names = "--run", description = "Run id tagged on telemetry (default: serve-<date>).")
+  @Option(names = "--run", description = "Run id tagged on telemetry. Default: the run the data directory continues"
+      + " (run.json), or a new serve-<date-time>. An id other than the persisted run's ends that run and starts this one.")
   String runId;
+
+  @Option(names = "--new-run", description = "End the data directory's run and start a new one (with the --run id, or serve-<date-time>).")
+  boolean newRun;
 
   @Option(names = "--no-influxd", description = "Without HEPALOOP_INFLUX_URL, do not start a private influxd: keep telemetry in the spool.")
   boolean noInfluxd;
@@ -46,22 +52,26 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No live table on the terminal.")
   boolean quiet;
 
+  PrintStream out = System.out;
+
+  /** Counted down by Ctrl-C (shutdown hook) or by a test. */
+  final CountDownLatch stop = new CountDownLatch(1);
+
   @Override
   public Integer call() throws Exception {
     PlantConfig plant = PlantConfigLoader.load(config);
     Path data = plant.dataDir().toAbsolutePath();
-    String run = runId != null ? runId : "serve-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    RunStart run = new RunStore(data).open(runId, newRun, "serve", Instant.now()); // before anything starts: a bad run file stops here
     InfluxConfig influx = System.getenv("HEPALOOP_INFLUX_URL") != null ? InfluxConfig.fromEnv(System.getenv()) : null;
-    CountDownLatch stop = new CountDownLatch(1);
     StopHook hook = new StopHook(stop, DemoCommand.CLOSE_GRACE, "hepaloop-serve-shutdown");
     try (PlantRuntime runtime = PlantRuntime.start(new PlantRuntime.Options(
-        plant, data, run, influx, !noInfluxd, httpHost, httpPort, SystemClock.INSTANCE))) {
+        plant, data, run.run().id(), influx, !noInfluxd, httpHost, httpPort, SystemClock.INSTANCE))) {
       hook.install();
-      System.out.println("HepaLoop: supervising " + plant.reactorIds() + ", run " + run
-          + ", metrics on http://" + httpHost + ":" + runtime.httpPort() + "/metrics");
+      out.println("HepaLoop: supervising " + plant.reactorIds() + ", metrics on http://" + httpHost + ":" + runtime.httpPort() + "/metrics");
+      out.println("run: " + run.describe());
       if (!quiet && !plant.reactors().isEmpty()) {
         runtime.vertx().deployVerticle(
-                new LiveTableVerticle(plant.profileByReactor(), runtime::linkState, System.out, System.console() != null, 1000),
+                new LiveTableVerticle(plant.profileByReactor(), runtime::linkState, out, System.console() != null, 1000),
                 new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
             .await(30, TimeUnit.SECONDS);
       }

@@ -55,6 +55,12 @@ public final class ControlLoop {
   private boolean pvUsableNow;
   private long awaitSinceNanos;
   private final FirstOrderLag filteredDrop = new FirstOrderLag(DROP_FILTER_S);
+  /**
+   * This controller has not yet run its cascade: the first execution in CASCADE with a good inner PV
+   * takes the inner setpoint from the plant (see {@link #startCascadeFromPlant}).
+   */
+  private boolean cascadeFromPlantPending;
+  private double cascadeStartedFromPlant = Double.NaN;
 
   private double lastPv = Double.NaN;
   private Quality lastPvQuality = Quality.BAD;
@@ -90,6 +96,7 @@ public final class ControlLoop {
       this.outerSetpoint = c.setpoint();
       this.outerPid = new Pid(clock, cc, PidTuning.from(c.tuning()), c.setpoint(), spec.setpoint());
       this.mode = LoopMode.CASCADE;
+      this.cascadeFromPlantPending = true;
     } else {
       this.outerPid = null;
       this.mode = LoopMode.AUTO;
@@ -168,6 +175,9 @@ public final class ControlLoop {
       }
       default -> {
         if (mode == LoopMode.CASCADE && outerPid != null) {
+          if (cascadeFromPlantPending && usable) {
+            startCascadeFromPlant(pv);
+          }
           double outer = executeOuter(image);
           double innerSp = spec.setpointLimits().clamp(Math.max(operatorSetpoint, outer));
           pid.setSetpointNow(innerSp);
@@ -187,6 +197,24 @@ public final class ControlLoop {
         return u;
       }
     }
+  }
+
+  /**
+   * A new controller takes over a cascade that may have run for weeks: the inner setpoint the previous
+   * controller (process) had reached is not on the device, but the inner loop held the inner PV at it,
+   * so the measured inner PV is the best estimate of it. The outer controller starts with its output
+   * there (its integral re-based on its first execution: I = PV_inner − P − ff), the inner setpoint
+   * follows at once and the inner controller, initialised from the actuator's read-back, sees no error
+   * to act on. Starting from the profile's setpoint instead cut the sweep gas of a construct at high
+   * demand and left its outlet below the floor for minutes (issue 7). From there the outer controller
+   * moves the inner setpoint as the outlet needs; select-high with the operator's setpoint still holds.
+   */
+  private void startCascadeFromPlant(double innerPv) {
+    double base = spec.setpointLimits().clamp(innerPv);
+    pid.setSetpointNow(base);
+    outerPid.initialize(base);
+    cascadeFromPlantPending = false;
+    cascadeStartedFromPlant = base;
   }
 
   private double executeOuter(ProcessImage image) {
@@ -326,6 +354,13 @@ public final class ControlLoop {
     return b;
   }
 
+  /** Once after the cascade started from the plant's state: the inner setpoint it took; NaN otherwise. */
+  double takeCascadeStartedFromPlant() {
+    double sp = cascadeStartedFromPlant;
+    cascadeStartedFromPlant = Double.NaN;
+    return sp;
+  }
+
   /** True once after the relay test ended (done or aborted). */
   boolean takeAutotuneEnded() {
     boolean e = tunerJustEnded;
@@ -344,6 +379,9 @@ public final class ControlLoop {
   // ---- commands (validated by ReactorControl) ----
 
   void setMode(LoopMode newMode) {
+    if (newMode != mode) {
+      cascadeFromPlantPending = false; // an operator's mode change: the usual bumpless transfer below applies
+    }
     if (newMode == LoopMode.CASCADE && mode != LoopMode.CASCADE && outerPid != null) {
       outerPid.initialize(pid.workingSetpoint());
     }

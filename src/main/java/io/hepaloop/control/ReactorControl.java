@@ -368,6 +368,13 @@ public final class ReactorControl {
           + fmt(pid.config().badPvSafeAfterS()) + " s (" + image.quality(loop.actuatorId()).name().toLowerCase(Locale.ROOT)
           + "); control starts from its safe value " + fmt(loop.safeOutput()) + " " + unit(loop.actuatorId()) + ".");
     }
+    double fromPlant = loop.takeCascadeStartedFromPlant();
+    if (Double.isFinite(fromPlant)) {
+      event("control", loop.id() + ".cascade_start", "info", "Loop " + loop.id() + ": cascade continues from the plant's state: "
+          + loop.spec().pv() + " setpoint " + fmt(pid.workingSetpoint()) + " " + unit(loop.spec().pv()) + " (measured "
+          + fmt(fromPlant) + "; profile " + fmt(loop.spec().setpoint()) + "), "
+          + loop.actuatorId() + " from its read-back " + fmt(pid.applied()) + " " + unit(loop.actuatorId()) + ".");
+    }
     if (pid.pvBad() != f.pvBad) {
       f.pvBad = pid.pvBad();
       if (f.pvBad) {

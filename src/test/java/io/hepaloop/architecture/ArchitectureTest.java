@@ -51,6 +51,13 @@ class ArchitectureTest {
   }
 
   @Test
+  void theRunIdentityIsPlainJavaThatUsesNoOtherHepaLoopPackage() {
+    noClasses().that().resideInAPackage(pkg("run"))
+        .should().dependOnClassesThat().resideInAnyPackage(everythingBut("run"))
+        .check(production);
+  }
+
+  @Test
   void configurationIsPlainDataThatUsesNoRuntimePart() {
     noClasses().that().resideInAnyPackage(pkg("profile"), pkg("plant"))
         .should().dependOnClassesThat().resideInAnyPackage(
