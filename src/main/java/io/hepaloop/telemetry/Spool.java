@@ -198,6 +198,8 @@ public final class Spool implements AutoCloseable {
             legacySegments.add(seq);
           }
         }
+      } else if (OWN_FILES.contains(name) && Files.isDirectory(p)) {
+        OwnerOnly.directory(p);
       } else if (OWN_FILES.contains(name)) {
         OwnerOnly.restrict(p);
       } else {
