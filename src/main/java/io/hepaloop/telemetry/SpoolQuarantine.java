@@ -51,7 +51,9 @@ final class SpoolQuarantine {
         int n = (int) Math.min(buf.length, to - at);
         SpoolFormat.readFully(ch, ByteBuffer.wrap(buf, 0, n), at);
         crc.update(buf, 0, n);
-        lines.update(buf, 0, n);
+        // the stretch starts where a record header should be: its bytes are not lines
+        int headerLeft = (int) Math.max(0, Math.min(n, from + SpoolFormat.HEADER_BYTES - at));
+        lines.update(buf, headerLeft, n - headerLeft);
         ByteBuffer w = ByteBuffer.wrap(buf, 0, n);
         while (w.hasRemaining()) {
           out.write(w);

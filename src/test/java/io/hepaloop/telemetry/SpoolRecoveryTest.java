@@ -99,6 +99,28 @@ class SpoolRecoveryTest {
   }
 
   @Test
+  void theLastRecordWithADamagedHeaderIsQuarantinedNotCutAndItsPointsEstimated() throws Exception {
+    fill();
+    List<Path> segs = segments(dir);
+    Path last = segs.get(segs.size() - 1);
+    List<Long> offsets = recordOffsets(last);
+    overwrite(last, offsets.get(offsets.size() - 1) + 2, new byte[] {1, 2, 3, 4});
+    long lastSize = Files.size(last);
+    try (Spool s = new Spool(dir, 1 << 30, 2048)) {
+      assertThat(s.tornBytes()).isZero();
+      assertThat(s.quarantinedRecords()).isEqualTo(1);
+      assertThat(s.quarantinedPoints()).as("no header after it: counted from its lines").isEqualTo(POINTS_PER_BATCH);
+      assertThat(s.pendingPoints()).isEqualTo(BATCHES * POINTS_PER_BATCH - POINTS_PER_BATCH);
+      s.append(lines(1000, 5));
+    }
+    assertThat(segments(dir)).as("appending goes on in a new segment, the damaged one is kept").hasSize(segs.size() + 1);
+    assertThat(Files.size(last)).as("nothing cut from the damaged segment").isEqualTo(lastSize);
+    try (Spool s = new Spool(dir, 1 << 30, 2048)) {
+      assertThat(s.pendingPoints()).isEqualTo(BATCHES * POINTS_PER_BATCH - POINTS_PER_BATCH + 5);
+    }
+  }
+
+  @Test
   void aDamagedHeaderInAnOlderSegmentKeepsTheRestOfThatSegment() throws Exception {
     fill();
     Path first = segments(dir).get(0);
