@@ -189,7 +189,7 @@ public final class Spool implements AutoCloseable {
     for (Path p : files) {
       String name = p.getFileName().toString();
       Matcher m = SEGMENT_NAME.matcher(name);
-      if (m.matches() && Files.isRegularFile(p)) {
+      if (m.matches() && Files.isRegularFile(p) && fitsLong(m.group(1))) {
         long seq = Long.parseLong(m.group(1));
         OwnerOnly.restrict(p);
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
@@ -209,6 +209,15 @@ public final class Spool implements AutoCloseable {
     }
     if (!legacySegments.isEmpty()) {
       LOG.info("spool {}: {} segments of the earlier record format are read as they are; new records go to new segments", dir, legacySegments.size());
+    }
+  }
+
+  private static boolean fitsLong(String digits) {
+    try {
+      Long.parseLong(digits);
+      return true;
+    } catch (NumberFormatException tooBig) {
+      return false;
     }
   }
 

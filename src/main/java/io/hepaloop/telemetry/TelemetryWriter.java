@@ -445,7 +445,10 @@ public final class TelemetryWriter implements AutoCloseable {
     LOG.error("telemetry {} failed (restart {}); resuming in {} ms; points stay in the spool", thread, n, backoffMs, t);
     raise(new HepaEvent(Instant.now(), null, "telemetry", thread, "warning",
         "Telemetry " + thread + " failed (" + abbreviate(String.valueOf(t)) + "); resuming in " + backoffMs + " ms, points stay in the spool."));
-    sleep(backoffMs);
+    long until = System.nanoTime() + backoffMs * 1_000_000;
+    while (!abortSending && System.nanoTime() < until) {
+      sleep(Math.min(50, Math.max(1, (until - System.nanoTime()) / 1_000_000))); // stop() need not wait out a 30 s backoff
+    }
   }
 
   /** Passes an event on; a failing event consumer (a closed bus) must not stop the writer. */
