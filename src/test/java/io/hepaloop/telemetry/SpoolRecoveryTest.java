@@ -271,6 +271,30 @@ class SpoolRecoveryTest {
   }
 
   @Test
+  void aMonthOfRotationLeavesOneSegmentAndNumbersThatKeepCounting() throws Exception {
+    // accelerated day 30: hundreds of segments written, delivered and deleted, with restarts between
+    long points = 0;
+    for (int restart = 0; restart < 3; restart++) {
+      try (Spool s = new Spool(dir, 1 << 30, 400)) {
+        Spool.Position p = s.committed();
+        for (int b = 0; b < 200; b++) {
+          s.append(lines(b, 3));
+          Spool.Entry e = s.read(p).orElseThrow();
+          assertThat(e.firstPoint()).isEqualTo(points);
+          s.commit(e);
+          p = e.next();
+          points += 3;
+        }
+        assertThat(s.pendingPoints()).isZero();
+        assertThat(s.pendingBytes()).isZero();
+      }
+    }
+    assertThat(segments(dir)).as("delivered segments are deleted").hasSize(1);
+    assertThat(Long.parseLong(segments(dir).get(0).getFileName().toString().substring(0, 20))).as("segments rotated").isGreaterThan(100);
+    assertThat(quarantined(dir)).isEmpty();
+  }
+
+  @Test
   void pointSequenceNumbersContinueAcrossRestarts() throws Exception {
     try (Spool s = new Spool(dir, 1 << 30, 2048)) {
       s.append(lines(0, 10));
