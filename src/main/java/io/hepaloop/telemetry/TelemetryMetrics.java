@@ -65,6 +65,9 @@ public final class TelemetryMetrics {
     duplicateSamples = Counter.builder("hepaloop.telemetry.duplicate.samples")
         .description("Exact repeats of a signal's previous sample (e.g. after a resubscription), not stored twice")
         .register(registry);
+    // registered at 0, so an alert on the restart rate sees the series before the first failure
+    restartCounter("batcher");
+    restartCounter("sender");
   }
 
   /** A sample had the same device time as the previous one of its signal (kept, moved by 1 ns). */
@@ -131,10 +134,14 @@ public final class TelemetryMetrics {
 
   /** The batcher or the sender failed and was resumed ({@code hepaloop_telemetry_restarts_total{thread}}). */
   public void restart(String thread) {
-    restarts.computeIfAbsent(thread, t -> Counter.builder("hepaloop.telemetry.restarts")
+    restartCounter(thread).increment();
+  }
+
+  private Counter restartCounter(String thread) {
+    return restarts.computeIfAbsent(thread, t -> Counter.builder("hepaloop.telemetry.restarts")
         .description("Times a telemetry thread (batcher, sender) failed and was resumed after a backoff")
         .tag("thread", t)
-        .register(registry)).increment();
+        .register(registry));
   }
 
   public double restarts(String thread) {
