@@ -3,6 +3,7 @@ package io.hepaloop.telemetry;
 import io.hepaloop.device.LinkState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -19,6 +20,10 @@ import java.util.function.Supplier;
  * {@code hepaloop_telemetry_writes_failed_total}, {@code hepaloop_telemetry_points_written_total},
  * {@code hepaloop_telemetry_points_quarantined_total}, {@code hepaloop_telemetry_points_dropped_total}
  * (must stay 0), {@code hepaloop_telemetry_spool_points}, {@code hepaloop_telemetry_spool_bytes},
+ * {@code hepaloop_telemetry_restarts_total{thread}}, {@code hepaloop_telemetry_spool_quarantined_bytes_total},
+ * {@code hepaloop_telemetry_spool_quarantined_points_total}, {@code hepaloop_telemetry_spool_quarantined_records_total},
+ * {@code hepaloop_telemetry_spool_torn_points_total}, {@code hepaloop_telemetry_spool_cursor_repairs_total},
+ * {@code hepaloop_telemetry_spool_ignored_files_total},
  * {@code hepaloop_samples_total{reactor}}, {@code hepaloop_link_reconnects_total{reactor}},
  * {@code hepaloop_link_state{reactor}}, {@code hepaloop_telemetry_influxd_restarts_total}.
  */
@@ -33,6 +38,7 @@ public final class TelemetryMetrics {
   private final Counter duplicateSamples;
   private final Counter influxdRestarts;
   private final Map<String, Counter> failedWrites = new ConcurrentHashMap<>();
+  private final Map<String, Counter> restarts = new ConcurrentHashMap<>();
   private final Map<String, Counter> samples = new ConcurrentHashMap<>();
   private final Map<String, Counter> reconnects = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> linkStates = new ConcurrentHashMap<>();
@@ -63,6 +69,9 @@ public final class TelemetryMetrics {
     influxdRestarts = Counter.builder("hepaloop.telemetry.influxd.restarts")
         .description("Restarts of the private influxd after it died while HepaLoop ran")
         .register(registry);
+    // registered at 0, so an alert on the restart rate sees the series before the first failure
+    restartCounter("batcher");
+    restartCounter("sender");
   }
 
   /** The private influxd died and was started again. */
@@ -134,6 +143,39 @@ public final class TelemetryMetrics {
     Gauge.builder("hepaloop.telemetry.spool.points", points).description("Points in the spool not yet in InfluxDB").register(registry);
     Gauge.builder("hepaloop.telemetry.spool.bytes", bytes).description("Bytes in the spool not yet in InfluxDB").baseUnit("bytes").register(registry);
     Gauge.builder("hepaloop.telemetry.spool.fill.ratio", fillRatio).description("Spool bytes / bound; an event is raised near 1").register(registry);
+  }
+
+  /** The batcher or the sender failed and was resumed ({@code hepaloop_telemetry_restarts_total{thread}}). */
+  public void restart(String thread) {
+    restartCounter(thread).increment();
+  }
+
+  private Counter restartCounter(String thread) {
+    return restarts.computeIfAbsent(thread, t -> Counter.builder("hepaloop.telemetry.restarts")
+        .description("Times a telemetry thread (batcher, sender) failed and was resumed after a backoff")
+        .tag("thread", t)
+        .register(registry));
+  }
+
+  public double restarts(String thread) {
+    Counter c = restarts.get(thread);
+    return c == null ? 0 : c.count();
+  }
+
+  /** What spool recovery found: damage copied to quarantine, a torn final record cut, cursor repairs, stray files. */
+  public void spoolRecovery(Spool spool) {
+    FunctionCounter.builder("hepaloop.telemetry.spool.quarantined.bytes", spool, Spool::quarantinedBytes)
+        .description("Damaged spool bytes copied to spool/quarantine/ and skipped").baseUnit("bytes").register(registry);
+    FunctionCounter.builder("hepaloop.telemetry.spool.quarantined.points", spool, Spool::quarantinedPoints)
+        .description("Points held by damaged spool records (in spool/quarantine/, not delivered)").register(registry);
+    FunctionCounter.builder("hepaloop.telemetry.spool.quarantined.records", spool, Spool::quarantinedRecords)
+        .description("Damaged spool records (batches) copied to spool/quarantine/").register(registry);
+    FunctionCounter.builder("hepaloop.telemetry.spool.torn.points", spool, Spool::tornPoints)
+        .description("Points of a torn final record (interrupted write, never acknowledged) cut at start-up").register(registry);
+    FunctionCounter.builder("hepaloop.telemetry.spool.cursor.repairs", spool, Spool::cursorRepairs)
+        .description("Times the spool cursor disagreed with the segments and was moved back").register(registry);
+    FunctionCounter.builder("hepaloop.telemetry.spool.ignored.files", spool, Spool::ignoredFiles)
+        .description("Files in the spool directory that are not segments, left alone").register(registry);
   }
 
   public void samples(String reactorId, int n) {

@@ -3,9 +3,7 @@ package io.hepaloop.telemetry;
 import io.hepaloop.bus.HepaEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -15,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +41,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Nothing is dropped unless the spool is full (its bound) and then the memory queue too; that is
  * counted ({@code points.dropped}, must stay 0) and raised as a critical event.
+ *
+ * <p>Supervised: the batcher and the sender (dispatcher and each batch's delivery) resume after any
+ * failure — an exception or an Error — with backoff (100 ms doubling to 30 s, reset after a
+ * delivered batch), count it ({@code hepaloop_telemetry_restarts_total{thread}}) and raise a
+ * {@code telemetry} event. Nothing is lost meanwhile: the batch in hand stays in hand, and what is in
+ * the spool stays there until delivered.
  */
 public final class TelemetryWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TelemetryWriter.class);
@@ -82,7 +87,8 @@ public final class TelemetryWriter implements AutoCloseable {
     }
   }
 
-  private final InfluxHttp http;
+  private static final long RESTART_BACKOFF_MAX_MS = 30_000;
+  private final BatchSink http;
   private final Spool spool;
   private final Options options;
   private final TelemetryMetrics metrics;
@@ -107,6 +113,14 @@ public final class TelemetryWriter implements AutoCloseable {
   private Thread batcher;
   private Thread dispatcher;
   private ExecutorService senderPool;
+  // batcher thread only: the batch being filled survives a restart of the batcher
+  private List<String> batch;
+  // dispatcher thread only: read position and batches in flight survive a restart of the sender
+  private Spool.Position readPos;
+  private final ArrayDeque<InFlight> window = new ArrayDeque<>();
+  private final AtomicLong restarts = new AtomicLong();
+  /** thread → failures since its last success; sets the backoff. */
+  private final java.util.Map<String, Integer> failuresInARow = new java.util.concurrent.ConcurrentHashMap<>();
   // backlog (points delivered late) → roll-up backfill; dispatcher thread only
   private long backlogMinNs = Long.MAX_VALUE;
   private long backlogMaxNs = Long.MIN_VALUE;
@@ -117,13 +131,28 @@ public final class TelemetryWriter implements AutoCloseable {
    * @param events receives telemetry events (InfluxDB down/back, spool nearly full, bad data)
    */
   public TelemetryWriter(InfluxHttp http, Path spoolDir, Options options, TelemetryMetrics metrics, Consumer<HepaEvent> events) {
-    this.http = http;
+    this(http == null ? null : BatchSink.influx(http), spoolDir, options, metrics, events);
+  }
+
+  /** A writer with any sink (tests use a fake one); null keeps everything in the spool. */
+  static TelemetryWriter withSink(BatchSink sink, Path spoolDir, Options options, TelemetryMetrics metrics, Consumer<HepaEvent> events) {
+    return new TelemetryWriter(sink, spoolDir, options, metrics, events);
+  }
+
+  private TelemetryWriter(BatchSink sink, Path spoolDir, Options options, TelemetryMetrics metrics, Consumer<HepaEvent> events) {
+    this.http = sink;
     this.options = options;
     this.metrics = metrics;
     this.events = events == null ? e -> {} : events;
     this.spool = new Spool(spoolDir, options.spoolMaxBytes(), options.segmentBytes());
     this.quarantineFile = spoolDir.resolve("quarantine.lp");
     metrics.spoolGauges(spool::pendingPoints, spool::pendingBytes, () -> (double) spool.pendingBytes() / spool.maxBytes());
+    metrics.spoolRecovery(spool);
+    if (spool.quarantinedStretches() > 0 || spool.cursorRepairs() > 0) {
+      raise(new HepaEvent(Instant.now(), null, "telemetry", "spool", "warning", String.format(
+          "Telemetry spool recovery: %d damaged stretches (%d bytes, %d points) copied to %s; cursor repaired %d times. Everything else is replayed.",
+          spool.quarantinedStretches(), spool.quarantinedBytes(), spool.quarantinedPoints(), spool.quarantineDirectory(), spool.cursorRepairs())));
+    }
   }
 
   public synchronized TelemetryWriter start() {
@@ -131,7 +160,7 @@ public final class TelemetryWriter implements AutoCloseable {
       return this;
     }
     running = true;
-    batcher = new Thread(this::batchLoop, "telemetry-batcher");
+    batcher = new Thread(() -> supervise("batcher", this::batchLoop), "telemetry-batcher");
     batcher.setDaemon(true);
     batcher.start();
     if (http != null) {
@@ -140,7 +169,8 @@ public final class TelemetryWriter implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
-      dispatcher = new Thread(this::dispatchLoop, "telemetry-dispatcher");
+      readPos = spool.committed();
+      dispatcher = new Thread(() -> supervise("sender", this::dispatchLoop), "telemetry-dispatcher");
       dispatcher.setDaemon(true);
       dispatcher.start();
     } else {
@@ -168,7 +198,7 @@ public final class TelemetryWriter implements AutoCloseable {
       if (now - lastDropEventNanos > 10_000_000_000L) {
         lastDropEventNanos = now;
         LOG.error("telemetry queue full ({} points) and spool not accepting: dropping points ({} so far)", options.maxQueuedPoints(), dropped.get());
-        events.accept(new HepaEvent(Instant.now(), null, "telemetry", "spool", "critical",
+        raise(new HepaEvent(Instant.now(), null, "telemetry", "spool", "critical",
             "Telemetry points are being dropped: the spool is full and InfluxDB is not taking data (" + dropped.get() + " dropped so far)."));
       }
       return false;
@@ -197,6 +227,16 @@ public final class TelemetryWriter implements AutoCloseable {
 
   public long dropped() {
     return dropped.get();
+  }
+
+  /** Times the batcher or the sender failed and was resumed. */
+  public long restarts() {
+    return restarts.get();
+  }
+
+  /** The spool (its recovery counts: quarantined, torn, cursor repairs). */
+  public Spool spool() {
+    return spool;
   }
 
   public long spoolPendingPoints() {
@@ -235,8 +275,10 @@ public final class TelemetryWriter implements AutoCloseable {
   // ---------------------------------------------------------------- batcher: queue → spool
 
   private void batchLoop() {
-    List<String> batch = new ArrayList<>(options.batchSize());
-    long firstAt = 0;
+    if (batch == null) {
+      batch = new ArrayList<>(options.batchSize());
+    }
+    long firstAt = System.nanoTime();
     long backoffMs = 100;
     while (running || !queue.isEmpty() || !batch.isEmpty()) {
       String line;
@@ -256,10 +298,12 @@ public final class TelemetryWriter implements AutoCloseable {
       }
       try {
         spool.append(batch);
+        // counted and replaced at once: a failure after this point must not append the batch again
         queued.addAndGet(-batch.size());
         long total = spooled.addAndGet(batch.size());
         batch = new ArrayList<>(options.batchSize());
         backoffMs = 100;
+        failuresInARow.remove("batcher");
         synchronized (spoolSignal) {
           spoolSignal.notifyAll();
         }
@@ -291,7 +335,7 @@ public final class TelemetryWriter implements AutoCloseable {
       String msg = String.format("Telemetry spool is %.0f%% full (%d points waiting for InfluxDB); points will be dropped when it is full.",
           ratio * 100, spool.pendingPoints());
       LOG.warn(msg);
-      events.accept(new HepaEvent(Instant.now(), null, "telemetry", "spool", "warning", msg));
+      raise(new HepaEvent(Instant.now(), null, "telemetry", "spool", "warning", msg));
     } else if (ratio < options.nearFullRatio() * 0.9 && nearFullRaised) {
       nearFullRaised = false;
     }
@@ -301,48 +345,118 @@ public final class TelemetryWriter implements AutoCloseable {
 
   private record InFlight(Spool.Entry entry, CompletableFuture<Boolean> done) {}
 
-  private void dispatchLoop() {
-    Spool.Position readPos = spool.committed();
-    ArrayDeque<InFlight> window = new ArrayDeque<>();
+  /**
+   * Sends spool records in order, {@link Options#senders} in flight; commits each once it and every
+   * one before it is done. Re-entered by {@link #supervise} after a failure: the read position and
+   * the batches in flight are kept, so nothing is skipped and nothing delivered is sent twice.
+   */
+  private void dispatchLoop() throws IOException, InterruptedException {
     boolean committing = true;
-    try {
-      while (running || !window.isEmpty() || (!abortSending && spool.pendingPoints() > 0)) {
-        if (abortSending && window.isEmpty()) {
+    while (running || !window.isEmpty() || (!abortSending && spool.pendingPoints() > 0)) {
+      if (abortSending && window.isEmpty()) {
+        break;
+      }
+      while (!abortSending && window.size() < options.senders()) {
+        Optional<Spool.Entry> e = spool.read(readPos);
+        if (e.isEmpty()) {
           break;
         }
-        while (!abortSending && window.size() < options.senders()) {
-          Optional<Spool.Entry> e = spool.read(readPos);
-          if (e.isEmpty()) {
-            break;
-          }
-          readPos = e.get().next();
-          Spool.Entry entry = e.get();
-          window.add(new InFlight(entry, CompletableFuture.supplyAsync(() -> deliver(entry), senderPool)));
-        }
-        if (window.isEmpty()) {
-          maybeBackfill();
-          synchronized (spoolSignal) {
-            spoolSignal.wait(20);
-          }
-          continue;
-        }
-        InFlight head = window.peek();
-        try {
-          Boolean ok = head.done().get(20, TimeUnit.MILLISECONDS);
-          window.poll();
-          if (ok && committing) {
-            spool.commit(head.entry().next(), 1, head.entry().points());
-          } else {
-            committing = false; // aborted: nothing after it may be committed either
-          }
-        } catch (TimeoutException stillRunning) {
-          // keep waiting for the head; others may finish meanwhile
-        }
+        readPos = e.get().next();
+        window.add(send(e.get()));
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Exception e) {
-      LOG.error("telemetry dispatcher stopped; points stay in the spool", e);
+      if (window.isEmpty()) {
+        maybeBackfill();
+        waitForSpool();
+        continue;
+      }
+      InFlight head = window.peek();
+      Boolean ok;
+      try {
+        ok = head.done().get(20, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException stillRunning) {
+        continue; // keep waiting for the head; others may finish meanwhile
+      } catch (ExecutionException failed) {
+        // the delivery of this batch failed (an exception or an Error): send it again after the backoff
+        onFailure("sender", failed.getCause());
+        window.poll();
+        window.addFirst(send(head.entry()));
+        continue;
+      }
+      if (ok && committing) {
+        spool.commit(head.entry());
+        failuresInARow.remove("sender");
+      } else {
+        committing = false; // aborted: nothing after it may be committed either
+      }
+      window.poll();
+    }
+  }
+
+  private InFlight send(Spool.Entry entry) {
+    return new InFlight(entry, CompletableFuture.supplyAsync(() -> deliver(entry), senderPool));
+  }
+
+  private void waitForSpool() {
+    synchronized (spoolSignal) {
+      try {
+        spoolSignal.wait(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+  }
+
+  /** A body the thread runs, which may throw anything. */
+  private interface Body {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code body} until it returns; after any failure (exception or Error) counts it, raises an
+   * event and runs it again after the backoff. Ends only when the writer stops.
+   */
+  private void supervise(String thread, Body body) {
+    while (true) {
+      try {
+        body.run();
+        return;
+      } catch (Throwable t) {
+        if (t instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+          LOG.warn("telemetry {} interrupted; what was not delivered stays in the spool", thread);
+          return;
+        }
+        if (!running && abortSending) {
+          LOG.warn("telemetry {} failed while stopping ({}); what was not delivered stays in the spool", thread, t.toString());
+          return;
+        }
+        onFailure(thread, t);
+      }
+    }
+  }
+
+  /** One failure of a telemetry thread: counted, logged once, raised, then the backoff. */
+  private void onFailure(String thread, Throwable t) {
+    long n = restarts.incrementAndGet();
+    metrics.restart(thread);
+    int inARow = failuresInARow.merge(thread, 1, Integer::sum);
+    long backoffMs = Math.min(RESTART_BACKOFF_MAX_MS, 100L << Math.min(inARow - 1, 20));
+    LOG.error("telemetry {} failed (restart {}); resuming in {} ms; points stay in the spool", thread, n, backoffMs, t);
+    raise(new HepaEvent(Instant.now(), null, "telemetry", thread, "warning",
+        "Telemetry " + thread + " failed (" + abbreviate(String.valueOf(t)) + "); resuming in " + backoffMs + " ms, points stay in the spool."));
+    long until = System.nanoTime() + backoffMs * 1_000_000;
+    while (!abortSending && System.nanoTime() < until) {
+      sleep(Math.min(50, Math.max(1, (until - System.nanoTime()) / 1_000_000))); // stop() need not wait out a 30 s backoff
+    }
+  }
+
+  /** Passes an event on; a failing event consumer (a closed bus) must not stop the writer. */
+  private void raise(HepaEvent e) {
+    try {
+      events.accept(e);
+    } catch (RuntimeException ex) {
+      LOG.warn("cannot raise telemetry event ({}): {}", ex.toString(), e.message());
     }
   }
 
@@ -399,7 +513,7 @@ public final class TelemetryWriter implements AutoCloseable {
 
   private synchronized void ensureSchema() {
     if (!schemaReady) {
-      InfluxSchemaSetup.ensure(http);
+      http.ensureSchema();
       schemaReady = true;
     }
   }
@@ -447,12 +561,12 @@ public final class TelemetryWriter implements AutoCloseable {
     metrics.quarantined(1);
     LOG.error("InfluxDB refused a point (HTTP {}: {}); quarantined in {}: {}", out.status(), out.body().trim(), quarantineFile, line);
     try {
-      Files.writeString(quarantineFile, "# " + Instant.now() + " HTTP " + out.status() + " " + out.body().trim().replace('\n', ' ') + "\n" + line + "\n",
-          StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      OwnerOnly.append(quarantineFile, ("# " + Instant.now() + " HTTP " + out.status() + " " + out.body().trim().replace('\n', ' ') + "\n" + line + "\n")
+          .getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       LOG.error("cannot write {}: {}", quarantineFile, e.toString());
     }
-    events.accept(new HepaEvent(Instant.now(), null, "telemetry", "influxdb", "warning",
+    raise(new HepaEvent(Instant.now(), null, "telemetry", "influxdb", "warning",
         "InfluxDB refused a telemetry point as bad data; it is kept in quarantine.lp: " + abbreviate(out.body().trim())));
   }
 
@@ -464,7 +578,7 @@ public final class TelemetryWriter implements AutoCloseable {
     if (!influxDown) {
       influxDown = true;
       LOG.warn("InfluxDB not taking writes ({}); telemetry is held in the spool and replayed in order when it is back", abbreviate(why));
-      events.accept(new HepaEvent(Instant.now(), null, "telemetry", "influxdb", "warning",
+      raise(new HepaEvent(Instant.now(), null, "telemetry", "influxdb", "warning",
           "InfluxDB is not taking writes; telemetry is held in the spool: " + abbreviate(why)));
     }
   }
@@ -473,7 +587,7 @@ public final class TelemetryWriter implements AutoCloseable {
     if (influxDown) {
       influxDown = false;
       LOG.info("InfluxDB takes writes again; replaying {} spooled points", spool.pendingPoints());
-      events.accept(new HepaEvent(Instant.now(), null, "telemetry", "influxdb", "info",
+      raise(new HepaEvent(Instant.now(), null, "telemetry", "influxdb", "info",
           "InfluxDB is back; replaying " + spool.pendingPoints() + " spooled points in order."));
     }
   }
@@ -507,7 +621,7 @@ public final class TelemetryWriter implements AutoCloseable {
       backlogMaxNs = Long.MIN_VALUE;
     }
     try {
-      InfluxSchemaSetup.backfillRollups(http, from, to);
+      http.backfillRollups(from, to);
       LOG.info("rolled up late points between {} and {}", Instant.ofEpochSecond(0, from), Instant.ofEpochSecond(0, to));
     } catch (RuntimeException e) {
       LOG.warn("roll-up backfill failed: {}", e.getMessage());

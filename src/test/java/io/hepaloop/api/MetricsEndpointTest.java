@@ -52,6 +52,7 @@ class MetricsEndpointTest {
     t.linkState(new LinkState("r1", LinkState.State.CONNECTED, Instant.now(), ""));
     t.writeLatency(3_000_000);
     t.delivered(5000);
+    t.restart("sender");
     c.executed("r1", "temperature", 40_000);
     c.period("r1", "temperature", 1_002_000_000L, 1_000_000_000L);
     scrape(); // one request so that Vert.x's HTTP server meters exist
@@ -66,6 +67,8 @@ class MetricsEndpointTest {
         .contains("hepaloop_telemetry_points_written_total 5000.0")
         .contains("hepaloop_telemetry_write_latency_seconds_bucket")
         .contains("hepaloop_telemetry_batch_points_bucket")
+        .contains("hepaloop_telemetry_restarts_total{thread=\"sender\"} 1.0")
+        .contains("hepaloop_telemetry_restarts_total{thread=\"batcher\"} 0.0")
         .contains("hepaloop_loop_execution_seconds_bucket{loop=\"temperature\",reactor=\"r1\"")
         .contains("hepaloop_loop_period_jitter_seconds_count{loop=\"temperature\",reactor=\"r1\"} 1");
   }

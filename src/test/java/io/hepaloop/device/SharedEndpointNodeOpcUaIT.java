@@ -3,6 +3,7 @@ package io.hepaloop.device;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hepaloop.device.DeviceLinkOptions.HeartbeatSource;
 import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.profile.ProfileLoader;
 import io.hepaloop.profile.SignalSpec;
@@ -125,7 +126,7 @@ class SharedEndpointNodeOpcUaIT {
     sessions = new EndpointSessions();
     for (String id : IDS) {
       recorders.put(id, new LinkItSupport.Recorder(vertx, id));
-      DeviceLink link = new DeviceLink(DeviceLinkOptions.builder(id, PROFILE, url()).build(), sessions);
+      DeviceLink link = new DeviceLink(DeviceLinkOptions.builder(id, PROFILE, url()).heartbeat(HeartbeatSource.LINK).build(), sessions);
       links.add(link);
       vertx.deployVerticle(link).await(10, TimeUnit.SECONDS);
     }
@@ -211,9 +212,9 @@ class SharedEndpointNodeOpcUaIT {
         s.nodeId(), "Float", s.unit(), s.range(), null, s.samplingIntervalMs(), s.deadband(), s.allowed(), s.safeValue()));
     var recMissing = new LinkItSupport.Recorder(vertx, "x1");
     var recWrong = new LinkItSupport.Recorder(vertx, "x2");
-    vertx.deployVerticle(new DeviceLink(DeviceLinkOptions.builder("x1", missingNode, url()).nodeIdReactor("r07").build(), sessions))
+    vertx.deployVerticle(new DeviceLink(DeviceLinkOptions.builder("x1", missingNode, url()).nodeIdReactor("r07").heartbeat(HeartbeatSource.LINK).build(), sessions))
         .await(10, TimeUnit.SECONDS);
-    vertx.deployVerticle(new DeviceLink(DeviceLinkOptions.builder("x2", wrongType, url()).nodeIdReactor("r08").build(), sessions))
+    vertx.deployVerticle(new DeviceLink(DeviceLinkOptions.builder("x2", wrongType, url()).nodeIdReactor("r08").heartbeat(HeartbeatSource.LINK).build(), sessions))
         .await(10, TimeUnit.SECONDS);
 
     await().atMost(Duration.ofSeconds(30)).until(() -> recMissing.lastState() != null && recMissing.lastState().reason().contains("does not match")
