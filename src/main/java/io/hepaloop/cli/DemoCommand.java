@@ -1,5 +1,6 @@
 package io.hepaloop.cli;
 
+import io.hepaloop.core.DirectoryLock;
 import io.hepaloop.app.PlantRuntime;
 import io.hepaloop.app.StopHook;
 import io.hepaloop.console.LiveTableVerticle;
@@ -90,6 +91,13 @@ public final class DemoCommand implements Callable<Integer> {
     Path profilePath = profile.path();
     Path data = (dataDir != null ? dataDir : root.resolve("data/demo")).toAbsolutePath();
     Files.createDirectories(data);
+    // First of all: a second demo on the same data would overwrite its plant config and share its spool.
+    try (DirectoryLock owner = ServeCommand.lockDataDir(data)) {
+      return run(profilePath, data);
+    }
+  }
+
+  private int run(Path profilePath, Path data) throws Exception {
     DeviceProfile deviceProfile = ProfileLoader.load(profilePath);
     RunStart run = new RunStore(data).open(null, newRun, "demo", Instant.now()); // before anything starts: a bad run file stops here
     List<String> ids = new ArrayList<>();

@@ -44,7 +44,7 @@ public final class HepaLoop implements Runnable {
    */
   private static int userError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
     if (e instanceof io.hepaloop.profile.ProfileException || e instanceof IllegalArgumentException
-        || e instanceof io.hepaloop.telemetry.DataDirInUseException || e instanceof io.hepaloop.run.RunFileException) {
+        || e instanceof io.hepaloop.core.DirectoryInUseException || e instanceof io.hepaloop.run.RunFileException) {
       cmd.getErr().println("hepaloop " + cmd.getCommandName() + ": " + e.getMessage());
       cmd.getErr().flush();
       return 2;

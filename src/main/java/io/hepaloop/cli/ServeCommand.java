@@ -1,5 +1,6 @@
 package io.hepaloop.cli;
 
+import io.hepaloop.core.DirectoryLock;
 import io.hepaloop.app.PlantRuntime;
 import io.hepaloop.app.StopHook;
 import io.hepaloop.console.LiveTableVerticle;
@@ -12,6 +13,7 @@ import io.hepaloop.time.SystemClock;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -61,6 +63,21 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PlantConfig plant = PlantConfigLoader.load(config);
     Path data = plant.dataDir().toAbsolutePath();
+    Files.createDirectories(data);
+    try (DirectoryLock owner = lockDataDir(data)) {
+      return run(plant, data);
+    }
+  }
+
+  /**
+   * One process per data directory: two would share a spool, a run and a private InfluxDB. The kernel
+   * drops the lock when the process dies, however it dies.
+   */
+  static DirectoryLock lockDataDir(Path data) {
+    return DirectoryLock.acquire(data, "hepaloop.lock", "the HepaLoop data directory");
+  }
+
+  private int run(PlantConfig plant, Path data) throws Exception {
     RunStart run = new RunStore(data).open(runId, newRun, "serve", Instant.now()); // before anything starts: a bad run file stops here
     InfluxConfig influx = System.getenv("HEPALOOP_INFLUX_URL") != null ? InfluxConfig.fromEnv(System.getenv()) : null;
     StopHook hook = new StopHook(stop, DemoCommand.CLOSE_GRACE, "hepaloop-serve-shutdown");

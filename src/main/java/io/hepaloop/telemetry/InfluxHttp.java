@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * <p>Why not influxdb-java for writes: its batch mode drops the oldest points silently when the
  * server is down, and its synchronous write reports errors by parsing message text; the spool needs
  * the exact status code (5xx/IO → retry later, 400 → quarantine) and its own timeout. Tests verify
- * with influxdb-java, an independent client. See docs/decisions/telemetry-write-path.md.
+ * with influxdb-java, an independent client. See docs/decisions/0002-telemetry-write-path.md.
  */
 public final class InfluxHttp {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,5 +1,7 @@
 package io.hepaloop.telemetry;
 
+import io.hepaloop.core.DirectoryInUseException;
+import io.hepaloop.core.DirectoryLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
@@ -27,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * port with its data, which is what the outage test needs.
  *
  * <p>Never twice on the same data, never outliving HepaLoop: from {@link #start()} to {@link #stop()}
- * the instance holds its directory's lock ({@link InfluxdDirLock}; a second holder is refused with a
- * {@link DataDirInUseException} naming the first), stops an influxd a crashed HepaLoop left running on
+ * the instance holds its directory's lock ({@link DirectoryLock}; a second holder is refused with a
+ * {@link DirectoryInUseException} naming the first), stops an influxd a crashed HepaLoop left running on
  * that directory ({@code influxd.pid}, checked against {@code /proc/<pid>/cmdline}) before it starts its
  * own, and starts influxd so that it dies with the JVM ({@link InfluxdProcesses}). A leftover is stopped
  * rather than adopted: it is not our child (no exit notice, no parent-death tie), its ports are the dead
@@ -53,7 +55,7 @@ public final class LocalInfluxd implements AutoCloseable {
   /** Set by {@link #start()}, cleared by {@link #stop()}: an exit while true is a crash. */
   private volatile boolean wanted;
   private volatile ExitListener exitListener;
-  private InfluxdDirLock lock;
+  private DirectoryLock lock;
   private Thread shutdownHook;
 
   /** Told when influxd exits without {@link #stop()} having been called (on the JDK's process reaper thread: return at once). */
@@ -175,14 +177,14 @@ public final class LocalInfluxd implements AutoCloseable {
   /**
    * Starts (or restarts) influxd on this instance's ports and waits until {@code /ping} answers 204.
    *
-   * @throws DataDirInUseException when another process or instance runs influxd on this directory
+   * @throws DirectoryInUseException when another process or instance runs influxd on this directory
    */
   public synchronized void start() {
     if (isRunning()) {
       return;
     }
     if (lock == null) {
-      lock = InfluxdDirLock.acquire(dir);
+      lock = DirectoryLock.acquire(dir, "influxd.lock", "the private InfluxDB data");
     }
     try {
       launchProcess();

@@ -104,6 +104,37 @@ class RunAcrossRestartsIT {
     assertThat(err.toString()).contains(data.resolve(RunStore.FILE_NAME).toString()).contains("--new-run");
   }
 
+  @Test
+  @Timeout(180)
+  void aSecondServeOnTheSameDataDirectoryIsRefusedAndChangesNothing() throws Exception {
+    Path data = dir.resolve("locked-data");
+    Path config = dir.resolve("locked.yaml");
+    PlantConfigWriter.writeSimulated(config, data, Path.of(Paths.DEFAULT_PROFILE).toAbsolutePath(),
+        List.of("opc.tcp://127.0.0.1:1/hepaloop"));
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    ServeCommand first = new ServeCommand();
+    first.out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(first)
+        .execute("--config", config.toString(), "--http-port", "0", "--no-influxd", "--quiet"));
+    try {
+      await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(60))
+          .until(() -> exit.isDone() || SERVE_RUN.matcher(buffer.toString(StandardCharsets.UTF_8)).find());
+      String runFile = Files.readString(data.resolve(RunStore.FILE_NAME));
+      StringWriter err = new StringWriter();
+      int rc = HepaLoop.commandLine().setErr(new PrintWriter(err))
+          .execute("serve", "--config", config.toString(), "--http-port", "0", "--no-influxd", "--quiet", "--new-run");
+      assertThat(rc).isEqualTo(2);
+      assertThat(err.toString()).contains("is in use").contains(data.toString())
+          .contains("pid " + ProcessHandle.current().pid()).doesNotContain("Exception");
+      assertThat(Files.readString(data.resolve(RunStore.FILE_NAME))).as("the run of the first is untouched").isEqualTo(runFile);
+    } finally {
+      first.stop.countDown();
+    }
+    assertThat(exit.get(60, TimeUnit.SECONDS)).isZero();
+    // the lock goes with its holder: a start after the first stopped works
+    assertThat(run(SERVE_RUN, serve(config))[1]).isEqualTo("continued");
+  }
+
   /** Starts serve, waits for its run line, stops it; returns what it printed. */
   private String serve(Path config, String... extra) throws Exception {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();

@@ -28,7 +28,7 @@ public final class PrivateInfluxdChild {
     try {
       svc = TelemetryService.start(vertx, new TelemetryService.Config(null, true, dataDir, List.of(), 1.3,
           TelemetryWriter.Options.defaults().withBatch(200, Duration.ofMillis(50))), metrics).await(60, TimeUnit.SECONDS);
-    } catch (DataDirInUseException e) {
+    } catch (io.hepaloop.core.DirectoryInUseException e) {
       System.out.println("REFUSED " + e.getMessage());
       System.out.flush();
       Runtime.getRuntime().halt(3);

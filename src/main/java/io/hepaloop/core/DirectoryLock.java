@@ -1,4 +1,4 @@
-package io.hepaloop.telemetry;
+package io.hepaloop.core;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,34 +12,33 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The one-writer rule of a private InfluxDB's data directory: an exclusive lock on {@code influxd.lock}
- * in it, held while that {@link LocalInfluxd} wants its influxd running (crashes and restarts of
- * influxd included). Two influxd on the same meta/data/wal corrupt each other (both had the same WAL
- * file open after a {@code kill -9} of HepaLoop), so a second HepaLoop on the same data is refused with
- * the first one's pid and command line.
+ * The one-writer rule of a directory: an exclusive lock on a lock file in it, held for as long as its
+ * owner uses the directory. Two influxd on the same meta/data/wal corrupt each other (both had the same
+ * WAL file open after a {@code kill -9} of HepaLoop), and two controllers on one data directory would
+ * share a spool and a run, so a second holder is refused with the first one's pid and command line.
  *
  * <p>Why a kernel lock ({@link FileChannel#tryLock}, fcntl on Linux) and not only a pid file: the kernel
  * drops it when its process dies, however it dies, so a {@code kill -9} never leaves a stale lock. The
  * lock file holds the owner's pid only so the refusal can name it.
  */
-final class InfluxdDirLock implements AutoCloseable {
-  static final String FILE_NAME = "influxd.lock";
+public final class DirectoryLock implements AutoCloseable {
 
   private final FileChannel channel;
   private final FileLock lock;
 
-  private InfluxdDirLock(FileChannel channel, FileLock lock) {
+  private DirectoryLock(FileChannel channel, FileLock lock) {
     this.channel = channel;
     this.lock = lock;
   }
 
   /**
-   * Takes the lock of {@code dir} (created if missing).
+   * Takes the lock of {@code dir} (created if missing) on its file {@code lockFileName}.
    *
-   * @throws DataDirInUseException when another process, or another instance in this one, holds it
+   * @param what what the directory holds, for the refusal ("the private InfluxDB data")
+   * @throws DirectoryInUseException when another process, or another holder in this one, holds it
    */
-  static InfluxdDirLock acquire(Path dir) {
-    Path file = dir.resolve(FILE_NAME);
+  public static DirectoryLock acquire(Path dir, String lockFileName, String what) {
+    Path file = dir.resolve(lockFileName);
     FileChannel channel = null;
     try {
       Files.createDirectories(dir);
@@ -50,18 +49,18 @@ final class InfluxdDirLock implements AutoCloseable {
       } catch (OverlappingFileLockException e) {
         lock = null;
         channel.close();
-        throw new DataDirInUseException(dir, "this process (pid " + ProcessHandle.current().pid()
-            + ") already runs a private influxd on it");
+        throw new DirectoryInUseException(dir, what, "this process (pid " + ProcessHandle.current().pid()
+            + ") already holds it");
       }
       if (lock == null) {
         String holder = describeHolder(channel);
         channel.close();
-        throw new DataDirInUseException(dir, "another HepaLoop process runs a private influxd on it (" + holder + ")");
+        throw new DirectoryInUseException(dir, what, "another HepaLoop process holds it (" + holder + ")");
       }
       channel.truncate(0);
       channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
       channel.force(false);
-      return new InfluxdDirLock(channel, lock);
+      return new DirectoryLock(channel, lock);
     } catch (IOException e) {
       closeQuietly(channel);
       throw new UncheckedIOException("cannot lock " + file, e);
@@ -87,7 +86,7 @@ final class InfluxdDirLock implements AutoCloseable {
       return "its pid is not written yet";
     }
     long pid = Long.parseLong(text);
-    String command = InfluxdProcesses.commandLine(pid).map(c -> String.join(" ", c)).orElse("");
+    String command = ProcessHandle.of(pid).flatMap(p -> p.info().commandLine()).orElse("");
     if (command.length() > 300) {
       command = command.substring(0, 300) + "…";
     }
