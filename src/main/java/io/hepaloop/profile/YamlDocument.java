@@ -125,12 +125,12 @@ public final class YamlDocument {
   }
 
   /**
-   * {@code found} (by the schema or a semantic check) without problems at paths whose value was already
-   * refused while reading: one mistake, one line in the report.
+   * {@code found} without the problems a later check (schema, semantic rules) found in this file at a
+   * path whose value was already refused while reading: one mistake, one line in the report.
    */
   public List<Problem> withoutRepeats(List<Problem> found) {
-    return refusedValues.isEmpty() ? found
-        : found.stream().filter(p -> !refusedValues.contains(p.path())).toList();
+    return refusedValues.isEmpty() ? found : found.stream().filter(p -> problems.contains(p)
+        || !p.file().equals(fileName) || !refusedValues.contains(p.path())).toList();
   }
 
   /**
