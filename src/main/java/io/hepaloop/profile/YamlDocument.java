@@ -286,9 +286,13 @@ public final class YamlDocument {
     return NODES.nullNode();
   }
 
-  /** A path for a message: a path 64 levels deep is shown by its two ends. */
+  /** A path for a message: one 64 levels deep is shown by its start. */
   private static String shorten(String path) {
-    return path.length() <= 160 ? path : path.substring(0, 100) + "..." + path.substring(path.length() - 50);
+    if (path.length() <= 60) {
+      return path;
+    }
+    int cut = Math.max(path.lastIndexOf('[', 60), path.lastIndexOf('.', 60));
+    return path.substring(0, cut > 0 ? cut : 60) + "...";
   }
 
   /** A text to parse, handed to {@link WholeTextYamlFactory} whole. */
