@@ -42,7 +42,8 @@ import org.yaml.snakeyaml.parser.ParserImpl;
  * is parsed once in time linear in its length ({@link WholeTextReader}) and at most {@link #MAX_DEPTH}
  * levels deep; every one of these is a located problem, not an exception.
  *
- * <p>Shared by device profiles and the plant configuration; not meant for use elsewhere.
+ * <p>Shared by device profiles, the plant configuration and simulator scenarios; not meant for use
+ * elsewhere.
  */
 public final class YamlDocument {
   /**
