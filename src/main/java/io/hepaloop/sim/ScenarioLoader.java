@@ -134,6 +134,7 @@ public final class ScenarioLoader {
       if (!params.isObject()) {
         problems.add("/parameters", "must be a mapping of model parameter → number");
       } else {
+        int beforeParameters = problems.size();
         for (Iterator<Map.Entry<String, JsonNode>> it = params.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> e = it.next();
           String path = "/parameters/" + e.getKey();
@@ -150,7 +151,7 @@ public final class ScenarioLoader {
             }
           }
         }
-        if (problems.isEmpty() && !parameters.isEmpty()) {
+        if (problems.size() == beforeParameters && !parameters.isEmpty()) {
           try { // each is in range; together they may not be (vapour above barometric, cells beyond a liver)
             new Scenario("check", "", parameters, List.of()).applyTo(ReactorParameters.defaults());
           } catch (IllegalArgumentException ex) {

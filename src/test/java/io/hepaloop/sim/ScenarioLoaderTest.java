@@ -263,6 +263,9 @@ class ScenarioLoaderTest {
     void parametersThatAreEachInRangeButImpossibleTogetherAreRefused(String what, String parameters, String expected) {
       assertThat(problems("name: t\ndescription: d\nparameters: " + parameters + "\n"))
           .singleElement().asString().startsWith("t.yaml:3: /parameters: ").contains(expected);
+      // also when the file has other problems: each part is checked on its own
+      assertThat(problems("name: t\nparameters: " + parameters + "\nevents: []\n"))
+          .anySatisfy(p -> assertThat(p).startsWith("t.yaml:2: /parameters: ").contains(expected));
     }
 
     @Test
