@@ -2,6 +2,7 @@ package io.hepaloop.cli;
 
 import io.hepaloop.plant.PlantConfig;
 import io.hepaloop.plant.PlantConfigLoader;
+import io.hepaloop.profile.Checked;
 import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.profile.Problem;
 import io.hepaloop.profile.ProfileLoader;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Spec;
  * {@code hepaloop profile validate FILE...}: checks device profiles and plant configurations (a file
  * with a top-level {@code reactors:} list is a plant configuration, and the profiles it names are
  * checked with it). Prints {@code FILE: OK} or every problem as {@code file:line: path: what is wrong};
- * exits 1 when any file has a problem, so it can guard a commit or a deployment.
+ * exits 1 when any file has a problem, so it can guard a commit or a deployment. Each file is read and
+ * parsed once; one over 1 MiB, or not text, is refused before parsing.
  */
 @Command(
     name = "validate",
@@ -40,10 +42,21 @@ public final class ProfileValidateCommand implements Callable<Integer> {
     int bad = 0;
     int problemCount = 0;
     for (Path file : files) {
-      boolean plant = isPlantConfig(file);
-      List<Problem> problems = plant ? PlantConfigLoader.validate(file) : ProfileLoader.validate(file);
+      // One reading per file: its kind, its problems and its summary all come from this one tree.
+      YamlDocument doc = YamlDocument.read(file, "profiles and plant configurations");
+      List<Problem> problems;
+      String summary;
+      if (isPlantConfig(doc)) {
+        Checked<PlantConfig> plant = PlantConfigLoader.check(doc, System::getenv);
+        problems = plant.problems();
+        summary = plant.ok() ? describe(plant.value()) : null;
+      } else {
+        Checked<DeviceProfile> profile = ProfileLoader.check(doc);
+        problems = profile.problems();
+        summary = profile.ok() ? describe(profile.value()) : null;
+      }
       if (problems.isEmpty()) {
-        out.println(file + ": OK (" + (plant ? describePlant(file) : describeProfile(file)) + ")");
+        out.println(file + ": OK (" + summary + ")");
       } else {
         bad++;
         problemCount += problems.size();
@@ -58,19 +71,16 @@ public final class ProfileValidateCommand implements Callable<Integer> {
     return bad == 0 ? 0 : 1;
   }
 
-  private static boolean isPlantConfig(Path file) {
-    YamlDocument doc = YamlDocument.read(file);
+  private static boolean isPlantConfig(YamlDocument doc) {
     return doc.root() != null && doc.root().isObject() && doc.root().has("reactors") && !doc.root().has("signals");
   }
 
-  private static String describeProfile(Path file) {
-    DeviceProfile p = ProfileLoader.load(file);
+  private static String describe(DeviceProfile p) {
     return "device profile " + p.model() + ": " + p.sensors().size() + " sensors, " + p.actuators().size()
         + " actuators, " + p.loops().size() + " loops, " + p.interlocks().size() + " interlocks";
   }
 
-  private static String describePlant(Path file) {
-    PlantConfig c = PlantConfigLoader.load(file);
+  private static String describe(PlantConfig c) {
     return "plant configuration: " + c.reactors().size() + (c.reactors().size() == 1 ? " reactor" : " reactors")
         + " (" + String.join(", ", c.reactorIds()) + ")";
   }

@@ -4,6 +4,7 @@ import static io.hepaloop.profile.YamlDocument.child;
 import static io.hepaloop.profile.YamlDocument.index;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hepaloop.profile.Checked;
 import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.profile.EndpointSpec;
 import io.hepaloop.profile.IdentitySpec;
@@ -37,9 +38,12 @@ import java.util.function.Function;
  * problem is refused whole.
  */
 public final class PlantConfigLoader {
-  private static final SchemaValidation SCHEMA = SchemaValidation.fromClasspath("schema/plant-config.schema.json");
-
   private PlantConfigLoader() {}
+
+  /** The schema, loaded on first use: a file refused before parsing (too big, binary) never needs it. */
+  private static final class Schema {
+    static final SchemaValidation PLANT = SchemaValidation.fromClasspath("schema/plant-config.schema.json");
+  }
 
   /**
    * The plant in {@code file}, with passwords from the process environment.
@@ -52,12 +56,7 @@ public final class PlantConfigLoader {
 
   /** As {@link #load(Path)}, reading environment variables through {@code env} (tests, the demo). */
   public static PlantConfig load(Path file, Function<String, String> env) {
-    Reading r = new Reading(file, env);
-    r.read();
-    if (!r.problems.isEmpty()) {
-      throw new ProfileException(r.sortedProblems());
-    }
-    return new PlantConfig(r.dataDir, r.reactors, file);
+    return check(read(file), env).orElseThrow();
   }
 
   /** Every problem in {@code file} (and the profiles it names), in reading order; empty when valid. */
@@ -66,44 +65,57 @@ public final class PlantConfigLoader {
   }
 
   public static List<Problem> validate(Path file, Function<String, String> env) {
-    Reading r = new Reading(file, env);
+    return check(read(file), env).problems();
+  }
+
+  /**
+   * The plant in a document already read (its file name is its path: profiles are found relative to
+   * it); each profile it names is read once.
+   */
+  public static Checked<PlantConfig> check(YamlDocument doc, Function<String, String> env) {
+    Path file = Path.of(doc.fileName());
+    Reading r = new Reading(file, doc, env);
     r.read();
-    return r.sortedProblems();
+    List<Problem> problems = r.sortedProblems();
+    return problems.isEmpty() ? new Checked<>(problems, new PlantConfig(r.dataDir, r.reactors, file))
+        : new Checked<>(problems, null);
+  }
+
+  private static YamlDocument read(Path file) {
+    return YamlDocument.read(file, "plant configurations");
   }
 
   /** One pass over one file; collects problems instead of stopping at the first. */
   private static final class Reading {
-    private final Path file;
     private final Function<String, String> env;
     private final Path baseDir;
     private final List<Problem> problems = new ArrayList<>();
     private final List<ReactorConfig> reactors = new ArrayList<>();
     private final Map<Path, DeviceProfile> profiles = new HashMap<>();
     private final Set<Path> badProfiles = new LinkedHashSet<>();
-    private YamlDocument doc;
+    private final YamlDocument doc;
     private Path dataDir;
 
-    Reading(Path file, Function<String, String> env) {
-      this.file = file;
+    Reading(Path file, YamlDocument doc, Function<String, String> env) {
+      this.doc = doc;
       this.env = env;
       Path parent = file.toAbsolutePath().getParent();
       this.baseDir = parent == null ? Path.of("").toAbsolutePath() : parent;
     }
 
     List<Problem> sortedProblems() {
-      List<Problem> sorted = new ArrayList<>(new LinkedHashSet<>(problems));
+      List<Problem> sorted = new ArrayList<>(new LinkedHashSet<>(doc.withoutRepeats(problems)));
       sorted.sort(Problem.READING_ORDER);
       return sorted;
     }
 
     void read() {
-      doc = YamlDocument.read(file);
       problems.addAll(doc.problems());
       JsonNode root = doc.root();
       if (root == null) {
         return;
       }
-      problems.addAll(SCHEMA.validate(doc));
+      problems.addAll(Schema.PLANT.validate(doc));
       ProfileChecks.literalPasswords(doc, root, "", problems);
       if (!root.isObject()) {
         return;

@@ -19,11 +19,15 @@ import java.util.List;
  * identity anonymous.
  */
 public final class ProfileLoader {
-  static final SchemaValidation SCHEMA = SchemaValidation.fromClasspath("schema/device-profile.schema.json");
   private static final ObjectMapper BINDER =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
   private ProfileLoader() {}
+
+  /** The schema, loaded on first use: a file refused before parsing (too big, binary) never needs it. */
+  private static final class Schema {
+    static final SchemaValidation PROFILE = SchemaValidation.fromClasspath("schema/device-profile.schema.json");
+  }
 
   /**
    * The profile in {@code file}.
@@ -31,33 +35,36 @@ public final class ProfileLoader {
    * @throws ProfileException listing every problem, each as {@code file:line: path: what is wrong}
    */
   public static DeviceProfile load(Path file) {
-    YamlDocument doc = YamlDocument.read(file);
-    List<Problem> problems = problems(doc);
-    if (!problems.isEmpty()) {
-      throw new ProfileException(problems);
-    }
-    return bind(doc);
+    return check(YamlDocument.read(file, "profiles")).orElseThrow();
   }
 
   /** Every problem in {@code file}, in reading order; empty when the profile is valid. */
   public static List<Problem> validate(Path file) {
-    YamlDocument doc = YamlDocument.read(file);
+    return check(YamlDocument.read(file, "profiles")).problems();
+  }
+
+  /**
+   * The profile in a document already read: schema, semantic checks and binding all use its one tree.
+   * A binding failure would be a schema gap; it is reported here, not at start-up.
+   */
+  public static Checked<DeviceProfile> check(YamlDocument doc) {
     List<Problem> problems = problems(doc);
-    if (problems.isEmpty()) {
-      try {
-        bind(doc); // a binding failure would be a schema gap: surface it here, not at start-up
-      } catch (ProfileException e) {
-        return e.problems();
-      }
+    if (!problems.isEmpty()) {
+      return new Checked<>(problems, null);
     }
-    return problems;
+    try {
+      return new Checked<>(List.of(), bind(doc));
+    } catch (ProfileException e) {
+      return new Checked<>(e.problems(), null);
+    }
   }
 
   private static List<Problem> problems(YamlDocument doc) {
     List<Problem> all = new ArrayList<>(doc.problems());
     if (doc.root() != null) {
-      all.addAll(SCHEMA.validate(doc));
-      all.addAll(ProfileChecks.check(doc));
+      List<Problem> found = new ArrayList<>(Schema.PROFILE.validate(doc));
+      found.addAll(ProfileChecks.check(doc));
+      all.addAll(doc.withoutRepeats(found));
     }
     all.sort(Problem.READING_ORDER);
     return new ArrayList<>(new LinkedHashSet<>(all));

@@ -10,17 +10,24 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.io.IOContext;
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.parser.ParserImpl;
 
 /**
  * A YAML file read into a Jackson tree that remembers the line of every key and list item, so that a
@@ -29,51 +36,71 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * token from the YAML parser instead.
  *
  * <p>Also catches what a plain {@code readTree} silently accepts: a key given twice in one mapping
- * (Jackson keeps the last; here it is a problem and the first wins).
+ * (Jackson keeps the last; here it is a problem and the first wins), a number too large to be finite.
  *
- * <p>Shared by device profiles and the plant configuration; not meant for use elsewhere.
+ * <p>Bad input stays cheap: a file is read once, at most 1 MiB ({@link TextFile}), must be UTF-8 text,
+ * is parsed once in time linear in its length ({@link WholeTextReader}) and at most {@link #MAX_DEPTH}
+ * levels deep; every one of these is a located problem, not an exception.
+ *
+ * <p>Shared by device profiles, the plant configuration and simulator scenarios; not meant for use
+ * elsewhere.
  */
 public final class YamlDocument {
-  private static final YAMLFactory FACTORY = new YAMLFactory();
+  /**
+   * Deeper than this is not a configuration (profiles nest 5 levels, the plant configuration 4): the
+   * reading stops there, at that line, before a crafted file costs stack or time.
+   */
+  public static final int MAX_DEPTH = 64;
+
+  private static final YAMLFactory FACTORY = new WholeTextYamlFactory();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final AtomicLong PARSES = new AtomicLong();
 
   private final String fileName;
   private final Map<String, Integer> lines = new HashMap<>();
   private final List<Problem> problems = new ArrayList<>();
+  private final Set<String> refusedValues = new HashSet<>();
   private JsonNode root;
 
   private YamlDocument(String fileName) {
     this.fileName = fileName;
   }
 
-  /** Reads {@code file}; never throws: syntax and I/O errors become {@link #problems()}, and root is null. */
+  /** As {@link #read(Path, String)}, for a file that may be a profile or a plant configuration. */
   public static YamlDocument read(Path file) {
-    YamlDocument doc = new YamlDocument(file.toString());
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      doc.parse(in);
-    } catch (NoSuchFileException e) {
-      doc.problems.add(new Problem(doc.fileName, 0, "(file)", "file not found"));
-    } catch (JsonProcessingException e) {
-      doc.root = null;
-      doc.problems.add(syntaxProblem(doc.fileName, e));
-    } catch (IOException e) {
-      doc.problems.add(new Problem(doc.fileName, 0, "(file)", "cannot read: " + e));
-    }
-    return doc;
+    return read(file, "profiles and plant configurations");
+  }
+
+  /**
+   * Reads {@code file}; never throws: a file that is missing, larger than 1 MiB or not UTF-8 text, and
+   * syntax errors, become {@link #problems()}, and root is null. {@code kind} names such files in the
+   * size message ("profiles are at most ...").
+   */
+  public static YamlDocument read(Path file, String kind) {
+    return of(file.toString(), TextFile.read(file, kind));
   }
 
   /** Parses YAML text; {@code fileName} is only used in problems. For tests and generated files. */
   public static YamlDocument parse(String fileName, String yaml) {
+    return of(fileName, TextFile.of(fileName, yaml));
+  }
+
+  private static YamlDocument of(String fileName, TextFile text) {
     YamlDocument doc = new YamlDocument(fileName);
-    try (Reader in = new java.io.StringReader(yaml)) {
-      doc.parse(in);
-    } catch (JsonProcessingException e) {
-      doc.root = null;
-      doc.problems.add(syntaxProblem(fileName, e));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    if (text.problem() != null) {
+      doc.problems.add(text.problem());
+    } else {
+      doc.parse(text.text());
     }
     return doc;
+  }
+
+  /**
+   * How many texts this JVM has parsed as YAML. Every reading of a file goes through one parse, so a
+   * test can prove that checking a file reads it once (schema, checks and records share the tree).
+   */
+  public static long parseCount() {
+    return PARSES.get();
   }
 
   public String fileName() {
@@ -88,6 +115,23 @@ public final class YamlDocument {
   /** Problems found while reading: syntax errors, duplicate keys, an empty file. */
   public List<Problem> problems() {
     return problems;
+  }
+
+  /**
+   * Paths whose value was refused while reading (a number too large to be finite, {@code .inf}); they
+   * are null in the tree. A later check that finds "no value" there would repeat the same mistake.
+   */
+  public Set<String> refusedValues() {
+    return refusedValues;
+  }
+
+  /**
+   * {@code found} without the problems a later check (schema, semantic rules) found in this file at a
+   * path whose value was already refused while reading: one mistake, one line in the report.
+   */
+  public List<Problem> withoutRepeats(List<Problem> found) {
+    return refusedValues.isEmpty() ? found : found.stream().filter(p -> problems.contains(p)
+        || !p.file().equals(fileName) || !refusedValues.contains(p.path())).toList();
   }
 
   /**
@@ -129,20 +173,35 @@ public final class YamlDocument {
     return cut <= 0 ? "" : path.substring(0, cut);
   }
 
-  private void parse(Reader in) throws IOException {
-    try (JsonParser p = FACTORY.createParser(in)) {
-      JsonToken first = p.nextToken();
-      if (first == null) {
-        problems.add(new Problem(fileName, 1, "(yaml)", "the file is empty"));
-        return;
+  private void parse(String text) {
+    PARSES.incrementAndGet();
+    try (JsonParser p = FACTORY.createParser(new Text(text))) {
+      try {
+        JsonToken first = p.nextToken();
+        if (first == null) {
+          problems.add(new Problem(fileName, 1, "(yaml)", "the file is empty"));
+          return;
+        }
+        lines.put("", line(p));
+        root = value(p, "", 0);
+      } catch (TooDeep e) {
+        root = null;
+        problems.add(e.problem);
+      } catch (JsonProcessingException e) {
+        root = null;
+        problems.add(syntaxProblem(fileName, e, p));
       }
-      lines.put("", line(p));
-      root = value(p, "");
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading text in memory", e);
     }
   }
 
-  private JsonNode value(JsonParser p, String path) throws IOException {
+  private JsonNode value(JsonParser p, String path, int depth) throws IOException {
     JsonToken t = p.currentToken();
+    if ((t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) && depth >= MAX_DEPTH) {
+      throw new TooDeep(new Problem(fileName, line(p), shorten(path), "nested more than " + MAX_DEPTH
+          + " levels deep; no profile or configuration is (the rest of the file was not read)"));
+    }
     switch (t) {
       case START_OBJECT -> {
         ObjectNode object = NODES.objectNode();
@@ -164,7 +223,7 @@ public final class YamlDocument {
             continue;
           }
           lines.put(childPath, keyLine);
-          object.set(key, value(p, childPath));
+          object.set(key, value(p, childPath, depth + 1));
         }
         return object;
       }
@@ -174,7 +233,7 @@ public final class YamlDocument {
         while (p.nextToken() != JsonToken.END_ARRAY) {
           String itemPath = index(path, i++);
           lines.put(itemPath, line(p));
-          array.add(value(p, itemPath));
+          array.add(value(p, itemPath, depth + 1));
         }
         return array;
       }
@@ -194,7 +253,7 @@ public final class YamlDocument {
         };
       }
       case VALUE_NUMBER_FLOAT -> {
-        return NODES.numberNode(p.getDoubleValue());
+        return finite(p, path);
       }
       case VALUE_TRUE, VALUE_FALSE -> {
         return NODES.booleanNode(p.getBooleanValue());
@@ -206,6 +265,86 @@ public final class YamlDocument {
         // Tagged or binary scalars (!!binary): keep their text; the schema will say what it expected.
         return NODES.textNode(p.getText());
       }
+    }
+  }
+
+  /** A float as a finite double; 1e400 (which reads as infinity), .inf and .nan are refused at their line. */
+  private JsonNode finite(JsonParser p, String path) throws IOException {
+    String text = p.getText();
+    double v;
+    try {
+      v = p.getDoubleValue();
+    } catch (StreamReadException e) {
+      v = Double.NaN; // Jackson has no double for YAML's .inf and .nan
+    }
+    if (Double.isFinite(v)) {
+      return NODES.numberNode(v);
+    }
+    refusedValues.add(path);
+    problems.add(new Problem(fileName, line(p), path, Double.isInfinite(v)
+        ? text + " is too large to be a number (it reads as infinity)"
+        : "'" + text + "' is not a number this file accepts: write a finite number"));
+    return NODES.nullNode();
+  }
+
+  /** A path for a message: one 64 levels deep is shown by its start. */
+  private static String shorten(String path) {
+    if (path.length() <= 60) {
+      return path;
+    }
+    int cut = Math.max(path.lastIndexOf('[', 60), path.lastIndexOf('.', 60));
+    return path.substring(0, cut > 0 ? cut : 60) + "...";
+  }
+
+  /** A text to parse, handed to {@link WholeTextYamlFactory} whole. */
+  private static final class Text extends StringReader {
+    private final String text;
+
+    Text(String text) {
+      super(text);
+      this.text = text;
+    }
+  }
+
+  /** Ends the reading of a file nested deeper than {@link #MAX_DEPTH}; carries the located problem. */
+  private static final class TooDeep extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final transient Problem problem;
+
+    TooDeep(Problem problem) {
+      super(problem.message());
+      this.problem = problem;
+    }
+  }
+
+  /**
+   * Jackson's YAML parser over {@link WholeTextReader} instead of SnakeYAML's quadratic reader, for text
+   * given whole as a {@link Text} (the only way {@link YamlDocument} calls it), with SnakeYAML's limits set
+   * to ours. Jackson reads SnakeYAML's events, not its composed nodes, so SnakeYAML's nesting and alias
+   * limits never apply here: depth is limited in {@link #value}, and aliases are refused there, never
+   * expanded (no "billion laughs"). The code point limit does apply, in SnakeYAML's scanner.
+   */
+  private static final class WholeTextYamlFactory extends YAMLFactory {
+    private static final long serialVersionUID = 1L;
+    private static final LoaderOptions LIMITS = limits();
+
+    /** Every {@code createParser} of a text or reader ends here. */
+    @Override
+    protected YAMLParser _createParser(Reader in, IOContext ctxt) {
+      if (!(in instanceof Text text)) {
+        throw new IllegalArgumentException("parses a YamlDocument.Text only, not " + in.getClass().getName());
+      }
+      ParserImpl events = new ParserImpl(new WholeTextReader(text.text), LIMITS);
+      return new YAMLParser(ctxt, _parserFeatures, _yamlParserFeatures, _objectCodec, in, events) {};
+    }
+
+    private static LoaderOptions limits() {
+      LoaderOptions options = new LoaderOptions();
+      options.setCodePointLimit(TextFile.MAX_BYTES);
+      options.setNestingDepthLimit(MAX_DEPTH);
+      options.setMaxAliasesForCollections(0);
+      options.setAllowDuplicateKeys(true); // reported, with both lines, in value()
+      return options;
     }
   }
 
@@ -222,7 +361,7 @@ public final class YamlDocument {
    * words ("mapping values are not allowed here") and the line where the problem is, or, for an
    * unterminated construct, where it started.
    */
-  private static Problem syntaxProblem(String fileName, JsonProcessingException e) {
+  private static Problem syntaxProblem(String fileName, JsonProcessingException e, JsonParser p) {
     if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
       int line = m.getProblemMark().getLine() + 1;
       String problem = m.getProblem() == null ? "invalid YAML" : m.getProblem();
@@ -241,6 +380,9 @@ public final class YamlDocument {
       return new Problem(fileName, line, "(yaml)", text.toString());
     }
     String raw = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
-    return new Problem(fileName, lineOf(e.getLocation()), "(yaml)", "YAML syntax error: " + raw.split("\\R")[0]);
+    // Jackson's own limits (StreamConstraintsException) carry no location: the parser knows where it is.
+    int line = lineOf(e.getLocation()) > 0 ? lineOf(e.getLocation()) : lineOf(p.currentLocation());
+    String what = e instanceof StreamConstraintsException ? "too large to read: " : "YAML syntax error: ";
+    return new Problem(fileName, line, "(yaml)", what + raw.split("\\R")[0]);
   }
 }

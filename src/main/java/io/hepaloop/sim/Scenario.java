@@ -1,5 +1,7 @@
 package io.hepaloop.sim;
 
+import io.hepaloop.profile.SignalSpec;
+import io.hepaloop.sim.model.Bound;
 import io.hepaloop.sim.model.ReactorParameters;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -26,6 +28,39 @@ public record Scenario(String name, String description, Map<String, Double> para
     parameters = parameters == null ? Map.of() : Map.copyOf(new TreeMap<>(parameters));
     timeline = timeline == null ? List.of()
         : timeline.stream().sorted(Comparator.comparingDouble(Event::atS)).toList();
+  }
+
+  /** Simulated times (at, ramp, and how long a model event lasts): a culture of a year at most. */
+  public static final Bound SIMULATED_S = Bound.of(0, 365 * 86_400, "s").because("365 days of simulated time");
+
+  /** How long comms-drop and restart keep the device away, in real seconds: an hour at most. */
+  public static final Bound OUTAGE_S = Bound.of(0, 3600, "s").because("an outage in real time: an hour at most");
+
+  /** Sensor spikes and drift when no profile says the sensor's range. */
+  private static final double ANY_SENSOR_SPAN = 1e6;
+
+  /**
+   * What {@code value} may be for {@code action}: the ambient range of {@link ReactorParameters}, the
+   * factors a scaffold or a construct can physically take, and for spikes and drift (per hour) the span of
+   * the sensor's range (a larger one only pins the reading at an end); {@code sensor} may be null.
+   */
+  public static Bound valueBound(Action action, SignalSpec sensor) {
+    return switch (action) {
+      case AMBIENT -> ReactorParameters.BOUNDS.get("ambientC");
+      case CLOG -> Bound.of(1, 1000, "").because("a factor on the scaffold's resistance; use leak below 1");
+      case LEAK -> Bound.of(0, 1, "").because("a factor on the scaffold's resistance; use clog above 1");
+      case CELL_DEMAND -> Bound.of(0, 100, "").because("a factor on the cells' oxygen demand");
+      case SENSOR_SPIKE, SENSOR_DRIFT -> {
+        String per = action == Action.SENSOR_DRIFT ? "/h" : "";
+        if (sensor == null || sensor.range() == null) {
+          yield Bound.of(-ANY_SENSOR_SPAN, ANY_SENSOR_SPAN, per.isEmpty() ? "" : "units" + per);
+        }
+        double span = sensor.range().max() - sensor.range().min();
+        String unit = sensor.unit() == null ? "" : sensor.unit();
+        yield Bound.of(-span, span, unit + per).because("the span of " + sensor.id() + "'s range");
+      }
+      default -> Bound.of(0, 0, ""); // takes no value
+    };
   }
 
   /** An empty scenario: default parameters, nothing happens. */

@@ -1,22 +1,18 @@
 package io.hepaloop.sim;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.hepaloop.profile.DeviceProfile;
+import io.hepaloop.profile.Problem;
 import io.hepaloop.profile.SignalKind;
 import io.hepaloop.profile.SignalSpec;
+import io.hepaloop.profile.YamlDocument;
+import io.hepaloop.sim.model.Bound;
 import io.hepaloop.sim.model.ReactorParameters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +26,11 @@ import java.util.regex.Pattern;
  * Reads and validates scenario files ({@code simulators/*.yaml}). A bad file is refused with every
  * problem listed as {@code file:line: path: what is wrong}, so a typo in a 40-event timeline is one
  * run away from fixed, not one per run.
+ *
+ * <p>Every number is bounded by physics ({@link ReactorParameters#BOUNDS}, {@link Scenario#valueBound},
+ * times at most a year, outages at most an hour) and refused with the allowed range: an ambient of
+ * 1e308 °C or a start at 1e400 s (which YAML reads as infinity) never reaches the model. The file itself
+ * is read as device profiles are ({@link YamlDocument}): at most 1 MiB, UTF-8 text, parsed once.
  *
  * <pre>
  * name: door-open
@@ -46,7 +47,6 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class ScenarioLoader {
-  private static final YAMLFactory YAML = new YAMLFactory();
   private static final Pattern TIME = Pattern.compile("\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(ms|s|m|min|h|d)?\\s*");
   private static final Set<String> TOP = Set.of("name", "description", "parameters", "timeline");
   private static final Set<String> EVENT = Set.of("at", "action", "signal", "value", "duration", "ramp", "reactors");
@@ -72,15 +72,12 @@ public final class ScenarioLoader {
     return load(file, null);
   }
 
-  /** Loads a scenario and checks that every signal it names is a sensor of {@code profile}. */
+  /**
+   * Loads a scenario and checks that every signal it names is a sensor of {@code profile}. Read like a
+   * device profile: at most 1 MiB, UTF-8 text, parsed once, every problem located.
+   */
   public static Scenario load(Path file, DeviceProfile profile) {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (IOException e) {
-      throw new InvalidScenarioException(List.of(file + ": cannot read: " + e.getMessage()));
-    }
-    return parse(file.toString(), text, profile);
+    return check(YamlDocument.read(file, "scenarios"), profile);
   }
 
   /** Resolves {@code --scenario NAME}: a path, or a name under {@code simulators/}. */
@@ -104,19 +101,17 @@ public final class ScenarioLoader {
         + (known.isEmpty() ? "" : "; known: " + String.join(", ", known)) + ")");
   }
 
+  /** Checks scenario text; {@code source} names it in problems (tests, generated scenarios). */
   public static Scenario parse(String source, String yaml, DeviceProfile profile) {
-    Map<String, Integer> lines = new HashMap<>();
-    JsonNode root;
-    try (JsonParser p = YAML.createParser(yaml)) {
-      JsonToken t = p.nextToken();
-      root = t == null ? JsonNodeFactory.instance.objectNode() : read(p, "", lines);
-    } catch (JsonProcessingException e) {
-      int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-      throw new InvalidScenarioException(List.of(source + ":" + line + ": " + e.getOriginalMessage()));
-    } catch (IOException e) {
-      throw new InvalidScenarioException(List.of(source + ": " + e.getMessage()));
+    return check(YamlDocument.parse(source, yaml), profile);
+  }
+
+  private static Scenario check(YamlDocument doc, DeviceProfile profile) {
+    Problems problems = new Problems(doc);
+    JsonNode root = doc.root();
+    if (root == null) {
+      throw problems.exception();
     }
-    Problems problems = new Problems(source, lines);
     if (!root.isObject()) {
       problems.add("", "a scenario is a mapping with name, description, parameters and timeline");
       throw problems.exception();
@@ -139,6 +134,7 @@ public final class ScenarioLoader {
       if (!params.isObject()) {
         problems.add("/parameters", "must be a mapping of model parameter → number");
       } else {
+        int beforeParameters = problems.size();
         for (Iterator<Map.Entry<String, JsonNode>> it = params.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> e = it.next();
           String path = "/parameters/" + e.getKey();
@@ -147,12 +143,19 @@ public final class ScenarioLoader {
           } else if (!e.getValue().isNumber()) {
             problems.add(path, "must be a number, got '" + e.getValue().asText() + "'");
           } else {
-            parameters.put(e.getKey(), e.getValue().asDouble());
-            try {
-              new Scenario("check", "", Map.of(e.getKey(), e.getValue().asDouble()), List.of()).applyTo(ReactorParameters.defaults());
-            } catch (IllegalArgumentException ex) {
-              problems.add(path, ex.getMessage());
+            String outOfRange = ReactorParameters.BOUNDS.get(e.getKey()).problem(e.getValue().asDouble());
+            if (outOfRange != null) {
+              problems.add(path, outOfRange);
+            } else {
+              parameters.put(e.getKey(), e.getValue().asDouble());
             }
+          }
+        }
+        if (problems.size() == beforeParameters && !parameters.isEmpty()) {
+          try { // each is in range; together they may not be (vapour above barometric, cells beyond a liver)
+            new Scenario("check", "", parameters, List.of()).applyTo(ReactorParameters.defaults());
+          } catch (IllegalArgumentException ex) {
+            problems.add("/parameters", ex.getMessage());
           }
         }
       }
@@ -209,7 +212,8 @@ public final class ScenarioLoader {
         problems.add(path + "/value", "must be a number, got '" + v.asText() + "'");
       }
     }
-    double duration = time(n, "duration", path, problems, false);
+    boolean outage = action == Scenario.Action.COMMS_DROP || action == Scenario.Action.RESTART;
+    double duration = time(n, "duration", path, problems, false, outage ? Scenario.OUTAGE_S : Scenario.SIMULATED_S);
     double ramp = time(n, "ramp", path, problems, false);
     List<String> reactors = reactorIds(n.get("reactors"), path + "/reactors", problems);
     if (action != null) {
@@ -219,25 +223,32 @@ public final class ScenarioLoader {
       if (!action.needsSignal && signal != null) {
         problems.add(path + "/signal", action.yamlName + " takes no signal");
       }
-      if (action.needsValue && Double.isNaN(value) && action != Scenario.Action.SENSOR_SPIKE) {
+      boolean valueRefused = problems.refused(path + "/value"); // already reported where it was read
+      if (action.needsValue && Double.isNaN(value) && action != Scenario.Action.SENSOR_SPIKE && !valueRefused) {
         problems.add(path, action.yamlName + " needs 'value'");
       }
-      if (action == Scenario.Action.SENSOR_SPIKE && Double.isNaN(value)) {
+      if (action == Scenario.Action.SENSOR_SPIKE && Double.isNaN(value) && !valueRefused) {
         problems.add(path, "sensor-spike needs 'value' (the size of the spike, in the sensor's units)");
       }
       if (!Double.isNaN(ramp) && !Set.of(Scenario.Action.AMBIENT, Scenario.Action.CLOG, Scenario.Action.LEAK,
           Scenario.Action.CELL_DEMAND).contains(action)) {
         problems.add(path + "/ramp", "only ambient, clog, leak and cell-demand can ramp");
       }
-      if ((action == Scenario.Action.CLOG || action == Scenario.Action.LEAK || action == Scenario.Action.CELL_DEMAND)
-          && !Double.isNaN(value) && value < 0) {
-        problems.add(path + "/value", "a factor must be >= 0, got " + value);
+      if (!action.needsValue && v != null) {
+        problems.add(path + "/value", action.yamlName + " takes no value");
       }
+      int beforeValue = problems.size();
       if (action == Scenario.Action.CLOG && !Double.isNaN(value) && value < 1) {
         problems.add(path + "/value", "clog raises the scaffold resistance: factor >= 1 (use leak below 1), got " + value);
       }
       if (action == Scenario.Action.LEAK && !Double.isNaN(value) && value > 1) {
         problems.add(path + "/value", "leak lowers the scaffold resistance: factor <= 1 (use clog above 1), got " + value);
+      }
+      if (action.needsValue && !Double.isNaN(value) && problems.size() == beforeValue) {
+        String outOfRange = Scenario.valueBound(action, sensor(profile, signal)).problem(value);
+        if (outOfRange != null) {
+          problems.add(path + "/value", outOfRange);
+        }
       }
       if (signal != null && profile != null && action.needsSignal) {
         Optional<SignalSpec> s = profile.signal(signal);
@@ -309,7 +320,18 @@ public final class ScenarioLoader {
     };
   }
 
+  /** The sensor {@code signal} of {@code profile}, when both are known; its range bounds spikes and drift. */
+  private static SignalSpec sensor(DeviceProfile profile, String signal) {
+    return profile == null || signal == null ? null
+        : profile.signal(signal).filter(s -> s.kind() == SignalKind.SENSOR).orElse(null);
+  }
+
   private static double time(JsonNode n, String field, String path, Problems problems, boolean required) {
+    return time(n, field, path, problems, required, Scenario.SIMULATED_S);
+  }
+
+  private static double time(JsonNode n, String field, String path, Problems problems, boolean required,
+      Bound bound) {
     JsonNode v = n.get(field);
     if (v == null || v.isNull()) {
       if (required) {
@@ -321,6 +343,8 @@ public final class ScenarioLoader {
       double s = v.isNumber() ? v.asDouble() : parseSeconds(v.asText());
       if (s < 0) {
         problems.add(path + "/" + field, "must not be negative");
+      } else if (bound.problem(s) != null) {
+        problems.add(path + "/" + field, bound.problem(s));
       }
       return s;
     } catch (IllegalArgumentException e) {
@@ -329,67 +353,60 @@ public final class ScenarioLoader {
     }
   }
 
-  /** Reads a YAML value into a tree, remembering the line of every path. */
-  private static JsonNode read(JsonParser p, String path, Map<String, Integer> lines) throws IOException {
-    lines.putIfAbsent(path, p.currentTokenLocation().getLineNr());
-    JsonToken t = p.currentToken();
-    JsonNodeFactory f = JsonNodeFactory.instance;
-    switch (t) {
-      case START_OBJECT -> {
-        ObjectNode o = f.objectNode();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String name = p.currentName();
-          String child = path + "/" + name;
-          lines.put(child, p.currentTokenLocation().getLineNr());
-          p.nextToken();
-          o.set(name, read(p, child, lines));
-        }
-        return o;
-      }
-      case START_ARRAY -> {
-        ArrayNode a = f.arrayNode();
-        int i = 0;
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-          a.add(read(p, path + "/" + i++, lines));
-        }
-        return a;
-      }
-      case VALUE_STRING -> {
-        return f.textNode(p.getText());
-      }
-      case VALUE_NUMBER_INT -> {
-        return f.numberNode(p.getLongValue());
-      }
-      case VALUE_NUMBER_FLOAT -> {
-        return f.numberNode(p.getDoubleValue());
-      }
-      case VALUE_TRUE, VALUE_FALSE -> {
-        return f.booleanNode(p.getBooleanValue());
-      }
-      default -> {
-        return f.nullNode();
+  /**
+   * Problems as {@code file:line: /json/pointer: message}, located through the document's lines. A
+   * problem at a value the reading already refused (a number that reads as infinity) is not repeated.
+   */
+  private static final class Problems {
+    private final YamlDocument doc;
+    private final List<Problem> list = new ArrayList<>();
+
+    Problems(YamlDocument doc) {
+      this.doc = doc;
+      for (Problem p : doc.problems()) {
+        list.add(new Problem(p.file(), p.line(), pointer(p.path()), p.message()));
       }
     }
-  }
 
-  private static final class Problems {
-    private final String source;
-    private final Map<String, Integer> lines;
-    private final List<String> list = new ArrayList<>();
-
-    Problems(String source, Map<String, Integer> lines) {
-      this.source = source;
-      this.lines = lines;
+    /** True when the value at {@code path} was refused while reading (and so is reported already). */
+    boolean refused(String path) {
+      return doc.refusedValues().contains(docPath(path));
     }
 
     void add(String path, String message) {
-      String p = path;
-      Integer line = null;
-      while (line == null && p != null) {
-        line = lines.get(p);
-        p = p.isEmpty() ? null : p.substring(0, Math.max(0, p.lastIndexOf('/')));
+      String docPath = docPath(path);
+      if (doc.refusedValues().contains(docPath)) {
+        return;
       }
-      list.add(source + ":" + (line == null ? 1 : line) + ": " + (path.isEmpty() ? "/" : path) + ": " + message);
+      list.add(new Problem(doc.fileName(), doc.lineOf(docPath), path.isEmpty() ? "/" : path, message));
+    }
+
+    /** {@code /timeline/0/at} as the document's {@code timeline[0].at}: list indexes where the tree has lists. */
+    private String docPath(String pointer) {
+      String path = "";
+      JsonNode node = doc.root();
+      for (String segment : pointer.split("/")) {
+        if (segment.isEmpty()) {
+          continue;
+        }
+        if (node != null && node.isArray()) {
+          int i = Integer.parseInt(segment);
+          path = YamlDocument.index(path, i);
+          node = node.get(i);
+        } else {
+          path = YamlDocument.child(path, segment);
+          node = node == null ? null : node.get(segment);
+        }
+      }
+      return path;
+    }
+
+    /** {@code timeline[0].at} as {@code /timeline/0/at}; {@code (yaml)} and {@code (file)} stay. */
+    private static String pointer(String docPath) {
+      if (docPath.startsWith("(")) {
+        return docPath;
+      }
+      return "/" + docPath.replace("[", ".").replace("]", "").replace('.', '/');
     }
 
     int size() {
@@ -400,8 +417,11 @@ public final class ScenarioLoader {
       return list.isEmpty();
     }
 
+    /** Every problem, by line (in the order found within a line). */
     InvalidScenarioException exception() {
-      return new InvalidScenarioException(list);
+      List<Problem> byLine = new ArrayList<>(list);
+      byLine.sort(Comparator.comparingInt(Problem::line));
+      return new InvalidScenarioException(byLine.stream().map(Problem::toString).toList());
     }
   }
 }

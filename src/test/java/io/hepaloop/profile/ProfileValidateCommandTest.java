@@ -3,9 +3,14 @@ package io.hepaloop.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hepaloop.cli.HepaLoop;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.RandomAccessFile;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code ./hepaloop profile validate FILE...}, run through the real command line. */
@@ -68,6 +73,49 @@ class ProfileValidateCommandTest {
 
     assertThat(code).isEqualTo(1);
     assertThat(out.toString()).contains("yaml-syntax-error.yaml:11: (yaml): YAML syntax error: expected ',' or '}'");
+  }
+
+  @Test
+  void aHugeFileIsRefusedAtOnceAmongGoodOnesAndNothingIsParsedTwice(@TempDir Path dir) throws IOException {
+    Path huge = dir.resolve("huge.yaml");
+    try (RandomAccessFile f = new RandomAccessFile(huge.toFile(), "rw")) {
+      f.setLength(10L << 20); // 10 MiB, sparse
+    }
+    Path commented = dir.resolve("commented.yaml");
+    Files.writeString(commented, BrokenProfilesTest.padWithCommentLines(
+        Files.readString(Path.of("device-profiles/liver-perfusion-bioreactor.yaml")), 900_000));
+    long parses = YamlDocument.parseCount();
+
+    int code = run(huge.toString(), commented.toString());
+
+    assertThat(code).isEqualTo(1);
+    assertThat(out.toString().lines()).containsExactly(
+        huge + ":0: (file): is 10485760 bytes; profiles and plant configurations are at most 1048576 bytes (1 MiB)",
+        commented + ": OK (device profile liver-perfusion-bioreactor: 6 sensors, 3 actuators, 3 loops, 2 interlocks)",
+        "1 problem in 1 file; nothing will start with it.");
+    assertThat(YamlDocument.parseCount() - parses).as("parses: the huge file none, the profile once").isEqualTo(1);
+  }
+
+  @Test
+  void aPlantConfigurationIsParsedOnceAndEachProfileItNamesOnce() {
+    long parses = YamlDocument.parseCount();
+
+    int code = run("src/test/resources/plant/valid-base.yaml");
+
+    assertThat(code).isZero();
+    assertThat(YamlDocument.parseCount() - parses).as("parses: the configuration and its one shared profile")
+        .isEqualTo(2);
+  }
+
+  @Test
+  void aBinaryFileIsNotATextFileNotAYamlSyntaxError(@TempDir Path dir) throws IOException {
+    Path binary = dir.resolve("profile.yaml");
+    Files.write(binary, new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3}); // a gzip header
+
+    int code = run(binary.toString());
+
+    assertThat(code).isEqualTo(1);
+    assertThat(out.toString()).startsWith(binary + ":1: (file): not a text file").doesNotContain("syntax");
   }
 
   @Test

@@ -1,5 +1,10 @@
 package io.hepaloop.sim.model;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
 /**
  * Physical parameters of one simulated liver-perfusion bioreactor. Every number has a unit in its
  * name and a default from {@code DOMAIN.md} (see {@link #defaults()}); scenarios override some.
@@ -86,42 +91,115 @@ public record ReactorParameters(
     double scaffoldResistanceMmHgPerMlMin,
     double maxSubStepS) {
 
+  /**
+   * The physical range of every parameter, by name; scenarios are checked against it and so is every
+   * parameter set built in code. Generous on purpose (any bench rig up to a bioartificial liver), so
+   * what it refuses is a typo or an absurdity, not an unusual rig.
+   */
+  public static final Map<String, Bound> BOUNDS = bounds();
+
   public ReactorParameters {
-    positive("mediumVolumeMl", mediumVolumeMl);
-    positive("mediumHeatCapacityJPerMlK", mediumHeatCapacityJPerMlK);
-    nonNegative("hardwareHeatCapacityJPerK", hardwareHeatCapacityJPerK);
-    nonNegative("heaterMaxW", heaterMaxW);
-    nonNegative("heaterLagS", heaterLagS);
-    positive("lossWPerK", lossWPerK);
-    finite("ambientC", ambientC);
-    if (!(reservoirHeatRecovery >= 0 && reservoirHeatRecovery <= 1)) {
-      throw new IllegalArgumentException("reservoirHeatRecovery must be in [0, 1], got " + reservoirHeatRecovery);
+    check("mediumVolumeMl", mediumVolumeMl);
+    check("mediumHeatCapacityJPerMlK", mediumHeatCapacityJPerMlK);
+    check("hardwareHeatCapacityJPerK", hardwareHeatCapacityJPerK);
+    check("heaterMaxW", heaterMaxW);
+    check("heaterLagS", heaterLagS);
+    check("lossWPerK", lossWPerK);
+    check("ambientC", ambientC);
+    check("reservoirHeatRecovery", reservoirHeatRecovery);
+    check("initialTemperatureC", initialTemperatureC);
+    if (!Double.isNaN(initialHeaterPct)) {
+      check("initialHeaterPct", initialHeaterPct); // NaN: the power that holds the initial temperature
     }
-    finite("initialTemperatureC", initialTemperatureC);
-    if (!Double.isNaN(initialHeaterPct) && !(initialHeaterPct >= 0 && initialHeaterPct <= 100)) {
-      throw new IllegalArgumentException("initialHeaterPct must be NaN (equilibrium) or in [0, 100], got " + initialHeaterPct);
+    check("barometricMmHg", barometricMmHg);
+    check("waterVapourMmHg", waterVapourMmHg);
+    check("oxygenatorLagS", oxygenatorLagS);
+    check("alphaNmolPerMlMmHg", alphaNmolPerMlMmHg);
+    check("constructVoidVolumeMl", constructVoidVolumeMl);
+    check("initialGasO2Pct", initialGasO2Pct);
+    check("cellCount", cellCount);
+    check("vmaxNmolPerSPer1e6Cells", vmaxNmolPerSPer1e6Cells);
+    check("kmMmHg", kmMmHg);
+    check("cultureDayAtStart", cultureDayAtStart);
+    check("growthPerDay", growthPerDay);
+    check("declineStartDay", declineStartDay);
+    check("declinePerDay", declinePerDay);
+    check("heatDamageThresholdC", heatDamageThresholdC);
+    check("heatDamagePerDayPerC", heatDamagePerDayPerC);
+    check("pumpMaxFlowMlPerMin", pumpMaxFlowMlPerMin);
+    check("pumpLagS", pumpLagS);
+    check("initialPumpPct", initialPumpPct);
+    check("tubingResistanceMmHgPerMlMin", tubingResistanceMmHgPerMlMin);
+    check("scaffoldResistanceMmHgPerMlMin", scaffoldResistanceMmHgPerMlMin);
+    check("maxSubStepS", maxSubStepS);
+    String across = acrossFields(barometricMmHg, waterVapourMmHg, cellCount, growthPerDay, declineStartDay);
+    if (across != null) {
+      throw new IllegalArgumentException(across);
     }
-    positive("barometricMmHg", barometricMmHg);
-    nonNegative("waterVapourMmHg", waterVapourMmHg);
-    nonNegative("oxygenatorLagS", oxygenatorLagS);
-    positive("alphaNmolPerMlMmHg", alphaNmolPerMlMmHg);
-    positive("constructVoidVolumeMl", constructVoidVolumeMl);
-    pct("initialGasO2Pct", initialGasO2Pct);
-    nonNegative("cellCount", cellCount);
-    nonNegative("vmaxNmolPerSPer1e6Cells", vmaxNmolPerSPer1e6Cells);
-    positive("kmMmHg", kmMmHg);
-    nonNegative("cultureDayAtStart", cultureDayAtStart);
-    finite("growthPerDay", growthPerDay);
-    nonNegative("declineStartDay", declineStartDay);
-    nonNegative("declinePerDay", declinePerDay);
-    finite("heatDamageThresholdC", heatDamageThresholdC);
-    nonNegative("heatDamagePerDayPerC", heatDamagePerDayPerC);
-    positive("pumpMaxFlowMlPerMin", pumpMaxFlowMlPerMin);
-    nonNegative("pumpLagS", pumpLagS);
-    pct("initialPumpPct", initialPumpPct);
-    nonNegative("tubingResistanceMmHgPerMlMin", tubingResistanceMmHgPerMlMin);
-    nonNegative("scaffoldResistanceMmHgPerMlMin", scaffoldResistanceMmHgPerMlMin);
-    positive("maxSubStepS", maxSubStepS);
+  }
+
+  /**
+   * What is wrong with a combination of parameters that are each in range, or null: the gas must hold
+   * some oxygen, and growth until the decline day must not make more cells than a human liver holds.
+   */
+  public static String acrossFields(double barometricMmHg, double waterVapourMmHg, double cellCount,
+      double growthPerDay, double declineStartDay) {
+    if (waterVapourMmHg >= barometricMmHg) {
+      return "waterVapourMmHg (" + Bound.number(waterVapourMmHg) + " mmHg) must be below barometricMmHg ("
+          + Bound.number(barometricMmHg) + " mmHg): the gas would hold no oxygen";
+    }
+    double peakCells = cellCount * Math.exp(Math.max(0, growthPerDay) * declineStartDay);
+    double maxCells = BOUNDS.get("cellCount").max();
+    if (!(peakCells <= maxCells)) {
+      return "cellCount " + Bound.number(cellCount) + " growing " + Bound.number(growthPerDay) + "/day until day "
+          + Bound.number(declineStartDay) + " makes " + String.format(Locale.ROOT, "%.2g", peakCells)
+          + " cells: allowed at most "
+          + Bound.number(maxCells) + " (a human liver holds about 2.0E11 hepatocytes)";
+    }
+    return null;
+  }
+
+  private static void check(String name, double v) {
+    String problem = BOUNDS.get(name).problem(v);
+    if (problem != null) {
+      throw new IllegalArgumentException(name + " = " + problem);
+    }
+  }
+
+  private static Map<String, Bound> bounds() {
+    Map<String, Bound> b = new LinkedHashMap<>();
+    b.put("mediumVolumeMl", Bound.positive(10_000, "mL"));
+    b.put("mediumHeatCapacityJPerMlK", Bound.positive(10, "J/(mL·K)").because("water: 4.18"));
+    b.put("hardwareHeatCapacityJPerK", Bound.of(0, 100_000, "J/K"));
+    b.put("heaterMaxW", Bound.of(0, 10_000, "W"));
+    b.put("heaterLagS", Bound.of(0, 3600, "s"));
+    b.put("lossWPerK", Bound.positive(1000, "W/K"));
+    b.put("ambientC", Bound.of(-40, 60, "°C").because("a cold room to a hot lab"));
+    b.put("reservoirHeatRecovery", Bound.of(0, 1, ""));
+    b.put("initialTemperatureC", Bound.of(0, 100, "°C").because("liquid medium"));
+    b.put("initialHeaterPct", Bound.of(0, 100, "%"));
+    b.put("barometricMmHg", Bound.of(200, 3000, "mmHg").because("a mountain top to a hyperbaric chamber"));
+    b.put("waterVapourMmHg", Bound.of(0, 200, "mmHg"));
+    b.put("oxygenatorLagS", Bound.of(0, 3600, "s"));
+    b.put("alphaNmolPerMlMmHg", Bound.positive(10, "nmol/(mL·mmHg)").because("medium: 1.3"));
+    b.put("constructVoidVolumeMl", Bound.positive(10_000, "mL"));
+    b.put("initialGasO2Pct", Bound.of(0, 100, "%"));
+    b.put("cellCount", Bound.of(0, 1e12, "cells").because("a human liver holds about 2.0E11 hepatocytes"));
+    b.put("vmaxNmolPerSPer1e6Cells", Bound.of(0, 10, "nmol/s per 10^6 cells").because("rat 0.43, porcine 0.9"));
+    b.put("kmMmHg", Bound.positive(100, "mmHg"));
+    b.put("cultureDayAtStart", Bound.of(0, 365, "days"));
+    b.put("growthPerDay", Bound.of(-1, 1, "/day").because("1/day doubles the cells in 17 h"));
+    b.put("declineStartDay", Bound.of(0, 365, "days"));
+    b.put("declinePerDay", Bound.of(0, 10, "/day"));
+    b.put("heatDamageThresholdC", Bound.of(0, 100, "°C"));
+    b.put("heatDamagePerDayPerC", Bound.of(0, 100, "/(day·°C)"));
+    b.put("pumpMaxFlowMlPerMin", Bound.positive(10_000, "mL/min"));
+    b.put("pumpLagS", Bound.of(0, 3600, "s"));
+    b.put("initialPumpPct", Bound.of(0, 100, "%"));
+    b.put("tubingResistanceMmHgPerMlMin", Bound.of(0, 10_000, "mmHg/(mL/min)"));
+    b.put("scaffoldResistanceMmHgPerMlMin", Bound.of(0, 10_000, "mmHg/(mL/min)"));
+    b.put("maxSubStepS", Bound.positive(10, "s"));
+    return Collections.unmodifiableMap(b);
   }
 
   /** The default rig described in the class comment. */
@@ -262,30 +340,6 @@ public record ReactorParameters(
           initialGasO2Pct, cellCount, vmaxNmolPerSPer1e6Cells, kmMmHg, cultureDayAtStart, growthPerDay,
           declineStartDay, declinePerDay, heatDamageThresholdC, heatDamagePerDayPerC, pumpMaxFlowMlPerMin, pumpLagS, initialPumpPct,
           tubingResistanceMmHgPerMlMin, scaffoldResistanceMmHgPerMlMin, maxSubStepS);
-    }
-  }
-
-  private static void finite(String name, double v) {
-    if (!Double.isFinite(v)) {
-      throw new IllegalArgumentException(name + " must be a finite number, got " + v);
-    }
-  }
-
-  private static void positive(String name, double v) {
-    if (!(v > 0) || !Double.isFinite(v)) {
-      throw new IllegalArgumentException(name + " must be > 0, got " + v);
-    }
-  }
-
-  private static void nonNegative(String name, double v) {
-    if (!(v >= 0) || !Double.isFinite(v)) {
-      throw new IllegalArgumentException(name + " must be >= 0, got " + v);
-    }
-  }
-
-  private static void pct(String name, double v) {
-    if (!(v >= 0 && v <= 100)) {
-      throw new IllegalArgumentException(name + " must be in [0, 100] %, got " + v);
     }
   }
 }
