@@ -7,9 +7,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 
 /**
- * HepaLoop's HTTP server. For now: {@code GET /metrics} (Prometheus text format) and {@code GET /health}.
- * The scrape renders every meter, which can take milliseconds with many histograms, so it runs on a
- * worker thread, not the event loop.
+ * HepaLoop's HTTP server. For now: {@code GET /metrics} (Prometheus text format) and {@code GET
+ * /health}. The scrape renders every meter, which can take milliseconds with many histograms, so it
+ * runs on a worker thread, not the event loop.
  */
 public final class HttpApi extends VerticleBase {
   private final PrometheusMeterRegistry registry;
@@ -26,7 +26,10 @@ public final class HttpApi extends VerticleBase {
     this.port = port;
   }
 
-  /** The router (after start), so other features can add their routes; Vert.x Web takes routes added while listening. */
+  /**
+   * The router (after start), so other features can add their routes; Vert.x Web takes routes added
+   * while listening.
+   */
   public Router router() {
     return router;
   }
@@ -36,15 +39,35 @@ public final class HttpApi extends VerticleBase {
   @Override
   public Future<?> start() {
     router = Router.router(vertx);
-    router.get("/metrics").handler(rc -> vertx.executeBlocking(registry::scrape, false).onComplete(ar -> {
-      if (ar.succeeded()) {
-        rc.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(ar.result());
-      } else {
-        rc.fail(ar.cause());
-      }
-    }));
-    router.get("/health").handler(rc -> rc.response().putHeader("Content-Type", "application/json").end("{\"status\":\"UP\"}"));
-    return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> server = s);
+    router
+        .get("/metrics")
+        .handler(
+            rc ->
+                vertx
+                    .executeBlocking(registry::scrape, false)
+                    .onComplete(
+                        ar -> {
+                          if (ar.succeeded()) {
+                            rc.response()
+                                .putHeader(
+                                    "Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                                .end(ar.result());
+                          } else {
+                            rc.fail(ar.cause());
+                          }
+                        }));
+    router
+        .get("/health")
+        .handler(
+            rc ->
+                rc.response()
+                    .putHeader("Content-Type", "application/json")
+                    .end("{\"status\":\"UP\"}"));
+    return vertx
+        .createHttpServer()
+        .requestHandler(router)
+        .listen(port, host)
+        .onSuccess(s -> server = s);
   }
 
   /** The port the server listens on (after start). */

@@ -13,8 +13,8 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 
 /**
  * One Prometheus registry for the process: Vert.x's own metrics (event bus, HTTP server, pools via
- * vertx-micrometer-metrics), JVM and CPU, and HepaLoop's (telemetry, links, loops). Create the Vertx
- * with {@link #vertx} so Vert.x reports into the same registry that {@code /metrics} scrapes.
+ * vertx-micrometer-metrics), JVM and CPU, and HepaLoop's (telemetry, links, loops). Create the
+ * Vertx with {@link #vertx} so Vert.x reports into the same registry that {@code /metrics} scrapes.
  */
 public final class Metrics {
   private Metrics() {}
@@ -32,11 +32,16 @@ public final class Metrics {
 
   /** Vert.x options with Micrometer metrics enabled. */
   public static VertxOptions vertxOptions() {
-    return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(false));
+    return new VertxOptions()
+        .setMetricsOptions(
+            new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(false));
   }
 
   /** A Vertx whose own metrics go to {@code registry}. */
   public static Vertx vertx(PrometheusMeterRegistry registry) {
-    return Vertx.builder().with(vertxOptions()).withMetrics(new MicrometerMetricsFactory(registry)).build();
+    return Vertx.builder()
+        .with(vertxOptions())
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
   }
 }

@@ -2,7 +2,6 @@ package io.hepaloop.app;
 
 import io.hepaloop.api.HttpApi;
 import io.hepaloop.api.Metrics;
-import io.hepaloop.app.Codecs;
 import io.hepaloop.control.ReactorController;
 import io.hepaloop.device.DeviceLink;
 import io.hepaloop.device.DeviceLinkOptions;
@@ -30,23 +29,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller side of a plant, assembled from a {@link PlantConfig}: per reactor a {@link DeviceLink}
- * and a {@link ReactorController} (each on its own Vert.x context), telemetry for all of them, and the
- * HTTP endpoint with {@code /metrics}. Reactors whose devices share an endpoint, security and identity
- * (a gateway serving several skids) share one OPC UA session ({@link EndpointSessions}); the gauge
- * {@code hepaloop_device_sessions_open} shows how many the plant holds. {@code demo} runs it next to simulators; pointed at a config of
- * real devices it runs the same way.
+ * The controller side of a plant, assembled from a {@link PlantConfig}: per reactor a {@link
+ * DeviceLink} and a {@link ReactorController} (each on its own Vert.x context), telemetry for all
+ * of them, and the HTTP endpoint with {@code /metrics}. Reactors whose devices share an endpoint,
+ * security and identity (a gateway serving several skids) share one OPC UA session ({@link
+ * EndpointSessions}); the gauge {@code hepaloop_device_sessions_open} shows how many the plant
+ * holds. {@code demo} runs it next to simulators; pointed at a config of real devices it runs the
+ * same way.
  */
 public final class PlantRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PlantRuntime.class);
 
   /**
-   * @param runId tag for this run's telemetry: the run the data directory continues ({@link io.hepaloop.run.RunStore})
+   * @param runId tag for this run's telemetry: the run the data directory continues ({@link
+   *     io.hepaloop.run.RunStore})
    * @param influx an InfluxDB to write to, or null
-   * @param localInfluxd with no {@code influx}: start a private influxd when installed (otherwise telemetry stays in the spool)
+   * @param localInfluxd with no {@code influx}: start a private influxd when installed (otherwise
+   *     telemetry stays in the spool)
    * @param httpPort port of the HTTP endpoint ({@code /metrics}); 0 picks a free one
    */
-  public record Options(PlantConfig plant, Path dataDir, String runId, InfluxConfig influx, boolean localInfluxd, String httpHost, int httpPort, Clock clock) {}
+  public record Options(
+      PlantConfig plant,
+      Path dataDir,
+      String runId,
+      InfluxConfig influx,
+      boolean localInfluxd,
+      String httpHost,
+      int httpPort,
+      Clock clock) {}
 
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
@@ -56,8 +66,14 @@ public final class PlantRuntime implements AutoCloseable {
   private final Map<String, DeviceLink> links;
   private final List<String> deployments;
 
-  private PlantRuntime(Vertx vertx, PrometheusMeterRegistry registry, TelemetryService telemetry, HttpApi http,
-      Map<String, ReactorController> controllers, Map<String, DeviceLink> links, List<String> deployments) {
+  private PlantRuntime(
+      Vertx vertx,
+      PrometheusMeterRegistry registry,
+      TelemetryService telemetry,
+      HttpApi http,
+      Map<String, ReactorController> controllers,
+      Map<String, DeviceLink> links,
+      List<String> deployments) {
     this.vertx = vertx;
     this.registry = registry;
     this.telemetry = telemetry;
@@ -67,7 +83,10 @@ public final class PlantRuntime implements AutoCloseable {
     this.deployments = deployments;
   }
 
-  /** Starts everything and returns once links, loops, telemetry and HTTP are deployed (links may still be connecting). */
+  /**
+   * Starts everything and returns once links, loops, telemetry and HTTP are deployed (links may
+   * still be connecting).
+   */
   public static PlantRuntime start(Options o) throws Exception {
     PrometheusMeterRegistry registry = Metrics.prometheus();
     Vertx vertx = Metrics.vertx(registry);
@@ -77,24 +96,40 @@ public final class PlantRuntime implements AutoCloseable {
     Map<String, DeviceLink> links = new LinkedHashMap<>();
     EndpointSessions sessions = new EndpointSessions();
     Gauge.builder("hepaloop.device.sessions.open", sessions, EndpointSessions::sessionsOpen)
-        .description("OPC UA sessions open to the devices (one per endpoint, security and identity)").register(registry);
+        .description(
+            "OPC UA sessions open to the devices (one per endpoint, security and identity)")
+        .register(registry);
     try {
       PlantConfig plant = o.plant();
-      double alpha = plant.reactors().isEmpty() ? 1.3 : plant.reactors().get(0).profile().oxygenSolubilityNmolPerMlMmHg();
-      TelemetryService.Config tc = new TelemetryService.Config(o.influx(), o.influx() == null && o.localInfluxd(),
-          o.dataDir(), plant.reactorIds(), alpha, TelemetryWriter.Options.defaults());
+      double alpha =
+          plant.reactors().isEmpty()
+              ? 1.3
+              : plant.reactors().get(0).profile().oxygenSolubilityNmolPerMlMmHg();
+      TelemetryService.Config tc =
+          new TelemetryService.Config(
+              o.influx(),
+              o.influx() == null && o.localInfluxd(),
+              o.dataDir(),
+              plant.reactorIds(),
+              alpha,
+              TelemetryWriter.Options.defaults());
       ControlMetrics loopTiming = new ControlMetrics(registry);
-      TelemetryService telemetry = await(TelemetryService.start(vertx, tc, new TelemetryMetrics(registry)));
+      TelemetryService telemetry =
+          await(TelemetryService.start(vertx, tc, new TelemetryMetrics(registry)));
       for (ReactorConfig r : plant.reactors()) {
         telemetry.setRun(r.id(), o.runId(), r.cellsSeeded() == null ? Double.NaN : r.cellsSeeded());
-        ReactorController controller = new ReactorController(r.id(), r.profile(), o.clock(), loopTiming);
+        ReactorController controller =
+            new ReactorController(r.id(), r.profile(), o.clock(), loopTiming);
         deployments.add(await(vertx.deployVerticle(controller)));
         controllers.put(r.id(), controller);
         DeviceLink link = new DeviceLink(linkOptions(r, o.dataDir(), o.clock()), sessions);
         deployments.add(await(vertx.deployVerticle(link)));
         links.put(r.id(), link);
       }
-      LOG.info("{} reactor(s) on {} device endpoint(s), one OPC UA session each", links.size(), sessions.endpoints());
+      LOG.info(
+          "{} reactor(s) on {} device endpoint(s), one OPC UA session each",
+          links.size(),
+          sessions.endpoints());
       HttpApi http = new HttpApi(registry, o.httpHost(), o.httpPort());
       deployments.add(await(vertx.deployVerticle(http)));
       return new PlantRuntime(vertx, registry, telemetry, http, controllers, links, deployments);
@@ -104,9 +139,15 @@ public final class PlantRuntime implements AutoCloseable {
     }
   }
 
-  /** Link options for one configured reactor: the plant config's, plus the client PKI in the data dir and the clock. */
+  /**
+   * Link options for one configured reactor: the plant config's, plus the client PKI in the data
+   * dir and the clock.
+   */
   static DeviceLinkOptions linkOptions(ReactorConfig r, Path dataDir, Clock clock) {
-    return ReactorLinks.optionsFor(r).pkiDir(dataDir.resolve("pki").resolve("client")).clock(clock).build();
+    return ReactorLinks.optionsFor(r)
+        .pkiDir(dataDir.resolve("pki").resolve("client"))
+        .clock(clock)
+        .build();
   }
 
   private static <T> T await(Future<T> f) throws Exception {
@@ -140,8 +181,8 @@ public final class PlantRuntime implements AutoCloseable {
   }
 
   /**
-   * Stops loops first (no new commands), then links (the devices' watchdogs take over), then flushes
-   * telemetry and closes Vert.x.
+   * Stops loops first (no new commands), then links (the devices' watchdogs take over), then
+   * flushes telemetry and closes Vert.x.
    */
   @Override
   public void close() {

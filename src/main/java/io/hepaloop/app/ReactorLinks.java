@@ -16,9 +16,10 @@ public final class ReactorLinks {
    * directory, clock, timeouts).
    */
   public static DeviceLinkOptions.Builder optionsFor(ReactorConfig r) {
-    DeviceLinkOptions.Builder b = DeviceLinkOptions.builder(r.id(), r.profile(), r.endpointUrl())
-        .security(r.securityPolicy(), r.securityMode())
-        .nodeIdReactor(r.nodeIdReactor());
+    DeviceLinkOptions.Builder b =
+        DeviceLinkOptions.builder(r.id(), r.profile(), r.endpointUrl())
+            .security(r.securityPolicy(), r.securityMode())
+            .nodeIdReactor(r.nodeIdReactor());
     if (r.identity() != null && !r.identity().isAnonymous()) {
       b.user(r.identity().username(), r.resolvedPassword());
     }

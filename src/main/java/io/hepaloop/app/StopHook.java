@@ -8,9 +8,9 @@ import java.util.concurrent.TimeUnit;
  * Ctrl-C for a long-running command: a JVM shutdown hook that asks the main thread to stop and then
  * waits until the main thread says it has closed everything (or {@code grace} has passed).
  *
- * <p>Why not a hook that only counts a latch down: the JVM halts as soon as its hooks have returned,
- * whatever the main thread is doing, so the main thread's cleanup — loops stopped before links, the
- * telemetry flushed to the spool, Vert.x closed — would be cut off mid-way.
+ * <p>Why not a hook that only counts a latch down: the JVM halts as soon as its hooks have
+ * returned, whatever the main thread is doing, so the main thread's cleanup — loops stopped before
+ * links, the telemetry flushed to the spool, Vert.x closed — would be cut off mid-way.
  */
 public final class StopHook {
   private final CountDownLatch requested;

@@ -7,9 +7,9 @@ import io.hepaloop.sim.model.ReactorModel;
 import java.util.Map;
 
 /**
- * The controllers HepaLoop is compared with in {@code bench control}: a textbook PID (the same K, Ti,
- * Td, but on the error, derivative unfiltered, integral unbounded, no setpoint ramp, override, cascade
- * or interlocks) and an on/off controller with a hysteresis of half the quality band.
+ * The controllers HepaLoop is compared with in {@code bench control}: a textbook PID (the same K,
+ * Ti, Td, but on the error, derivative unfiltered, integral unbounded, no setpoint ramp, override,
+ * cascade or interlocks) and an on/off controller with a hysteresis of half the quality band.
  */
 final class AlternativeController {
   private final LoopSpec spec;
@@ -22,17 +22,19 @@ final class AlternativeController {
   private double u;
   private boolean initialised;
 
-  AlternativeController(LoopSpec spec, SignalSpec actuator, PlantHarness.Strategy strategy, ReactorModel model) {
+  AlternativeController(
+      LoopSpec spec, SignalSpec actuator, PlantHarness.Strategy strategy, ReactorModel model) {
     this.spec = spec;
     this.strategy = strategy;
     this.sign = "direct".equalsIgnoreCase(spec.direction()) ? -1 : 1;
     this.out = actuator.allowed() != null ? actuator.allowed() : actuator.range();
     this.setpoint = spec.setpoint();
-    this.u = switch (spec.output()) {
-      case "heater" -> model.heaterPct();
-      case "gas_o2" -> model.gasO2Pct();
-      default -> model.pumpPct();
-    };
+    this.u =
+        switch (spec.output()) {
+          case "heater" -> model.heaterPct();
+          case "gas_o2" -> model.gasO2Pct();
+          default -> model.pumpPct();
+        };
   }
 
   String actuatorId() {

@@ -43,48 +43,91 @@ public final class ControlBenchmark {
     };
   }
 
-  /** Hypoxia floor of the outlet: the lowest outlet setpoint the profile allows for the oxygen cascade. */
+  /**
+   * Hypoxia floor of the outlet: the lowest outlet setpoint the profile allows for the oxygen
+   * cascade.
+   */
   public static double outletFloor(DeviceProfile profile) {
-    return profile.loops().stream().filter(l -> l.cascade() != null).findFirst()
-        .map(l -> l.cascade().setpointLimits().min()).orElse(Double.NaN);
+    return profile.loops().stream()
+        .filter(l -> l.cascade() != null)
+        .findFirst()
+        .map(l -> l.cascade().setpointLimits().min())
+        .orElse(Double.NaN);
   }
 
-  public static Result run(DeviceProfile profile, Scenario scenario, PlantHarness.Strategy strategy, long seed) {
+  public static Result run(
+      DeviceProfile profile, Scenario scenario, PlantHarness.Strategy strategy, long seed) {
     return run(profile, ReactorParameters.defaults(), scenario, strategy, seed);
   }
 
-  public static Result run(DeviceProfile profile, ReactorParameters params, Scenario scenario, PlantHarness.Strategy strategy, long seed) {
+  public static Result run(
+      DeviceProfile profile,
+      ReactorParameters params,
+      Scenario scenario,
+      PlantHarness.Strategy strategy,
+      long seed) {
     PlantHarness h = new PlantHarness(profile, params, strategy, true, seed);
     double ambient = h.model().ambientC();
     scenario.prepare(h);
     List<LoopMetrics> metrics = new ArrayList<>();
     for (LoopSpec l : profile.loops()) {
       boolean temperature = l.id().equals("temperature");
-      double stepSign = temperature && (scenario == Scenario.SETPOINT_STEP || scenario == Scenario.HEATER_FAILURE) ? 1 : 0;
+      double stepSign =
+          temperature && (scenario == Scenario.SETPOINT_STEP || scenario == Scenario.HEATER_FAILURE)
+              ? 1
+              : 0;
       // heater failure: overshoot, settling and in-band are judged from the repair on
-      double recoveryFromS = scenario == Scenario.HEATER_FAILURE && temperature ? scenario.eventS + Scenario.HEATER_FAILED_S : scenario.eventS;
+      double recoveryFromS =
+          scenario == Scenario.HEATER_FAILURE && temperature
+              ? scenario.eventS + Scenario.HEATER_FAILED_S
+              : scenario.eventS;
       String id = l.id();
-      metrics.add(new LoopMetrics(id, l.pv(), l.output(), sp -> band(id, sp), scenario.eventS, recoveryFromS, stepSign));
+      metrics.add(
+          new LoopMetrics(
+              id,
+              l.pv(),
+              l.output(),
+              sp -> band(id, sp),
+              scenario.eventS,
+              recoveryFromS,
+              stepSign));
     }
-    double hh = profile.interlocks().stream().filter(i -> i.signal().equals("pressure_inlet") && i.above() != null)
-        .mapToDouble(InterlockSpec::above).findFirst().orElse(Double.POSITIVE_INFINITY);
-    double[] extra = {0, 0, 0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}; // maxP, run above HH, longest, minOutlet, maxT
-    h.observe(x -> {
-      scenario.apply(x, ambient);
-      for (LoopMetrics m : metrics) {
-        m.record(x);
-      }
-      if (x.timeS() >= scenario.eventS) {
-        double p = x.trueValue("pressure_inlet");
-        extra[0] = Math.max(extra[0], p);
-        extra[1] = p > hh ? extra[1] + PlantHarness.TICK_S : 0;
-        extra[2] = Math.max(extra[2], extra[1]);
-        extra[3] = Math.min(extra[3], x.trueValue("do_outlet"));
-        extra[4] = Math.max(extra[4], x.trueValue("temperature"));
-      }
-    });
+    double hh =
+        profile.interlocks().stream()
+            .filter(i -> i.signal().equals("pressure_inlet") && i.above() != null)
+            .mapToDouble(InterlockSpec::above)
+            .findFirst()
+            .orElse(Double.POSITIVE_INFINITY);
+    double[] extra = {
+      0, 0, 0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY
+    }; // maxP, run above HH, longest, minOutlet, maxT
+    h.observe(
+        x -> {
+          scenario.apply(x, ambient);
+          for (LoopMetrics m : metrics) {
+            m.record(x);
+          }
+          if (x.timeS() >= scenario.eventS) {
+            double p = x.trueValue("pressure_inlet");
+            extra[0] = Math.max(extra[0], p);
+            extra[1] = p > hh ? extra[1] + PlantHarness.TICK_S : 0;
+            extra[2] = Math.max(extra[2], extra[1]);
+            extra[3] = Math.min(extra[3], x.trueValue("do_outlet"));
+            extra[4] = Math.max(extra[4], x.trueValue("temperature"));
+          }
+        });
     h.run(scenario.endS);
-    return new Result(scenario, strategy, metrics, extra[0], extra[2], hh, extra[3], outletFloor(profile), extra[4], List.copyOf(h.events()));
+    return new Result(
+        scenario,
+        strategy,
+        metrics,
+        extra[0],
+        extra[2],
+        hh,
+        extra[3],
+        outletFloor(profile),
+        extra[4],
+        List.copyOf(h.events()));
   }
 
   /** Every scenario for every controller. */
@@ -100,20 +143,54 @@ public final class ControlBenchmark {
 
   public static String table(List<Result> results) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "%-34s %-12s %-9s %10s %9s %9s %9s %8s %9s%n",
-        "scenario", "loop", "ctrl", "IAE(u·min)", "maxDev", "overshoot", "settle_s", "inBand%", "travel%"));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%-34s %-12s %-9s %10s %9s %9s %9s %8s %9s%n",
+            "scenario",
+            "loop",
+            "ctrl",
+            "IAE(u·min)",
+            "maxDev",
+            "overshoot",
+            "settle_s",
+            "inBand%",
+            "travel%"));
     for (Result r : results) {
       for (LoopMetrics m : r.loops()) {
-        b.append(String.format(Locale.ROOT, "%-34s %-12s %-9s %10.3f %9.3f %9s %9s %8.2f %9.1f%n",
-            r.scenario().name().toLowerCase(Locale.ROOT), m.loopId(), label(r.strategy()), m.iaePerMin(), m.maxDeviation(),
-            Double.isNaN(m.overshoot()) ? "-" : String.format(Locale.ROOT, "%.3f", m.overshoot()),
-            Double.isNaN(m.settlingTimeS()) ? "never" : String.format(Locale.ROOT, "%.0f", m.settlingTimeS()),
-            m.percentInBand(), m.outputTravel()));
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "%-34s %-12s %-9s %10.3f %9.3f %9s %9s %8.2f %9.1f%n",
+                r.scenario().name().toLowerCase(Locale.ROOT),
+                m.loopId(),
+                label(r.strategy()),
+                m.iaePerMin(),
+                m.maxDeviation(),
+                Double.isNaN(m.overshoot())
+                    ? "-"
+                    : String.format(Locale.ROOT, "%.3f", m.overshoot()),
+                Double.isNaN(m.settlingTimeS())
+                    ? "never"
+                    : String.format(Locale.ROOT, "%.0f", m.settlingTimeS()),
+                m.percentInBand(),
+                m.outputTravel()));
       }
       long trips = r.events().stream().filter(e -> e.type().equals("interlock")).count();
-      b.append(String.format(Locale.ROOT, "%-34s %-12s %-9s maxT=%.2f °C  maxP=%.1f mmHg (HH %.0f, longest above %.1f s)  minOutletPO2=%.1f mmHg (floor %.0f)  trips=%d%n",
-          "", "(safety)", label(r.strategy()), r.maxTemperatureC(), r.maxPressureMmHg(), r.pressureHighHighMmHg(),
-          r.longestAboveHighHighS(), r.minOutletMmHg(), r.outletFloorMmHg(), trips));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%-34s %-12s %-9s maxT=%.2f °C  maxP=%.1f mmHg (HH %.0f, longest above %.1f s)  minOutletPO2=%.1f mmHg (floor %.0f)  trips=%d%n",
+              "",
+              "(safety)",
+              label(r.strategy()),
+              r.maxTemperatureC(),
+              r.maxPressureMmHg(),
+              r.pressureHighHighMmHg(),
+              r.longestAboveHighHighS(),
+              r.minOutletMmHg(),
+              r.outletFloorMmHg(),
+              trips));
     }
     return b.toString();
   }

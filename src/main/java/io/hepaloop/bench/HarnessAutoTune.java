@@ -11,25 +11,40 @@ import io.hepaloop.sim.model.ReactorParameters;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Relay auto-tune of one loop against the harness plant (the same code path as on a live reactor). */
+/**
+ * Relay auto-tune of one loop against the harness plant (the same code path as on a live reactor).
+ */
 public final class HarnessAutoTune {
   private HarnessAutoTune() {}
 
-  /** Sensible relay settings per loop of the liver-perfusion profile (amplitude, hysteresis above noise, abort band). */
+  /**
+   * Sensible relay settings per loop of the liver-perfusion profile (amplitude, hysteresis above
+   * noise, abort band).
+   */
   public static RelayAutoTuner.Config defaultConfig(String loopId) {
     return switch (loopId) {
       case "temperature" -> new RelayAutoTuner.Config(10.0, 0.05, 0.6, 3, 4 * 3600, true);
       case "flow" -> new RelayAutoTuner.Config(5.0, 0.01, 0.3, 4, 600, false);
       case "oxygen" -> new RelayAutoTuner.Config(3.0, 1.5, 25.0, 3, 3600, false);
-      default -> throw new IllegalArgumentException("no default relay settings for loop '" + loopId + "'");
+      default ->
+          throw new IllegalArgumentException("no default relay settings for loop '" + loopId + "'");
     };
   }
 
-  /** Settles the loop, runs the relay test, returns the tuner (DONE with a result, or ABORTED with the reason). */
-  public static RelayAutoTuner run(DeviceProfile profile, String loopId, RelayAutoTuner.Config config, long seed) {
-    PlantHarness h = new PlantHarness(profile, ReactorParameters.defaults(), PlantHarness.Strategy.HEPALOOP, true, seed);
+  /**
+   * Settles the loop, runs the relay test, returns the tuner (DONE with a result, or ABORTED with
+   * the reason).
+   */
+  public static RelayAutoTuner run(
+      DeviceProfile profile, String loopId, RelayAutoTuner.Config config, long seed) {
+    PlantHarness h =
+        new PlantHarness(
+            profile, ReactorParameters.defaults(), PlantHarness.Strategy.HEPALOOP, true, seed);
     if (loopId.equals("oxygen")) {
-      h.control().command(new io.hepaloop.control.ControlCommand.SetMode("oxygen", io.hepaloop.control.LoopMode.AUTO, "autotune"));
+      h.control()
+          .command(
+              new io.hepaloop.control.ControlCommand.SetMode(
+                  "oxygen", io.hepaloop.control.LoopMode.AUTO, "autotune"));
     }
     h.run(1800);
     CommandResult r = h.control().startAutotune(loopId, config, "autotune");
@@ -50,14 +65,44 @@ public final class HarnessAutoTune {
     for (LoopSpec l : p.loops()) {
       if (l.id().equals(loopId)) {
         TuningSpec old = l.tuning();
-        TuningSpec ts = new TuningSpec(t.gain(), t.integralTimeS(), t.derivativeTimeS(), old.setpointWeightP(),
-            old.derivativeFilterN(), old.trackingTimeS(), old.outputRateLimitPerS());
-        l = new LoopSpec(l.id(), l.pv(), l.output(), l.periodMs(), l.setpoint(), l.setpointLimits(), l.setpointRampPerMin(),
-            l.direction(), ts, l.badPvSafeAfterS(), l.override(), l.cascade(), l.feedforward());
+        TuningSpec ts =
+            new TuningSpec(
+                t.gain(),
+                t.integralTimeS(),
+                t.derivativeTimeS(),
+                old.setpointWeightP(),
+                old.derivativeFilterN(),
+                old.trackingTimeS(),
+                old.outputRateLimitPerS());
+        l =
+            new LoopSpec(
+                l.id(),
+                l.pv(),
+                l.output(),
+                l.periodMs(),
+                l.setpoint(),
+                l.setpointLimits(),
+                l.setpointRampPerMin(),
+                l.direction(),
+                ts,
+                l.badPvSafeAfterS(),
+                l.override(),
+                l.cascade(),
+                l.feedforward());
       }
       loops.add(l);
     }
-    return new DeviceProfile(p.model(), p.vendor(), p.description(), p.endpoint(), p.namespaceUri(), p.oxygen(), p.signals(),
-        p.watchdog(), loops, p.interlocks(), p.alarms());
+    return new DeviceProfile(
+        p.model(),
+        p.vendor(),
+        p.description(),
+        p.endpoint(),
+        p.namespaceUri(),
+        p.oxygen(),
+        p.signals(),
+        p.watchdog(),
+        loops,
+        p.interlocks(),
+        p.alarms());
   }
 }

@@ -4,14 +4,16 @@ import java.util.Arrays;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * Control-quality figures of one loop over one scenario, computed on the plant's <em>true</em> values
- * (what the cells see), not on the noisy measurement. Recorded every {@link #EVERY_TICKS} ticks.
+ * Control-quality figures of one loop over one scenario, computed on the plant's <em>true</em>
+ * values (what the cells see), not on the noisy measurement. Recorded every {@link #EVERY_TICKS}
+ * ticks.
  *
  * <ul>
  *   <li>IAE: integral of |PV − SP| over the window, PV unit × minutes;
  *   <li>max deviation: largest |PV − SP| in the window;
  *   <li>overshoot: for a setpoint step, how far the PV went past the new setpoint (NaN otherwise);
- *   <li>settling time: from the scenario's event until the PV last left the band (NaN = never settled);
+ *   <li>settling time: from the scenario's event until the PV last left the band (NaN = never
+ *       settled);
  *   <li>in band: share of the time |PV − SP| ≤ band; for a step, counted after settling;
  *   <li>output travel: sum of |Δu| of the actuator, % (wear and noise amplification).
  * </ul>
@@ -36,8 +38,14 @@ public final class LoopMetrics {
   private double finalSetpoint = Double.NaN;
   private long ticks;
 
-  public LoopMetrics(String loopId, String pvSignal, String actuatorId, DoubleUnaryOperator bandForSetpoint,
-      double windowStartS, double eventS, double stepSign) {
+  public LoopMetrics(
+      String loopId,
+      String pvSignal,
+      String actuatorId,
+      DoubleUnaryOperator bandForSetpoint,
+      double windowStartS,
+      double eventS,
+      double stepSign) {
     this.loopId = loopId;
     this.pvSignal = pvSignal;
     this.actuatorId = actuatorId;
@@ -104,7 +112,9 @@ public final class LoopMetrics {
     return m;
   }
 
-  /** Seconds from the event until the PV was last outside its band; NaN if still outside at the end. */
+  /**
+   * Seconds from the event until the PV was last outside its band; NaN if still outside at the end.
+   */
   public double settlingTimeS() {
     double last = eventS;
     for (int i = 0; i < n; i++) {
@@ -118,7 +128,9 @@ public final class LoopMetrics {
     return last - eventS;
   }
 
-  /** Percent of the time within the band: the whole window, or after settling for a setpoint step. */
+  /**
+   * Percent of the time within the band: the whole window, or after settling for a setpoint step.
+   */
   public double percentInBand() {
     double from = windowStartS;
     if (stepSign != 0) {

@@ -19,17 +19,17 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Deterministic plant-in-the-loop: the simulator's {@link ReactorModel} and sensor channels, and the
- * production {@link ReactorControl} (same loops, interlocks and command door), stepped on a
+ * Deterministic plant-in-the-loop: the simulator's {@link ReactorModel} and sensor channels, and
+ * the production {@link ReactorControl} (same loops, interlocks and command door), stepped on a
  * {@link ManualClock} without OPC UA or Vert.x. A day of culture runs in about a second.
  *
  * <p>Each tick of {@link #TICK_S}: the model advances, sensors are read at their profile sampling
- * intervals (with the simulator's noise and quantisation), actuator read-backs every 500 ms, interlocks
- * are evaluated on every new sample, and each loop executes on its own period. Writes reach the model
- * at once (the link's latency is small next to these loops' time constants).
+ * intervals (with the simulator's noise and quantisation), actuator read-backs every 500 ms,
+ * interlocks are evaluated on every new sample, and each loop executes on its own period. Writes
+ * reach the model at once (the link's latency is small next to these loops' time constants).
  *
- * <p>A {@link Strategy} other than {@link Strategy#HEPALOOP} replaces the loops by a textbook PID or an
- * on/off controller (same gains, same periods, same plant, same noise) for the benchmark.
+ * <p>A {@link Strategy} other than {@link Strategy#HEPALOOP} replaces the loops by a textbook PID
+ * or an on/off controller (same gains, same periods, same plant, same noise) for the benchmark.
  */
 public final class PlantHarness {
   public static final double TICK_S = 0.05;
@@ -39,7 +39,10 @@ public final class PlantHarness {
   public enum Strategy {
     /** HepaLoop's controller: {@link ReactorControl} exactly as in production. */
     HEPALOOP,
-    /** Parallel-form PID on the error, unfiltered derivative, no anti-windup, no override/cascade, no interlocks. */
+    /**
+     * Parallel-form PID on the error, unfiltered derivative, no anti-windup, no override/cascade,
+     * no interlocks.
+     */
     TEXTBOOK,
     /** On/off with a hysteresis of half the quality band, no interlocks. */
     ON_OFF
@@ -48,7 +51,10 @@ public final class PlantHarness {
   /** Sensor specifications of the simulator (noise σ, quantisation), per signal. */
   static final Map<String, SensorChannel.Spec> SENSOR_SPECS = sensorSpecs();
 
-  /** In a fixed order: each sensor's noise seed derives from its position, so runs repeat exactly across JVMs. */
+  /**
+   * In a fixed order: each sensor's noise seed derives from its position, so runs repeat exactly
+   * across JVMs.
+   */
   private static Map<String, SensorChannel.Spec> sensorSpecs() {
     Map<String, SensorChannel.Spec> m = new LinkedHashMap<>();
     m.put("temperature", new SensorChannel.Spec(0.02, 0, 0.01, 0, 60));
@@ -56,7 +62,9 @@ public final class PlantHarness {
     m.put("do_outlet", new SensorChannel.Spec(0.4, 0, 0.1, 0, 760));
     m.put("flow", new SensorChannel.Spec(0.004, 0, 0.001, 0, 10));
     m.put("pressure_inlet", new SensorChannel.Spec(0.08, 0, 0.01, 0, 100));
-    m.put("temperature_ambient", new SensorChannel.Spec(0.05, 0, 0.01, -20, 60)); // last: keeps the others' seeds
+    m.put(
+        "temperature_ambient",
+        new SensorChannel.Spec(0.05, 0, 0.01, -20, 60)); // last: keeps the others' seeds
     return java.util.Collections.unmodifiableMap(m);
   }
 
@@ -75,7 +83,12 @@ public final class PlantHarness {
   private long tick;
   private Consumer<LoopSnapshot> snapshotSink = s -> {};
 
-  public PlantHarness(DeviceProfile profile, ReactorParameters parameters, Strategy strategy, boolean noise, long seed) {
+  public PlantHarness(
+      DeviceProfile profile,
+      ReactorParameters parameters,
+      Strategy strategy,
+      boolean noise,
+      long seed) {
     this.profile = profile;
     this.model = new ReactorModel(parameters);
     this.strategy = strategy;
@@ -83,27 +96,35 @@ public final class PlantHarness {
     for (Map.Entry<String, SensorChannel.Spec> e : SENSOR_SPECS.entrySet()) {
       SensorChannel.Spec spec = noise ? e.getValue() : SensorChannel.Spec.ideal();
       sensors.put(e.getKey(), new SensorChannel(e.getKey(), spec, seed * 31 + (k++)));
-      double ms = profile.signal(e.getKey()).map(s -> s.samplingIntervalMsOrDefault()).orElse(500.0);
+      double ms =
+          profile.signal(e.getKey()).map(s -> s.samplingIntervalMsOrDefault()).orElse(500.0);
       sensorPeriodTicks.put(e.getKey(), Math.max(1, Math.round(ms / 1000.0 / TICK_S)));
     }
     for (LoopSpec l : profile.loops()) {
       loopPeriodTicks.put(l.id(), Math.max(1, Math.round(l.periodMs() / 1000.0 / TICK_S)));
       if (strategy != Strategy.HEPALOOP) {
-        alternatives.put(l.id(), new AlternativeController(l, profile.requireSignal(l.output()), strategy, model));
+        alternatives.put(
+            l.id(),
+            new AlternativeController(l, profile.requireSignal(l.output()), strategy, model));
       }
     }
-    this.control = new ReactorControl(REACTOR, profile, clock, this::write, events::add, s -> snapshotSink.accept(s));
+    this.control =
+        new ReactorControl(
+            REACTOR, profile, clock, this::write, events::add, s -> snapshotSink.accept(s));
     publishSensors(true);
     publishReadbacks();
   }
 
   /**
-   * Replaces the controller by a fresh {@link ReactorControl} on the same plant, as a new controller
-   * process does after a restart: it knows nothing of the old one's state (setpoints, integrals) and
-   * gets the present sensor values and read-backs, as a device link's first samples bring them.
+   * Replaces the controller by a fresh {@link ReactorControl} on the same plant, as a new
+   * controller process does after a restart: it knows nothing of the old one's state (setpoints,
+   * integrals) and gets the present sensor values and read-backs, as a device link's first samples
+   * bring them.
    */
   public void restartController() {
-    this.control = new ReactorControl(REACTOR, profile, clock, this::write, events::add, s -> snapshotSink.accept(s));
+    this.control =
+        new ReactorControl(
+            REACTOR, profile, clock, this::write, events::add, s -> snapshotSink.accept(s));
     publishSensors(true);
     publishReadbacks();
   }
@@ -158,8 +179,10 @@ public final class PlantHarness {
   }
 
   private void publishReadbacks() {
-    control.onSample(new Sample(REACTOR, "heater", model.heaterPct(), "%", clock.now(), Quality.GOOD));
-    control.onSample(new Sample(REACTOR, "gas_o2", model.gasO2Pct(), "%", clock.now(), Quality.GOOD));
+    control.onSample(
+        new Sample(REACTOR, "heater", model.heaterPct(), "%", clock.now(), Quality.GOOD));
+    control.onSample(
+        new Sample(REACTOR, "gas_o2", model.gasO2Pct(), "%", clock.now(), Quality.GOOD));
     control.onSample(new Sample(REACTOR, "pump", model.pumpPct(), "%", clock.now(), Quality.GOOD));
   }
 
@@ -213,10 +236,14 @@ public final class PlantHarness {
     return alternatives.get(loopId).setpoint();
   }
 
-  /** Operator setpoint change, through the command door for HepaLoop, directly for the alternatives. */
+  /**
+   * Operator setpoint change, through the command door for HepaLoop, directly for the alternatives.
+   */
   public void setSetpoint(String loopId, double sp) {
     if (strategy == Strategy.HEPALOOP) {
-      var r = control.command(new io.hepaloop.control.ControlCommand.SetSetpoint(loopId, sp, "harness"));
+      var r =
+          control.command(
+              new io.hepaloop.control.ControlCommand.SetSetpoint(loopId, sp, "harness"));
       if (!r.accepted()) {
         throw new IllegalArgumentException(r.message());
       }

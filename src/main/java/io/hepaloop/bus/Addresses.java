@@ -4,12 +4,17 @@ package io.hepaloop.bus;
 public final class Addresses {
   private Addresses() {}
 
-  /** {@link io.hepaloop.device.SampleBatch} from the device link (sensors and actuator read-backs). */
+  /**
+   * {@link io.hepaloop.device.SampleBatch} from the device link (sensors and actuator read-backs).
+   */
   public static String samples(String reactorId) {
     return "reactor." + reactorId + ".samples";
   }
 
-  /** {@link io.hepaloop.device.ActuatorCommand} requests; reply is a {@link io.hepaloop.device.WriteResult}. */
+  /**
+   * {@link io.hepaloop.device.ActuatorCommand} requests; reply is a {@link
+   * io.hepaloop.device.WriteResult}.
+   */
   public static String commands(String reactorId) {
     return "reactor." + reactorId + ".commands";
   }
@@ -25,10 +30,11 @@ public final class Addresses {
   }
 
   /**
-   * The reactor's controller is alive: after each loop execution its {@code ReactorController} publishes
-   * a {@code Long}, the {@link System#nanoTime()} (this JVM; the bus is local) until which every loop
-   * has executed recently enough. The device link writes the watchdog heartbeat only before that time
-   * (when its heartbeat follows the controller), so a stalled loop stops the heartbeat.
+   * The reactor's controller is alive: after each loop execution its {@code ReactorController}
+   * publishes a {@code Long}, the {@link System#nanoTime()} (this JVM; the bus is local) until
+   * which every loop has executed recently enough. The device link writes the watchdog heartbeat
+   * only before that time (when its heartbeat follows the controller), so a stalled loop stops the
+   * heartbeat.
    */
   public static String controllerAlive(String reactorId) {
     return "reactor." + reactorId + ".controller.alive";

@@ -5,8 +5,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
 
 /**
- * Passes immutable records over the local event bus by reference (no serialisation). HepaLoop runs in
- * one process, so the bus is local; records are immutable, so sharing them is safe.
+ * Passes immutable records over the local event bus by reference (no serialisation). HepaLoop runs
+ * in one process, so the bus is local; records are immutable, so sharing them is safe.
  */
 public final class LocalCodec<T> implements MessageCodec<T, T> {
   private final Class<T> type;
@@ -32,7 +32,8 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
 
   @Override
   public void encodeToWire(Buffer buffer, T t) {
-    throw new UnsupportedOperationException("HepaLoop's event bus is local: " + type.getName() + " is not sent over a wire");
+    throw new UnsupportedOperationException(
+        "HepaLoop's event bus is local: " + type.getName() + " is not sent over a wire");
   }
 
   @Override

@@ -20,9 +20,10 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 
 /**
  * The baseline of {@code bench link}: one plain Milo client per reactor (or, for a shared endpoint,
- * one client for all) with the same subscriptions as the device links (every signal of the profile at its sampling interval, the links' publishing
- * interval), counting values and their latency in Milo's own callback — no conversion to engineering
- * units, no quality handling, no event bus, no heartbeat. What OPC UA alone delivers on this machine.
+ * one client for all) with the same subscriptions as the device links (every signal of the profile
+ * at its sampling interval, the links' publishing interval), counting values and their latency in
+ * Milo's own callback — no conversion to engineering units, no quality handling, no event bus, no
+ * heartbeat. What OPC UA alone delivers on this machine.
  */
 final class BareMiloClients implements AutoCloseable {
   private final List<OpcUaClient> clients = new ArrayList<>();
@@ -37,8 +38,12 @@ final class BareMiloClients implements AutoCloseable {
   static final int ITEMS_PER_SUBSCRIPTION = 1000;
 
   /** Connects and subscribes one client per reactor. Blocking. */
-  static BareMiloClients connect(DeviceProfile profile, List<String> reactorIds, Function<String, String> endpointUrl,
-      double publishingIntervalMs) throws Exception {
+  static BareMiloClients connect(
+      DeviceProfile profile,
+      List<String> reactorIds,
+      Function<String, String> endpointUrl,
+      double publishingIntervalMs)
+      throws Exception {
     BareMiloClients b = new BareMiloClients();
     try {
       for (String id : reactorIds) {
@@ -57,10 +62,15 @@ final class BareMiloClients implements AutoCloseable {
 
   /**
    * One client (one session) for every reactor of a shared endpoint, their items packed into
-   * subscriptions of up to {@link #ITEMS_PER_SUBSCRIPTION}, as the links' shared sessions do. Blocking.
+   * subscriptions of up to {@link #ITEMS_PER_SUBSCRIPTION}, as the links' shared sessions do.
+   * Blocking.
    */
-  static BareMiloClients connectShared(DeviceProfile profile, List<String> reactorIds, String endpointUrl,
-      double publishingIntervalMs) throws Exception {
+  static BareMiloClients connectShared(
+      DeviceProfile profile,
+      List<String> reactorIds,
+      String endpointUrl,
+      double publishingIntervalMs)
+      throws Exception {
     BareMiloClients b = new BareMiloClients();
     try {
       OpcUaClient client = b.client(endpointUrl);
@@ -86,31 +96,41 @@ final class BareMiloClients implements AutoCloseable {
   }
 
   private OpcUaClient client(String url) throws Exception {
-    OpcUaClient client = OpcUaClient.create(url,
-        endpoints -> endpoints.stream().filter(e -> e.getSecurityPolicyUri().endsWith("#None")).findFirst(),
-        t -> {},
-        c -> c.setApplicationName(LocalizedText.english("hepaloop bench baseline"))
-            .setApplicationUri("urn:hepaloop:bench:baseline")
-            .setRequestTimeout(uint(10_000)));
+    OpcUaClient client =
+        OpcUaClient.create(
+            url,
+            endpoints ->
+                endpoints.stream()
+                    .filter(e -> e.getSecurityPolicyUri().endsWith("#None"))
+                    .findFirst(),
+            t -> {},
+            c ->
+                c.setApplicationName(LocalizedText.english("hepaloop bench baseline"))
+                    .setApplicationUri("urn:hepaloop:bench:baseline")
+                    .setRequestTimeout(uint(10_000)));
     client.connect();
     return client;
   }
 
-  private OpcUaSubscription subscription(OpcUaClient client, double publishingIntervalMs) throws Exception {
+  private OpcUaSubscription subscription(OpcUaClient client, double publishingIntervalMs)
+      throws Exception {
     OpcUaSubscription sub = new OpcUaSubscription(client, publishingIntervalMs);
-    sub.setSubscriptionListener(new OpcUaSubscription.SubscriptionListener() {
-      @Override
-      public void onDataReceived(OpcUaSubscription s, List<OpcUaMonitoredItem> items, List<DataValue> values) {
-        if (measuring) {
-          record(values, Instant.now());
-        }
-      }
-    });
+    sub.setSubscriptionListener(
+        new OpcUaSubscription.SubscriptionListener() {
+          @Override
+          public void onDataReceived(
+              OpcUaSubscription s, List<OpcUaMonitoredItem> items, List<DataValue> values) {
+            if (measuring) {
+              record(values, Instant.now());
+            }
+          }
+        });
     sub.create();
     return sub;
   }
 
-  private static List<OpcUaMonitoredItem> items(DeviceProfile profile, String reactorId, NamespaceTable namespaces) {
+  private static List<OpcUaMonitoredItem> items(
+      DeviceProfile profile, String reactorId, NamespaceTable namespaces) {
     List<OpcUaMonitoredItem> items = new ArrayList<>();
     for (SignalSpec s : profile.signals()) {
       NodeId node = ExpandedNodeId.parse(s.nodeIdFor(reactorId)).toNodeId(namespaces).orElseThrow();

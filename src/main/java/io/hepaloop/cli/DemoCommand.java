@@ -1,9 +1,9 @@
 package io.hepaloop.cli;
 
-import io.hepaloop.core.DirectoryLock;
 import io.hepaloop.app.PlantRuntime;
 import io.hepaloop.app.StopHook;
 import io.hepaloop.console.LiveTableVerticle;
+import io.hepaloop.core.DirectoryLock;
 import io.hepaloop.plant.PlantConfig;
 import io.hepaloop.plant.PlantConfigWriter;
 import io.hepaloop.profile.DeviceProfile;
@@ -33,45 +33,71 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./hepaloop demo}: simulated reactors (real OPC UA servers on loopback) and the whole controller
- * side in one process — device links, control loops with interlocks, telemetry (a private InfluxDB when
- * {@code influxd} is installed, otherwise the on-disk spool) and {@code /metrics} — with a live table in
- * the terminal. Ctrl-C stops everything cleanly.
+ * {@code ./hepaloop demo}: simulated reactors (real OPC UA servers on loopback) and the whole
+ * controller side in one process — device links, control loops with interlocks, telemetry (a
+ * private InfluxDB when {@code influxd} is installed, otherwise the on-disk spool) and {@code
+ * /metrics} — with a live table in the terminal. Ctrl-C stops everything cleanly.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = "Start simulated reactors and the controller in one process, with a live view.")
 public final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--reactors", defaultValue = "4", description = "Number of simulated reactors (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--reactors",
+      defaultValue = "4",
+      description = "Number of simulated reactors (default ${DEFAULT-VALUE}).")
   int reactors;
 
   @Mixin ProfileOption profile;
 
-  @Option(names = "--data-dir", description = "Where the demo keeps its plant config, PKI, spool and InfluxDB data (default data/demo).")
+  @Option(
+      names = "--data-dir",
+      description =
+          "Where the demo keeps its plant config, PKI, spool and InfluxDB data (default data/demo).")
   Path dataDir;
 
-  @Option(names = "--http-port", defaultValue = "8080", description = "HTTP port for /metrics; 0 picks a free port (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--http-port",
+      defaultValue = "8080",
+      description = "HTTP port for /metrics; 0 picks a free port (default ${DEFAULT-VALUE}).")
   int httpPort;
 
-  @Option(names = "--no-influxd", description = "Do not start a private InfluxDB even if influxd is installed: keep telemetry in the spool.")
+  @Option(
+      names = "--no-influxd",
+      description =
+          "Do not start a private InfluxDB even if influxd is installed: keep telemetry in the spool.")
   boolean noInfluxd;
 
-  @Option(names = "--duration", description = "Stop by itself after this many seconds (default: run until Ctrl-C).")
+  @Option(
+      names = "--duration",
+      description = "Stop by itself after this many seconds (default: run until Ctrl-C).")
   Long durationS;
 
-  @Option(names = "--refresh-ms", defaultValue = "1000", description = "Live table refresh period (default ${DEFAULT-VALUE} ms).")
+  @Option(
+      names = "--refresh-ms",
+      defaultValue = "1000",
+      description = "Live table refresh period (default ${DEFAULT-VALUE} ms).")
   long refreshMs;
 
-  @Option(names = "--new-run", description = "End the data directory's run and start a new one (default: continue it, see run.json).")
+  @Option(
+      names = "--new-run",
+      description =
+          "End the data directory's run and start a new one (default: continue it, see run.json).")
   boolean newRun;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Random seed of the simulated sensors (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Random seed of the simulated sensors (default ${DEFAULT-VALUE}).")
   long seed;
 
   PrintStream out = System.out;
 
-  /** How long Ctrl-C waits for loops, links, telemetry and simulators to close before the JVM halts anyway. */
+  /**
+   * How long Ctrl-C waits for loops, links, telemetry and simulators to close before the JVM halts
+   * anyway.
+   */
   static final Duration CLOSE_GRACE = Duration.ofSeconds(60);
 
   /** Counted down by Ctrl-C (shutdown hook), by --duration, or by a test. */
@@ -91,7 +117,8 @@ public final class DemoCommand implements Callable<Integer> {
     Path profilePath = profile.path();
     Path data = (dataDir != null ? dataDir : root.resolve("data/demo")).toAbsolutePath();
     Files.createDirectories(data);
-    // First of all: a second demo on the same data would overwrite its plant config and share its spool.
+    // First of all: a second demo on the same data would overwrite its plant config and share its
+    // spool.
     try (DirectoryLock owner = ServeCommand.lockDataDir(data)) {
       return run(profilePath, data);
     }
@@ -99,40 +126,68 @@ public final class DemoCommand implements Callable<Integer> {
 
   private int run(Path profilePath, Path data) throws Exception {
     DeviceProfile deviceProfile = ProfileLoader.load(profilePath);
-    RunStart run = new RunStore(data).open(null, newRun, "demo", Instant.now()); // before anything starts: a bad run file stops here
+    RunStart run =
+        new RunStore(data)
+            .open(
+                null,
+                newRun,
+                "demo",
+                Instant.now()); // before anything starts: a bad run file stops here
     List<String> ids = new ArrayList<>();
     for (int i = 1; i <= reactors; i++) {
       ids.add("r" + i);
     }
 
-    out.println("HepaLoop demo: starting " + reactors + " simulated reactors (OPC UA on 127.0.0.1) ...");
-    Simulator sim = Simulator.start(SimulatorOptions.builder()
-        .profile(deviceProfile)
-        .reactorIds(ids)
-        .layout(Layout.SERVER_PER_REACTOR)
-        .basePort(0)
-        .seed(seed)
-        .pkiDir(data.resolve("pki").resolve("simulator"))
-        .build());
+    out.println(
+        "HepaLoop demo: starting " + reactors + " simulated reactors (OPC UA on 127.0.0.1) ...");
+    Simulator sim =
+        Simulator.start(
+            SimulatorOptions.builder()
+                .profile(deviceProfile)
+                .reactorIds(ids)
+                .layout(Layout.SERVER_PER_REACTOR)
+                .basePort(0)
+                .seed(seed)
+                .pkiDir(data.resolve("pki").resolve("simulator"))
+                .build());
     PlantRuntime plant = null;
     StopHook hook = null;
     try {
       Path configFile = data.resolve("hepaloop.yaml");
-      PlantConfig config = PlantConfigWriter.writeSimulated(configFile, data, profilePath, endpointsById(sim, ids));
-      plant = PlantRuntime.start(new PlantRuntime.Options(
-          config, data, run.run().id(), null, !noInfluxd, "127.0.0.1", httpPort, SystemClock.INSTANCE));
+      PlantConfig config =
+          PlantConfigWriter.writeSimulated(configFile, data, profilePath, endpointsById(sim, ids));
+      plant =
+          PlantRuntime.start(
+              new PlantRuntime.Options(
+                  config,
+                  data,
+                  run.run().id(),
+                  null,
+                  !noInfluxd,
+                  "127.0.0.1",
+                  httpPort,
+                  SystemClock.INSTANCE));
       for (String id : ids) {
         out.println("  " + id + "  " + sim.endpointUrl(id));
       }
       out.println("plant config: " + configFile);
       out.println("metrics:      http://127.0.0.1:" + plant.httpPort() + "/metrics");
-      out.println("telemetry:    " + (plant.telemetry().influx() == null
-          ? "no InfluxDB (influxd not installed or --no-influxd): kept in the spool under " + data.resolve("spool")
-          : "InfluxDB " + plant.telemetry().influx().url() + " database " + plant.telemetry().influx().database()));
+      out.println(
+          "telemetry:    "
+              + (plant.telemetry().influx() == null
+                  ? "no InfluxDB (influxd not installed or --no-influxd): kept in the spool under "
+                      + data.resolve("spool")
+                  : "InfluxDB "
+                      + plant.telemetry().influx().url()
+                      + " database "
+                      + plant.telemetry().influx().database()));
       out.println("run:          " + run.describe());
       boolean ansi = System.console() != null && durationS == null;
-      plant.vertx().deployVerticle(
-              new LiveTableVerticle(config.profileByReactor(), plant::linkState, out, ansi, refreshMs),
+      plant
+          .vertx()
+          .deployVerticle(
+              new LiveTableVerticle(
+                  config.profileByReactor(), plant::linkState, out, ansi, refreshMs),
               new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
           .await(30, TimeUnit.SECONDS);
 

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     name = "hepaloop",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Control and monitoring for perfusion bioreactors growing bioengineered liver constructs.",
+    description =
+        "Control and monitoring for perfusion bioreactors growing bioengineered liver constructs.",
     subcommands = {
       DemoCommand.class,
       ServeCommand.class,
@@ -32,19 +33,24 @@ public final class HepaLoop implements Runnable {
   }
 
   public static CommandLine commandLine() {
-    return new CommandLine(new HepaLoop()).setCaseInsensitiveEnumValuesAllowed(true).setUsageHelpWidth(120)
+    return new CommandLine(new HepaLoop())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setUsageHelpWidth(120)
         .setExecutionExceptionHandler(HepaLoop::userError);
   }
 
   /**
-   * A broken profile or plant configuration, a refused option value, an unreadable run file, or a data
-   * directory another HepaLoop is using, is the user's to fix: its message (every problem, with file and
-   * line; the other process) without a stack trace, exit code 2. Anything else is a bug and keeps
-   * picocli's stack trace.
+   * A broken profile or plant configuration, a refused option value, an unreadable run file, or a
+   * data directory another HepaLoop is using, is the user's to fix: its message (every problem,
+   * with file and line; the other process) without a stack trace, exit code 2. Anything else is a
+   * bug and keeps picocli's stack trace.
    */
-  private static int userError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
-    if (e instanceof io.hepaloop.profile.ProfileException || e instanceof IllegalArgumentException
-        || e instanceof io.hepaloop.core.DirectoryInUseException || e instanceof io.hepaloop.run.RunFileException) {
+  private static int userError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed)
+      throws Exception {
+    if (e instanceof io.hepaloop.profile.ProfileException
+        || e instanceof IllegalArgumentException
+        || e instanceof io.hepaloop.core.DirectoryInUseException
+        || e instanceof io.hepaloop.run.RunFileException) {
       cmd.getErr().println("hepaloop " + cmd.getCommandName() + ": " + e.getMessage());
       cmd.getErr().flush();
       return 2;

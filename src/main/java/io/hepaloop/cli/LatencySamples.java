@@ -3,7 +3,10 @@ package io.hepaloop.cli;
 import java.time.Instant;
 import java.util.Arrays;
 
-/** Latencies of one benchmark phase, in microseconds, with percentiles. Not thread-safe: callers confine or lock it. */
+/**
+ * Latencies of one benchmark phase, in microseconds, with percentiles. Not thread-safe: callers
+ * confine or lock it.
+ */
 final class LatencySamples {
   private long[] us = new long[1 << 16];
   private int n;
@@ -12,7 +15,9 @@ final class LatencySamples {
     if (n == us.length) {
       us = Arrays.copyOf(us, n * 2);
     }
-    us[n++] = (arrived.getEpochSecond() - source.getEpochSecond()) * 1_000_000L + (arrived.getNano() - source.getNano()) / 1000;
+    us[n++] =
+        (arrived.getEpochSecond() - source.getEpochSecond()) * 1_000_000L
+            + (arrived.getNano() - source.getNano()) / 1000;
   }
 
   /** The p-th percentile (nearest rank) in ms, NaN when empty. */

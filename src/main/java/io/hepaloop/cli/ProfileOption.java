@@ -11,14 +11,16 @@ import picocli.CommandLine.Option;
  * {@code @Mixin}): the file the user names, else the profile shipped with HepaLoop.
  */
 final class ProfileOption {
-  @Option(names = "--profile", paramLabel = "FILE",
+  @Option(
+      names = "--profile",
+      paramLabel = "FILE",
       description = "Device profile (default: " + Paths.DEFAULT_PROFILE + ").")
   Path given;
 
   /**
-   * The profile file: as the user wrote it when it exists there (relative to the working directory),
-   * else under the HepaLoop root (the launcher may run from elsewhere), else as written, so the error
-   * names the path the user gave.
+   * The profile file: as the user wrote it when it exists there (relative to the working
+   * directory), else under the HepaLoop root (the launcher may run from elsewhere), else as
+   * written, so the error names the path the user gave.
    */
   Path path() {
     Path p = Paths.profileOrDefault(given);

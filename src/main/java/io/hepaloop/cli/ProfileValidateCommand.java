@@ -17,23 +17,27 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hepaloop profile validate FILE...}: checks device profiles and plant configurations (a file
- * with a top-level {@code reactors:} list is a plant configuration, and the profiles it names are
- * checked with it). Prints {@code FILE: OK} or every problem as {@code file:line: path: what is wrong};
- * exits 1 when any file has a problem, so it can guard a commit or a deployment. Each file is read and
- * parsed once; one over 1 MiB, or not text, is refused before parsing.
+ * {@code hepaloop profile validate FILE...}: checks device profiles and plant configurations (a
+ * file with a top-level {@code reactors:} list is a plant configuration, and the profiles it names
+ * are checked with it). Prints {@code FILE: OK} or every problem as {@code file:line: path: what is
+ * wrong}; exits 1 when any file has a problem, so it can guard a commit or a deployment. Each file
+ * is read and parsed once; one over 1 MiB, or not text, is refused before parsing.
  */
 @Command(
     name = "validate",
     mixinStandardHelpOptions = true,
     description = {
-        "Validate device profiles and plant configurations; exits non-zero on any problem.",
-        "A file with a top-level 'reactors:' list is a plant configuration: the profiles it names are checked too,",
-        "and the environment variables its identities name must be set."})
+      "Validate device profiles and plant configurations; exits non-zero on any problem.",
+      "A file with a top-level 'reactors:' list is a plant configuration: the profiles it names are checked too,",
+      "and the environment variables its identities name must be set."
+    })
 public final class ProfileValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Profile or plant configuration YAML files.")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "FILE",
+      description = "Profile or plant configuration YAML files.")
   List<Path> files;
 
   @Override
@@ -64,24 +68,47 @@ public final class ProfileValidateCommand implements Callable<Integer> {
       }
     }
     if (bad > 0) {
-      out.println(problemCount + (problemCount == 1 ? " problem" : " problems") + " in " + bad
-          + (bad == 1 ? " file" : " files") + "; nothing will start with " + (bad == 1 ? "it" : "them") + ".");
+      out.println(
+          problemCount
+              + (problemCount == 1 ? " problem" : " problems")
+              + " in "
+              + bad
+              + (bad == 1 ? " file" : " files")
+              + "; nothing will start with "
+              + (bad == 1 ? "it" : "them")
+              + ".");
     }
     out.flush();
     return bad == 0 ? 0 : 1;
   }
 
   private static boolean isPlantConfig(YamlDocument doc) {
-    return doc.root() != null && doc.root().isObject() && doc.root().has("reactors") && !doc.root().has("signals");
+    return doc.root() != null
+        && doc.root().isObject()
+        && doc.root().has("reactors")
+        && !doc.root().has("signals");
   }
 
   private static String describe(DeviceProfile p) {
-    return "device profile " + p.model() + ": " + p.sensors().size() + " sensors, " + p.actuators().size()
-        + " actuators, " + p.loops().size() + " loops, " + p.interlocks().size() + " interlocks";
+    return "device profile "
+        + p.model()
+        + ": "
+        + p.sensors().size()
+        + " sensors, "
+        + p.actuators().size()
+        + " actuators, "
+        + p.loops().size()
+        + " loops, "
+        + p.interlocks().size()
+        + " interlocks";
   }
 
   private static String describe(PlantConfig c) {
-    return "plant configuration: " + c.reactors().size() + (c.reactors().size() == 1 ? " reactor" : " reactors")
-        + " (" + String.join(", ", c.reactorIds()) + ")";
+    return "plant configuration: "
+        + c.reactors().size()
+        + (c.reactors().size() == 1 ? " reactor" : " reactors")
+        + " ("
+        + String.join(", ", c.reactorIds())
+        + ")";
   }
 }

@@ -1,9 +1,9 @@
 package io.hepaloop.cli;
 
-import io.hepaloop.core.DirectoryLock;
 import io.hepaloop.app.PlantRuntime;
 import io.hepaloop.app.StopHook;
 import io.hepaloop.console.LiveTableVerticle;
+import io.hepaloop.core.DirectoryLock;
 import io.hepaloop.plant.PlantConfig;
 import io.hepaloop.plant.PlantConfigLoader;
 import io.hepaloop.run.RunStart;
@@ -32,23 +32,41 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Supervise the reactors of a plant configuration (real devices or simulators).")
 public final class ServeCommand implements Callable<Integer> {
-  @Option(names = "--config", required = true, description = "Plant configuration (YAML), e.g. hepaloop.yaml.")
+  @Option(
+      names = "--config",
+      required = true,
+      description = "Plant configuration (YAML), e.g. hepaloop.yaml.")
   Path config;
 
-  @Option(names = "--http-port", defaultValue = "8080", description = "HTTP port for /metrics (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--http-port",
+      defaultValue = "8080",
+      description = "HTTP port for /metrics (default ${DEFAULT-VALUE}).")
   int httpPort;
 
-  @Option(names = "--http-host", defaultValue = "127.0.0.1", description = "HTTP bind address (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--http-host",
+      defaultValue = "127.0.0.1",
+      description = "HTTP bind address (default ${DEFAULT-VALUE}).")
   String httpHost;
 
-  @Option(names = "--run", description = "Run id tagged on telemetry. Default: the run the data directory continues"
-      + " (run.json), or a new serve-<date-time>. An id other than the persisted run's ends that run and starts this one.")
+  @Option(
+      names = "--run",
+      description =
+          "Run id tagged on telemetry. Default: the run the data directory continues"
+              + " (run.json), or a new serve-<date-time>. An id other than the persisted run's ends that run and starts this one.")
   String runId;
 
-  @Option(names = "--new-run", description = "End the data directory's run and start a new one (with the --run id, or serve-<date-time>).")
+  @Option(
+      names = "--new-run",
+      description =
+          "End the data directory's run and start a new one (with the --run id, or serve-<date-time>).")
   boolean newRun;
 
-  @Option(names = "--no-influxd", description = "Without HEPALOOP_INFLUX_URL, do not start a private influxd: keep telemetry in the spool.")
+  @Option(
+      names = "--no-influxd",
+      description =
+          "Without HEPALOOP_INFLUX_URL, do not start a private influxd: keep telemetry in the spool.")
   boolean noInfluxd;
 
   @Option(names = "--quiet", description = "No live table on the terminal.")
@@ -70,25 +88,55 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   /**
-   * One process per data directory: two would share a spool, a run and a private InfluxDB. The kernel
-   * drops the lock when the process dies, however it dies.
+   * One process per data directory: two would share a spool, a run and a private InfluxDB. The
+   * kernel drops the lock when the process dies, however it dies.
    */
   static DirectoryLock lockDataDir(Path data) {
     return DirectoryLock.acquire(data, "hepaloop.lock", "the HepaLoop data directory");
   }
 
   private int run(PlantConfig plant, Path data) throws Exception {
-    RunStart run = new RunStore(data).open(runId, newRun, "serve", Instant.now()); // before anything starts: a bad run file stops here
-    InfluxConfig influx = System.getenv("HEPALOOP_INFLUX_URL") != null ? InfluxConfig.fromEnv(System.getenv()) : null;
+    RunStart run =
+        new RunStore(data)
+            .open(
+                runId,
+                newRun,
+                "serve",
+                Instant.now()); // before anything starts: a bad run file stops here
+    InfluxConfig influx =
+        System.getenv("HEPALOOP_INFLUX_URL") != null ? InfluxConfig.fromEnv(System.getenv()) : null;
     StopHook hook = new StopHook(stop, DemoCommand.CLOSE_GRACE, "hepaloop-serve-shutdown");
-    try (PlantRuntime runtime = PlantRuntime.start(new PlantRuntime.Options(
-        plant, data, run.run().id(), influx, !noInfluxd, httpHost, httpPort, SystemClock.INSTANCE))) {
+    try (PlantRuntime runtime =
+        PlantRuntime.start(
+            new PlantRuntime.Options(
+                plant,
+                data,
+                run.run().id(),
+                influx,
+                !noInfluxd,
+                httpHost,
+                httpPort,
+                SystemClock.INSTANCE))) {
       hook.install();
-      out.println("HepaLoop: supervising " + plant.reactorIds() + ", metrics on http://" + httpHost + ":" + runtime.httpPort() + "/metrics");
+      out.println(
+          "HepaLoop: supervising "
+              + plant.reactorIds()
+              + ", metrics on http://"
+              + httpHost
+              + ":"
+              + runtime.httpPort()
+              + "/metrics");
       out.println("run: " + run.describe());
       if (!quiet && !plant.reactors().isEmpty()) {
-        runtime.vertx().deployVerticle(
-                new LiveTableVerticle(plant.profileByReactor(), runtime::linkState, out, System.console() != null, 1000),
+        runtime
+            .vertx()
+            .deployVerticle(
+                new LiveTableVerticle(
+                    plant.profileByReactor(),
+                    runtime::linkState,
+                    out,
+                    System.console() != null,
+                    1000),
                 new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
             .await(30, TimeUnit.SECONDS);
       }

@@ -44,56 +44,100 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Mixin ProfileOption profile;
 
-  @Option(names = "--reactors", paramLabel = "N|ID,ID...", defaultValue = "1",
-      description = "How many reactors (ids r1..rN) or a comma-separated list of ids (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--reactors",
+      paramLabel = "N|ID,ID...",
+      defaultValue = "1",
+      description =
+          "How many reactors (ids r1..rN) or a comma-separated list of ids (default: ${DEFAULT-VALUE}).")
   String reactors;
 
-  @Option(names = "--layout", paramLabel = "per-reactor|shared", defaultValue = "per-reactor",
-      description = "One server (port) per reactor, or one shared server with a folder per reactor (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--layout",
+      paramLabel = "per-reactor|shared",
+      defaultValue = "per-reactor",
+      description =
+          "One server (port) per reactor, or one shared server with a folder per reactor (default: ${DEFAULT-VALUE}).")
   String layout;
 
-  @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-      description = "Address to listen on and advertise (default: ${DEFAULT-VALUE}; 0.0.0.0 advertises the host name).")
+  @Option(
+      names = "--bind",
+      paramLabel = "ADDRESS",
+      defaultValue = "127.0.0.1",
+      description =
+          "Address to listen on and advertise (default: ${DEFAULT-VALUE}; 0.0.0.0 advertises the host name).")
   String bind;
 
-  @Option(names = "--port", paramLabel = "PORT", defaultValue = "4840",
-      description = "First port; reactor i listens on PORT+i; 0 = free ports (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      defaultValue = "4840",
+      description =
+          "First port; reactor i listens on PORT+i; 0 = free ports (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--speed", paramLabel = "X", defaultValue = "1",
-      description = "Simulated seconds per real second, e.g. 60 = an hour a minute (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--speed",
+      paramLabel = "X",
+      defaultValue = "1",
+      description =
+          "Simulated seconds per real second, e.g. 60 = an hour a minute (default: ${DEFAULT-VALUE}).")
   double speed;
 
-  @Option(names = "--scenario", paramLabel = "NAME|FILE",
-      description = "Scenario from simulators/ (steady-culture, door-open, clogging-scaffold, sensor-faults) or a file.")
+  @Option(
+      names = "--scenario",
+      paramLabel = "NAME|FILE",
+      description =
+          "Scenario from simulators/ (steady-culture, door-open, clogging-scaffold, sensor-faults) or a file.")
   String scenario;
 
-  @Option(names = "--security", paramLabel = "none|sign-and-encrypt|both", defaultValue = "both",
-      description = "Endpoints offered: None, Basic256Sha256/SignAndEncrypt, or both (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--security",
+      paramLabel = "none|sign-and-encrypt|both",
+      defaultValue = "both",
+      description =
+          "Endpoints offered: None, Basic256Sha256/SignAndEncrypt, or both (default: ${DEFAULT-VALUE}).")
   String security;
 
-  @Option(names = "--users-env", paramLabel = "VAR",
-      description = "Environment variable holding username identities as user:password[,user:password...].")
+  @Option(
+      names = "--users-env",
+      paramLabel = "VAR",
+      description =
+          "Environment variable holding username identities as user:password[,user:password...].")
   String usersEnv;
 
   @Option(names = "--no-anonymous", description = "Refuse anonymous sessions (needs --users-env).")
   boolean noAnonymous;
 
-  @Option(names = "--pki-dir", paramLabel = "DIR", defaultValue = "data/simulator-pki",
-      description = "Server certificate (generated once) and trusted/ and rejected/ client certificates (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--pki-dir",
+      paramLabel = "DIR",
+      defaultValue = "data/simulator-pki",
+      description =
+          "Server certificate (generated once) and trusted/ and rejected/ client certificates (default: ${DEFAULT-VALUE}).")
   Path pkiDir;
 
-  @Option(names = "--strict-trust", description = "Refuse client certificates not in PKI_DIR/trusted/certs "
-      + "(default: accept and record them, fine on loopback).")
+  @Option(
+      names = "--strict-trust",
+      description =
+          "Refuse client certificates not in PKI_DIR/trusted/certs "
+              + "(default: accept and record them, fine on loopback).")
   boolean strictTrust;
 
-  @Option(names = "--no-noise", description = "Sensors report the model's true values (no noise, drift or quantisation).")
+  @Option(
+      names = "--no-noise",
+      description = "Sensors report the model's true values (no noise, drift or quantisation).")
   boolean noNoise;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Seed of the sensor noise (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Seed of the sensor noise (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--duration", paramLabel = "SECONDS",
+  @Option(
+      names = "--duration",
+      paramLabel = "SECONDS",
       description = "Stop after this many real seconds (default: run until Ctrl-C).")
   Double durationS;
 
@@ -118,14 +162,21 @@ public final class SimulateCommand implements Callable<Integer> {
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      sim.close();
-      stopped.countDown();
-    }, "hepaloop-simulate-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              sim.close();
+              stopped.countDown();
+            },
+            "hepaloop-simulate-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
 
-    out.printf("HepaLoop simulator: %d reactor(s), profile %s, speed %sx, scenario %s%n", options.reactorIds().size(),
-        options.profile().model(), trim(options.speed()), options.scenario() == null ? "none" : options.scenario().name());
+    out.printf(
+        "HepaLoop simulator: %d reactor(s), profile %s, speed %sx, scenario %s%n",
+        options.reactorIds().size(),
+        options.profile().model(),
+        trim(options.speed()),
+        options.scenario() == null ? "none" : options.scenario().name());
     List<String> endpoints = new ArrayList<>();
     if (options.allowNone()) {
       endpoints.add("None");
@@ -140,10 +191,14 @@ public final class SimulateCommand implements Callable<Integer> {
     if (!options.users().isEmpty()) {
       identities.add("username (" + String.join(", ", options.users().keySet()) + ")");
     }
-    out.printf("security: %s; identities: %s; PKI: %s%n", String.join(" + ", endpoints), String.join(", ", identities),
-        options.pkiDir());
-    out.printf("namespace %s; NodeIds like nsu=%s;s=%s.temperature%n", options.profile().namespaceUri(),
-        options.profile().namespaceUri(), options.reactorIds().get(0));
+    out.printf(
+        "security: %s; identities: %s; PKI: %s%n",
+        String.join(" + ", endpoints), String.join(", ", identities), options.pkiDir());
+    out.printf(
+        "namespace %s; NodeIds like nsu=%s;s=%s.temperature%n",
+        options.profile().namespaceUri(),
+        options.profile().namespaceUri(),
+        options.reactorIds().get(0));
     for (String id : sim.reactorIds()) {
       out.printf("  %-12s %s%n", id, sim.endpointUrl(id));
     }
@@ -168,24 +223,28 @@ public final class SimulateCommand implements Callable<Integer> {
     if (scenario != null) {
       sc = ScenarioLoader.load(ScenarioLoader.resolve(scenario, root.resolve("simulators")), p);
     }
-    SimulatorOptions.Builder b = SimulatorOptions.builder()
-        .profile(p)
-        .reactorIds(reactorIds(reactors))
-        .layout(layout(layout))
-        .bindAddress(bind)
-        .basePort(port)
-        .speed(speed)
-        .scenario(sc)
-        .pkiDir(pkiDir)
-        .trustAllClients(!strictTrust)
-        .sensorNoise(!noNoise)
-        .seed(seed)
-        .allowAnonymous(!noAnonymous);
+    SimulatorOptions.Builder b =
+        SimulatorOptions.builder()
+            .profile(p)
+            .reactorIds(reactorIds(reactors))
+            .layout(layout(layout))
+            .bindAddress(bind)
+            .basePort(port)
+            .speed(speed)
+            .scenario(sc)
+            .pkiDir(pkiDir)
+            .trustAllClients(!strictTrust)
+            .sensorNoise(!noNoise)
+            .seed(seed)
+            .allowAnonymous(!noAnonymous);
     switch (security.toLowerCase(Locale.ROOT)) {
       case "none" -> b.allowNone(true).allowSignAndEncrypt(false);
-      case "sign-and-encrypt", "signandencrypt", "basic256sha256" -> b.allowNone(false).allowSignAndEncrypt(true);
+      case "sign-and-encrypt", "signandencrypt", "basic256sha256" ->
+          b.allowNone(false).allowSignAndEncrypt(true);
       case "both" -> b.allowNone(true).allowSignAndEncrypt(true);
-      default -> throw new IllegalArgumentException("--security must be none, sign-and-encrypt or both, got '" + security + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "--security must be none, sign-and-encrypt or both, got '" + security + "'");
     }
     if (usersEnv != null) {
       b.users(users(usersEnv, System.getenv(usersEnv)));
@@ -222,20 +281,27 @@ public final class SimulateCommand implements Callable<Integer> {
     return switch (s.toLowerCase(Locale.ROOT).replace('_', '-')) {
       case "per-reactor", "server-per-reactor" -> Layout.SERVER_PER_REACTOR;
       case "shared", "shared-server" -> Layout.SHARED_SERVER;
-      default -> throw new IllegalArgumentException("--layout must be per-reactor or shared, got '" + s + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "--layout must be per-reactor or shared, got '" + s + "'");
     };
   }
 
-  /** Parses {@code user:password[,user:password]} from an environment variable (never from the command line). */
+  /**
+   * Parses {@code user:password[,user:password]} from an environment variable (never from the
+   * command line).
+   */
   static Map<String, String> users(String var, String value) {
     if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException("--users-env " + var + ": the environment variable is not set");
+      throw new IllegalArgumentException(
+          "--users-env " + var + ": the environment variable is not set");
     }
     Map<String, String> users = new LinkedHashMap<>();
     for (String entry : value.split(",")) {
       int colon = entry.indexOf(':');
       if (colon <= 0 || colon == entry.length() - 1) {
-        throw new IllegalArgumentException("--users-env " + var + ": entries must be user:password, got an entry without one");
+        throw new IllegalArgumentException(
+            "--users-env " + var + ": entries must be user:password, got an entry without one");
       }
       users.put(entry.substring(0, colon).trim(), entry.substring(colon + 1));
     }

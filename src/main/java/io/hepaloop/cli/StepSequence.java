@@ -4,10 +4,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * How {@code bench link} counts lost samples: the bench moves one actuator of every reactor one step
- * at a time at the simulator ({@link #valueOf}), slower than the actuator is sampled, so every step
- * must arrive as one sample. A read-back that jumps by more than one step means samples were lost.
- * Confined to one thread.
+ * How {@code bench link} counts lost samples: the bench moves one actuator of every reactor one
+ * step at a time at the simulator ({@link #valueOf}), slower than the actuator is sampled, so every
+ * step must arrive as one sample. A read-back that jumps by more than one step means samples were
+ * lost. Confined to one thread.
  */
 final class StepSequence {
   static final int BASE = 20;
@@ -18,7 +18,9 @@ final class StepSequence {
   private long missed;
   private long repeated;
 
-  /** The value of step {@code k}: 20, 21, ... 79 (engineering units, % for the pump), then 20 again. */
+  /**
+   * The value of step {@code k}: 20, 21, ... 79 (engineering units, % for the pump), then 20 again.
+   */
   static double valueOf(long k) {
     return BASE + Math.floorMod(k, STEPS);
   }

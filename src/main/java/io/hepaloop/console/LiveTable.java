@@ -21,16 +21,17 @@ import java.util.Set;
 /**
  * The terminal view of live values: one row per reactor, one column per profile signal, with link
  * state and loop setpoints. Reactors may run on different profiles: the columns are the union of
- * their signals (same id and unit = same column), and a reactor shows blank where its profile has no
- * such signal. Pure state + rendering, no I/O, so it is unit-tested; {@link LiveTableVerticle}
+ * their signals (same id and unit = same column), and a reactor shows blank where its profile has
+ * no such signal. Pure state + rendering, no I/O, so it is unit-tested; {@link LiveTableVerticle}
  * feeds it from the event bus and prints it.
  *
- * <p>Quality is never hidden: an Uncertain value is shown with {@code ?}, a Bad one as {@code BAD}, a
- * stale one (link down, last known value) with {@code ~} — a number that is not fresh and good never
- * looks like one that is.
+ * <p>Quality is never hidden: an Uncertain value is shown with {@code ?}, a Bad one as {@code BAD},
+ * a stale one (link down, last known value) with {@code ~} — a number that is not fresh and good
+ * never looks like one that is.
  */
 public final class LiveTable {
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
   private final List<SignalSpec> columns = new ArrayList<>();
   private final Map<String, Row> rows = new LinkedHashMap<>();
@@ -43,21 +44,23 @@ public final class LiveTable {
   /** Each reactor on its own profile, rows in the map's order. */
   public LiveTable(Map<String, DeviceProfile> profileByReactor) {
     Map<String, SignalSpec> byKey = new LinkedHashMap<>();
-    profileByReactor.forEach((id, profile) -> {
-      Row row = new Row();
-      for (SignalSpec s : profile.signals()) {
-        byKey.putIfAbsent(key(s), s);
-        row.signalKeys.add(key(s));
-      }
-      for (LoopSpec loop : profile.loops()) {
-        row.pvByLoop.put(loop.id(), loop.pv());
-      }
-      rows.put(id, row);
-    });
+    profileByReactor.forEach(
+        (id, profile) -> {
+          Row row = new Row();
+          for (SignalSpec s : profile.signals()) {
+            byKey.putIfAbsent(key(s), s);
+            row.signalKeys.add(key(s));
+          }
+          for (LoopSpec loop : profile.loops()) {
+            row.pvByLoop.put(loop.id(), loop.pv());
+          }
+          rows.put(id, row);
+        });
     columns.addAll(byKey.values());
   }
 
-  private static Map<String, DeviceProfile> sameProfile(DeviceProfile profile, List<String> reactorIds) {
+  private static Map<String, DeviceProfile> sameProfile(
+      DeviceProfile profile, List<String> reactorIds) {
     Map<String, DeviceProfile> m = new LinkedHashMap<>();
     reactorIds.forEach(id -> m.put(id, profile));
     return m;
@@ -118,7 +121,10 @@ public final class LiveTable {
       }
     }
     StringBuilder out = new StringBuilder();
-    out.append("HepaLoop — ").append(rows.size()).append(" reactors — ").append(TIME.format(now))
+    out.append("HepaLoop — ")
+        .append(rows.size())
+        .append(" reactors — ")
+        .append(TIME.format(now))
         .append("   (? uncertain, ~ stale, BAD bad quality; [sp] loop setpoint; Ctrl-C stops)\n");
     for (String[] line : cells) {
       for (int i = 0; i < line.length; i++) {

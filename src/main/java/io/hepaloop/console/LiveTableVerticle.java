@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Prints the {@link LiveTable} every second. Deploy as a worker verticle: printing is I/O and must not
- * run on an event loop. On a terminal the screen is redrawn in place; otherwise blocks are appended.
+ * Prints the {@link LiveTable} every second. Deploy as a worker verticle: printing is I/O and must
+ * not run on an event loop. On a terminal the screen is redrawn in place; otherwise blocks are
+ * appended.
  */
 public final class LiveTableVerticle extends VerticleBase {
   private final LiveTable table;
@@ -29,8 +30,12 @@ public final class LiveTableVerticle extends VerticleBase {
    * @param currentLinkState each link's state now: the table starts after links may have published
    *     their last change, and must not show a connected reactor as unknown until the next one
    */
-  public LiveTableVerticle(Map<String, DeviceProfile> profileByReactor, Function<String, LinkState> currentLinkState,
-      PrintStream out, boolean ansi, long refreshMs) {
+  public LiveTableVerticle(
+      Map<String, DeviceProfile> profileByReactor,
+      Function<String, LinkState> currentLinkState,
+      PrintStream out,
+      boolean ansi,
+      long refreshMs) {
     this.currentLinkState = currentLinkState;
     this.table = new LiveTable(profileByReactor);
     this.reactorIds = List.copyOf(profileByReactor.keySet());

@@ -14,7 +14,8 @@ public sealed interface ControlCommand {
   record SetSetpoint(String loopId, double setpoint, String actor) implements ControlCommand {}
 
   /** New setpoint of a loop's outer (cascade) controller; within the cascade's setpointLimits. */
-  record SetCascadeSetpoint(String loopId, double setpoint, String actor) implements ControlCommand {}
+  record SetCascadeSetpoint(String loopId, double setpoint, String actor)
+      implements ControlCommand {}
 
   /** OFF, MANUAL, AUTO or CASCADE (CASCADE only where the loop has a cascade). */
   record SetMode(String loopId, LoopMode mode, String actor) implements ControlCommand {}
@@ -26,7 +27,8 @@ public sealed interface ControlCommand {
    * New tuning of one controller of a loop: {@code controller} is {@code main}, {@code override} or
    * {@code cascade}. Applied bumplessly.
    */
-  record SetTuning(String loopId, String controller, PidTuning tuning, String actor) implements ControlCommand {}
+  record SetTuning(String loopId, String controller, PidTuning tuning, String actor)
+      implements ControlCommand {}
 
   /** Explicit reset of a latched interlock; refused while its condition is still present. */
   record ResetInterlock(String interlockId, String actor) implements ControlCommand {}

@@ -10,27 +10,29 @@ import io.hepaloop.time.Clock;
  * One loop of the device profile: a main PID from {@code pv} to {@code output}, optionally with
  *
  * <ul>
- *   <li>a select-low <b>override</b>: a second PID on another PV (inlet pressure) whose output caps the
- *       main output, so a clogging scaffold throttles the pump instead of bursting; both controllers
- *       track the value really applied (external reset feedback), so whichever is not selected waits
- *       just above it, ready to take over without a bump;
- *   <li>a <b>cascade</b>: an outer PID on another PV (outlet pO2) whose output, select-high with the
- *       operator's setpoint, becomes the main loop's setpoint within the loop's setpointLimits. The outer
- *       setpoint therefore acts as a floor: the inlet is raised only as far as needed to keep the outlet
- *       at it. The outer controller gets a feedforward of its setpoint plus the filtered drop between
- *       inner and outer PV (the construct's oxygen uptake expressed in mmHg), so a growing demand moves
- *       the inlet setpoint at once instead of through integral action.
- *   <li>a measured-disturbance <b>feedforward</b> ({@link MeasuredFeedforward}): room temperature moves
- *       the heater before the medium cools, through a lead-lag that cancels the heater's own lag.
+ *   <li>a select-low <b>override</b>: a second PID on another PV (inlet pressure) whose output caps
+ *       the main output, so a clogging scaffold throttles the pump instead of bursting; both
+ *       controllers track the value really applied (external reset feedback), so whichever is not
+ *       selected waits just above it, ready to take over without a bump;
+ *   <li>a <b>cascade</b>: an outer PID on another PV (outlet pO2) whose output, select-high with
+ *       the operator's setpoint, becomes the main loop's setpoint within the loop's setpointLimits.
+ *       The outer setpoint therefore acts as a floor: the inlet is raised only as far as needed to
+ *       keep the outlet at it. The outer controller gets a feedforward of its setpoint plus the
+ *       filtered drop between inner and outer PV (the construct's oxygen uptake expressed in mmHg),
+ *       so a growing demand moves the inlet setpoint at once instead of through integral action.
+ *   <li>a measured-disturbance <b>feedforward</b> ({@link MeasuredFeedforward}): room temperature
+ *       moves the heater before the medium cools, through a lead-lag that cancels the heater's own
+ *       lag.
  * </ul>
  *
- * Not thread-safe: one reactor context executes it. {@link ReactorControl} applies interlocks on top
- * and reports the value finally applied with {@link #applied(double, String)}.
+ * Not thread-safe: one reactor context executes it. {@link ReactorControl} applies interlocks on
+ * top and reports the value finally applied with {@link #applied(double, String)}.
  */
 public final class ControlLoop {
   /**
-   * Time constant of the average applied output: long enough to average out what sensor noise does to
-   * P and D (a few percent each execution on the temperature loop), short enough to follow a settled loop.
+   * Time constant of the average applied output: long enough to average out what sensor noise does
+   * to P and D (a few percent each execution on the temperature loop), short enough to follow a
+   * settled loop.
    */
   static final double OUTPUT_AVERAGE_S = 60.0;
 
@@ -55,11 +57,13 @@ public final class ControlLoop {
   private boolean pvUsableNow;
   private long awaitSinceNanos;
   private final FirstOrderLag filteredDrop = new FirstOrderLag(DROP_FILTER_S);
+
   /**
-   * This controller has not yet run its cascade: the first execution in CASCADE with a good inner PV
-   * takes the inner setpoint from the plant (see {@link #startCascadeFromPlant}).
+   * This controller has not yet run its cascade: the first execution in CASCADE with a good inner
+   * PV takes the inner setpoint from the plant (see {@link #startCascadeFromPlant}).
    */
   private boolean cascadeFromPlantPending;
+
   private double cascadeStartedFromPlant = Double.NaN;
 
   private double lastPv = Double.NaN;
@@ -77,14 +81,28 @@ public final class ControlLoop {
     double safe = actuator.safeValue() == null ? outputRange.min() : actuator.safeValue();
     double badAfter = spec.badPvSafeAfterS() == null ? 10.0 : spec.badPvSafeAfterS();
     double gap = Math.max(5.0, 10 * spec.periodMs() / 1000.0);
-    Pid.Config main = new Pid.Config(
-        outputRange.min(), outputRange.max(), Pid.Direction.parse(spec.direction()), safe, badAfter,
-        spec.setpointRampPerMin() == null ? 0.0 : spec.setpointRampPerMin(), gap);
+    Pid.Config main =
+        new Pid.Config(
+            outputRange.min(),
+            outputRange.max(),
+            Pid.Direction.parse(spec.direction()),
+            safe,
+            badAfter,
+            spec.setpointRampPerMin() == null ? 0.0 : spec.setpointRampPerMin(),
+            gap);
     this.operatorSetpoint = spec.setpoint();
     this.pid = new Pid(clock, main, PidTuning.from(spec.tuning()), spec.setpoint(), safe);
     if (spec.override() != null) {
       LoopSpec.OverrideSpec o = spec.override();
-      Pid.Config oc = new Pid.Config(outputRange.min(), outputRange.max(), Pid.Direction.parse(o.direction()), safe, badAfter, 0, gap);
+      Pid.Config oc =
+          new Pid.Config(
+              outputRange.min(),
+              outputRange.max(),
+              Pid.Direction.parse(o.direction()),
+              safe,
+              badAfter,
+              0,
+              gap);
       this.overridePid = new Pid(clock, oc, PidTuning.from(o.tuning()), o.setpoint(), safe);
     } else {
       this.overridePid = null;
@@ -92,7 +110,15 @@ public final class ControlLoop {
     if (spec.cascade() != null) {
       LoopSpec.CascadeSpec c = spec.cascade();
       Range inner = spec.setpointLimits();
-      Pid.Config cc = new Pid.Config(inner.min(), inner.max(), Pid.Direction.parse(c.direction()), spec.setpoint(), badAfter, 0, gap);
+      Pid.Config cc =
+          new Pid.Config(
+              inner.min(),
+              inner.max(),
+              Pid.Direction.parse(c.direction()),
+              spec.setpoint(),
+              badAfter,
+              0,
+              gap);
       this.outerSetpoint = c.setpoint();
       this.outerPid = new Pid(clock, cc, PidTuning.from(c.tuning()), c.setpoint(), spec.setpoint());
       this.mode = LoopMode.CASCADE;
@@ -101,7 +127,8 @@ public final class ControlLoop {
       this.outerPid = null;
       this.mode = LoopMode.AUTO;
     }
-    this.feedforward = spec.feedforward() == null ? null : new MeasuredFeedforward(spec.feedforward());
+    this.feedforward =
+        spec.feedforward() == null ? null : new MeasuredFeedforward(spec.feedforward());
     applyModeToPids();
   }
 
@@ -125,7 +152,10 @@ public final class ControlLoop {
     return pid.config().safeOutput();
   }
 
-  /** Executes once; returns the output to write, or NaN when the loop writes nothing this cycle (OFF, waiting for a read-back). */
+  /**
+   * Executes once; returns the output to write, or NaN when the loop writes nothing this cycle
+   * (OFF, waiting for a read-back).
+   */
   public double execute(ProcessImage image) {
     ProcessImage.Entry pvEntry = image.get(spec.pv());
     boolean usable = pvEntry != null && pvEntry.usable();
@@ -137,7 +167,9 @@ public final class ControlLoop {
     pvUsableNow = usable;
     if (feedforward != null) {
       ProcessImage.Entry d = image.get(feedforward.spec().signal());
-      pid.setFeedforward(feedforward.update(d == null ? Double.NaN : d.value(), d != null && d.usable(), clock.nanoTime()));
+      pid.setFeedforward(
+          feedforward.update(
+              d == null ? Double.NaN : d.value(), d != null && d.usable(), clock.nanoTime()));
     }
     if (awaitingReadback && !initializeFromReadback(readback)) {
       return Double.NaN;
@@ -187,7 +219,8 @@ public final class ControlLoop {
         overrideActive = false;
         if (overridePid != null) {
           ProcessImage.Entry o = image.get(spec.override().pv());
-          double uo = overridePid.update(o == null ? Double.NaN : o.value(), o != null && o.usable());
+          double uo =
+              overridePid.update(o == null ? Double.NaN : o.value(), o != null && o.usable());
           if (uo < u) {
             u = uo;
             overrideActive = true;
@@ -200,14 +233,15 @@ public final class ControlLoop {
   }
 
   /**
-   * A new controller takes over a cascade that may have run for weeks: the inner setpoint the previous
-   * controller (process) had reached is not on the device, but the inner loop held the inner PV at it,
-   * so the measured inner PV is the best estimate of it. The outer controller starts with its output
-   * there (its integral re-based on its first execution: I = PV_inner − P − ff), the inner setpoint
-   * follows at once and the inner controller, initialised from the actuator's read-back, sees no error
-   * to act on. Starting from the profile's setpoint instead cut the sweep gas of a construct at high
-   * demand and left its outlet below the floor for minutes (issue 7). From there the outer controller
-   * moves the inner setpoint as the outlet needs; select-high with the operator's setpoint still holds.
+   * A new controller takes over a cascade that may have run for weeks: the inner setpoint the
+   * previous controller (process) had reached is not on the device, but the inner loop held the
+   * inner PV at it, so the measured inner PV is the best estimate of it. The outer controller
+   * starts with its output there (its integral re-based on its first execution: I = PV_inner − P −
+   * ff), the inner setpoint follows at once and the inner controller, initialised from the
+   * actuator's read-back, sees no error to act on. Starting from the profile's setpoint instead cut
+   * the sweep gas of a construct at high demand and left its outlet below the floor for minutes
+   * (issue 7). From there the outer controller moves the inner setpoint as the outlet needs;
+   * select-high with the operator's setpoint still holds.
    */
   private void startCascadeFromPlant(double innerPv) {
     double base = spec.setpointLimits().clamp(innerPv);
@@ -223,7 +257,8 @@ public final class ControlLoop {
     boolean outerUsable = outerPv != null && outerPv.usable();
     if (outerUsable && inner != null && inner.usable()) {
       double drop = inner.value() - outerPv.value();
-      outerPid.setFeedforward(outerSetpoint + Math.max(0, filteredDrop.update(drop, clock.nanoTime())));
+      outerPid.setFeedforward(
+          outerSetpoint + Math.max(0, filteredDrop.update(drop, clock.nanoTime())));
     }
     return outerPid.update(outerPv == null ? Double.NaN : outerPv.value(), outerUsable);
   }
@@ -279,10 +314,10 @@ public final class ControlLoop {
   }
 
   /**
-   * The link came back: wait for a fresh (non-stale) actuator read-back and continue from it, so the
-   * first write equals what the device holds (its watchdog may have moved it). Every value was marked
-   * stale when the link dropped, so any usable read-back arrived after the outage, even one that
-   * overtook the link-state message on the bus.
+   * The link came back: wait for a fresh (non-stale) actuator read-back and continue from it, so
+   * the first write equals what the device holds (its watchdog may have moved it). Every value was
+   * marked stale when the link dropped, so any usable read-back arrived after the outage, even one
+   * that overtook the link-state message on the bus.
    */
   public void reinitializeFromReadback() {
     awaitingReadback = true;
@@ -290,16 +325,18 @@ public final class ControlLoop {
   }
 
   /**
-   * The applied output averaged over about {@link #OUTPUT_AVERAGE_S} (NaN before the first): where a
-   * settled loop really holds its actuator, without the noise of single executions. The relay
-   * auto-tune centres on it; centred on one noisy execution instead, a relay of ±10 % around 25 % where
-   * 35 % holds the setpoint never lifts the PV across it and never switches.
+   * The applied output averaged over about {@link #OUTPUT_AVERAGE_S} (NaN before the first): where
+   * a settled loop really holds its actuator, without the noise of single executions. The relay
+   * auto-tune centres on it; centred on one noisy execution instead, a relay of ±10 % around 25 %
+   * where 35 % holds the setpoint never lifts the PV across it and never switches.
    */
   public double averageOutput() {
     return averageOutput.value();
   }
 
-  /** Reports the value finally applied (after interlocks) and the interlock that forced it, if any. */
+  /**
+   * Reports the value finally applied (after interlocks) and the interlock that forced it, if any.
+   */
   public void applied(double value, String interlockId) {
     this.interlock = interlockId;
     if (Double.isFinite(value)) {
@@ -330,7 +367,10 @@ public final class ControlLoop {
   private LoopMode modeBeforeTune;
   private boolean tunerJustEnded;
 
-  /** Starts a relay test: the loop goes MANUAL-like under the relay until it ends, then back to its mode. */
+  /**
+   * Starts a relay test: the loop goes MANUAL-like under the relay until it ends, then back to its
+   * mode.
+   */
   void startAutotune(RelayAutoTuner t) {
     this.modeBeforeTune = mode;
     this.tuner = t;
@@ -354,7 +394,10 @@ public final class ControlLoop {
     return b;
   }
 
-  /** Once after the cascade started from the plant's state: the inner setpoint it took; NaN otherwise. */
+  /**
+   * Once after the cascade started from the plant's state: the inner setpoint it took; NaN
+   * otherwise.
+   */
   double takeCascadeStartedFromPlant() {
     double sp = cascadeStartedFromPlant;
     cascadeStartedFromPlant = Double.NaN;
@@ -380,7 +423,8 @@ public final class ControlLoop {
 
   void setMode(LoopMode newMode) {
     if (newMode != mode) {
-      cascadeFromPlantPending = false; // an operator's mode change: the usual bumpless transfer below applies
+      cascadeFromPlantPending =
+          false; // an operator's mode change: the usual bumpless transfer below applies
     }
     if (newMode == LoopMode.CASCADE && mode != LoopMode.CASCADE && outerPid != null) {
       outerPid.initialize(pid.workingSetpoint());
@@ -424,7 +468,9 @@ public final class ControlLoop {
     controller(controller).setTuning(t);
   }
 
-  /** {@code main}, {@code override} or {@code cascade}; null when the loop has no such controller. */
+  /**
+   * {@code main}, {@code override} or {@code cascade}; null when the loop has no such controller.
+   */
   public Pid controller(String name) {
     return switch (name == null ? "main" : name) {
       case "main" -> pid;

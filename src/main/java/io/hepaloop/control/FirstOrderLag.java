@@ -1,9 +1,9 @@
 package io.hepaloop.control;
 
 /**
- * A first-order low-pass filter {@code 1 / (1 + τ·s)}, integrated exactly over the real elapsed time
- * between updates, so a late or missed execution neither kicks nor stalls it. Starts at its first input.
- * Not thread-safe; pure computation.
+ * A first-order low-pass filter {@code 1 / (1 + τ·s)}, integrated exactly over the real elapsed
+ * time between updates, so a late or missed execution neither kicks nor stalls it. Starts at its
+ * first input. Not thread-safe; pure computation.
  */
 final class FirstOrderLag {
   private final double timeConstantS;

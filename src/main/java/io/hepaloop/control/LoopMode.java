@@ -4,10 +4,12 @@ package io.hepaloop.control;
  * What a loop does with its actuator.
  *
  * <ul>
- *   <li>OFF: the loop writes nothing; it follows the actuator read-back so that leaving OFF is bumpless.
+ *   <li>OFF: the loop writes nothing; it follows the actuator read-back so that leaving OFF is
+ *       bumpless.
  *   <li>MANUAL: the operator's output is written.
  *   <li>AUTO: the PID holds the operator's setpoint.
- *   <li>CASCADE: an outer loop moves this loop's setpoint (only for loops with a {@code cascade} section).
+ *   <li>CASCADE: an outer loop moves this loop's setpoint (only for loops with a {@code cascade}
+ *       section).
  * </ul>
  *
  * Interlocks win in every mode.
@@ -27,6 +29,7 @@ public enum LoopMode {
         }
       }
     }
-    throw new IllegalArgumentException("mode must be one of OFF, MANUAL, AUTO, CASCADE, got '" + s + "'");
+    throw new IllegalArgumentException(
+        "mode must be one of OFF, MANUAL, AUTO, CASCADE, got '" + s + "'");
   }
 }

@@ -4,8 +4,8 @@ import io.hepaloop.profile.LoopSpec.FeedforwardSpec;
 
 /**
  * Feedforward from a measured disturbance (e.g. room temperature → heater): {@code ff = gain ·
- * leadLag(d − d₀)}, where {@code d₀} is the disturbance when the feedforward started and the lead-lag
- * is {@code (1 + lead·s) / (1 + lag·s)}, integrated exactly for the real elapsed time.
+ * leadLag(d − d₀)}, where {@code d₀} is the disturbance when the feedforward started and the
+ * lead-lag is {@code (1 + lead·s) / (1 + lag·s)}, integrated exactly for the real elapsed time.
  *
  * <p>Deviation form on purpose: the feedforward is zero when the loop starts and the PID's integral
  * carries the steady output, so enabling it never bumps the output, and a wrong static gain costs
@@ -20,8 +20,10 @@ import io.hepaloop.profile.LoopSpec.FeedforwardSpec;
 final class MeasuredFeedforward {
   private final FeedforwardSpec spec;
   private double reference = Double.NaN;
+
   /** The lag part, on the deviation; null for a static feedforward. */
   private final FirstOrderLag lagged;
+
   private double contribution;
 
   MeasuredFeedforward(FeedforwardSpec spec) {

@@ -3,8 +3,8 @@ package io.hepaloop.control;
 import io.hepaloop.time.Clock;
 
 /**
- * A PID controller in ISA standard form, written for process loops that run for weeks: pure Java, one
- * thread, no allocation per execution.
+ * A PID controller in ISA standard form, written for process loops that run for weeks: pure Java,
+ * one thread, no allocation per execution.
  *
  * <h2>Form</h2>
  *
@@ -13,37 +13,42 @@ import io.hepaloop.time.Clock;
  * </pre>
  *
  * with setpoint r, measurement y, non-negative gain K, integral time Ti and derivative time Td. For
- * {@link Direction#DIRECT} action every term changes sign (output rises when y rises above r); gains
- * stay non-negative. The derivative acts on {@code c·r − y} (c = 0 by default: on the measurement only,
- * so a setpoint step gives no derivative kick) through a first-order filter of time constant Td/N,
- * discretised by backward difference (stable for any elapsed time). The integral is integrated by
- * forward Euler with the <em>real</em> time between executions, read from a {@link Clock}: a late or
- * missed cycle integrates the time that actually passed (capped at {@link Config#maxGapS}) and the
- * filtered derivative divides by that same time, so neither kicks.
+ * {@link Direction#DIRECT} action every term changes sign (output rises when y rises above r);
+ * gains stay non-negative. The derivative acts on {@code c·r − y} (c = 0 by default: on the
+ * measurement only, so a setpoint step gives no derivative kick) through a first-order filter of
+ * time constant Td/N, discretised by backward difference (stable for any elapsed time). The
+ * integral is integrated by forward Euler with the <em>real</em> time between executions, read from
+ * a {@link Clock}: a late or missed cycle integrates the time that actually passed (capped at
+ * {@link Config#maxGapS}) and the filtered derivative divides by that same time, so neither kicks.
  *
  * <h2>Anti-windup: back-calculation</h2>
  *
- * The unlimited output v = P + I + D + ff is limited to [min, max] and by the output rate limit, giving
- * u. The actuator may also receive something else (a select-low override or an interlock won): the loop
- * reports that with {@link #track(double)}. The integral is then corrected by (u<sub>applied</sub> − v)·h/Tt
- * each execution, so it stops winding at saturation and follows the value really applied (external
- * reset feedback), with tracking time Tt ({@link PidTuning#effectiveTrackingTimeS()}).
+ * The unlimited output v = P + I + D + ff is limited to [min, max] and by the output rate limit,
+ * giving u. The actuator may also receive something else (a select-low override or an interlock
+ * won): the loop reports that with {@link #track(double)}. The integral is then corrected by
+ * (u<sub>applied</sub> − v)·h/Tt each execution, so it stops winding at saturation and follows the
+ * value really applied (external reset feedback), with tracking time Tt ({@link
+ * PidTuning#effectiveTrackingTimeS()}).
  *
  * <h2>Bumpless transfers</h2>
  *
  * In MANUAL the integral tracks the manual output (I = u − P − D − ff), so switching to AUTO starts
- * from the output in place. On a tuning change, on return of a good PV, and after {@link #initialize},
- * the next execution re-bases the integral so that the output continues from the last applied value.
+ * from the output in place. On a tuning change, on return of a good PV, and after {@link
+ * #initialize}, the next execution re-bases the integral so that the output continues from the last
+ * applied value.
  *
  * <h2>Quality</h2>
  *
  * A Bad or stale PV is never used: the output holds its last value, {@link #pvBad()} is raised, and
- * after {@link Config#badPvSafeAfterS} the output goes to {@link Config#safeOutput}
- * ({@link #safeOutputActive()}). When a good PV returns, control resumes bumplessly from there.
+ * after {@link Config#badPvSafeAfterS} the output goes to {@link Config#safeOutput} ({@link
+ * #safeOutputActive()}). When a good PV returns, control resumes bumplessly from there.
  */
 public final class Pid {
 
-  /** REVERSE: output rises when the PV is below the setpoint (a heater). DIRECT: the opposite (a cooler). */
+  /**
+   * REVERSE: output rises when the PV is below the setpoint (a heater). DIRECT: the opposite (a
+   * cooler).
+   */
   public enum Direction {
     DIRECT,
     REVERSE;
@@ -55,7 +60,9 @@ public final class Pid {
       return switch (s.trim().toLowerCase()) {
         case "direct" -> DIRECT;
         case "reverse" -> REVERSE;
-        default -> throw new IllegalArgumentException("direction must be 'direct' or 'reverse', got '" + s + "'");
+        default ->
+            throw new IllegalArgumentException(
+                "direction must be 'direct' or 'reverse', got '" + s + "'");
       };
     }
   }
@@ -72,9 +79,11 @@ public final class Pid {
    * @param outputMax highest output
    * @param direction action
    * @param safeOutput where the output goes when the PV has been bad for {@code badPvSafeAfterS}
-   * @param badPvSafeAfterS how long a bad PV holds the output before it goes safe (infinite = hold forever)
+   * @param badPvSafeAfterS how long a bad PV holds the output before it goes safe (infinite = hold
+   *     forever)
    * @param setpointRampPerMin largest setpoint change per minute; 0 = setpoint steps
-   * @param maxGapS longest elapsed time integrated in one execution (a stalled context does not wind up)
+   * @param maxGapS longest elapsed time integrated in one execution (a stalled context does not
+   *     wind up)
    */
   public record Config(
       double outputMin,
@@ -86,13 +95,15 @@ public final class Pid {
       double maxGapS) {
     public Config {
       if (!(outputMax > outputMin)) {
-        throw new IllegalArgumentException("outputMax must be > outputMin: [" + outputMin + ", " + outputMax + "]");
+        throw new IllegalArgumentException(
+            "outputMax must be > outputMin: [" + outputMin + ", " + outputMax + "]");
       }
       if (direction == null) {
         throw new IllegalArgumentException("direction is required");
       }
       if (!(badPvSafeAfterS >= 0) || !(setpointRampPerMin >= 0) || !(maxGapS > 0)) {
-        throw new IllegalArgumentException("badPvSafeAfterS, setpointRampPerMin >= 0 and maxGapS > 0 required");
+        throw new IllegalArgumentException(
+            "badPvSafeAfterS, setpointRampPerMin >= 0 and maxGapS > 0 required");
       }
     }
 
@@ -102,15 +113,24 @@ public final class Pid {
     }
 
     public Config withSafe(double safeOutput, double badPvSafeAfterS) {
-      return new Config(outputMin, outputMax, direction, safeOutput, badPvSafeAfterS, setpointRampPerMin, maxGapS);
+      return new Config(
+          outputMin,
+          outputMax,
+          direction,
+          safeOutput,
+          badPvSafeAfterS,
+          setpointRampPerMin,
+          maxGapS);
     }
 
     public Config withRamp(double perMin) {
-      return new Config(outputMin, outputMax, direction, safeOutput, badPvSafeAfterS, perMin, maxGapS);
+      return new Config(
+          outputMin, outputMax, direction, safeOutput, badPvSafeAfterS, perMin, maxGapS);
     }
 
     public Config withLimits(double min, double max) {
-      return new Config(min, max, direction, safeOutput, badPvSafeAfterS, setpointRampPerMin, maxGapS);
+      return new Config(
+          min, max, direction, safeOutput, badPvSafeAfterS, setpointRampPerMin, maxGapS);
     }
   }
 
@@ -157,7 +177,10 @@ public final class Pid {
     this.unlimited = u0;
   }
 
-  /** Executes once with the PV read now; returns the output to apply (then call {@link #track} if something else was applied). */
+  /**
+   * Executes once with the PV read now; returns the output to apply (then call {@link #track} if
+   * something else was applied).
+   */
   public double update(double pv, boolean pvUsable) {
     long now = clock.nanoTime();
     double dt = started ? Math.max(0, (now - lastNanos) / 1e9) : 0.0;
@@ -165,7 +188,8 @@ public final class Pid {
     lastNanos = now;
     double h = Math.min(dt, config.maxGapS());
 
-    // 1. Integrate the previous interval (forward Euler with the real elapsed time) + back-calculation.
+    // 1. Integrate the previous interval (forward Euler with the real elapsed time) +
+    // back-calculation.
     if (mode == Mode.AUTO && prevValid && h > 0 && tuning.integralTimeS() > 0) {
       i += tuning.gain() * h / tuning.integralTimeS() * prevError;
       double tt = tuning.effectiveTrackingTimeS();
@@ -210,7 +234,13 @@ public final class Pid {
     if (tuning.derivativeTimeS() > 0 && prevValid && dt <= config.maxGapS()) {
       if (dt > 0) {
         double tf = tuning.derivativeTimeS() / tuning.derivativeFilterN();
-        d = tf / (tf + dt) * d + sign * tuning.gain() * tuning.derivativeTimeS() / (tf + dt) * (derivInput - prevDerivInput);
+        d =
+            tf / (tf + dt) * d
+                + sign
+                    * tuning.gain()
+                    * tuning.derivativeTimeS()
+                    / (tf + dt)
+                    * (derivInput - prevDerivInput);
       } // a second execution at the same instant keeps the derivative it had
     } else {
       d = 0;
@@ -243,8 +273,8 @@ public final class Pid {
   }
 
   /**
-   * Reports what really reached the actuator this cycle (select-low override, interlock, read-back),
-   * so that anti-windup follows it and the rate limit starts from it.
+   * Reports what really reached the actuator this cycle (select-low override, interlock,
+   * read-back), so that anti-windup follows it and the rate limit starts from it.
    */
   public void track(double appliedOutput) {
     if (Double.isFinite(appliedOutput)) {
@@ -258,7 +288,10 @@ public final class Pid {
     }
   }
 
-  /** Sets the output in place (e.g. the actuator read-back after a reconnect); the next execution continues from it. */
+  /**
+   * Sets the output in place (e.g. the actuator read-back after a reconnect); the next execution
+   * continues from it.
+   */
   public void initialize(double outputInPlace) {
     double u = clampToLimits(outputInPlace);
     applied = u;
@@ -292,13 +325,17 @@ public final class Pid {
     }
   }
 
-  /** Setpoint that takes effect at once (a cascade's outer loop drives it; ramping would add lag). */
+  /**
+   * Setpoint that takes effect at once (a cascade's outer loop drives it; ramping would add lag).
+   */
   public void setSetpointNow(double target) {
     targetSetpoint = target;
     workingSetpoint = target;
   }
 
-  /** Changes tuning mid-run without a bump: the next execution continues from the applied output. */
+  /**
+   * Changes tuning mid-run without a bump: the next execution continues from the applied output.
+   */
   public void setTuning(PidTuning newTuning) {
     this.tuning = newTuning;
     rebase = true;
@@ -371,7 +408,10 @@ public final class Pid {
     return applied;
   }
 
-  /** The output was limited (output limits, rate limit) or something else was applied (override, interlock). */
+  /**
+   * The output was limited (output limits, rate limit) or something else was applied (override,
+   * interlock).
+   */
   public boolean saturated() {
     return saturated;
   }
@@ -381,7 +421,9 @@ public final class Pid {
     return pvBad;
   }
 
-  /** The PV has been bad for longer than the configured time and the output is at its safe value. */
+  /**
+   * The PV has been bad for longer than the configured time and the output is at its safe value.
+   */
   public boolean safeOutputActive() {
     return safeActive;
   }

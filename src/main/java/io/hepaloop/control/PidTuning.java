@@ -10,9 +10,11 @@ import io.hepaloop.profile.TuningSpec;
  * @param integralTimeS integral time Ti in seconds; 0 disables integral action
  * @param derivativeTimeS derivative time Td in seconds; 0 disables derivative action
  * @param setpointWeightP b, weight of the setpoint in the proportional term (1 = classic, 0 = I-P)
- * @param setpointWeightD c, weight of the setpoint in the derivative term (0 = derivative on measurement, no kick)
+ * @param setpointWeightD c, weight of the setpoint in the derivative term (0 = derivative on
+ *     measurement, no kick)
  * @param derivativeFilterN N: the derivative is filtered with time constant Td/N
- * @param trackingTimeS Tt, anti-windup back-calculation time constant; 0 = default (sqrt(Ti·Td), or Ti without D)
+ * @param trackingTimeS Tt, anti-windup back-calculation time constant; 0 = default (sqrt(Ti·Td), or
+ *     Ti without D)
  * @param outputRateLimitPerS largest output change per second; 0 = unlimited
  */
 public record PidTuning(
@@ -57,19 +59,51 @@ public record PidTuning(
   }
 
   public PidTuning withGains(double k, double ti, double td) {
-    return new PidTuning(k, ti, td, setpointWeightP, setpointWeightD, derivativeFilterN, trackingTimeS, outputRateLimitPerS);
+    return new PidTuning(
+        k,
+        ti,
+        td,
+        setpointWeightP,
+        setpointWeightD,
+        derivativeFilterN,
+        trackingTimeS,
+        outputRateLimitPerS);
   }
 
   public PidTuning withSetpointWeights(double b, double c) {
-    return new PidTuning(gain, integralTimeS, derivativeTimeS, b, c, derivativeFilterN, trackingTimeS, outputRateLimitPerS);
+    return new PidTuning(
+        gain,
+        integralTimeS,
+        derivativeTimeS,
+        b,
+        c,
+        derivativeFilterN,
+        trackingTimeS,
+        outputRateLimitPerS);
   }
 
   public PidTuning withOutputRateLimitPerS(double r) {
-    return new PidTuning(gain, integralTimeS, derivativeTimeS, setpointWeightP, setpointWeightD, derivativeFilterN, trackingTimeS, r);
+    return new PidTuning(
+        gain,
+        integralTimeS,
+        derivativeTimeS,
+        setpointWeightP,
+        setpointWeightD,
+        derivativeFilterN,
+        trackingTimeS,
+        r);
   }
 
   public PidTuning withTrackingTimeS(double tt) {
-    return new PidTuning(gain, integralTimeS, derivativeTimeS, setpointWeightP, setpointWeightD, derivativeFilterN, tt, outputRateLimitPerS);
+    return new PidTuning(
+        gain,
+        integralTimeS,
+        derivativeTimeS,
+        setpointWeightP,
+        setpointWeightD,
+        derivativeFilterN,
+        tt,
+        outputRateLimitPerS);
   }
 
   /** The back-calculation time constant actually used. */

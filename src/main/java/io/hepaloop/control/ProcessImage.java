@@ -42,7 +42,8 @@ public final class ProcessImage {
     put(s.signalId(), s.value(), s.quality(), s.stale(), receivedNanos);
   }
 
-  public void put(String signalId, double value, Quality quality, boolean stale, long receivedNanos) {
+  public void put(
+      String signalId, double value, Quality quality, boolean stale, long receivedNanos) {
     Entry e = entries.computeIfAbsent(signalId, k -> new Entry());
     e.value = value;
     e.quality = quality == null ? Quality.BAD : quality;
@@ -65,7 +66,9 @@ public final class ProcessImage {
     return e == null ? Double.NaN : e.value;
   }
 
-  /** The quality to show and use: Bad when nothing arrived yet or the value is stale (link lost). */
+  /**
+   * The quality to show and use: Bad when nothing arrived yet or the value is stale (link lost).
+   */
   public Quality quality(String signalId) {
     Entry e = entries.get(signalId);
     return e == null || e.stale ? Quality.BAD : e.quality;

@@ -20,13 +20,14 @@ import java.util.function.Consumer;
 /**
  * Everything that controls one reactor, without Vert.x: the process image, the profile's loops, the
  * interlocks and the one command door. The production verticle (ReactorController) and the
- * plant-in-the-loop harness both drive this same class, so what the benchmark measures is what runs.
+ * plant-in-the-loop harness both drive this same class, so what the benchmark measures is what
+ * runs.
  *
  * <p>Order of one loop execution: interlocks are evaluated, the loop computes its output, a tripped
  * interlock on the loop's actuator replaces it, the value finally applied is fed back to the loop's
  * controllers (anti-windup and bumpless recovery), the output is written, events and a snapshot are
- * published. Interlocks are also evaluated on every sample batch, so a trip acts on the next sample,
- * not on the next loop period.
+ * published. Interlocks are also evaluated on every sample batch, so a trip acts on the next
+ * sample, not on the next loop period.
  *
  * <p>Not thread-safe: one reactor context calls it.
  */
@@ -38,9 +39,15 @@ public final class ReactorControl {
     void write(String actuatorId, double value, String reason);
   }
 
-  /** Interlocks clear (non-latched) or may be reset (latched) once the signal is this fraction back inside the limit. */
+  /**
+   * Interlocks clear (non-latched) or may be reset (latched) once the signal is this fraction back
+   * inside the limit.
+   */
   static final double INTERLOCK_HYSTERESIS = 0.01;
-  /** An unchanged output is re-written this often, so a lost write does not leave the device behind. */
+
+  /**
+   * An unchanged output is re-written this often, so a lost write does not leave the device behind.
+   */
   static final double REFRESH_S = 5.0;
 
   private final String reactorId;
@@ -57,13 +64,23 @@ public final class ReactorControl {
   private boolean linkUp = true;
   private long linkUpNanos = -1;
   private long linkDownNanos = -1;
-  /** The link came back and dropped again within {@link #LINK_STABLE_S}: its ups and downs are not announced one by one. */
+
+  /**
+   * The link came back and dropped again within {@link #LINK_STABLE_S}: its ups and downs are not
+   * announced one by one.
+   */
   private boolean linkUnstable;
 
-  /** A link lost again sooner than this after it came back is "unstable" (as the DeviceLink says too). */
+  /**
+   * A link lost again sooner than this after it came back is "unstable" (as the DeviceLink says
+   * too).
+   */
   static final double LINK_STABLE_S = 10.0;
 
-  /** A loop held at its output limit (or by its override) this long raises a warning: actuator or process fault. */
+  /**
+   * A loop held at its output limit (or by its override) this long raises a warning: actuator or
+   * process fault.
+   */
   static final double SATURATION_FLAG_S = 120.0;
 
   private static final class LoopFlags {
@@ -98,7 +115,8 @@ public final class ReactorControl {
     }
 
     boolean conditionPresent(double v) {
-      return (spec.above() != null && v > spec.above()) || (spec.below() != null && v < spec.below());
+      return (spec.above() != null && v > spec.above())
+          || (spec.below() != null && v < spec.below());
     }
 
     boolean clearWithHysteresis(double v) {
@@ -181,7 +199,10 @@ public final class ReactorControl {
     evaluateInterlocks();
   }
 
-  /** One sample without a batch (the harness feeds values this way, then calls {@link #evaluateInterlocks()}). */
+  /**
+   * One sample without a batch (the harness feeds values this way, then calls {@link
+   * #evaluateInterlocks()}).
+   */
   public void onSample(Sample s) {
     image.put(s, clock.nanoTime());
   }
@@ -198,20 +219,34 @@ public final class ReactorControl {
       if (state.state() == LinkState.State.CONNECTING) {
         return; // not connected yet: nothing to say beyond what the link itself reports
       }
-      boolean again = linkDownNanos >= 0 && linkUpNanos >= 0 && (now - linkUpNanos) / 1e9 < LINK_STABLE_S;
+      boolean again =
+          linkDownNanos >= 0 && linkUpNanos >= 0 && (now - linkUpNanos) / 1e9 < LINK_STABLE_S;
       linkDownNanos = now;
       if (again) {
         if (!linkUnstable) {
           linkUnstable = true;
-          event("control", "link", "warning", "Device link keeps dropping (" + state.reason() + "): loops hold their outputs while it"
-              + " is down and resume from the read-backs while it is up; the device watchdog takes outputs safe if an outage lasts."
-              + " Further drops are not announced until it holds for " + fmt(LINK_STABLE_S) + " s.");
+          event(
+              "control",
+              "link",
+              "warning",
+              "Device link keeps dropping ("
+                  + state.reason()
+                  + "): loops hold their outputs while it"
+                  + " is down and resume from the read-backs while it is up; the device watchdog takes outputs safe if an outage lasts."
+                  + " Further drops are not announced until it holds for "
+                  + fmt(LINK_STABLE_S)
+                  + " s.");
         }
         return;
       }
-      event("control", "link", "warning", "Device link " + state.state().name().toLowerCase(Locale.ROOT)
-          + (state.reason() == null ? "" : " (" + state.reason() + ")")
-          + ": loops hold their outputs; the device watchdog takes outputs safe if this lasts.");
+      event(
+          "control",
+          "link",
+          "warning",
+          "Device link "
+              + state.state().name().toLowerCase(Locale.ROOT)
+              + (state.reason() == null ? "" : " (" + state.reason() + ")")
+              + ": loops hold their outputs; the device watchdog takes outputs safe if this lasts.");
     } else {
       linkUpNanos = now;
       for (ControlLoop l : loops.values()) {
@@ -219,7 +254,11 @@ public final class ReactorControl {
       }
       lastWrite.clear();
       if (!linkUnstable) {
-        event("control", "link", "info", "Device link connected: loops resume from the actuator read-backs.");
+        event(
+            "control",
+            "link",
+            "info",
+            "Device link connected: loops resume from the actuator read-backs.");
       }
     }
   }
@@ -228,17 +267,22 @@ public final class ReactorControl {
   private void checkLinkStable() {
     if (linkUnstable && linkUp && (clock.nanoTime() - linkUpNanos) / 1e9 >= LINK_STABLE_S) {
       linkUnstable = false;
-      event("control", "link", "info", "Device link holds again (" + fmt(LINK_STABLE_S) + " s): loops in control.");
+      event(
+          "control",
+          "link",
+          "info",
+          "Device link holds again (" + fmt(LINK_STABLE_S) + " s): loops in control.");
     }
   }
 
   // ---- execution ----
 
   /**
-   * Evaluates every interlock against the latest values; trips and clears publish events and write at
-   * once. A tripped interlock keeps asserting its value (refreshed like any output, and again after a
-   * reconnect), also on an actuator no loop drives: a lost trip write, or a device watchdog that moved
-   * the output during an outage, must not leave the actuator where the interlock does not want it.
+   * Evaluates every interlock against the latest values; trips and clears publish events and write
+   * at once. A tripped interlock keeps asserting its value (refreshed like any output, and again
+   * after a reconnect), also on an actuator no loop drives: a lost trip write, or a device watchdog
+   * that moved the output during an outage, must not leave the actuator where the interlock does
+   * not want it.
    */
   public void evaluateInterlocks() {
     for (Interlock il : interlocks.values()) {
@@ -253,23 +297,57 @@ public final class ReactorControl {
       double v = e.value();
       if (!il.tripped && il.conditionPresent(v)) {
         il.tripped = true;
-        il.cause = String.format(Locale.ROOT, "%s %.2f %s %s limit %.2f", s.signal(), v, unit(s.signal()),
-            s.above() != null && v > s.above() ? "above high-high" : "below low-low",
-            s.above() != null && v > s.above() ? s.above() : s.below());
-        event("interlock", s.id(), "critical", "Interlock " + s.id() + " tripped: " + il.cause + "; "
-            + s.action().actuator() + " forced to " + fmt(s.action().value()) + " " + unit(s.action().actuator())
-            + (s.latched() ? " until reset." : " while it lasts."));
+        il.cause =
+            String.format(
+                Locale.ROOT,
+                "%s %.2f %s %s limit %.2f",
+                s.signal(),
+                v,
+                unit(s.signal()),
+                s.above() != null && v > s.above() ? "above high-high" : "below low-low",
+                s.above() != null && v > s.above() ? s.above() : s.below());
+        event(
+            "interlock",
+            s.id(),
+            "critical",
+            "Interlock "
+                + s.id()
+                + " tripped: "
+                + il.cause
+                + "; "
+                + s.action().actuator()
+                + " forced to "
+                + fmt(s.action().value())
+                + " "
+                + unit(s.action().actuator())
+                + (s.latched() ? " until reset." : " while it lasts."));
         write(s.action().actuator(), s.action().value(), "interlock " + s.id(), true);
       } else if (il.tripped && !s.latched() && il.clearWithHysteresis(v)) {
         il.tripped = false;
-        event("interlock", s.id(), "info", "Interlock " + s.id() + " cleared: " + s.signal() + " " + fmt(v)
-            + " " + unit(s.signal()) + "; " + s.action().actuator() + " returns to its loop.");
+        event(
+            "interlock",
+            s.id(),
+            "info",
+            "Interlock "
+                + s.id()
+                + " cleared: "
+                + s.signal()
+                + " "
+                + fmt(v)
+                + " "
+                + unit(s.signal())
+                + "; "
+                + s.action().actuator()
+                + " returns to its loop.");
         il.cause = null;
       }
     }
   }
 
-  /** Executes one loop (called on its period); returns the value applied, or NaN if nothing was written. */
+  /**
+   * Executes one loop (called on its period); returns the value applied, or NaN if nothing was
+   * written.
+   */
   public double executeLoop(String loopId) {
     ControlLoop loop = loops.get(loopId);
     if (loop == null) {
@@ -282,7 +360,11 @@ public final class ReactorControl {
     double applied = il != null ? il.spec.action().value() : u;
     loop.applied(applied, il == null ? null : il.spec.id());
     if (Double.isFinite(applied)) {
-      write(loop.actuatorId(), applied, il != null ? "interlock " + il.spec.id() : "loop " + loopId, false);
+      write(
+          loop.actuatorId(),
+          applied,
+          il != null ? "interlock " + il.spec.id() : "loop " + loopId,
+          false);
     }
     if (il != null && loop.autotuneRunning()) {
       loop.cancelAutotune("interlock " + il.spec.id() + " tripped");
@@ -291,11 +373,31 @@ public final class ReactorControl {
     if (loop.takeAutotuneEnded()) {
       RelayAutoTuner t = loop.autotuner();
       if (t.state() == RelayAutoTuner.State.DONE) {
-        event("control", loop.id() + ".autotune", "info", "Auto-tune of loop " + loop.id() + " done: " + t.result()
-            + ". Not applied: apply it with a tuning command.");
+        event(
+            "control",
+            loop.id() + ".autotune",
+            "info",
+            "Auto-tune of loop "
+                + loop.id()
+                + " done: "
+                + t.result()
+                + ". Not applied: apply it with a tuning command.");
       } else {
-        event("control", loop.id() + ".autotune", "warning", "Auto-tune of loop " + loop.id() + " aborted: "
-            + t.abortReason() + "; output back to " + fmt(t.bias()) + " " + unit(loop.actuatorId()) + ", loop back to " + loop.mode() + ".");
+        event(
+            "control",
+            loop.id() + ".autotune",
+            "warning",
+            "Auto-tune of loop "
+                + loop.id()
+                + " aborted: "
+                + t.abortReason()
+                + "; output back to "
+                + fmt(t.bias())
+                + " "
+                + unit(loop.actuatorId())
+                + ", loop back to "
+                + loop.mode()
+                + ".");
       }
     }
     publishSnapshots(loop, applied);
@@ -304,16 +406,22 @@ public final class ReactorControl {
 
   /**
    * Starts a relay auto-tune on a loop that is in AUTO with a good PV and no interlock: the relay
-   * oscillates around the current setpoint and output. The proposal is published as an event and kept
-   * in {@link ControlLoop#autotuner()}; it is not applied by itself.
+   * oscillates around the current setpoint and output. The proposal is published as an event and
+   * kept in {@link ControlLoop#autotuner()}; it is not applied by itself.
    */
   public CommandResult startAutotune(String loopId, RelayAutoTuner.Config config, String actor) {
     ControlLoop loop = loops.get(loopId);
     if (loop == null) {
-      return CommandResult.rejected("reactor " + reactorId + " has no loop '" + loopId + "' (loops: " + loops.keySet() + ")");
+      return CommandResult.rejected(
+          "reactor " + reactorId + " has no loop '" + loopId + "' (loops: " + loops.keySet() + ")");
     }
     if (loop.mode() != LoopMode.AUTO) {
-      return CommandResult.rejected("loop " + loopId + " must be in AUTO and settled to auto-tune (it is " + loop.mode() + ")");
+      return CommandResult.rejected(
+          "loop "
+              + loopId
+              + " must be in AUTO and settled to auto-tune (it is "
+              + loop.mode()
+              + ")");
     }
     if (loop.autotuneRunning()) {
       return CommandResult.rejected("loop " + loopId + " is already auto-tuning");
@@ -322,18 +430,40 @@ public final class ReactorControl {
       return CommandResult.rejected("loop " + loopId + " has no good PV / read-back to tune on");
     }
     if (activeInterlockOn(loop.actuatorId()) != null) {
-      return CommandResult.rejected("loop " + loopId + ": interlock " + activeInterlockOn(loop.actuatorId()).spec.id() + " is tripped");
+      return CommandResult.rejected(
+          "loop "
+              + loopId
+              + ": interlock "
+              + activeInterlockOn(loop.actuatorId()).spec.id()
+              + " is tripped");
     }
     try {
-      double bias = Double.isFinite(loop.averageOutput()) ? loop.averageOutput() : loop.pid().applied();
-      RelayAutoTuner t = new RelayAutoTuner(config, loop.pid().workingSetpoint(), bias,
-          loop.outputRange().min(), loop.outputRange().max(), loop.pid().config().direction(), loop.pid().tuning());
+      double bias =
+          Double.isFinite(loop.averageOutput()) ? loop.averageOutput() : loop.pid().applied();
+      RelayAutoTuner t =
+          new RelayAutoTuner(
+              config,
+              loop.pid().workingSetpoint(),
+              bias,
+              loop.outputRange().min(),
+              loop.outputRange().max(),
+              loop.pid().config().direction(),
+              loop.pid().tuning());
       loop.startAutotune(t);
     } catch (IllegalArgumentException e) {
       return CommandResult.rejected("auto-tune of loop " + loopId + " refused: " + e.getMessage());
     }
-    String msg = String.format(Locale.ROOT, "Auto-tune of loop %s started: relay %.2f ± %.2f %s, hysteresis %.3f, abort beyond ± %.3f %s",
-        loopId, loop.pid().applied(), config.amplitude(), unit(loop.actuatorId()), config.hysteresis(), config.maxDeviation(), unit(loop.spec().pv()));
+    String msg =
+        String.format(
+            Locale.ROOT,
+            "Auto-tune of loop %s started: relay %.2f ± %.2f %s, hysteresis %.3f, abort beyond ± %.3f %s",
+            loopId,
+            loop.pid().applied(),
+            config.amplitude(),
+            unit(loop.actuatorId()),
+            config.hysteresis(),
+            config.maxDeviation(),
+            unit(loop.spec().pv()));
     event("operator", actor == null ? "unknown" : actor, "info", msg);
     return CommandResult.accepted(msg);
   }
@@ -353,7 +483,10 @@ public final class ReactorControl {
     }
     long now = clock.nanoTime();
     double[] last = lastWrite.get(actuatorId);
-    if (!force && last != null && Math.abs(last[0] - value) < 1e-3 && (now - (long) last[1]) / 1e9 < REFRESH_S) {
+    if (!force
+        && last != null
+        && Math.abs(last[0] - value) < 1e-3
+        && (now - (long) last[1]) / 1e9 < REFRESH_S) {
       return;
     }
     lastWrite.put(actuatorId, new double[] {value, now});
@@ -364,38 +497,115 @@ public final class ReactorControl {
     LoopFlags f = flags.get(loop.id());
     Pid pid = loop.pid();
     if (loop.takeStartedWithoutReadback()) {
-      event("control", loop.id(), "warning", "Loop " + loop.id() + ": no good read-back of " + loop.actuatorId() + " for "
-          + fmt(pid.config().badPvSafeAfterS()) + " s (" + image.quality(loop.actuatorId()).name().toLowerCase(Locale.ROOT)
-          + "); control starts from its safe value " + fmt(loop.safeOutput()) + " " + unit(loop.actuatorId()) + ".");
+      event(
+          "control",
+          loop.id(),
+          "warning",
+          "Loop "
+              + loop.id()
+              + ": no good read-back of "
+              + loop.actuatorId()
+              + " for "
+              + fmt(pid.config().badPvSafeAfterS())
+              + " s ("
+              + image.quality(loop.actuatorId()).name().toLowerCase(Locale.ROOT)
+              + "); control starts from its safe value "
+              + fmt(loop.safeOutput())
+              + " "
+              + unit(loop.actuatorId())
+              + ".");
     }
     double fromPlant = loop.takeCascadeStartedFromPlant();
     if (Double.isFinite(fromPlant)) {
-      event("control", loop.id() + ".cascade_start", "info", "Loop " + loop.id() + ": cascade continues from the plant's state: "
-          + loop.spec().pv() + " setpoint " + fmt(pid.workingSetpoint()) + " " + unit(loop.spec().pv()) + " (measured "
-          + fmt(fromPlant) + "; profile " + fmt(loop.spec().setpoint()) + "), "
-          + loop.actuatorId() + " from its read-back " + fmt(pid.applied()) + " " + unit(loop.actuatorId()) + ".");
+      event(
+          "control",
+          loop.id() + ".cascade_start",
+          "info",
+          "Loop "
+              + loop.id()
+              + ": cascade continues from the plant's state: "
+              + loop.spec().pv()
+              + " setpoint "
+              + fmt(pid.workingSetpoint())
+              + " "
+              + unit(loop.spec().pv())
+              + " (measured "
+              + fmt(fromPlant)
+              + "; profile "
+              + fmt(loop.spec().setpoint())
+              + "), "
+              + loop.actuatorId()
+              + " from its read-back "
+              + fmt(pid.applied())
+              + " "
+              + unit(loop.actuatorId())
+              + ".");
     }
     if (pid.pvBad() != f.pvBad) {
       f.pvBad = pid.pvBad();
       if (f.pvBad) {
-        event("control", loop.id(), "warning", "Loop " + loop.id() + ": PV " + loop.spec().pv() + " is "
-            + loop.lastPvQuality().name().toLowerCase(Locale.ROOT) + "; " + loop.actuatorId() + " held at "
-            + fmt(pid.output()) + " " + unit(loop.actuatorId()) + ".");
+        event(
+            "control",
+            loop.id(),
+            "warning",
+            "Loop "
+                + loop.id()
+                + ": PV "
+                + loop.spec().pv()
+                + " is "
+                + loop.lastPvQuality().name().toLowerCase(Locale.ROOT)
+                + "; "
+                + loop.actuatorId()
+                + " held at "
+                + fmt(pid.output())
+                + " "
+                + unit(loop.actuatorId())
+                + ".");
       } else {
-        event("control", loop.id(), "info", "Loop " + loop.id() + ": PV " + loop.spec().pv()
-            + " good again; control resumes from " + fmt(pid.output()) + " " + unit(loop.actuatorId()) + ".");
+        event(
+            "control",
+            loop.id(),
+            "info",
+            "Loop "
+                + loop.id()
+                + ": PV "
+                + loop.spec().pv()
+                + " good again; control resumes from "
+                + fmt(pid.output())
+                + " "
+                + unit(loop.actuatorId())
+                + ".");
       }
     }
     if (loop.overridePid() != null) {
-      f.overridePvBad = secondaryPvEvent(loop, "override", loop.spec().override().pv(), loop.overridePid(), f.overridePvBad,
-          "its limit on " + loop.actuatorId(), unit(loop.actuatorId()));
+      f.overridePvBad =
+          secondaryPvEvent(
+              loop,
+              "override",
+              loop.spec().override().pv(),
+              loop.overridePid(),
+              f.overridePvBad,
+              "its limit on " + loop.actuatorId(),
+              unit(loop.actuatorId()));
     }
     if (loop.outerPid() != null) {
-      f.cascadePvBad = secondaryPvEvent(loop, "cascade", loop.spec().cascade().pv(), loop.outerPid(), f.cascadePvBad,
-          "the " + loop.spec().pv() + " setpoint it sets", unit(loop.spec().pv()));
+      f.cascadePvBad =
+          secondaryPvEvent(
+              loop,
+              "cascade",
+              loop.spec().cascade().pv(),
+              loop.outerPid(),
+              f.cascadePvBad,
+              "the " + loop.spec().pv() + " setpoint it sets",
+              unit(loop.spec().pv()));
     }
     boolean controlling = loop.mode() == LoopMode.AUTO || loop.mode() == LoopMode.CASCADE;
-    boolean saturated = controlling && pid.saturated() && !pid.pvBad() && loop.interlock() == null && !loop.autotuneRunning();
+    boolean saturated =
+        controlling
+            && pid.saturated()
+            && !pid.pvBad()
+            && loop.interlock() == null
+            && !loop.autotuneRunning();
     long now = clock.nanoTime();
     if (saturated) {
       if (f.saturatedSinceNanos < 0) {
@@ -404,17 +614,46 @@ public final class ReactorControl {
       if (!f.saturationFlag && (now - f.saturatedSinceNanos) / 1e9 >= SATURATION_FLAG_S) {
         f.saturationFlag = true;
         String pvUnit = unit(loop.spec().pv());
-        String what = loop.overrideActive()
-            ? loop.actuatorId() + " limited by the " + loop.spec().override().pv() + " override"
-            : loop.actuatorId() + " saturated at " + fmt(pid.output()) + " " + unit(loop.actuatorId());
-        event("control", loop.id() + ".saturated", "warning", "Loop " + loop.id() + ": " + what + " for "
-            + fmt(SATURATION_FLAG_S) + " s with " + loop.spec().pv() + " " + fmt(loop.lastPv()) + " " + pvUnit
-            + " (setpoint " + fmt(pid.workingSetpoint()) + " " + pvUnit + "): the loop cannot do more; check "
-            + (loop.overrideActive() ? "the scaffold / line for clogging." : "the " + loop.actuatorId() + " (failed?) and the process."));
+        String what =
+            loop.overrideActive()
+                ? loop.actuatorId() + " limited by the " + loop.spec().override().pv() + " override"
+                : loop.actuatorId()
+                    + " saturated at "
+                    + fmt(pid.output())
+                    + " "
+                    + unit(loop.actuatorId());
+        event(
+            "control",
+            loop.id() + ".saturated",
+            "warning",
+            "Loop "
+                + loop.id()
+                + ": "
+                + what
+                + " for "
+                + fmt(SATURATION_FLAG_S)
+                + " s with "
+                + loop.spec().pv()
+                + " "
+                + fmt(loop.lastPv())
+                + " "
+                + pvUnit
+                + " (setpoint "
+                + fmt(pid.workingSetpoint())
+                + " "
+                + pvUnit
+                + "): the loop cannot do more; check "
+                + (loop.overrideActive()
+                    ? "the scaffold / line for clogging."
+                    : "the " + loop.actuatorId() + " (failed?) and the process."));
       }
     } else {
       if (f.saturationFlag) {
-        event("control", loop.id() + ".saturated", "info", "Loop " + loop.id() + ": " + loop.actuatorId() + " back within its range.");
+        event(
+            "control",
+            loop.id() + ".saturated",
+            "info",
+            "Loop " + loop.id() + ": " + loop.actuatorId() + " back within its range.");
       }
       f.saturationFlag = false;
       f.saturatedSinceNanos = -1;
@@ -422,9 +661,23 @@ public final class ReactorControl {
     if (pid.safeOutputActive() != f.safe) {
       f.safe = pid.safeOutputActive();
       if (f.safe) {
-        event("interlock", loop.id() + ".bad_pv", "critical", "Loop " + loop.id() + ": PV " + loop.spec().pv()
-            + " bad for more than " + fmt(pid.config().badPvSafeAfterS()) + " s; " + loop.actuatorId()
-            + " to its safe value " + fmt(pid.config().safeOutput()) + " " + unit(loop.actuatorId()) + ".");
+        event(
+            "interlock",
+            loop.id() + ".bad_pv",
+            "critical",
+            "Loop "
+                + loop.id()
+                + ": PV "
+                + loop.spec().pv()
+                + " bad for more than "
+                + fmt(pid.config().badPvSafeAfterS())
+                + " s; "
+                + loop.actuatorId()
+                + " to its safe value "
+                + fmt(pid.config().safeOutput())
+                + " "
+                + unit(loop.actuatorId())
+                + ".");
       }
     }
   }
@@ -434,17 +687,58 @@ public final class ReactorControl {
    * protecting (a dead pressure sensor no longer caps the pump) and its output is held, then safe.
    * Returns the new flag.
    */
-  private boolean secondaryPvEvent(ControlLoop loop, String which, String pvId, Pid c, boolean wasBad, String what, String outUnit) {
+  private boolean secondaryPvEvent(
+      ControlLoop loop,
+      String which,
+      String pvId,
+      Pid c,
+      boolean wasBad,
+      String what,
+      String outUnit) {
     if (c.pvBad() == wasBad) {
       return wasBad;
     }
     String source = loop.id() + "." + which;
     if (c.pvBad()) {
-      event("control", source, "warning", "Loop " + loop.id() + ": " + which + " PV " + pvId + " is "
-          + image.quality(pvId).name().toLowerCase(Locale.ROOT) + "; " + what + " is held at " + fmt(c.output()) + " " + outUnit
-          + ", then goes to " + fmt(c.config().safeOutput()) + " " + outUnit + " after " + fmt(c.config().badPvSafeAfterS()) + " s.");
+      event(
+          "control",
+          source,
+          "warning",
+          "Loop "
+              + loop.id()
+              + ": "
+              + which
+              + " PV "
+              + pvId
+              + " is "
+              + image.quality(pvId).name().toLowerCase(Locale.ROOT)
+              + "; "
+              + what
+              + " is held at "
+              + fmt(c.output())
+              + " "
+              + outUnit
+              + ", then goes to "
+              + fmt(c.config().safeOutput())
+              + " "
+              + outUnit
+              + " after "
+              + fmt(c.config().badPvSafeAfterS())
+              + " s.");
     } else {
-      event("control", source, "info", "Loop " + loop.id() + ": " + which + " PV " + pvId + " good again; " + what + " resumes.");
+      event(
+          "control",
+          source,
+          "info",
+          "Loop "
+              + loop.id()
+              + ": "
+              + which
+              + " PV "
+              + pvId
+              + " good again; "
+              + what
+              + " resumes.");
     }
     return c.pvBad();
   }
@@ -454,20 +748,64 @@ public final class ReactorControl {
       return;
     }
     Pid pid = loop.pid();
-    snapshots.accept(new LoopSnapshot(reactorId, loop.id(), clock.now(), loop.mode().name(), pid.workingSetpoint(),
-        loop.lastPv(), loop.lastPvQuality(), Double.isFinite(applied) ? applied : loop.lastOutput(),
-        pid.pTerm(), pid.iTerm(), pid.dTerm(), pid.feedforward(), pid.saturated(), loop.overrideActive(), loop.interlock()));
+    snapshots.accept(
+        new LoopSnapshot(
+            reactorId,
+            loop.id(),
+            clock.now(),
+            loop.mode().name(),
+            pid.workingSetpoint(),
+            loop.lastPv(),
+            loop.lastPvQuality(),
+            Double.isFinite(applied) ? applied : loop.lastOutput(),
+            pid.pTerm(),
+            pid.iTerm(),
+            pid.dTerm(),
+            pid.feedforward(),
+            pid.saturated(),
+            loop.overrideActive(),
+            loop.interlock()));
     if (loop.overridePid() != null) {
       Pid o = loop.overridePid();
       String pvId = loop.spec().override().pv();
-      snapshots.accept(new LoopSnapshot(reactorId, loop.id() + ".override", clock.now(), loop.mode().name(), o.workingSetpoint(),
-          image.value(pvId), image.quality(pvId), o.output(), o.pTerm(), o.iTerm(), o.dTerm(), o.feedforward(), o.saturated(), loop.overrideActive(), loop.interlock()));
+      snapshots.accept(
+          new LoopSnapshot(
+              reactorId,
+              loop.id() + ".override",
+              clock.now(),
+              loop.mode().name(),
+              o.workingSetpoint(),
+              image.value(pvId),
+              image.quality(pvId),
+              o.output(),
+              o.pTerm(),
+              o.iTerm(),
+              o.dTerm(),
+              o.feedforward(),
+              o.saturated(),
+              loop.overrideActive(),
+              loop.interlock()));
     }
     if (loop.outerPid() != null && loop.mode() == LoopMode.CASCADE) {
       Pid o = loop.outerPid();
       String pvId = loop.spec().cascade().pv();
-      snapshots.accept(new LoopSnapshot(reactorId, loop.id() + ".cascade", clock.now(), "AUTO", o.workingSetpoint(),
-          image.value(pvId), image.quality(pvId), o.output(), o.pTerm(), o.iTerm(), o.dTerm(), o.feedforward(), o.saturated(), false, null));
+      snapshots.accept(
+          new LoopSnapshot(
+              reactorId,
+              loop.id() + ".cascade",
+              clock.now(),
+              "AUTO",
+              o.workingSetpoint(),
+              image.value(pvId),
+              image.quality(pvId),
+              o.output(),
+              o.pTerm(),
+              o.iTerm(),
+              o.dTerm(),
+              o.feedforward(),
+              o.saturated(),
+              false,
+              null));
     }
   }
 
@@ -501,35 +839,64 @@ public final class ReactorControl {
     }
     ControlLoop loop = loops.get(loopId);
     if (loop == null) {
-      return CommandResult.rejected("reactor " + reactorId + " has no loop '" + loopId + "' (loops: " + loops.keySet() + ")");
+      return CommandResult.rejected(
+          "reactor " + reactorId + " has no loop '" + loopId + "' (loops: " + loops.keySet() + ")");
     }
     LoopSpec spec = loop.spec();
     if (c instanceof ControlCommand.SetSetpoint s) {
       if (!Double.isFinite(s.setpoint()) || !spec.setpointLimits().contains(s.setpoint())) {
-        return CommandResult.rejected("setpoint " + fmt(s.setpoint()) + " " + unit(spec.pv()) + " for loop " + loopId
-            + " is outside its allowed range " + spec.setpointLimits() + " " + unit(spec.pv()));
+        return CommandResult.rejected(
+            "setpoint "
+                + fmt(s.setpoint())
+                + " "
+                + unit(spec.pv())
+                + " for loop "
+                + loopId
+                + " is outside its allowed range "
+                + spec.setpointLimits()
+                + " "
+                + unit(spec.pv()));
       }
       loop.setSetpoint(s.setpoint());
-      return CommandResult.accepted("Loop " + loopId + " setpoint set to " + fmt(s.setpoint()) + " " + unit(spec.pv()));
+      return CommandResult.accepted(
+          "Loop " + loopId + " setpoint set to " + fmt(s.setpoint()) + " " + unit(spec.pv()));
     }
     if (c instanceof ControlCommand.SetCascadeSetpoint s) {
       if (spec.cascade() == null) {
         return CommandResult.rejected("loop " + loopId + " has no cascade controller");
       }
-      if (!Double.isFinite(s.setpoint()) || !spec.cascade().setpointLimits().contains(s.setpoint())) {
-        return CommandResult.rejected("cascade setpoint " + fmt(s.setpoint()) + " " + unit(spec.cascade().pv()) + " for loop "
-            + loopId + " is outside its allowed range " + spec.cascade().setpointLimits() + " " + unit(spec.cascade().pv()));
+      if (!Double.isFinite(s.setpoint())
+          || !spec.cascade().setpointLimits().contains(s.setpoint())) {
+        return CommandResult.rejected(
+            "cascade setpoint "
+                + fmt(s.setpoint())
+                + " "
+                + unit(spec.cascade().pv())
+                + " for loop "
+                + loopId
+                + " is outside its allowed range "
+                + spec.cascade().setpointLimits()
+                + " "
+                + unit(spec.cascade().pv()));
       }
       loop.setCascadeSetpoint(s.setpoint());
-      return CommandResult.accepted("Loop " + loopId + " cascade (" + spec.cascade().pv() + ") setpoint set to "
-          + fmt(s.setpoint()) + " " + unit(spec.cascade().pv()));
+      return CommandResult.accepted(
+          "Loop "
+              + loopId
+              + " cascade ("
+              + spec.cascade().pv()
+              + ") setpoint set to "
+              + fmt(s.setpoint())
+              + " "
+              + unit(spec.cascade().pv()));
     }
     if (c instanceof ControlCommand.SetMode s) {
       if (s.mode() == null) {
         return CommandResult.rejected("mode is required: OFF, MANUAL, AUTO or CASCADE");
       }
       if (s.mode() == LoopMode.CASCADE && spec.cascade() == null) {
-        return CommandResult.rejected("loop " + loopId + " has no cascade configured; modes allowed: OFF, MANUAL, AUTO");
+        return CommandResult.rejected(
+            "loop " + loopId + " has no cascade configured; modes allowed: OFF, MANUAL, AUTO");
       }
       LoopMode before = loop.mode();
       loop.cancelAutotune("mode change by " + c.actor());
@@ -538,12 +905,27 @@ public final class ReactorControl {
     }
     if (c instanceof ControlCommand.SetManualOutput s) {
       if (!Double.isFinite(s.output()) || !loop.outputRange().contains(s.output())) {
-        return CommandResult.rejected("manual output " + fmt(s.output()) + " " + unit(spec.output()) + " for loop " + loopId
-            + " is outside the allowed range of " + spec.output() + " " + loop.outputRange());
+        return CommandResult.rejected(
+            "manual output "
+                + fmt(s.output())
+                + " "
+                + unit(spec.output())
+                + " for loop "
+                + loopId
+                + " is outside the allowed range of "
+                + spec.output()
+                + " "
+                + loop.outputRange());
       }
       loop.setManualOutput(s.output());
-      return CommandResult.accepted("Loop " + loopId + " manual output set to " + fmt(s.output()) + " " + unit(spec.output())
-          + (loop.mode() == LoopMode.MANUAL ? "" : " (takes effect in MANUAL)"));
+      return CommandResult.accepted(
+          "Loop "
+              + loopId
+              + " manual output set to "
+              + fmt(s.output())
+              + " "
+              + unit(spec.output())
+              + (loop.mode() == LoopMode.MANUAL ? "" : " (takes effect in MANUAL)"));
     }
     ControlCommand.SetTuning s = (ControlCommand.SetTuning) c;
     if (s.tuning() == null) {
@@ -551,33 +933,73 @@ public final class ReactorControl {
     }
     String which = s.controller() == null ? "main" : s.controller();
     if (loop.controller(which) == null) {
-      return CommandResult.rejected("loop " + loopId + " has no '" + which + "' controller (main"
-          + (spec.override() != null ? ", override" : "") + (spec.cascade() != null ? ", cascade" : "") + ")");
+      return CommandResult.rejected(
+          "loop "
+              + loopId
+              + " has no '"
+              + which
+              + "' controller (main"
+              + (spec.override() != null ? ", override" : "")
+              + (spec.cascade() != null ? ", cascade" : "")
+              + ")");
     }
     loop.setTuning(which, s.tuning());
-    return CommandResult.accepted(String.format(Locale.ROOT, "Loop %s %s tuning set to K=%.4g Ti=%.4g s Td=%.4g s",
-        loopId, which, s.tuning().gain(), s.tuning().integralTimeS(), s.tuning().derivativeTimeS()));
+    return CommandResult.accepted(
+        String.format(
+            Locale.ROOT,
+            "Loop %s %s tuning set to K=%.4g Ti=%.4g s Td=%.4g s",
+            loopId,
+            which,
+            s.tuning().gain(),
+            s.tuning().integralTimeS(),
+            s.tuning().derivativeTimeS()));
   }
 
   private CommandResult resetInterlock(ControlCommand.ResetInterlock r) {
     Interlock il = interlocks.get(r.interlockId());
     if (il == null) {
-      return CommandResult.rejected("reactor " + reactorId + " has no interlock '" + r.interlockId() + "' (interlocks: " + interlocks.keySet() + ")");
+      return CommandResult.rejected(
+          "reactor "
+              + reactorId
+              + " has no interlock '"
+              + r.interlockId()
+              + "' (interlocks: "
+              + interlocks.keySet()
+              + ")");
     }
     if (!il.tripped) {
-      return CommandResult.rejected("interlock " + il.spec.id() + " is not tripped; nothing to reset");
+      return CommandResult.rejected(
+          "interlock " + il.spec.id() + " is not tripped; nothing to reset");
     }
     ProcessImage.Entry e = image.get(il.spec.signal());
     if (e == null || !e.usable()) {
-      return CommandResult.rejected("interlock " + il.spec.id() + " cannot be reset: " + il.spec.signal() + " has no good value to confirm the condition is gone");
+      return CommandResult.rejected(
+          "interlock "
+              + il.spec.id()
+              + " cannot be reset: "
+              + il.spec.signal()
+              + " has no good value to confirm the condition is gone");
     }
     if (!il.clearWithHysteresis(e.value())) {
-      return CommandResult.rejected("interlock " + il.spec.id() + " cannot be reset: " + il.spec.signal() + " is "
-          + fmt(e.value()) + " " + unit(il.spec.signal()) + ", still at or beyond its limit (reset allowed 1 % inside it)");
+      return CommandResult.rejected(
+          "interlock "
+              + il.spec.id()
+              + " cannot be reset: "
+              + il.spec.signal()
+              + " is "
+              + fmt(e.value())
+              + " "
+              + unit(il.spec.signal())
+              + ", still at or beyond its limit (reset allowed 1 % inside it)");
     }
     il.tripped = false;
     il.cause = null;
-    return CommandResult.accepted("Interlock " + il.spec.id() + " reset; " + il.spec.action().actuator() + " returns to its loop");
+    return CommandResult.accepted(
+        "Interlock "
+            + il.spec.id()
+            + " reset; "
+            + il.spec.action().actuator()
+            + " returns to its loop");
   }
 
   // ---- helpers ----
@@ -596,7 +1018,10 @@ public final class ReactorControl {
     return String.format(Locale.ROOT, "%.2f", v);
   }
 
-  /** True while the loop has been saturated for longer than {@link #SATURATION_FLAG_S} (the actuator-fault flag). */
+  /**
+   * True while the loop has been saturated for longer than {@link #SATURATION_FLAG_S} (the
+   * actuator-fault flag).
+   */
   public boolean saturationFlag(String loopId) {
     LoopFlags f = flags.get(loopId);
     return f != null && f.saturationFlag;

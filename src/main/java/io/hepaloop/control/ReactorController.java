@@ -1,8 +1,8 @@
 package io.hepaloop.control;
 
 import io.hepaloop.bus.Addresses;
-import io.hepaloop.bus.LocalCodec;
 import io.hepaloop.bus.HepaEvent;
+import io.hepaloop.bus.LocalCodec;
 import io.hepaloop.device.ActuatorCommand;
 import io.hepaloop.device.LinkState;
 import io.hepaloop.device.SampleBatch;
@@ -22,21 +22,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The control loops of one reactor as a Vert.x verticle. Everything runs on this verticle's context,
- * so the {@link ReactorControl} inside needs no locks and nothing here blocks:
+ * The control loops of one reactor as a Vert.x verticle. Everything runs on this verticle's
+ * context, so the {@link ReactorControl} inside needs no locks and nothing here blocks:
  *
  * <ul>
- *   <li>consumes {@link SampleBatch} on {@link Addresses#samples} (sensors and actuator read-backs) and
- *       {@link LinkState} on {@link Addresses#link} (disconnected: PVs stale, loops hold; reconnected:
- *       loops continue from the actuator read-backs, bumplessly);
+ *   <li>consumes {@link SampleBatch} on {@link Addresses#samples} (sensors and actuator read-backs)
+ *       and {@link LinkState} on {@link Addresses#link} (disconnected: PVs stale, loops hold;
+ *       reconnected: loops continue from the actuator read-backs, bumplessly);
  *   <li>executes each loop on its own periodic timer (period divided by the clock's speed, so an
  *       accelerated simulator and its controller keep step);
- *   <li>sends {@link ActuatorCommand}s to {@link Addresses#commands} as request/reply, at most one in
- *       flight per actuator (a newer value replaces a queued one, so a slow link never builds a backlog);
- *   <li>after each loop execution, publishes on {@link Addresses#controllerAlive} until when every loop
- *       counts as running (executed within {@value #LIVENESS_PERIODS} of its periods): the device link
- *       writes the watchdog heartbeat only until then, so a stalled loop lets the device put its
- *       outputs safe;
+ *   <li>sends {@link ActuatorCommand}s to {@link Addresses#commands} as request/reply, at most one
+ *       in flight per actuator (a newer value replaces a queued one, so a slow link never builds a
+ *       backlog);
+ *   <li>after each loop execution, publishes on {@link Addresses#controllerAlive} until when every
+ *       loop counts as running (executed within {@value #LIVENESS_PERIODS} of its periods): the
+ *       device link writes the watchdog heartbeat only until then, so a stalled loop lets the
+ *       device put its outputs safe;
  *   <li>publishes {@link LoopSnapshot}s on {@link Addresses#control} and {@link HepaEvent}s on
  *       {@link Addresses#EVENTS}; a refused or failed write becomes an event at most once a minute
  *       per actuator (no logging storms).
@@ -53,9 +54,9 @@ public final class ReactorController extends VerticleBase {
   static final int LIVENESS_PERIODS = 3;
 
   /**
-   * The shortest liveness window (real time): a loop of an accelerated controller (1 s at speed 60 is
-   * 17 ms) must not stop the heartbeat at every garbage collection. The device's watchdog timeout
-   * comes on top of it.
+   * The shortest liveness window (real time): a loop of an accelerated controller (1 s at speed 60
+   * is 17 ms) must not stop the heartbeat at every garbage collection. The device's watchdog
+   * timeout comes on top of it.
    */
   static final long MIN_LIVENESS_WINDOW_MS = 500;
 
@@ -70,9 +71,15 @@ public final class ReactorController extends VerticleBase {
   private final Map<String, ActuatorCommand> queued = new HashMap<>();
   private final Map<String, Long> lastFailureEventNanos = new HashMap<>();
   private final java.util.Set<String> failing = new java.util.HashSet<>();
-  /** Per loop (in {@link ReactorControl#loops()} order): last successful execution and liveness window, real nanos. */
+
+  /**
+   * Per loop (in {@link ReactorControl#loops()} order): last successful execution and liveness
+   * window, real nanos.
+   */
   private long[] lastExecutedNanos = new long[0];
+
   private long[] livenessWindowNanos = new long[0];
+
   /** Loops a test has stalled: their timers fire but do not execute them. */
   private final java.util.Set<String> stalled = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -80,8 +87,11 @@ public final class ReactorController extends VerticleBase {
     this(reactorId, profile, clock, LoopTiming.NONE);
   }
 
-  /** @param timing receives each loop's execution time and real period (metrics) */
-  public ReactorController(String reactorId, DeviceProfile profile, Clock clock, LoopTiming timing) {
+  /**
+   * @param timing receives each loop's execution time and real period (metrics)
+   */
+  public ReactorController(
+      String reactorId, DeviceProfile profile, Clock clock, LoopTiming timing) {
     this.reactorId = reactorId;
     this.profile = profile;
     this.clock = clock;
@@ -91,15 +101,21 @@ public final class ReactorController extends VerticleBase {
   @Override
   public Future<?> start() {
     LocalCodec.registerAll(vertx, ActuatorCommand.class, LoopSnapshot.class, HepaEvent.class);
-    control = new ReactorControl(reactorId, profile, clock, this::send, this::publishEvent, this::publishSnapshot);
+    control =
+        new ReactorControl(
+            reactorId, profile, clock, this::send, this::publishEvent, this::publishSnapshot);
     var bus = vertx.eventBus();
-    MessageConsumer<SampleBatch> samples = bus.localConsumer(Addresses.samples(reactorId), m -> control.onSamples(m.body()));
-    MessageConsumer<LinkState> link = bus.localConsumer(Addresses.link(reactorId), m -> {
-      control.onLinkState(m.body());
-      if (m.body().state() == LinkState.State.CONNECTED) {
-        signalAlive(); // a link that started after us hears at once whether the loops run
-      }
-    });
+    MessageConsumer<SampleBatch> samples =
+        bus.localConsumer(Addresses.samples(reactorId), m -> control.onSamples(m.body()));
+    MessageConsumer<LinkState> link =
+        bus.localConsumer(
+            Addresses.link(reactorId),
+            m -> {
+              control.onLinkState(m.body());
+              if (m.body().state() == LinkState.State.CONNECTED) {
+                signalAlive(); // a link that started after us hears at once whether the loops run
+              }
+            });
     consumers.add(samples);
     consumers.add(link);
     List<ControlLoop> loops = control.loops();
@@ -112,23 +128,27 @@ public final class ReactorController extends VerticleBase {
       String id = loop.id();
       int index = i;
       lastExecutedNanos[i] = now; // due within its periods from now
-      livenessWindowNanos[i] = Math.max(LIVENESS_PERIODS * periodMs, MIN_LIVENESS_WINDOW_MS) * 1_000_000L;
+      livenessWindowNanos[i] =
+          Math.max(LIVENESS_PERIODS * periodMs, MIN_LIVENESS_WINDOW_MS) * 1_000_000L;
       long[] previousStart = {0};
-      timers.add(vertx.setPeriodic(periodMs, t -> {
-        if (stalled.contains(id)) {
-          return;
-        }
-        long start = System.nanoTime();
-        if (previousStart[0] != 0) {
-          timing.period(reactorId, id, start - previousStart[0], periodMs * 1_000_000L);
-        }
-        previousStart[0] = start;
-        if (executeSafely(id)) {
-          lastExecutedNanos[index] = System.nanoTime();
-          signalAlive();
-        }
-        timing.executed(reactorId, id, System.nanoTime() - start);
-      }));
+      timers.add(
+          vertx.setPeriodic(
+              periodMs,
+              t -> {
+                if (stalled.contains(id)) {
+                  return;
+                }
+                long start = System.nanoTime();
+                if (previousStart[0] != 0) {
+                  timing.period(reactorId, id, start - previousStart[0], periodMs * 1_000_000L);
+                }
+                previousStart[0] = start;
+                if (executeSafely(id)) {
+                  lastExecutedNanos[index] = System.nanoTime();
+                  signalAlive();
+                }
+                timing.executed(reactorId, id, System.nanoTime() - start);
+              }));
     }
     if (loops.isEmpty() && profile.watchdog() != null) {
       // Actuators but no loops (interlocks or manual outputs only): the scan is this timer.
@@ -149,14 +169,17 @@ public final class ReactorController extends VerticleBase {
 
   /**
    * Tells the device link until when this controller counts as alive: the earliest deadline of its
-   * loops (each loop's last successful execution plus {@value #LIVENESS_PERIODS} periods). A loop that
-   * throws, or whose timer stops, pulls the deadline in; the link stops the heartbeat after it.
+   * loops (each loop's last successful execution plus {@value #LIVENESS_PERIODS} periods). A loop
+   * that throws, or whose timer stops, pulls the deadline in; the link stops the heartbeat after
+   * it.
    */
   private void signalAlive() {
     long until;
     if (lastExecutedNanos.length == 0) {
       long scanMs = profile.watchdog() == null ? 1000 : Math.round(profile.watchdog().intervalMs());
-      until = System.nanoTime() + Math.max(LIVENESS_PERIODS * scanMs, MIN_LIVENESS_WINDOW_MS) * 1_000_000L;
+      until =
+          System.nanoTime()
+              + Math.max(LIVENESS_PERIODS * scanMs, MIN_LIVENESS_WINDOW_MS) * 1_000_000L;
     } else {
       until = lastExecutedNanos[0] + livenessWindowNanos[0];
       for (int i = 1; i < lastExecutedNanos.length; i++) {
@@ -181,7 +204,9 @@ public final class ReactorController extends VerticleBase {
     }
   }
 
-  /** @return whether the loop executed (a failure is logged once per run of failures) */
+  /**
+   * @return whether the loop executed (a failure is logged once per run of failures)
+   */
   private boolean executeSafely(String loopId) {
     try {
       control.executeLoop(loopId);
@@ -191,41 +216,61 @@ public final class ReactorController extends VerticleBase {
       // a bug must not kill the timer of a safety-relevant loop; log the first failure of a run of
       // failures only (no storm at 4 Hz), and tell the operators
       if (failing.add(loopId)) {
-        LOG.error("reactor {} loop {} failed to execute (further failures not logged until it runs again)", reactorId, loopId, e);
-        publishEvent(new HepaEvent(clock.now(), reactorId, "control", loopId, "critical",
-            "Loop " + loopId + " failed to execute: " + e + "; the heartbeat stops after " + LIVENESS_PERIODS
-                + " of its periods and the device watchdog puts the outputs safe."));
+        LOG.error(
+            "reactor {} loop {} failed to execute (further failures not logged until it runs again)",
+            reactorId,
+            loopId,
+            e);
+        publishEvent(
+            new HepaEvent(
+                clock.now(),
+                reactorId,
+                "control",
+                loopId,
+                "critical",
+                "Loop "
+                    + loopId
+                    + " failed to execute: "
+                    + e
+                    + "; the heartbeat stops after "
+                    + LIVENESS_PERIODS
+                    + " of its periods and the device watchdog puts the outputs safe."));
       }
       return false;
     }
   }
 
   /**
-   * The one door for setpoint, mode, manual output, tuning and interlock reset; validated against the
-   * profile. Safe to call from any thread: the command runs on this reactor's context.
+   * The one door for setpoint, mode, manual output, tuning and interlock reset; validated against
+   * the profile. Safe to call from any thread: the command runs on this reactor's context.
    */
   public Future<CommandResult> command(ControlCommand c) {
     Promise<CommandResult> p = Promise.promise();
-    context.runOnContext(v -> {
-      try {
-        p.complete(control.command(c));
-      } catch (RuntimeException e) {
-        p.complete(CommandResult.rejected("command failed: " + e.getMessage()));
-      }
-    });
+    context.runOnContext(
+        v -> {
+          try {
+            p.complete(control.command(c));
+          } catch (RuntimeException e) {
+            p.complete(CommandResult.rejected("command failed: " + e.getMessage()));
+          }
+        });
     return p.future();
   }
 
-  /** Runs {@code action} on the reactor's context with the control core (console/tests read-outs, autotune). */
+  /**
+   * Runs {@code action} on the reactor's context with the control core (console/tests read-outs,
+   * autotune).
+   */
   public <T> Future<T> withControl(java.util.function.Function<ReactorControl, T> action) {
     Promise<T> p = Promise.promise();
-    context.runOnContext(v -> {
-      try {
-        p.complete(action.apply(control));
-      } catch (RuntimeException e) {
-        p.fail(e);
-      }
-    });
+    context.runOnContext(
+        v -> {
+          try {
+            p.complete(action.apply(control));
+          } catch (RuntimeException e) {
+            p.fail(e);
+          }
+        });
     return p.future();
   }
 
@@ -240,20 +285,25 @@ public final class ReactorController extends VerticleBase {
 
   private void dispatch(ActuatorCommand cmd) {
     inFlight.put(cmd.actuatorId(), true);
-    vertx.eventBus()
-        .<WriteResult>request(Addresses.commands(reactorId), cmd, new DeliveryOptions().setSendTimeout(WRITE_TIMEOUT_MS))
-        .onComplete(ar -> {
-          inFlight.put(cmd.actuatorId(), false);
-          if (ar.failed()) {
-            writeFailed(cmd, ar.cause().getMessage());
-          } else if (!ar.result().body().ok()) {
-            writeFailed(cmd, ar.result().body().detail());
-          }
-          ActuatorCommand next = queued.remove(cmd.actuatorId());
-          if (next != null) {
-            dispatch(next);
-          }
-        });
+    vertx
+        .eventBus()
+        .<WriteResult>request(
+            Addresses.commands(reactorId),
+            cmd,
+            new DeliveryOptions().setSendTimeout(WRITE_TIMEOUT_MS))
+        .onComplete(
+            ar -> {
+              inFlight.put(cmd.actuatorId(), false);
+              if (ar.failed()) {
+                writeFailed(cmd, ar.cause().getMessage());
+              } else if (!ar.result().body().ok()) {
+                writeFailed(cmd, ar.result().body().detail());
+              }
+              ActuatorCommand next = queued.remove(cmd.actuatorId());
+              if (next != null) {
+                dispatch(next);
+              }
+            });
   }
 
   private void writeFailed(ActuatorCommand cmd, String detail) {
@@ -263,9 +313,22 @@ public final class ReactorController extends VerticleBase {
       return;
     }
     lastFailureEventNanos.put(cmd.actuatorId(), now);
-    publishEvent(new HepaEvent(clock.now(), reactorId, "control", cmd.actuatorId(), "warning",
-        "Write of " + cmd.actuatorId() + " = " + ReactorControl.fmt(cmd.value()) + " (" + cmd.reason() + ") failed: " + detail
-            + " (further failures of this actuator are reported at most once a minute)"));
+    publishEvent(
+        new HepaEvent(
+            clock.now(),
+            reactorId,
+            "control",
+            cmd.actuatorId(),
+            "warning",
+            "Write of "
+                + cmd.actuatorId()
+                + " = "
+                + ReactorControl.fmt(cmd.value())
+                + " ("
+                + cmd.reason()
+                + ") failed: "
+                + detail
+                + " (further failures of this actuator are reported at most once a minute)"));
   }
 
   private void publishEvent(HepaEvent e) {

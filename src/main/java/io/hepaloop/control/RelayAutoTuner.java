@@ -6,24 +6,26 @@ import java.util.Locale;
 
 /**
  * Relay-feedback auto-tune (Åström &amp; Hägglund, 1984). The loop's output is replaced by a relay
- * {@code bias ± amplitude} around the output in place, switching when the PV crosses the setpoint by
- * more than the hysteresis. The loop then oscillates at its ultimate period Pu; with PV amplitude a the
- * describing function of a relay with hysteresis ε gives the ultimate gain
+ * {@code bias ± amplitude} around the output in place, switching when the PV crosses the setpoint
+ * by more than the hysteresis. The loop then oscillates at its ultimate period Pu; with PV
+ * amplitude a the describing function of a relay with hysteresis ε gives the ultimate gain
  *
  * <pre>  Ku = 4·d / (π · sqrt(a² − ε²))</pre>
  *
  * <p>Tuning rule: <b>Tyreus–Luyben</b> (1992), chosen over Ziegler–Nichols because it is far less
- * aggressive (gain margin ≈ 3 instead of ≈ 1.7) and so keeps the overshoot low a culture can tolerate:
+ * aggressive (gain margin ≈ 3 instead of ≈ 1.7) and so keeps the overshoot low a culture can
+ * tolerate:
  *
  * <pre>
  *   PI :  K = Ku / 3.2   Ti = 2.2·Pu
  *   PID:  K = Ku / 2.2   Ti = 2.2·Pu   Td = Pu / 6.3
  * </pre>
  *
- * <p>Safety during the test: the output never leaves the actuator's allowed range, the relay amplitude
- * is the operator's choice, and the test aborts (output back to the bias) if the PV leaves
- * {@code setpoint ± maxDeviation}, if the PV goes bad, or if no stable oscillation shows within the
- * time limit. Interlocks keep winning over the relay (it runs inside the loop like MANUAL).
+ * <p>Safety during the test: the output never leaves the actuator's allowed range, the relay
+ * amplitude is the operator's choice, and the test aborts (output back to the bias) if the PV
+ * leaves {@code setpoint ± maxDeviation}, if the PV goes bad, or if no stable oscillation shows
+ * within the time limit. Interlocks keep winning over the relay (it runs inside the loop like
+ * MANUAL).
  *
  * <p>Pure Java, stepped by the loop on its period with the loop's clock time.
  */
@@ -31,21 +33,41 @@ public final class RelayAutoTuner {
 
   /**
    * @param amplitude relay amplitude d, output units (e.g. 10 % of heater)
-   * @param hysteresis ε, PV units; a little above the sensor noise so noise does not chatter the relay
+   * @param hysteresis ε, PV units; a little above the sensor noise so noise does not chatter the
+   *     relay
    * @param maxDeviation abort when |PV − setpoint| exceeds this, PV units
    * @param cycles stable cycles to average (after the first, which is discarded)
    * @param timeoutS abort when not done after this long
    * @param derivative propose PID (true) or PI (false)
    */
-  public record Config(double amplitude, double hysteresis, double maxDeviation, int cycles, double timeoutS, boolean derivative) {
+  public record Config(
+      double amplitude,
+      double hysteresis,
+      double maxDeviation,
+      int cycles,
+      double timeoutS,
+      boolean derivative) {
     public Config {
-      if (!(amplitude > 0) || !(hysteresis >= 0) || !(maxDeviation > hysteresis) || cycles < 2 || !(timeoutS > 0)) {
-        throw new IllegalArgumentException("autotune needs amplitude > 0, hysteresis >= 0, maxDeviation > hysteresis, cycles >= 2, timeoutS > 0");
+      if (!(amplitude > 0)
+          || !(hysteresis >= 0)
+          || !(maxDeviation > hysteresis)
+          || cycles < 2
+          || !(timeoutS > 0)) {
+        throw new IllegalArgumentException(
+            "autotune needs amplitude > 0, hysteresis >= 0, maxDeviation > hysteresis, cycles >= 2, timeoutS > 0");
       }
       // An infinite deviation or time limit would switch off the test's own safety aborts.
-      if (Double.isInfinite(amplitude) || Double.isInfinite(maxDeviation) || Double.isInfinite(timeoutS)) {
-        throw new IllegalArgumentException("autotune amplitude, maxDeviation and timeoutS must be finite (got " + amplitude + ", "
-            + maxDeviation + ", " + timeoutS + ")");
+      if (Double.isInfinite(amplitude)
+          || Double.isInfinite(maxDeviation)
+          || Double.isInfinite(timeoutS)) {
+        throw new IllegalArgumentException(
+            "autotune amplitude, maxDeviation and timeoutS must be finite (got "
+                + amplitude
+                + ", "
+                + maxDeviation
+                + ", "
+                + timeoutS
+                + ")");
       }
     }
   }
@@ -57,11 +79,24 @@ public final class RelayAutoTuner {
   }
 
   /** What the test measured and what it proposes. */
-  public record Result(double ultimateGain, double ultimatePeriodS, double pvAmplitude, PidTuning proposal, String rule) {
+  public record Result(
+      double ultimateGain,
+      double ultimatePeriodS,
+      double pvAmplitude,
+      PidTuning proposal,
+      String rule) {
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "Ku=%.4g Pu=%.1f s (PV amplitude %.4g) -> %s: K=%.4g Ti=%.1f s Td=%.1f s",
-          ultimateGain, ultimatePeriodS, pvAmplitude, rule, proposal.gain(), proposal.integralTimeS(), proposal.derivativeTimeS());
+      return String.format(
+          Locale.ROOT,
+          "Ku=%.4g Pu=%.1f s (PV amplitude %.4g) -> %s: K=%.4g Ti=%.1f s Td=%.1f s",
+          ultimateGain,
+          ultimatePeriodS,
+          pvAmplitude,
+          rule,
+          proposal.gain(),
+          proposal.integralTimeS(),
+          proposal.derivativeTimeS());
     }
   }
 
@@ -91,7 +126,14 @@ public final class RelayAutoTuner {
    * @param direction the loop's action (reverse: output high when PV is low)
    * @param template tuning whose non-gain settings (b, c, N, Tt, rate limit) the proposal keeps
    */
-  public RelayAutoTuner(Config config, double setpoint, double bias, double outMin, double outMax, Pid.Direction direction, PidTuning template) {
+  public RelayAutoTuner(
+      Config config,
+      double setpoint,
+      double bias,
+      double outMin,
+      double outMax,
+      Pid.Direction direction,
+      PidTuning template) {
     this.config = config;
     this.setpoint = setpoint;
     this.bias = bias;
@@ -100,8 +142,14 @@ public final class RelayAutoTuner {
     this.sign = direction == Pid.Direction.REVERSE ? 1 : -1;
     this.template = template;
     if (bias + config.amplitude() > outMax || bias - config.amplitude() < outMin) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT,
-          "relay %.2f ± %.2f leaves the output range [%.2f, %.2f]: lower the amplitude", bias, config.amplitude(), outMin, outMax));
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "relay %.2f ± %.2f leaves the output range [%.2f, %.2f]: lower the amplitude",
+              bias,
+              config.amplitude(),
+              outMin,
+              outMax));
     }
     this.high = true;
     this.output = bias + config.amplitude();
@@ -120,13 +168,20 @@ public final class RelayAutoTuner {
     }
     double e = sign * (setpoint - pv); // > 0: PV on the side where the output must go up
     if (Math.abs(pv - setpoint) > config.maxDeviation()) {
-      return abort(String.format(Locale.ROOT, "PV %.3f left setpoint ± %.3f", pv, config.maxDeviation()));
+      return abort(
+          String.format(Locale.ROOT, "PV %.3f left setpoint ± %.3f", pv, config.maxDeviation()));
     }
     if (nowS - startS > config.timeoutS()) {
       if (risingSwitchTimesS.isEmpty() && !switchedDown) {
-        return abort(String.format(Locale.ROOT, "the PV never crossed the setpoint ± %.3f within %d s: the relay %.2f ± %.2f "
-            + "does not move it across (let the loop settle first, or raise the amplitude)", config.hysteresis(),
-            (long) config.timeoutS(), bias, config.amplitude()));
+        return abort(
+            String.format(
+                Locale.ROOT,
+                "the PV never crossed the setpoint ± %.3f within %d s: the relay %.2f ± %.2f "
+                    + "does not move it across (let the loop settle first, or raise the amplitude)",
+                config.hysteresis(),
+                (long) config.timeoutS(),
+                bias,
+                config.amplitude()));
       }
       return abort("no stable oscillation within " + (long) config.timeoutS() + " s");
     }
@@ -164,14 +219,21 @@ public final class RelayAutoTuner {
     double pu = (risingSwitchTimesS.get(m - 1) - risingSwitchTimesS.get(m - n)) / (n - 1);
     double eps = config.hysteresis();
     if (!(a > eps)) {
-      abort("oscillation amplitude " + a + " not above the hysteresis " + eps + ": raise the relay amplitude");
+      abort(
+          "oscillation amplitude "
+              + a
+              + " not above the hysteresis "
+              + eps
+              + ": raise the relay amplitude");
       return;
     }
     double ku = 4 * config.amplitude() / (Math.PI * Math.sqrt(a * a - eps * eps));
-    PidTuning p = config.derivative()
-        ? template.withGains(ku / 2.2, 2.2 * pu, pu / 6.3)
-        : template.withGains(ku / 3.2, 2.2 * pu, 0);
-    result = new Result(ku, pu, a, p, config.derivative() ? "Tyreus-Luyben PID" : "Tyreus-Luyben PI");
+    PidTuning p =
+        config.derivative()
+            ? template.withGains(ku / 2.2, 2.2 * pu, pu / 6.3)
+            : template.withGains(ku / 3.2, 2.2 * pu, 0);
+    result =
+        new Result(ku, pu, a, p, config.derivative() ? "Tyreus-Luyben PID" : "Tyreus-Luyben PI");
     state = State.DONE;
   }
 

@@ -13,19 +13,20 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.ULong;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
 
 /**
- * The OPC UA built-in types a device profile may name ({@code dataType} of a signal or the watchdog),
- * one model for both sides of the wire: the schema's enum, the profile checks, the device link and the
- * simulator all use this, so a type that validates is a type that can be written and read.
+ * The OPC UA built-in types a device profile may name ({@code dataType} of a signal or the
+ * watchdog), one model for both sides of the wire: the schema's enum, the profile checks, the
+ * device link and the simulator all use this, so a type that validates is a type that can be
+ * written and read.
  *
- * <p>Each type knows its range, its built-in NodeId (OPC UA Part 6, 5.1.2), the Java class Milo uses
- * for it in a {@link Variant} (Part 6, 5.1.2 table 1: SByte is a Java {@code Byte}, Byte is a
+ * <p>Each type knows its range, its built-in NodeId (OPC UA Part 6, 5.1.2), the Java class Milo
+ * uses for it in a {@link Variant} (Part 6, 5.1.2 table 1: SByte is a Java {@code Byte}, Byte is a
  * {@link UByte}, the unsigned types are Milo's {@code UByte/UShort/UInteger/ULong}) and how the
  * heartbeat counter wraps in it.
  *
  * <p>Engineering scaling is the profile's job ({@code SignalSpec}); this class only changes
- * representation. The controller side refuses a value the type cannot hold ({@link #toVariant}: a heater
- * at 70000 in an Int16 would become a negative number); the simulated device saturates like a PLC's
- * scaled-integer output ({@link #toVariantSaturated}).
+ * representation. The controller side refuses a value the type cannot hold ({@link #toVariant}: a
+ * heater at 70000 in an Int16 would become a negative number); the simulated device saturates like
+ * a PLC's scaled-integer output ({@link #toVariantSaturated}).
  */
 public enum DataType {
   BOOLEAN("Boolean", NodeIds.Boolean, 0, 1),
@@ -36,7 +37,10 @@ public enum DataType {
   INT32("Int32", NodeIds.Int32, Integer.MIN_VALUE, Integer.MAX_VALUE),
   UINT32("UInt32", NodeIds.UInt32, 0, 4_294_967_295L),
   INT64("Int64", NodeIds.Int64, Long.MIN_VALUE, Long.MAX_VALUE),
-  /** Its maximum, 2^64 - 1, is held in a long as -1 (two's complement), as {@link ULong#valueOf(long)} reads it. */
+  /**
+   * Its maximum, 2^64 - 1, is held in a long as -1 (two's complement), as {@link
+   * ULong#valueOf(long)} reads it.
+   */
   UINT64("UInt64", NodeIds.UInt64, 0, -1L),
   FLOAT("Float", NodeIds.Float, 0, 0),
   DOUBLE("Double", NodeIds.Double, 0, 0);
@@ -61,7 +65,9 @@ public enum DataType {
     return opcName;
   }
 
-  /** The built-in type's NodeId in namespace 0 (what a variable node's DataType attribute holds). */
+  /**
+   * The built-in type's NodeId in namespace 0 (what a variable node's DataType attribute holds).
+   */
   public NodeId nodeId() {
     return nodeId;
   }
@@ -95,7 +101,9 @@ public enum DataType {
     return Arrays.stream(values()).map(DataType::opcName).collect(Collectors.joining(", "));
   }
 
-  /** The type named {@code name} (exact OPC UA spelling, case-insensitive), if it is one of these. */
+  /**
+   * The type named {@code name} (exact OPC UA spelling, case-insensitive), if it is one of these.
+   */
   public static Optional<DataType> find(String name) {
     if (name == null) {
       return Optional.empty();
@@ -109,7 +117,8 @@ public enum DataType {
   }
 
   /**
-   * The type named {@code name}; null means Double (a profile record built in code may leave it out).
+   * The type named {@code name}; null means Double (a profile record built in code may leave it
+   * out).
    *
    * @throws IllegalArgumentException naming the supported types
    */
@@ -117,13 +126,17 @@ public enum DataType {
     if (name == null) {
       return DOUBLE;
     }
-    return find(name).orElseThrow(() -> new IllegalArgumentException(
-        "data type '" + name + "' is not supported (supported: " + names() + ")"));
+    return find(name)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "data type '" + name + "' is not supported (supported: " + names() + ")"));
   }
 
   /**
-   * The built-in type a node declares, or empty when it is abstract (Number, BaseDataType), a type we do
-   * not use (String), or a vendor's type: a device may declare those and still send a value we can read.
+   * The built-in type a node declares, or empty when it is abstract (Number, BaseDataType), a type
+   * we do not use (String), or a vendor's type: a device may declare those and still send a value
+   * we can read.
    */
   public static Optional<DataType> ofNodeId(NodeId dataType) {
     if (dataType == null) {
@@ -144,7 +157,10 @@ public enum DataType {
     return toDouble(v == null ? null : v.getValue());
   }
 
-  /** A Variant's value as a double (Milo's unsigned types are Numbers too); NaN when not a number or boolean. */
+  /**
+   * A Variant's value as a double (Milo's unsigned types are Numbers too); NaN when not a number or
+   * boolean.
+   */
   public static double toDouble(Object value) {
     if (value instanceof Number n) {
       return n.doubleValue();
@@ -156,8 +172,8 @@ public enum DataType {
   }
 
   /**
-   * The Variant for writing {@code raw} to a node of this type: integers rounded to the nearest whole
-   * number, Boolean true for anything but 0.
+   * The Variant for writing {@code raw} to a node of this type: integers rounded to the nearest
+   * whole number, Boolean true for anything but 0.
    *
    * @throws IllegalArgumentException naming the value and the type when it does not fit
    */
@@ -179,16 +195,19 @@ public enum DataType {
         if (r < min() || r >= upperExclusive()) {
           throw outOfType(raw);
         }
-        yield integerVariant(this == UINT64 && r >= TWO_63
-            ? new BigDecimal(r).toBigInteger().longValue() // two's complement of the unsigned value
-            : (long) r);
+        yield integerVariant(
+            this == UINT64 && r >= TWO_63
+                ? new BigDecimal(r)
+                    .toBigInteger()
+                    .longValue() // two's complement of the unsigned value
+                : (long) r);
       }
     };
   }
 
   /**
-   * The Variant a device publishes for {@code raw}: integers rounded and clamped to the type's range, as
-   * a PLC's scaled-integer value saturates; NaN becomes 0 for integer types.
+   * The Variant a device publishes for {@code raw}: integers rounded and clamped to the type's
+   * range, as a PLC's scaled-integer value saturates; NaN becomes 0 for integer types.
    */
   public Variant toVariantSaturated(double raw) {
     return switch (this) {
@@ -211,7 +230,10 @@ public enum DataType {
     };
   }
 
-  /** One past the largest whole number the type holds, exactly representable as a double for 64-bit types. */
+  /**
+   * One past the largest whole number the type holds, exactly representable as a double for 64-bit
+   * types.
+   */
   private double upperExclusive() {
     return switch (this) {
       case INT64 -> TWO_63;
@@ -237,7 +259,8 @@ public enum DataType {
   }
 
   private IllegalArgumentException outOfType(double raw) {
-    return new IllegalArgumentException("raw value " + raw + " does not fit the device's " + opcName);
+    return new IllegalArgumentException(
+        "raw value " + raw + " does not fit the device's " + opcName);
   }
 
   // ---------------------------------------------------------------- heartbeat counter
@@ -251,37 +274,49 @@ public enum DataType {
   }
 
   /**
-   * The largest heartbeat value, after which the counter wraps to 0: the type's maximum (signed types
-   * count within their positive range: Int16 wraps after 32767; Boolean toggles). For UInt64 this is
-   * -1, the bits of 2^64 - 1.
+   * The largest heartbeat value, after which the counter wraps to 0: the type's maximum (signed
+   * types count within their positive range: Int16 wraps after 32767; Boolean toggles). For UInt64
+   * this is -1, the bits of 2^64 - 1.
    */
   public long heartbeatWrap() {
     requireHeartbeatType();
     return maxLong;
   }
 
-  /** The heartbeat after {@code counter}: one more, or 0 after {@link #heartbeatWrap()}. Never refused. */
+  /**
+   * The heartbeat after {@code counter}: one more, or 0 after {@link #heartbeatWrap()}. Never
+   * refused.
+   */
   public long nextHeartbeat(long counter) {
     long wrap = heartbeatWrap();
     return counter == wrap ? 0 : counter + 1;
   }
 
-  /** The Variant of heartbeat value {@code counter} (0..{@link #heartbeatWrap()}), exact for 64-bit types. */
+  /**
+   * The Variant of heartbeat value {@code counter} (0..{@link #heartbeatWrap()}), exact for 64-bit
+   * types.
+   */
   public Variant heartbeatVariant(long counter) {
     requireHeartbeatType();
     return integerVariant(counter);
   }
 
   /**
-   * A written heartbeat value as the counter's bits (exact, also for UInt64 near its maximum, where a
-   * double would make neighbours equal); empty when it is not an integer or boolean.
+   * A written heartbeat value as the counter's bits (exact, also for UInt64 near its maximum, where
+   * a double would make neighbours equal); empty when it is not an integer or boolean.
    */
   public static Optional<Long> heartbeatOf(Object value) {
     if (value instanceof Boolean b) {
       return Optional.of(b ? 1L : 0L);
     }
-    if (value instanceof Byte || value instanceof Short || value instanceof Integer || value instanceof Long
-        || value instanceof UByte || value instanceof UShort || value instanceof UInteger || value instanceof ULong) {
+    if (value instanceof Byte
+        || value instanceof Short
+        || value instanceof Integer
+        || value instanceof Long
+        || value instanceof UByte
+        || value instanceof UShort
+        || value instanceof UInteger
+        || value instanceof ULong) {
       return Optional.of(((Number) value).longValue());
     }
     return Optional.empty();

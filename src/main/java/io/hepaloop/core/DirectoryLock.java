@@ -12,14 +12,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The one-writer rule of a directory: an exclusive lock on a lock file in it, held for as long as its
- * owner uses the directory. Two influxd on the same meta/data/wal corrupt each other (both had the same
- * WAL file open after a {@code kill -9} of HepaLoop), and two controllers on one data directory would
- * share a spool and a run, so a second holder is refused with the first one's pid and command line.
+ * The one-writer rule of a directory: an exclusive lock on a lock file in it, held for as long as
+ * its owner uses the directory. Two influxd on the same meta/data/wal corrupt each other (both had
+ * the same WAL file open after a {@code kill -9} of HepaLoop), and two controllers on one data
+ * directory would share a spool and a run, so a second holder is refused with the first one's pid
+ * and command line.
  *
- * <p>Why a kernel lock ({@link FileChannel#tryLock}, fcntl on Linux) and not only a pid file: the kernel
- * drops it when its process dies, however it dies, so a {@code kill -9} never leaves a stale lock. The
- * lock file holds the owner's pid only so the refusal can name it.
+ * <p>Why a kernel lock ({@link FileChannel#tryLock}, fcntl on Linux) and not only a pid file: the
+ * kernel drops it when its process dies, however it dies, so a {@code kill -9} never leaves a stale
+ * lock. The lock file holds the owner's pid only so the refusal can name it.
  */
 public final class DirectoryLock implements AutoCloseable {
 
@@ -42,23 +43,29 @@ public final class DirectoryLock implements AutoCloseable {
     FileChannel channel = null;
     try {
       Files.createDirectories(dir);
-      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      channel =
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       FileLock lock;
       try {
         lock = channel.tryLock();
       } catch (OverlappingFileLockException e) {
         lock = null;
         channel.close();
-        throw new DirectoryInUseException(dir, what, "this process (pid " + ProcessHandle.current().pid()
-            + ") already holds it");
+        throw new DirectoryInUseException(
+            dir, what, "this process (pid " + ProcessHandle.current().pid() + ") already holds it");
       }
       if (lock == null) {
         String holder = describeHolder(channel);
         channel.close();
-        throw new DirectoryInUseException(dir, what, "another HepaLoop process holds it (" + holder + ")");
+        throw new DirectoryInUseException(
+            dir, what, "another HepaLoop process holds it (" + holder + ")");
       }
       channel.truncate(0);
-      channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+      channel.write(
+          ByteBuffer.wrap(
+              (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
+          0);
       channel.force(false);
       return new DirectoryLock(channel, lock);
     } catch (IOException e) {

@@ -1,8 +1,9 @@
 package io.hepaloop.core;
 
 /**
- * Quality that travels with every value, mapped from the OPC UA status code severity (Part 4, 7.34):
- * Good, Uncertain, Bad. A value is never used or stored as if good unless it is {@link #GOOD}.
+ * Quality that travels with every value, mapped from the OPC UA status code severity (Part 4,
+ * 7.34): Good, Uncertain, Bad. A value is never used or stored as if good unless it is {@link
+ * #GOOD}.
  */
 public enum Quality {
   GOOD,

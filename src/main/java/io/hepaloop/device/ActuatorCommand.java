@@ -6,6 +6,7 @@ package io.hepaloop.device;
  * with a {@link WriteResult}.
  *
  * @param value engineering units of the actuator (e.g. percent)
- * @param reason who or what asked for it (loop id, interlock, operator), for the audit trail and logs
+ * @param reason who or what asked for it (loop id, interlock, operator), for the audit trail and
+ *     logs
  */
 public record ActuatorCommand(String reactorId, String actuatorId, double value, String reason) {}

@@ -3,12 +3,13 @@ package io.hepaloop.device;
 import java.util.function.DoubleSupplier;
 
 /**
- * Reconnect delays of the device link: {@code initialMs × multiplier^attempt}, capped at {@code maxMs},
- * with optional ± jitter so that 64 links do not knock on a restarted gateway in the same millisecond.
+ * Reconnect delays of the device link: {@code initialMs × multiplier^attempt}, capped at {@code
+ * maxMs}, with optional ± jitter so that 64 links do not knock on a restarted gateway in the same
+ * millisecond.
  *
  * <p>Why our own: Milo's client reconnects by itself with 1, 2, 4, 8, 16 s waits, so a device that
- * comes back after 10 s is seen again only after up to 16 s more. A short cap (1 s by default) keeps
- * the promise "samples flow again within 2 s of the device being back" at the cost of one TCP
+ * comes back after 10 s is seen again only after up to 16 s more. A short cap (1 s by default)
+ * keeps the promise "samples flow again within 2 s of the device being back" at the cost of one TCP
  * connection attempt per second per reactor while the device is down, which a PLC does not notice.
  *
  * @param initialMs delay before the first retry
@@ -22,13 +23,16 @@ public record Backoff(long initialMs, long maxMs, double multiplier, double jitt
 
   public Backoff {
     if (initialMs < 1 || maxMs < initialMs) {
-      throw new IllegalArgumentException("backoff needs 1 <= initialMs <= maxMs, got initialMs=" + initialMs + " maxMs=" + maxMs);
+      throw new IllegalArgumentException(
+          "backoff needs 1 <= initialMs <= maxMs, got initialMs=" + initialMs + " maxMs=" + maxMs);
     }
     if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
-      throw new IllegalArgumentException("backoff multiplier must be a finite number >= 1, got " + multiplier);
+      throw new IllegalArgumentException(
+          "backoff multiplier must be a finite number >= 1, got " + multiplier);
     }
     if (!(jitterFraction >= 0.0 && jitterFraction < 1.0)) {
-      throw new IllegalArgumentException("backoff jitterFraction must be in [0, 1), got " + jitterFraction);
+      throw new IllegalArgumentException(
+          "backoff jitterFraction must be in [0, 1), got " + jitterFraction);
     }
   }
 

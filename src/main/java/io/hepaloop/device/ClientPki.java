@@ -26,8 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The device link's OPC UA identity and trust, kept under one PKI directory and shared by every link
- * of the process that names the same directory:
+ * The device link's OPC UA identity and trust, kept under one PKI directory and shared by every
+ * link of the process that names the same directory:
  *
  * <pre>
  *   pkiDir/own/hepaloop-device-link.p12   client RSA key pair + self-signed certificate (PKCS#12)
@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why a key store: generating the 2048-bit RSA key costs ~3.5 s of CPU on this class of machine;
  * generating it once and loading it afterwards keeps link start-up (and 64 links' start-up) fast.
- * The key store password only guards against accidental use; the file's permissions protect the key.
+ * The key store password only guards against accidental use; the file's permissions protect the
+ * key.
  *
  * <p>All methods do file I/O: call them from a worker thread, never from an event loop.
  */
@@ -82,12 +83,16 @@ public final class ClientPki {
     return dir.resolve("own").resolve(KEY_STORE_FILE);
   }
 
-  /** Validator backed by the trust list of this directory (created on first use; watches the directory). */
+  /**
+   * Validator backed by the trust list of this directory (created on first use; watches the
+   * directory).
+   */
   public synchronized CertificateValidator trustListValidator() {
     if (trustListValidator == null) {
       try {
         FileBasedTrustListManager trust = FileBasedTrustListManager.createAndInitialize(dir);
-        FileBasedCertificateQuarantine rejected = FileBasedCertificateQuarantine.create(dir.resolve("rejected"));
+        FileBasedCertificateQuarantine rejected =
+            FileBasedCertificateQuarantine.create(dir.resolve("rejected"));
         trustListValidator = new DefaultClientCertificateValidator(trust, rejected);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot open the trust list under " + dir, e);
@@ -118,14 +123,15 @@ public final class ClientPki {
       }
       long t0 = System.nanoTime();
       KeyPair kp = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
-      X509Certificate cert = new SelfSignedCertificateBuilder(kp)
-          .setCommonName("HepaLoop device link")
-          .setOrganization("HepaLoop")
-          .setApplicationUri(APPLICATION_URI)
-          .addDnsName(hostname())
-          .addDnsName("localhost")
-          .addIpAddress("127.0.0.1")
-          .build();
+      X509Certificate cert =
+          new SelfSignedCertificateBuilder(kp)
+              .setCommonName("HepaLoop device link")
+              .setOrganization("HepaLoop")
+              .setApplicationUri(APPLICATION_URI)
+              .addDnsName(hostname())
+              .addDnsName("localhost")
+              .addIpAddress("127.0.0.1")
+              .build();
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, STORE_PASSWORD);
       ks.setKeyEntry(ALIAS, kp.getPrivate(), STORE_PASSWORD, new X509Certificate[] {cert});
@@ -136,10 +142,14 @@ public final class ClientPki {
       }
       // Atomic: two processes starting at once never read a half-written key store.
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      LOG.info("generated the device link's key pair in {} ms, stored in {}", (System.nanoTime() - t0) / 1_000_000, file);
+      LOG.info(
+          "generated the device link's key pair in {} ms, stored in {}",
+          (System.nanoTime() - t0) / 1_000_000,
+          file);
       return new ClientPki(dir, kp, cert);
     } catch (Exception e) {
-      throw new IllegalStateException("cannot load or create the device link's key store " + file + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot load or create the device link's key store " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,8 +1,8 @@
 package io.hepaloop.device;
 
 import io.hepaloop.bus.Addresses;
-import io.hepaloop.bus.LocalCodec;
 import io.hepaloop.bus.HepaEvent;
+import io.hepaloop.bus.LocalCodec;
 import io.hepaloop.core.DataType;
 import io.hepaloop.device.DeviceLinkOptions.HeartbeatSource;
 import io.hepaloop.profile.SignalSpec;
@@ -16,8 +16,8 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,65 +32,73 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The controller's side of one reactor's OPC UA device: a Vert.x verticle that keeps a Milo session
- * open, publishes every sensor and actuator read-back as {@link SampleBatch}es, writes
- * {@link ActuatorCommand}s, sends the watchdog heartbeat and survives the link failing.
+ * open, publishes every sensor and actuator read-back as {@link SampleBatch}es, writes {@link
+ * ActuatorCommand}s, sends the watchdog heartbeat and survives the link failing.
  *
  * <h2>Heartbeat</h2>
+ *
  * Every {@code watchdog.intervalMs} the link writes the next value of a counter that wraps at the
- * watchdog type's maximum ({@link DataType#nextHeartbeat}), so it runs for ever. With
- * {@link HeartbeatSource#CONTROLLER} (production) it writes only while the reactor's controller reports
- * on {@link Addresses#controllerAlive} that its loops executed within a few of their periods: a stalled
- * control loop stops the heartbeat, and the device puts its outputs safe. A heartbeat that is withheld
- * or cannot be written is a critical event, once per run of failures, and shows in the CONNECTED
- * state's reason.
+ * watchdog type's maximum ({@link DataType#nextHeartbeat}), so it runs for ever. With {@link
+ * HeartbeatSource#CONTROLLER} (production) it writes only while the reactor's controller reports on
+ * {@link Addresses#controllerAlive} that its loops executed within a few of their periods: a
+ * stalled control loop stops the heartbeat, and the device puts its outputs safe. A heartbeat that
+ * is withheld or cannot be written is a critical event, once per run of failures, and shows in the
+ * CONNECTED state's reason.
  *
  * <h2>States ({@link LinkState})</h2>
- * CONNECTING (never connected yet) → CONNECTED ⇄ DISCONNECTED (lost; values published once as stale,
- * reconnecting with {@link Backoff}) → STOPPED (undeployed). The reason of each state is a sentence for
- * the operator ("the device refused user 'operator' (Bad_UserAccessDenied): wrong user name or password").
+ *
+ * CONNECTING (never connected yet) → CONNECTED ⇄ DISCONNECTED (lost; values published once as
+ * stale, reconnecting with {@link Backoff}) → STOPPED (undeployed). The reason of each state is a
+ * sentence for the operator ("the device refused user 'operator' (Bad_UserAccessDenied): wrong user
+ * name or password").
  *
  * <h2>Shared sessions</h2>
- * Reactors whose devices share an endpoint, security and identity share one session
- * ({@link EndpointSessions}); each link still has its own items, state, stale values, heartbeat,
- * commands and backoff. A problem of the reactor's own part (a node the device lacks, a data type
- * that is not the profile's, a heartbeat the device answers with a communication error) is this
- * link's alone; a lost session is every link's on it, and each reconnects on its own backoff to the
- * next session the first of them opens.
+ *
+ * Reactors whose devices share an endpoint, security and identity share one session ({@link
+ * EndpointSessions}); each link still has its own items, state, stale values, heartbeat, commands
+ * and backoff. A problem of the reactor's own part (a node the device lacks, a data type that is
+ * not the profile's, a heartbeat the device answers with a communication error) is this link's
+ * alone; a lost session is every link's on it, and each reconnects on its own backoff to the next
+ * session the first of them opens.
  *
  * <h2>Threading</h2>
+ *
  * All fields are touched on this verticle's context only, so there are no locks. Milo calls back on
  * its own threads; those callbacks convert the values (cheap, no I/O) and hand them over with
  * {@code context.runOnContext}, then return, so a slow consumer never stalls Milo's publishing. The
- * session is opened with Milo's synchronous API on a small worker pool of the links' own; writes use Milo's
- * asynchronous API, bridged to Vert.x futures on this context.
+ * session is opened with Milo's synchronous API on a small worker pool of the links' own; writes
+ * use Milo's asynchronous API, bridged to Vert.x futures on this context.
  *
  * <h2>Reconnect</h2>
- * A lost session is closed and a fresh one opened with our own short backoff (default 200 ms → 1 s),
- * which re-creates the reactor's monitored items; Milo's own reconnect (waits up to 16 s) and its subscription
- * transfer (which fails after a device restart) are not relied upon. Each session carries a
- * generation number; callbacks of an older session are ignored.
+ *
+ * A lost session is closed and a fresh one opened with our own short backoff (default 200 ms → 1
+ * s), which re-creates the reactor's monitored items; Milo's own reconnect (waits up to 16 s) and
+ * its subscription transfer (which fails after a device restart) are not relied upon. Each session
+ * carries a generation number; callbacks of an older session are ignored.
  */
 public final class DeviceLink extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceLink.class);
 
   /**
    * Opening a session blocks a thread for up to connect + request timeout when a device hangs. The
-   * links share their own small pool for that, so 64 hung devices never starve the default worker pool
-   * that InfluxDB, SQLite and file I/O rely on.
+   * links share their own small pool for that, so 64 hung devices never starve the default worker
+   * pool that InfluxDB, SQLite and file I/O rely on.
    */
   static final String CONNECT_POOL = "hepaloop-device-link-connect";
 
   /**
-   * A restored session lost again sooner than this makes the link "unstable": one warning says so, and
-   * the next losses and restores are logged at debug level only, until a session holds this long. A
-   * device that accepts sessions and drops them at once would otherwise give a warning and two events
-   * every second or so, for as long as the fault lasts.
+   * A restored session lost again sooner than this makes the link "unstable": one warning says so,
+   * and the next losses and restores are logged at debug level only, until a session holds this
+   * long. A device that accepts sessions and drops them at once would otherwise give a warning and
+   * two events every second or so, for as long as the fault lasts.
    */
   static final long STABLE_MS = 10_000;
+
   static final int CONNECT_POOL_SIZE = 8;
 
   private final DeviceLinkOptions opts;
   private final String reactorId;
+
   /** Null: the sessions of this Vert.x instance ({@link EndpointSessions#of}). */
   private final EndpointSessions sessions;
 
@@ -100,34 +108,49 @@ public final class DeviceLink extends VerticleBase {
   private long generation;
   private int failedAttempts;
   private boolean stopped;
+
   /** {@link #stopped} as seen from the connect pool's threads. */
   private volatile boolean stopRequested;
+
   private boolean everConnected;
   private long reconnectTimer = -1;
   private long heartbeatTimer = -1;
   private long heartbeatCounter;
   private int heartbeatFailuresInARow;
   private int heartbeatsUnansweredInARow;
+
   /** Written on this context; volatile for {@link #heartbeatFailing()}. */
   private volatile boolean heartbeatFailing;
+
   /** From the controller: {@link System#nanoTime()} until which its loops count as running. */
   private long controllerAliveUntilNanos;
+
   private boolean controllerHeard;
   private int heartbeatsWithheldInARow;
   private long lastBeatSentNanos;
   private boolean beatSent;
   private boolean withholdReported;
+
   /** What the CONNECTED state says, without the heartbeat's problems. */
   private String connectedReason;
-  /** Why the heartbeat does not reach the device (null when it does): part of the CONNECTED state's reason. */
+
+  /**
+   * Why the heartbeat does not reach the device (null when it does): part of the CONNECTED state's
+   * reason.
+   */
   private String heartbeatWithheldProblem;
+
   private String heartbeatFailingProblem;
   private MessageConsumer<Long> controllerAlive;
   private Instant outageSince;
   private long connectedAtNanos = -1;
   private long lastLossNanos = -1;
-  /** Lost again soon after each restore: further losses and restores are not announced one by one. */
+
+  /**
+   * Lost again soon after each restore: further losses and restores are not announced one by one.
+   */
   private boolean unstable;
+
   private int lossesWhileUnstable;
   private final Set<String> loggedFailures = new HashSet<>();
   private final Map<String, Sample> lastValues = new LinkedHashMap<>();
@@ -140,7 +163,10 @@ public final class DeviceLink extends VerticleBase {
   private final AtomicLong heartbeatFailures = new AtomicLong();
   private final AtomicLong connectAttempts = new AtomicLong();
 
-  /** A link that shares its session with the other links of this Vert.x instance on the same endpoint. */
+  /**
+   * A link that shares its session with the other links of this Vert.x instance on the same
+   * endpoint.
+   */
   public DeviceLink(DeviceLinkOptions opts) {
     this(opts, null);
   }
@@ -177,26 +203,35 @@ public final class DeviceLink extends VerticleBase {
   @Override
   public Future<?> start() {
     // Deployable alone (tests, bench): it registers what it sends itself.
-    LocalCodec.registerAll(vertx, SampleBatch.class, LinkState.class, WriteResult.class, HepaEvent.class);
+    LocalCodec.registerAll(
+        vertx, SampleBatch.class, LinkState.class, WriteResult.class, HepaEvent.class);
     connectPool = vertx.createSharedWorkerExecutor(CONNECT_POOL, CONNECT_POOL_SIZE);
     EndpointSessions shared = sessions != null ? sessions : EndpointSessions.of(vertx);
     endpoint = shared.acquire(opts);
     commands = vertx.eventBus().consumer(Addresses.commands(reactorId), this::onCommand);
     publishState(LinkState.State.CONNECTING, "connecting to " + opts.endpointUrl());
     WatchdogSpec wd = opts.profile().watchdog();
-    // Without a watchdog (a monitoring-only profile) the timer still runs: it also ends the "unstable" state.
-    heartbeatTimer = vertx.setPeriodic(wd == null ? 1000 : (long) wd.intervalMs(), id -> heartbeat());
+    // Without a watchdog (a monitoring-only profile) the timer still runs: it also ends the
+    // "unstable" state.
+    heartbeatTimer =
+        vertx.setPeriodic(wd == null ? 1000 : (long) wd.intervalMs(), id -> heartbeat());
     if (wd != null && opts.heartbeat() == HeartbeatSource.CONTROLLER) {
-      controllerAlive = vertx.eventBus().localConsumer(Addresses.controllerAlive(reactorId),
-          m -> {
-            controllerAliveUntilNanos = m.body();
-            controllerHeard = true;
-          });
+      controllerAlive =
+          vertx
+              .eventBus()
+              .localConsumer(
+                  Addresses.controllerAlive(reactorId),
+                  m -> {
+                    controllerAliveUntilNanos = m.body();
+                    controllerHeard = true;
+                  });
     }
     connect();
     // Deployment does not wait for the device: a link whose device is down is still a running link
     // (CONNECTING, retrying); the state tells when it is connected.
-    return controllerAlive == null ? commands.completion() : Future.join(commands.completion(), controllerAlive.completion());
+    return controllerAlive == null
+        ? commands.completion()
+        : Future.join(commands.completion(), controllerAlive.completion());
   }
 
   @Override
@@ -211,16 +246,26 @@ public final class DeviceLink extends VerticleBase {
     publishStale();
     publishState(LinkState.State.STOPPED, "link stopped");
     LOG.info("reactor {}: device link stopped", reactorId);
-    Future<Void> closed = s == null
-        ? Future.succeededFuture()
-        : Future.fromCompletionStage(s.close(), context).timeout(3, TimeUnit.SECONDS).otherwiseEmpty();
+    Future<Void> closed =
+        s == null
+            ? Future.succeededFuture()
+            : Future.fromCompletionStage(s.close(), context)
+                .timeout(3, TimeUnit.SECONDS)
+                .otherwiseEmpty();
     EndpointSessions shared = sessions != null ? sessions : EndpointSessions.of(vertx);
-    return closed.eventually(() -> {
-      if (endpoint != null) {
-        shared.release(endpoint);
-      }
-      return commands.unregister();
-    }).compose(v -> controllerAlive == null ? Future.<Void>succeededFuture() : controllerAlive.unregister())
+    return closed
+        .eventually(
+            () -> {
+              if (endpoint != null) {
+                shared.release(endpoint);
+              }
+              return commands.unregister();
+            })
+        .compose(
+            v ->
+                controllerAlive == null
+                    ? Future.<Void>succeededFuture()
+                    : controllerAlive.unregister())
         .eventually(() -> connectPool.close());
   }
 
@@ -233,35 +278,41 @@ public final class DeviceLink extends VerticleBase {
     }
     long gen = ++generation;
     connectAttempts.incrementAndGet();
-    MiloSession.Listener listener = new MiloSession.Listener() {
-      @Override
-      public void onSamples(List<Sample> samples) {
-        context.runOnContext(v -> samplesArrived(gen, samples));
-      }
-
-      @Override
-      public void onLost(String reason) {
-        context.runOnContext(v -> lost(gen, reason));
-      }
-    };
-    EndpointSession ep = endpoint;
-    connectPool.<ReactorSession>executeBlocking(() -> {
-      ReactorSession opened = ep.open(opts, listener);
-      if (stopRequested) {
-        // Undeployed while connecting: the completion may never run on a closed context, so do not
-        // leave a Milo client behind that would keep reconnecting on its own.
-        opened.close();
-        throw new LinkException("link stopped while connecting");
-      }
-      return opened;
-    }, false)
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            connected(gen, ar.result());
-          } else {
-            connectFailed(gen, ar.cause());
+    MiloSession.Listener listener =
+        new MiloSession.Listener() {
+          @Override
+          public void onSamples(List<Sample> samples) {
+            context.runOnContext(v -> samplesArrived(gen, samples));
           }
-        });
+
+          @Override
+          public void onLost(String reason) {
+            context.runOnContext(v -> lost(gen, reason));
+          }
+        };
+    EndpointSession ep = endpoint;
+    connectPool
+        .<ReactorSession>executeBlocking(
+            () -> {
+              ReactorSession opened = ep.open(opts, listener);
+              if (stopRequested) {
+                // Undeployed while connecting: the completion may never run on a closed context, so
+                // do not
+                // leave a Milo client behind that would keep reconnecting on its own.
+                opened.close();
+                throw new LinkException("link stopped while connecting");
+              }
+              return opened;
+            },
+            false)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                connected(gen, ar.result());
+              } else {
+                connectFailed(gen, ar.cause());
+              }
+            });
   }
 
   private void connected(long gen, ReactorSession s) {
@@ -280,10 +331,18 @@ public final class DeviceLink extends VerticleBase {
     heartbeatFailuresInARow = 0;
     heartbeatsUnansweredInARow = 0;
     loggedFailures.clear();
-    String how = opts.securityPolicy() + "/" + opts.securityMode() + ", " + (opts.username() == null ? "anonymous" : "user " + opts.username());
+    String how =
+        opts.securityPolicy()
+            + "/"
+            + opts.securityMode()
+            + ", "
+            + (opts.username() == null ? "anonymous" : "user " + opts.username());
     if (outageSince != null) {
       double downS = Duration.between(outageSince, opts.clock().now()).toMillis() / 1000.0;
-      String msg = String.format("link to reactor %s restored after %.1f s (%s)", reactorId, downS, opts.endpointUrl());
+      String msg =
+          String.format(
+              "link to reactor %s restored after %.1f s (%s)",
+              reactorId, downS, opts.endpointUrl());
       if (unstable) {
         LOG.debug(msg);
       } else {
@@ -292,35 +351,54 @@ public final class DeviceLink extends VerticleBase {
       }
       outageSince = null;
     } else {
-      LOG.info("reactor {}: connected to {} ({}), {} signals subscribed", reactorId, opts.endpointUrl(), how, opts.profile().signals().size());
+      LOG.info(
+          "reactor {}: connected to {} ({}), {} signals subscribed",
+          reactorId,
+          opts.endpointUrl(),
+          how,
+          opts.profile().signals().size());
       if (everConnected) {
         publishEvent("info", "link to reactor " + reactorId + " connected");
       }
     }
     everConnected = true;
-    // Heartbeat first, CONNECTED after it is acknowledged: a device whose watchdog tripped during the
-    // outage refuses commands until the counter moves again, and the loops write as soon as they hear
+    // Heartbeat first, CONNECTED after it is acknowledged: a device whose watchdog tripped during
+    // the
+    // outage refuses commands until the counter moves again, and the loops write as soon as they
+    // hear
     // CONNECTED. (If the beat fails, CONNECTED follows anyway and the next beat retries.)
     connectedReason = "connected to " + opts.endpointUrl() + " (" + how + ")";
-    heartbeat().onComplete(ar -> {
-      if (!stopped && gen == generation) {
-        publishState(LinkState.State.CONNECTED, connectedReason());
-      }
-    });
+    heartbeat()
+        .onComplete(
+            ar -> {
+              if (!stopped && gen == generation) {
+                publishState(LinkState.State.CONNECTED, connectedReason());
+              }
+            });
   }
 
   private void connectFailed(long gen, Throwable cause) {
     if (stopped || gen != generation) {
       return;
     }
-    String reason = cause instanceof LinkException ? cause.getMessage() : "connecting failed: " + MiloSession.rootMessage(cause);
+    String reason =
+        cause instanceof LinkException
+            ? cause.getMessage()
+            : "connecting failed: " + MiloSession.rootMessage(cause);
     LinkState.State st = everConnected ? LinkState.State.DISCONNECTED : LinkState.State.CONNECTING;
     boolean configuration = cause instanceof LinkException le && le.configuration();
     // Each distinct reason is said once per outage (or per start-up), however many retries fail;
     // during an outage only configuration problems are news (the loss itself was logged already).
-    if (loggedFailures.size() < 20 && loggedFailures.add(reason) && (outageSince == null || configuration)) {
-      LOG.warn("reactor {}: {}; retrying {}", reactorId, reason,
-          configuration ? "every " + opts.configurationRetryMs() + " ms" : "every " + opts.backoff().maxMs() + " ms at most");
+    if (loggedFailures.size() < 20
+        && loggedFailures.add(reason)
+        && (outageSince == null || configuration)) {
+      LOG.warn(
+          "reactor {}: {}; retrying {}",
+          reactorId,
+          reason,
+          configuration
+              ? "every " + opts.configurationRetryMs() + " ms"
+              : "every " + opts.backoff().maxMs() + " ms at most");
       publishEvent("warning", "device link of reactor " + reactorId + " cannot connect: " + reason);
     } else {
       LOG.debug("reactor {}: attempt {} failed: {}", reactorId, failedAttempts + 1, reason);
@@ -333,18 +411,25 @@ public final class DeviceLink extends VerticleBase {
     scheduleReconnect(-1);
   }
 
-  /** @param delayMs fixed delay, or -1 for the next backoff step */
+  /**
+   * @param delayMs fixed delay, or -1 for the next backoff step
+   */
   private void scheduleReconnect(long delayMs) {
     if (stopped || reconnectTimer != -1) {
       return;
     }
-    long delay = delayMs > 0 ? delayMs : opts.backoff().delayMs(failedAttempts++, () -> ThreadLocalRandom.current().nextDouble());
+    long delay =
+        delayMs > 0
+            ? delayMs
+            : opts.backoff()
+                .delayMs(failedAttempts++, () -> ThreadLocalRandom.current().nextDouble());
     reconnectTimer = vertx.setTimer(delay, id -> connect());
   }
 
   private void lost(long gen, String reason) {
     if (stopped || gen != generation || session == null) {
-      // An older session, or one still being opened: connected() sees isLost() and treats it as a failed attempt.
+      // An older session, or one still being opened: connected() sees isLost() and treats it as a
+      // failed attempt.
       return;
     }
     ReactorSession s = session;
@@ -352,8 +437,10 @@ public final class DeviceLink extends VerticleBase {
     generation++;
     session = null;
     if (s.lastRequestUnanswered()) {
-      // The shared session itself carried no request (timeout, connection gone): every reactor on it
-      // loses it. Otherwise (the device answered, for this reactor's node with a communication error,
+      // The shared session itself carried no request (timeout, connection gone): every reactor on
+      // it
+      // loses it. Otherwise (the device answered, for this reactor's node with a communication
+      // error,
       // as a gateway does whose PLC behind it is gone) only this reactor's part is dropped.
       s.endSession(reason);
     }
@@ -365,16 +452,24 @@ public final class DeviceLink extends VerticleBase {
     outageSince = opts.clock().now();
     failedAttempts = 0;
     loggedFailures.clear();
-    String msg = "link to reactor " + reactorId + " lost: " + reason + "; values are stale, reconnecting";
+    String msg =
+        "link to reactor " + reactorId + " lost: " + reason + "; values are stale, reconnecting";
     if (!again) {
       LOG.warn(msg);
       publishEvent("warning", msg);
     } else if (!unstable) {
       unstable = true;
       lossesWhileUnstable = 1;
-      String unstableMsg = String.format(java.util.Locale.ROOT, "link to reactor %s lost again %.1f s after it was restored (%s): "
-          + "the link is unstable; values are stale while it is down; further losses and restores are not announced "
-          + "until it holds for %d s", reactorId, heldS, reason, STABLE_MS / 1000);
+      String unstableMsg =
+          String.format(
+              java.util.Locale.ROOT,
+              "link to reactor %s lost again %.1f s after it was restored (%s): "
+                  + "the link is unstable; values are stale while it is down; further losses and restores are not announced "
+                  + "until it holds for %d s",
+              reactorId,
+              heldS,
+              reason,
+              STABLE_MS / 1000);
       LOG.warn(unstableMsg);
       publishEvent("warning", unstableMsg);
     } else {
@@ -426,7 +521,16 @@ public final class DeviceLink extends VerticleBase {
     ReactorSession s = session;
     if (s == null) {
       LinkState st = current;
-      msg.reply(WriteResult.failed(c, "link to reactor " + reactorId + " is " + st.state() + " (" + st.reason() + "); nothing written"));
+      msg.reply(
+          WriteResult.failed(
+              c,
+              "link to reactor "
+                  + reactorId
+                  + " is "
+                  + st.state()
+                  + " ("
+                  + st.reason()
+                  + "); nothing written"));
       return;
     }
     SignalSpec spec = opts.profile().requireSignal(c.actuatorId());
@@ -438,30 +542,45 @@ public final class DeviceLink extends VerticleBase {
       return;
     }
     NodeId node = s.node(spec.id());
-    Future.fromCompletionStage(s.write(node, raw), context).onComplete(ar -> {
-      if (ar.failed()) {
-        msg.reply(WriteResult.failed(c, "write of " + c.actuatorId() + " failed: " + MiloSession.rootMessage(ar.cause())));
-      } else if (ar.result().isGood()) {
-        msg.reply(WriteResult.ok(c));
-      } else {
-        msg.reply(WriteResult.failed(c, "the device refused the write of " + c.actuatorId() + ": " + Qualities.name(ar.result())));
-      }
-    });
+    Future.fromCompletionStage(s.write(node, raw), context)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                msg.reply(
+                    WriteResult.failed(
+                        c,
+                        "write of "
+                            + c.actuatorId()
+                            + " failed: "
+                            + MiloSession.rootMessage(ar.cause())));
+              } else if (ar.result().isGood()) {
+                msg.reply(WriteResult.ok(c));
+              } else {
+                msg.reply(
+                    WriteResult.failed(
+                        c,
+                        "the device refused the write of "
+                            + c.actuatorId()
+                            + ": "
+                            + Qualities.name(ar.result())));
+              }
+            });
   }
 
   // ---------------------------------------------------------------- heartbeat
 
   /**
    * Heartbeats failing this many times in a row, on a session that is not lost, are reported: the
-   * device's watchdog will put every output safe (and keep doing so), and the operator must know why.
-   * A lost link fails a beat or two before the loss is noticed; the loss is reported on its own.
+   * device's watchdog will put every output safe (and keep doing so), and the operator must know
+   * why. A lost link fails a beat or two before the loss is noticed; the loss is reported on its
+   * own.
    */
   static final int HEARTBEAT_FAILURES_REPORTED = 3;
 
   /**
-   * Heartbeats nobody answered (timeout, connection or session gone) this many times in a row end the
-   * session as lost, whatever Milo's own keep-alive thinks: the link must not sit CONNECTED on a
-   * session that cannot carry a write, because the loops would go on "writing" into nothing. This
+   * Heartbeats nobody answered (timeout, connection or session gone) this many times in a row end
+   * the session as lost, whatever Milo's own keep-alive thinks: the link must not sit CONNECTED on
+   * a session that cannot carry a write, because the loops would go on "writing" into nothing. This
    * is the backstop behind Milo's session-activity and subscription-watchdog callbacks.
    */
   static final int HEARTBEATS_UNANSWERED_LOST = 3;
@@ -476,8 +595,8 @@ public final class DeviceLink extends VerticleBase {
   }
 
   /**
-   * The next counter value to the watchdog node (wrapping at its type's maximum); the device puts outputs
-   * safe when it stops changing. Runs on the heartbeat timer and once at connect.
+   * The next counter value to the watchdog node (wrapping at its type's maximum); the device puts
+   * outputs safe when it stops changing. Runs on the heartbeat timer and once at connect.
    */
   private Future<Void> heartbeat() {
     ReactorSession s = session;
@@ -486,8 +605,15 @@ public final class DeviceLink extends VerticleBase {
     }
     if (unstable && (opts.clock().nanoTime() - connectedAtNanos) / 1_000_000 >= STABLE_MS) {
       unstable = false;
-      String msg = "link to reactor " + reactorId + " holds again: connected for " + STABLE_MS / 1000 + " s after "
-          + lossesWhileUnstable + (lossesWhileUnstable == 1 ? " loss" : " losses") + " while unstable";
+      String msg =
+          "link to reactor "
+              + reactorId
+              + " holds again: connected for "
+              + STABLE_MS / 1000
+              + " s after "
+              + lossesWhileUnstable
+              + (lossesWhileUnstable == 1 ? " loss" : " losses")
+              + " while unstable";
       LOG.info(msg);
       publishEvent("info", msg);
     }
@@ -495,14 +621,16 @@ public final class DeviceLink extends VerticleBase {
     if (wd == null) {
       return Future.succeededFuture();
     }
-    if (opts.heartbeat() == HeartbeatSource.CONTROLLER && (!controllerHeard || System.nanoTime() - controllerAliveUntilNanos >= 0)) {
+    if (opts.heartbeat() == HeartbeatSource.CONTROLLER
+        && (!controllerHeard || System.nanoTime() - controllerAliveUntilNanos >= 0)) {
       withheld();
       return Future.succeededFuture();
     }
     resumed();
     long sentNanos = System.nanoTime();
     if (beatSent && sentNanos - lastBeatSentNanos < (long) (wd.intervalMs() * 500_000)) {
-      // The beat at connect and a timer beat a moment later would race on the wire and could reach the
+      // The beat at connect and a timer beat a moment later would race on the wire and could reach
+      // the
       // device out of order; one is enough.
       return Future.succeededFuture();
     }
@@ -511,32 +639,43 @@ public final class DeviceLink extends VerticleBase {
     long gen = generation;
     DataType type = DataType.find(wd.dataType()).filter(DataType::holdsHeartbeat).orElse(null);
     if (type == null) {
-      // A profile built in code can name a type the checks refuse; say so as loudly as a refused write.
+      // A profile built in code can name a type the checks refuse; say so as loudly as a refused
+      // write.
       heartbeatFailures.incrementAndGet();
-      heartbeatDone(gen, "the watchdog's data type '" + wd.dataType() + "' cannot hold a heartbeat counter", false, true);
+      heartbeatDone(
+          gen,
+          "the watchdog's data type '" + wd.dataType() + "' cannot hold a heartbeat counter",
+          false,
+          true);
       return Future.succeededFuture();
     }
     heartbeatCounter = type.nextHeartbeat(heartbeatCounter);
     Variant v = type.heartbeatVariant(heartbeatCounter);
     Promise<Void> written = Promise.promise();
-    s.write(s.watchdogNode(), v).whenComplete((sc, ex) -> {
-      // Milo's thread: count, hand over, return.
-      String failure = ex != null ? MiloSession.rootMessage(ex) : sc.isGood() ? null : Qualities.name(sc);
-      boolean unanswered = failure != null && Qualities.unanswered(ex, sc);
-      if (failure != null) {
-        heartbeatFailures.incrementAndGet();
-      }
-      context.runOnContext(x -> {
-        heartbeatDone(gen, failure, unanswered, false);
-        written.complete();
-      });
-    });
+    s.write(s.watchdogNode(), v)
+        .whenComplete(
+            (sc, ex) -> {
+              // Milo's thread: count, hand over, return.
+              String failure =
+                  ex != null
+                      ? MiloSession.rootMessage(ex)
+                      : sc.isGood() ? null : Qualities.name(sc);
+              boolean unanswered = failure != null && Qualities.unanswered(ex, sc);
+              if (failure != null) {
+                heartbeatFailures.incrementAndGet();
+              }
+              context.runOnContext(
+                  x -> {
+                    heartbeatDone(gen, failure, unanswered, false);
+                    written.complete();
+                  });
+            });
     return written.future();
   }
 
   /**
-   * A beat not written because the controller has not reported a recent scan. Two beats in a row (not
-   * one: a late timer is no news) make one critical event; the device trips after its timeout.
+   * A beat not written because the controller has not reported a recent scan. Two beats in a row
+   * (not one: a late timer is no news) make one critical event; the device trips after its timeout.
    */
   private void withheld() {
     heartbeatsWithheldInARow++;
@@ -545,12 +684,20 @@ public final class DeviceLink extends VerticleBase {
     }
     withholdReported = true;
     WatchdogSpec wd = opts.profile().watchdog();
-    heartbeatWithheldProblem = "heartbeat withheld: the controller's loops have not executed in time";
-    String msg = (!controllerHeard
-        ? "no controller of reactor " + reactorId + " has reported a control scan"
-        : "the controller of reactor " + reactorId + " has not executed its loops within a few of their periods")
-        + ": heartbeat to " + wd.nodeIdFor(opts.nodeIdReactor()) + " withheld; the device will put its outputs at"
-        + " their safe values within " + (long) wd.timeoutMs() + " ms";
+    heartbeatWithheldProblem =
+        "heartbeat withheld: the controller's loops have not executed in time";
+    String msg =
+        (!controllerHeard
+                ? "no controller of reactor " + reactorId + " has reported a control scan"
+                : "the controller of reactor "
+                    + reactorId
+                    + " has not executed its loops within a few of their periods")
+            + ": heartbeat to "
+            + wd.nodeIdFor(opts.nodeIdReactor())
+            + " withheld; the device will put its outputs at"
+            + " their safe values within "
+            + (long) wd.timeoutMs()
+            + " ms";
     LOG.error(msg);
     publishEvent("critical", msg);
     republishConnected();
@@ -570,8 +717,8 @@ public final class DeviceLink extends VerticleBase {
   }
 
   /**
-   * Once per run of failures (not per beat) a critical event, and the CONNECTED state's reason says so;
-   * once when it works again. {@code now} reports at once (a failure no retry can cure).
+   * Once per run of failures (not per beat) a critical event, and the CONNECTED state's reason says
+   * so; once when it works again. {@code now} reports at once (a failure no retry can cure).
    */
   private void heartbeatDone(long gen, String failure, boolean unanswered, boolean now) {
     if (stopped || gen != generation) {
@@ -599,8 +746,14 @@ public final class DeviceLink extends VerticleBase {
       heartbeatFailing = true;
       String node = opts.profile().watchdog().nodeIdFor(opts.nodeIdReactor());
       heartbeatFailingProblem = "HEARTBEAT FAILING: cannot write " + node + " (" + failure + ")";
-      String msg = "heartbeat to the watchdog of reactor " + reactorId + " cannot be written (node " + node + ": "
-          + failure + "): the device will put its outputs at their safe values";
+      String msg =
+          "heartbeat to the watchdog of reactor "
+              + reactorId
+              + " cannot be written (node "
+              + node
+              + ": "
+              + failure
+              + "): the device will put its outputs at their safe values";
       LOG.error(msg);
       publishEvent("critical", msg);
       republishConnected();
@@ -609,7 +762,9 @@ public final class DeviceLink extends VerticleBase {
     }
   }
 
-  /** Whether the heartbeat is failing to be written (a run of failures reported and not yet over). */
+  /**
+   * Whether the heartbeat is failing to be written (a run of failures reported and not yet over).
+   */
   public boolean heartbeatFailing() {
     return heartbeatFailing;
   }
@@ -647,6 +802,10 @@ public final class DeviceLink extends VerticleBase {
   }
 
   private void publishEvent(String severity, String message) {
-    vertx.eventBus().publish(Addresses.EVENTS, new HepaEvent(opts.clock().now(), reactorId, "link", "device-link", severity, message));
+    vertx
+        .eventBus()
+        .publish(
+            Addresses.EVENTS,
+            new HepaEvent(opts.clock().now(), reactorId, "link", "device-link", severity, message));
   }
 }

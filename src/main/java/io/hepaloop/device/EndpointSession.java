@@ -4,20 +4,21 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One endpoint's place in {@link EndpointSessions}: it outlives the OPC UA sessions it opens. While a
- * session is up, every link of the endpoint attaches to it; when it is lost (every link hears it and
- * goes DISCONNECTED), the first link to retry opens the next one and the others attach to that.
+ * One endpoint's place in {@link EndpointSessions}: it outlives the OPC UA sessions it opens. While
+ * a session is up, every link of the endpoint attaches to it; when it is lost (every link hears it
+ * and goes DISCONNECTED), the first link to retry opens the next one and the others attach to that.
  *
  * <p>Links retry on their own backoff, so many links may ask for a session at once: they wait for
  * the one attempt under way instead of each knocking on the device. A failed attempt is also handed
- * to the links that ask within a short hold ({@link #holdMs}) — a device that is down sees about one
- * attempt per hold instead of one per reactor, and a wrong password is tried once per
- * {@code configurationRetryMs}, not once per reactor (PLCs lock accounts after a few).
+ * to the links that ask within a short hold ({@link #holdMs}) — a device that is down sees about
+ * one attempt per hold instead of one per reactor, and a wrong password is tried once per {@code
+ * configurationRetryMs}, not once per reactor (PLCs lock accounts after a few).
  */
 final class EndpointSession {
   private final EndpointSessions.Key key;
   private final Executor housekeeping;
   private final AtomicLong sessionsOpened;
+
   /** Links holding this entry; guarded by the owning {@link EndpointSessions}. */
   int references;
 
@@ -88,11 +89,13 @@ final class EndpointSession {
 
   /**
    * How long a failed attempt answers for the endpoint: a configuration failure until the links'
-   * slow retry comes round again, a transient one for the first backoff step (which bounds the extra
-   * delay a returning device sees).
+   * slow retry comes round again, a transient one for the first backoff step (which bounds the
+   * extra delay a returning device sees).
    */
   static long holdMs(DeviceLinkOptions o, LinkException e) {
-    return e.configuration() ? o.configurationRetryMs() * 9 / 10 : Math.min(o.backoff().initialMs(), 500);
+    return e.configuration()
+        ? o.configurationRetryMs() * 9 / 10
+        : Math.min(o.backoff().initialMs(), 500);
   }
 
   /** The last link is gone: close the session. Non-blocking. */

@@ -13,14 +13,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The OPC UA sessions of a set of {@link DeviceLink}s, one per endpoint, as SCADA drivers keep them:
- * links whose device has the same endpoint URL, security and identity share ONE session (a PLC or
- * gateway serving many skids on one endpoint typically allows only 10-32 sessions), each reactor with
- * its own monitored items, NodeIds, state, heartbeat and commands.
+ * The OPC UA sessions of a set of {@link DeviceLink}s, one per endpoint, as SCADA drivers keep
+ * them: links whose device has the same endpoint URL, security and identity share ONE session (a
+ * PLC or gateway serving many skids on one endpoint typically allows only 10-32 sessions), each
+ * reactor with its own monitored items, NodeIds, state, heartbeat and commands.
  *
- * <p>An entry ({@link EndpointSession}) is counted: a link takes it when it starts and gives it back
- * when it stops; the last one out closes the session. Links deployed on the same Vert.x instance
- * share {@link #of(Vertx)}; whoever deploys links can also create one and pass it to
+ * <p>An entry ({@link EndpointSession}) is counted: a link takes it when it starts and gives it
+ * back when it stops; the last one out closes the session. Links deployed on the same Vert.x
+ * instance share {@link #of(Vertx)}; whoever deploys links can also create one and pass it to
  * {@link DeviceLink#DeviceLink(DeviceLinkOptions, EndpointSessions)}.
  *
  * <p>Thread-safe: links start and stop on their own contexts.
@@ -33,24 +33,52 @@ public final class EndpointSessions implements Shareable {
    * other session-level setting (PKI and trust, keep-alive and timeouts), so that no link silently
    * runs with another link's settings. The password is compared but never printed.
    */
-  record Key(String endpointUrl, String securityPolicy, String securityMode, String username, String password,
-      Path pkiDir, DeviceLinkOptions.ServerTrust serverTrust, long keepAliveIntervalMs, int keepAliveFailuresAllowed,
-      long keepAliveTimeoutMs, long requestTimeoutMs, long connectTimeoutMs) {
+  record Key(
+      String endpointUrl,
+      String securityPolicy,
+      String securityMode,
+      String username,
+      String password,
+      Path pkiDir,
+      DeviceLinkOptions.ServerTrust serverTrust,
+      long keepAliveIntervalMs,
+      int keepAliveFailuresAllowed,
+      long keepAliveTimeoutMs,
+      long requestTimeoutMs,
+      long connectTimeoutMs) {
 
     static Key of(DeviceLinkOptions o) {
-      return new Key(o.endpointUrl(), o.securityPolicy(), o.securityMode(), o.username(), o.password(), o.pkiDir(),
-          o.serverTrust(), o.keepAliveIntervalMs(), o.keepAliveFailuresAllowed(), o.keepAliveTimeoutMs(),
-          o.requestTimeoutMs(), o.connectTimeoutMs());
+      return new Key(
+          o.endpointUrl(),
+          o.securityPolicy(),
+          o.securityMode(),
+          o.username(),
+          o.password(),
+          o.pkiDir(),
+          o.serverTrust(),
+          o.keepAliveIntervalMs(),
+          o.keepAliveFailuresAllowed(),
+          o.keepAliveTimeoutMs(),
+          o.requestTimeoutMs(),
+          o.connectTimeoutMs());
     }
 
     @Override
     public String toString() {
-      return endpointUrl + " (" + securityPolicy + "/" + securityMode + ", " + (username == null ? "anonymous" : "user " + username) + ")";
+      return endpointUrl
+          + " ("
+          + securityPolicy
+          + "/"
+          + securityMode
+          + ", "
+          + (username == null ? "anonymous" : "user " + username)
+          + ")";
     }
   }
 
   private final Map<Key, EndpointSession> entries = new HashMap<>();
   private final AtomicLong sessionsOpened = new AtomicLong();
+
   /**
    * Removing a reactor's monitored items when its link stops or loses only its own part uses Milo's
    * synchronous API; these daemon threads do it so that no event loop waits.
@@ -73,7 +101,9 @@ public final class EndpointSessions implements Shareable {
 
   /** The entry for the link's endpoint, security and identity, counted once more. */
   synchronized EndpointSession acquire(DeviceLinkOptions o) {
-    EndpointSession e = entries.computeIfAbsent(Key.of(o), k -> new EndpointSession(k, housekeeping, sessionsOpened));
+    EndpointSession e =
+        entries.computeIfAbsent(
+            Key.of(o), k -> new EndpointSession(k, housekeeping, sessionsOpened));
     e.references++;
     return e;
   }
@@ -102,14 +132,23 @@ public final class EndpointSessions implements Shareable {
     return (int) entries.values().stream().filter(EndpointSession::sessionUp).count();
   }
 
-  /** OPC UA sessions opened since this object was created (one per endpoint, plus one per reconnect). */
+  /**
+   * OPC UA sessions opened since this object was created (one per endpoint, plus one per
+   * reconnect).
+   */
   public long sessionsOpened() {
     return sessionsOpened.get();
   }
 
   @Override
   public String toString() {
-    return "EndpointSessions[endpoints=" + endpoints() + ", open=" + sessionsOpen() + ", opened=" + sessionsOpened() + "]";
+    return "EndpointSessions[endpoints="
+        + endpoints()
+        + ", open="
+        + sessionsOpen()
+        + ", opened="
+        + sessionsOpened()
+        + "]";
   }
 
   private static final class DaemonThreads implements java.util.concurrent.ThreadFactory {

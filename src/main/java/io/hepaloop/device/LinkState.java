@@ -3,8 +3,8 @@ package io.hepaloop.device;
 import java.time.Instant;
 
 /**
- * Connection state of one reactor's device link, published on {@link io.hepaloop.bus.Addresses#link(String)}
- * at each change.
+ * Connection state of one reactor's device link, published on {@link
+ * io.hepaloop.bus.Addresses#link(String)} at each change.
  */
 public record LinkState(String reactorId, State state, Instant since, String reason) {
   public enum State {

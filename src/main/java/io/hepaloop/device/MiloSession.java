@@ -29,12 +29,10 @@ import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.MonitoredItemServiceOperationResult;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
+import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription.SubscriptionListener;
 import org.eclipse.milo.opcua.stack.core.AttributeId;
-import org.eclipse.milo.opcua.stack.core.NodeIds;
-import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
-import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
-import org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId;
 import org.eclipse.milo.opcua.stack.core.NamespaceTable;
+import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.security.CertificateValidator;
@@ -43,60 +41,66 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ExpandedNodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.DataChangeTrigger;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.DeadbandType;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType;
 import org.eclipse.milo.opcua.stack.core.types.structured.DataChangeFilter;
 import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
+import org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId;
 import org.eclipse.milo.opcua.stack.core.types.structured.UserTokenPolicy;
 import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
 import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
 import org.eclipse.milo.opcua.stack.transport.client.tcp.OpcTcpClientTransport;
 import org.eclipse.milo.opcua.stack.transport.client.tcp.OpcTcpClientTransportConfig;
-import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription.SubscriptionListener;
 
 /**
  * One OPC UA session (one Milo client) to one endpoint, shared by every reactor that reaches its
  * device through that endpoint with the same security and identity ({@link EndpointSessions}). It
- * holds the namespace table and a few subscriptions; each attached reactor is a {@link ReactorSession}
- * with its own resolved NodeIds and monitored items. Protocol only; the lifecycle (states, backoff,
- * stale values, the event bus) is each {@link DeviceLink}'s.
+ * holds the namespace table and a few subscriptions; each attached reactor is a {@link
+ * ReactorSession} with its own resolved NodeIds and monitored items. Protocol only; the lifecycle
+ * (states, backoff, stale values, the event bus) is each {@link DeviceLink}'s.
  *
- * <p>{@link #connect} and {@link #attach} use Milo's synchronous API and must run on a worker thread.
- * After that, every callback reaches the reactors' {@link Listener}s on a Milo thread; a listener must
- * hand the data on and return.
+ * <p>{@link #connect} and {@link #attach} use Milo's synchronous API and must run on a worker
+ * thread. After that, every callback reaches the reactors' {@link Listener}s on a Milo thread; a
+ * listener must hand the data on and return.
  *
  * <h2>Subscriptions</h2>
- * Reactors with the same publishing interval share a subscription of up to
- * {@link #MAX_ITEMS_PER_SUBSCRIPTION} monitored items: servers limit subscriptions per session (node-opcua
- * allows 10 by default, PLCs often fewer), so one subscription per reactor would refuse the 11th
- * reactor. Monitored items are created per reactor and their results are per item, so a reactor whose
- * node is missing or of the wrong type fails alone: its items are removed again and its neighbours'
- * stay. Publish requests and responses belong to the session, not to a subscription, so a subscription
- * that stops publishing (watchdog), is ended by the device or cannot be transferred ends the session
- * for every reactor on it; their links reconnect and re-create everything.
  *
- * <p>A session is used once: when it is lost it is closed and the next attach opens a new one. Milo's
- * own reconnect (1 → 16 s waits) and subscription transfer are therefore never relied upon; a new
- * session always creates its subscriptions afresh, which is what Milo's transfer would fail to do
- * after a device restart anyway (Bad_SubscriptionIdInvalid).
+ * Reactors with the same publishing interval share a subscription of up to {@link
+ * #MAX_ITEMS_PER_SUBSCRIPTION} monitored items: servers limit subscriptions per session (node-opcua
+ * allows 10 by default, PLCs often fewer), so one subscription per reactor would refuse the 11th
+ * reactor. Monitored items are created per reactor and their results are per item, so a reactor
+ * whose node is missing or of the wrong type fails alone: its items are removed again and its
+ * neighbours' stay. Publish requests and responses belong to the session, not to a subscription, so
+ * a subscription that stops publishing (watchdog), is ended by the device or cannot be transferred
+ * ends the session for every reactor on it; their links reconnect and re-create everything.
+ *
+ * <p>A session is used once: when it is lost it is closed and the next attach opens a new one.
+ * Milo's own reconnect (1 → 16 s waits) and subscription transfer are therefore never relied upon;
+ * a new session always creates its subscriptions afresh, which is what Milo's transfer would fail
+ * to do after a device restart anyway (Bad_SubscriptionIdInvalid).
  */
 final class MiloSession {
   /** Callbacks from Milo threads, per reactor. */
   interface Listener {
     void onSamples(List<Sample> samples);
 
-    /** The reactor's part of the session, or the session itself, is gone; called at most once per attach. */
+    /**
+     * The reactor's part of the session, or the session itself, is gone; called at most once per
+     * attach.
+     */
     void onLost(String reason);
   }
 
   /**
    * Monitored items per shared subscription: 256 reactors of 9 signals fit in 3 subscriptions, well
-   * inside the 10 subscriptions per session that node-opcua allows by default; a notification of 1000
-   * values is still one small publish response.
+   * inside the 10 subscriptions per session that node-opcua allows by default; a notification of
+   * 1000 values is still one small publish response.
    */
   static final int MAX_ITEMS_PER_SUBSCRIPTION = 1000;
 
@@ -105,12 +109,18 @@ final class MiloSession {
   private final NamespaceTable namespaces;
   private final Executor housekeeping;
   private final Set<ReactorSession> reactors = ConcurrentHashMap.newKeySet();
+
   /** Guarded by this. */
   private final List<SharedSubscription> subscriptions = new ArrayList<>();
+
   private volatile boolean lost;
   private volatile boolean closed;
 
-  private MiloSession(DeviceLinkOptions opts, OpcUaClient client, NamespaceTable namespaces, Executor housekeeping) {
+  private MiloSession(
+      DeviceLinkOptions opts,
+      OpcUaClient client,
+      NamespaceTable namespaces,
+      Executor housekeeping) {
     this.opts = opts;
     this.client = client;
     this.namespaces = namespaces;
@@ -130,8 +140,13 @@ final class MiloSession {
     }
     OpcUaClient client;
     try {
-      client = new OpcUaClient(clientConfig(o, endpoint), new OpcTcpClientTransport(
-          OpcTcpClientTransportConfig.newBuilder().setConnectTimeout(uint(o.connectTimeoutMs())).build()));
+      client =
+          new OpcUaClient(
+              clientConfig(o, endpoint),
+              new OpcTcpClientTransport(
+                  OpcTcpClientTransportConfig.newBuilder()
+                      .setConnectTimeout(uint(o.connectTimeoutMs()))
+                      .build()));
     } catch (RuntimeException e) {
       throw new LinkException("cannot configure the OPC UA client: " + rootMessage(e), e);
     }
@@ -163,9 +178,12 @@ final class MiloSession {
     for (SignalSpec s : o.profile().signals()) {
       nodes.put(s.id(), resolve(s.nodeIdFor(o.nodeIdReactor()), namespaces, "signal " + s.id()));
     }
-    // A profile without a watchdog has nothing to resolve (the heartbeat branch allows monitoring-only profiles).
-    NodeId watchdog = o.profile().watchdog() == null ? null
-        : resolve(o.profile().watchdog().nodeIdFor(o.nodeIdReactor()), namespaces, "watchdog");
+    // A profile without a watchdog has nothing to resolve (the heartbeat branch allows
+    // monitoring-only profiles).
+    NodeId watchdog =
+        o.profile().watchdog() == null
+            ? null
+            : resolve(o.profile().watchdog().nodeIdFor(o.nodeIdReactor()), namespaces, "watchdog");
     ReactorSession rs = new ReactorSession(this, o, nodes, watchdog, listener);
     reactors.add(rs);
     try {
@@ -190,7 +208,10 @@ final class MiloSession {
       }
       // A server whose endpoints all require security answers GetEndpoints on "<url>/discovery"
       // (OPC UA Part 6, 7.1), as Milo's own OpcUaClient.create does.
-      String discoveryUrl = o.endpointUrl().endsWith("/") ? o.endpointUrl() + "discovery" : o.endpointUrl() + "/discovery";
+      String discoveryUrl =
+          o.endpointUrl().endsWith("/")
+              ? o.endpointUrl() + "discovery"
+              : o.endpointUrl() + "/discovery";
       try {
         return getEndpoints(o, discoveryUrl);
       } catch (ExecutionException | TimeoutException e) {
@@ -203,15 +224,17 @@ final class MiloSession {
 
   /**
    * True when the server answered but would not serve GetEndpoints on this URL without security; a
-   * refused connection or a timeout is not retried on another URL (it would only double the wait and
-   * make the device log an error).
+   * refused connection or a timeout is not retried on another URL (it would only double the wait
+   * and make the device log an error).
    */
   private static boolean refusedDiscovery(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof UaException ua) {
         long c = ua.getStatusCode().getValue();
-        return c == StatusCodes.Bad_TcpEndpointUrlInvalid || c == StatusCodes.Bad_SecurityPolicyRejected
-            || c == StatusCodes.Bad_SecurityModeRejected || c == StatusCodes.Bad_ServiceUnsupported
+        return c == StatusCodes.Bad_TcpEndpointUrlInvalid
+            || c == StatusCodes.Bad_SecurityPolicyRejected
+            || c == StatusCodes.Bad_SecurityModeRejected
+            || c == StatusCodes.Bad_ServiceUnsupported
             || c == StatusCodes.Bad_SecurityChecksFailed;
       }
       if (t.getCause() == t) {
@@ -233,49 +256,87 @@ final class MiloSession {
   }
 
   /** The endpoint matching the configured policy, mode and identity; a clear refusal otherwise. */
-  static EndpointDescription selectEndpoint(DeviceLinkOptions o, List<EndpointDescription> endpoints) throws LinkException {
+  static EndpointDescription selectEndpoint(
+      DeviceLinkOptions o, List<EndpointDescription> endpoints) throws LinkException {
     String policyUri = policy(o).getUri();
     MessageSecurityMode mode = MessageSecurityMode.valueOf(o.securityMode());
     UserTokenType token = o.username() == null ? UserTokenType.Anonymous : UserTokenType.UserName;
     for (EndpointDescription e : endpoints) {
-      if (policyUri.equals(e.getSecurityPolicyUri()) && e.getSecurityMode() == mode && offers(e, token)) {
+      if (policyUri.equals(e.getSecurityPolicyUri())
+          && e.getSecurityMode() == mode
+          && offers(e, token)) {
         String host = EndpointUtil.getHost(o.endpointUrl());
         int port = EndpointUtil.getPort(o.endpointUrl());
-        // The URL we were given reaches the device; what it advertises may not (0.0.0.0, NAT, a hostname).
+        // The URL we were given reaches the device; what it advertises may not (0.0.0.0, NAT, a
+        // hostname).
         return EndpointUtil.updateUrl(e, host, port);
       }
     }
-    String offered = endpoints.stream()
-        .map(e -> shortPolicy(e.getSecurityPolicyUri()) + "/" + e.getSecurityMode() + " " + tokens(e))
-        .distinct()
-        .collect(Collectors.joining(", "));
-    throw LinkException.configuration("device at " + o.endpointUrl() + " offers no endpoint with " + o.securityPolicy() + "/"
-        + o.securityMode() + " and " + (o.username() == null ? "anonymous" : "user name") + " identity (it offers: " + offered + ")");
+    String offered =
+        endpoints.stream()
+            .map(
+                e ->
+                    shortPolicy(e.getSecurityPolicyUri())
+                        + "/"
+                        + e.getSecurityMode()
+                        + " "
+                        + tokens(e))
+            .distinct()
+            .collect(Collectors.joining(", "));
+    throw LinkException.configuration(
+        "device at "
+            + o.endpointUrl()
+            + " offers no endpoint with "
+            + o.securityPolicy()
+            + "/"
+            + o.securityMode()
+            + " and "
+            + (o.username() == null ? "anonymous" : "user name")
+            + " identity (it offers: "
+            + offered
+            + ")");
   }
 
   /**
    * Checks the device's certificate against the trust list before Milo opens a secure channel: a
-   * refusal is then one clear sentence (and the certificate lands in {@code rejected/}), instead of an
-   * ERROR with a stack trace from Milo's channel handler at every retry.
+   * refusal is then one clear sentence (and the certificate lands in {@code rejected/}), instead of
+   * an ERROR with a stack trace from Milo's channel handler at every retry.
    */
-  static void checkServerCertificate(DeviceLinkOptions o, EndpointDescription endpoint) throws LinkException {
-    byte[] der = endpoint.getServerCertificate() == null ? null : endpoint.getServerCertificate().bytes();
+  static void checkServerCertificate(DeviceLinkOptions o, EndpointDescription endpoint)
+      throws LinkException {
+    byte[] der =
+        endpoint.getServerCertificate() == null ? null : endpoint.getServerCertificate().bytes();
     if (der == null || der.length == 0) {
-      throw LinkException.configuration("device at " + o.endpointUrl() + " offers a secure endpoint without a certificate");
+      throw LinkException.configuration(
+          "device at " + o.endpointUrl() + " offers a secure endpoint without a certificate");
     }
     List<X509Certificate> chain;
     try {
       chain = CertificateUtil.decodeCertificates(der);
     } catch (UaException e) {
-      throw LinkException.configuration("device at " + o.endpointUrl() + " sent a certificate that does not decode: " + rootMessage(e), e);
+      throw LinkException.configuration(
+          "device at "
+              + o.endpointUrl()
+              + " sent a certificate that does not decode: "
+              + rootMessage(e),
+          e);
     }
     try {
-      ClientPki.forDir(o.pkiDir()).trustListValidator()
+      ClientPki.forDir(o.pkiDir())
+          .trustListValidator()
           .validateCertificateChain(chain, endpoint.getServer().getApplicationUri(), null);
     } catch (UaException e) {
-      throw LinkException.configuration("the device's certificate (" + chain.get(0).getSubjectX500Principal().getName() + ") is not trusted ("
-          + Qualities.name(e.getStatusCode()) + "): it was saved in " + o.pkiDir().resolve("rejected")
-          + "; move it to " + o.pkiDir().resolve("trusted/certs") + " to trust it", e);
+      throw LinkException.configuration(
+          "the device's certificate ("
+              + chain.get(0).getSubjectX500Principal().getName()
+              + ") is not trusted ("
+              + Qualities.name(e.getStatusCode())
+              + "): it was saved in "
+              + o.pkiDir().resolve("rejected")
+              + "; move it to "
+              + o.pkiDir().resolve("trusted/certs")
+              + " to trust it",
+          e);
     }
   }
 
@@ -309,29 +370,37 @@ final class MiloSession {
   }
 
   private static SecurityPolicy policy(DeviceLinkOptions o) {
-    return "Basic256Sha256".equals(o.securityPolicy()) ? SecurityPolicy.Basic256Sha256 : SecurityPolicy.None;
+    return "Basic256Sha256".equals(o.securityPolicy())
+        ? SecurityPolicy.Basic256Sha256
+        : SecurityPolicy.None;
   }
 
   private static OpcUaClientConfig clientConfig(DeviceLinkOptions o, EndpointDescription endpoint) {
-    OpcUaClientConfigBuilder b = OpcUaClientConfig.builder()
-        .setEndpoint(endpoint)
-        .setApplicationName(LocalizedText.english("HepaLoop device link"))
-        .setApplicationUri(ClientPki.APPLICATION_URI)
-        .setProductUri("urn:hepaloop")
-        // One session serves every reactor of the endpoint: the device's diagnostics name the controller.
-        .setSessionName(() -> "hepaloop device link")
-        // Sessions we abandon on a lost link are reclaimed by the device after this.
-        .setSessionTimeout(uint(30_000))
-        .setRequestTimeout(uint(o.requestTimeoutMs()))
-        .setKeepAliveInterval(uint(o.keepAliveIntervalMs()))
-        .setKeepAliveTimeout(uint(o.keepAliveTimeoutMs()))
-        .setKeepAliveFailuresAllowed(uint(o.keepAliveFailuresAllowed()))
-        .setIdentityProvider(o.username() == null ? new AnonymousProvider() : new UsernameProvider(o.username(), o.password()));
+    OpcUaClientConfigBuilder b =
+        OpcUaClientConfig.builder()
+            .setEndpoint(endpoint)
+            .setApplicationName(LocalizedText.english("HepaLoop device link"))
+            .setApplicationUri(ClientPki.APPLICATION_URI)
+            .setProductUri("urn:hepaloop")
+            // One session serves every reactor of the endpoint: the device's diagnostics name the
+            // controller.
+            .setSessionName(() -> "hepaloop device link")
+            // Sessions we abandon on a lost link are reclaimed by the device after this.
+            .setSessionTimeout(uint(30_000))
+            .setRequestTimeout(uint(o.requestTimeoutMs()))
+            .setKeepAliveInterval(uint(o.keepAliveIntervalMs()))
+            .setKeepAliveTimeout(uint(o.keepAliveTimeoutMs()))
+            .setKeepAliveFailuresAllowed(uint(o.keepAliveFailuresAllowed()))
+            .setIdentityProvider(
+                o.username() == null
+                    ? new AnonymousProvider()
+                    : new UsernameProvider(o.username(), o.password()));
     if (o.secure()) {
       ClientPki pki = ClientPki.forDir(o.pkiDir());
-      CertificateValidator validator = o.serverTrust() == DeviceLinkOptions.ServerTrust.ANY
-          ? new CertificateValidator.InsecureCertificateValidator()
-          : pki.trustListValidator();
+      CertificateValidator validator =
+          o.serverTrust() == DeviceLinkOptions.ServerTrust.ANY
+              ? new CertificateValidator.InsecureCertificateValidator()
+              : pki.trustListValidator();
       b.setKeyPair(pki.keyPair())
           .setCertificate(pki.certificate())
           .setCertificateChain(new X509Certificate[] {pki.certificate()})
@@ -340,20 +409,29 @@ final class MiloSession {
     return b.build();
   }
 
-  static NodeId resolve(String nodeId, NamespaceTable namespaces, String what) throws LinkException {
+  static NodeId resolve(String nodeId, NamespaceTable namespaces, String what)
+      throws LinkException {
     ExpandedNodeId x;
     try {
       x = ExpandedNodeId.parse(nodeId);
     } catch (RuntimeException e) {
       throw LinkException.configuration(what + ": NodeId '" + nodeId + "' does not parse", e);
     }
-    return x.toNodeId(namespaces).orElseThrow(() -> LinkException.configuration(what + ": the device has no namespace "
-        + x.getNamespaceUri() + " (NodeId " + nodeId + ")"));
+    return x.toNodeId(namespaces)
+        .orElseThrow(
+            () ->
+                LinkException.configuration(
+                    what
+                        + ": the device has no namespace "
+                        + x.getNamespaceUri()
+                        + " (NodeId "
+                        + nodeId
+                        + ")"));
   }
 
   /**
-   * The built-in type name a node declares ({@link DataType}, or String), or null when it is abstract
-   * (Number, BaseDataType) or a custom type.
+   * The built-in type name a node declares ({@link DataType}, or String), or null when it is
+   * abstract (Number, BaseDataType) or a custom type.
    */
   static String builtInName(NodeId dataType) {
     if (NodeIds.String.equals(dataType)) {
@@ -363,13 +441,14 @@ final class MiloSession {
   }
 
   /**
-   * Reads every node's DataType attribute once, at connect, and refuses a device whose node type is not
-   * the profile's: raw values of the wrong type would be scaled wrongly without a trace (a PLC that
-   * publishes pressure as Float 12.3 where the profile expects a scaled Int32 0..10000 would read as
-   * 0.123 mmHg). Abstract or vendor-specific types are accepted; nodes that cannot be read are left to
-   * the subscription's own check, which names their status.
+   * Reads every node's DataType attribute once, at connect, and refuses a device whose node type is
+   * not the profile's: raw values of the wrong type would be scaled wrongly without a trace (a PLC
+   * that publishes pressure as Float 12.3 where the profile expects a scaled Int32 0..10000 would
+   * read as 0.123 mmHg). Abstract or vendor-specific types are accepted; nodes that cannot be read
+   * are left to the subscription's own check, which names their status.
    */
-  static void checkDataTypes(OpcUaClient client, DeviceLinkOptions o, Map<String, NodeId> nodes, NodeId watchdog)
+  static void checkDataTypes(
+      OpcUaClient client, DeviceLinkOptions o, Map<String, NodeId> nodes, NodeId watchdog)
       throws LinkException, UaException {
     List<String> ids = new ArrayList<>(nodes.keySet());
     List<ReadValueId> reads = new ArrayList<>();
@@ -379,61 +458,82 @@ final class MiloSession {
     if (watchdog != null) {
       reads.add(dataTypeRead(watchdog));
     }
-    DataValue[] results = client.read(0.0, TimestampsToReturn.Neither, reads)
-        .getResults();
+    DataValue[] results = client.read(0.0, TimestampsToReturn.Neither, reads).getResults();
     List<String> wrong = new ArrayList<>();
     for (int i = 0; i < reads.size() && results != null && i < results.length; i++) {
       DataValue dv = results[i];
-      if (dv == null || dv.getStatusCode() == null || !dv.getStatusCode().isGood() || !(dv.getValue().getValue() instanceof NodeId dt)) {
+      if (dv == null
+          || dv.getStatusCode() == null
+          || !dv.getStatusCode().isGood()
+          || !(dv.getValue().getValue() instanceof NodeId dt)) {
         continue;
       }
       String actual = builtInName(dt);
       boolean isWatchdog = i == ids.size();
-      String expected = isWatchdog ? o.profile().watchdog().dataType() : o.profile().requireSignal(ids.get(i)).dataType();
+      String expected =
+          isWatchdog
+              ? o.profile().watchdog().dataType()
+              : o.profile().requireSignal(ids.get(i)).dataType();
       if (actual != null && expected != null && !actual.equalsIgnoreCase(expected)) {
-        String what = isWatchdog ? "watchdog (" + o.profile().watchdog().nodeIdFor(o.nodeIdReactor()) + ")"
-            : ids.get(i) + " (" + o.profile().requireSignal(ids.get(i)).nodeIdFor(o.nodeIdReactor()) + ")";
+        String what =
+            isWatchdog
+                ? "watchdog (" + o.profile().watchdog().nodeIdFor(o.nodeIdReactor()) + ")"
+                : ids.get(i)
+                    + " ("
+                    + o.profile().requireSignal(ids.get(i)).nodeIdFor(o.nodeIdReactor())
+                    + ")";
         wrong.add(what + " is " + actual + " on the device, " + expected + " in the profile");
       }
     }
     if (!wrong.isEmpty()) {
-      throw LinkException.configuration("the device does not match profile " + o.profile().model() + ": "
-          + String.join("; ", wrong) + " (values would be converted and scaled wrongly: fix the profile's dataType)");
+      throw LinkException.configuration(
+          "the device does not match profile "
+              + o.profile().model()
+              + ": "
+              + String.join("; ", wrong)
+              + " (values would be converted and scaled wrongly: fix the profile's dataType)");
     }
   }
 
   private static ReadValueId dataTypeRead(NodeId node) {
-    return new ReadValueId(node,
-        AttributeId.DataType.uid(), null,
-        QualifiedName.NULL_VALUE);
+    return new ReadValueId(node, AttributeId.DataType.uid(), null, QualifiedName.NULL_VALUE);
   }
 
-  /** One monitored item's owner, as its user object: notifications of a shared subscription are sorted by it. */
+  /**
+   * One monitored item's owner, as its user object: notifications of a shared subscription are
+   * sorted by it.
+   */
   record Item(ReactorSession reactor, SignalSpec spec) {}
 
   /** A subscription shared by reactors with the same publishing interval. */
   private final class SharedSubscription {
     final double publishingIntervalMs;
     final OpcUaSubscription subscription;
+
     /** Items placed or being placed; guarded by the session. */
     int reservedItems;
+
     /** Guarded by this subscription object: Milo's item bookkeeping is not thread-safe. */
     boolean created;
 
     SharedSubscription(double publishingIntervalMs) {
       this.publishingIntervalMs = publishingIntervalMs;
       this.subscription = new OpcUaSubscription(client, publishingIntervalMs);
-      // Keep-alive from the device every 2 keep-alive intervals when nothing changes; Milo's watchdog
-      // declares the subscription dead after 1.5 × that without any publish response (≈ 3 s by default):
+      // Keep-alive from the device every 2 keep-alive intervals when nothing changes; Milo's
+      // watchdog
+      // declares the subscription dead after 1.5 × that without any publish response (≈ 3 s by
+      // default):
       // quick enough to notice a hung device, lenient enough not to flap on a busy 2-core machine.
-      subscription.setTargetKeepAliveInterval(Math.max(2.0 * opts.keepAliveIntervalMs(), publishingIntervalMs));
+      subscription.setTargetKeepAliveInterval(
+          Math.max(2.0 * opts.keepAliveIntervalMs(), publishingIntervalMs));
       subscription.setSubscriptionListener(subscriptionListener());
     }
   }
 
   private synchronized SharedSubscription reserve(double publishingIntervalMs, int items) {
     for (SharedSubscription s : subscriptions) {
-      if (s.publishingIntervalMs == publishingIntervalMs && s.reservedItems + items <= MAX_ITEMS_PER_SUBSCRIPTION) {
+      if (s.publishingIntervalMs == publishingIntervalMs
+          && s.reservedItems + items <= MAX_ITEMS_PER_SUBSCRIPTION) {
         s.reservedItems += items;
         return s;
       }
@@ -472,7 +572,11 @@ final class MiloSession {
       item.setSamplingInterval(s.samplingIntervalMsOrDefault());
       double deadbandRaw = rawDeadband(s);
       if (deadbandRaw > 0) {
-        item.setFilter(new DataChangeFilter(DataChangeTrigger.StatusValue, uint(DeadbandType.Absolute.getValue()), deadbandRaw));
+        item.setFilter(
+            new DataChangeFilter(
+                DataChangeTrigger.StatusValue,
+                uint(DeadbandType.Absolute.getValue()),
+                deadbandRaw));
       }
       item.setUserObject(new Item(rs, s));
       items.add(item);
@@ -488,17 +592,27 @@ final class MiloSession {
             shared.subscription.create();
           } catch (UaException e) {
             boolean limit = e.getStatusCode().getValue() == StatusCodes.Bad_TooManySubscriptions;
-            throw new LinkException("the device refused a subscription (" + Qualities.name(e.getStatusCode()) + ")"
-                + (limit ? ": it allows fewer subscriptions per session than this endpoint's reactors need" : ""), e, limit);
+            throw new LinkException(
+                "the device refused a subscription ("
+                    + Qualities.name(e.getStatusCode())
+                    + ")"
+                    + (limit
+                        ? ": it allows fewer subscriptions per session than this endpoint's reactors need"
+                        : ""),
+                e,
+                limit);
           }
           shared.created = true;
         }
-        Set<OpcUaMonitoredItem> mine = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<OpcUaMonitoredItem> mine =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         mine.addAll(items);
         shared.subscription.addMonitoredItems(items);
-        for (MonitoredItemServiceOperationResult r : shared.subscription.createMonitoredItems(mine::contains)) {
+        for (MonitoredItemServiceOperationResult r :
+            shared.subscription.createMonitoredItems(mine::contains)) {
           if (!r.serviceResult().isGood()) {
-            serviceFailure = r.serviceResult(); // the request failed, not the items: a session problem
+            serviceFailure =
+                r.serviceResult(); // the request failed, not the items: a session problem
           } else if (!r.isGood()) {
             SignalSpec s = ((Item) r.monitoredItem().getUserObject().orElseThrow()).spec();
             StatusCode sc = r.operationResult().orElse(r.serviceResult());
@@ -512,10 +626,15 @@ final class MiloSession {
         }
       }
       if (serviceFailure != null) {
-        throw new LinkException("creating the monitored items failed (" + Qualities.name(serviceFailure) + ")");
+        throw new LinkException(
+            "creating the monitored items failed (" + Qualities.name(serviceFailure) + ")");
       }
       if (!bad.isEmpty()) {
-        throw LinkException.configuration("the device does not match profile " + o.profile().model() + ": cannot monitor " + String.join("; ", bad));
+        throw LinkException.configuration(
+            "the device does not match profile "
+                + o.profile().model()
+                + ": cannot monitor "
+                + String.join("; ", bad));
       }
       rs.placed(shared, items);
       placed = true;
@@ -526,7 +645,10 @@ final class MiloSession {
     }
   }
 
-  /** Removes one reactor's monitored items (its link stopped, or lost only its own part). Non-blocking. */
+  /**
+   * Removes one reactor's monitored items (its link stopped, or lost only its own part).
+   * Non-blocking.
+   */
   CompletableFuture<Void> detach(ReactorSession rs, Object where, List<OpcUaMonitoredItem> items) {
     reactors.remove(rs);
     if (!(where instanceof SharedSubscription shared) || items.isEmpty()) {
@@ -536,16 +658,20 @@ final class MiloSession {
       unreserve(shared, items.size());
       return CompletableFuture.completedFuture(null);
     }
-    return CompletableFuture.runAsync(() -> {
-      synchronized (shared) {
-        if (shared.created) {
-          shared.subscription.removeMonitoredItems(items);
-          shared.subscription.deleteMonitoredItems();
-        }
-      }
-      unreserve(shared, items.size());
-    }, housekeeping).exceptionally(ex -> null);
+    return CompletableFuture.runAsync(
+            () -> {
+              synchronized (shared) {
+                if (shared.created) {
+                  shared.subscription.removeMonitoredItems(items);
+                  shared.subscription.deleteMonitoredItems();
+                }
+              }
+              unreserve(shared, items.size());
+            },
+            housekeeping)
+        .exceptionally(ex -> null);
   }
+
   /** The profile's deadband is in engineering units; the device filters raw values. */
   static double rawDeadband(SignalSpec s) {
     double eng = s.deadbandOrZero();
@@ -558,17 +684,22 @@ final class MiloSession {
   private SubscriptionListener subscriptionListener() {
     return new SubscriptionListener() {
       @Override
-      public void onDataReceived(OpcUaSubscription subscription, List<OpcUaMonitoredItem> items, List<DataValue> values) {
+      public void onDataReceived(
+          OpcUaSubscription subscription, List<OpcUaMonitoredItem> items, List<DataValue> values) {
         if (lost) {
           return;
         }
         // One notification carries values of several reactors: one batch per reactor, in order.
         Map<ReactorSession, List<Sample>> byReactor = new LinkedHashMap<>();
         for (int i = 0; i < items.size(); i++) {
-          if (items.get(i).getUserObject().orElse(null) instanceof Item it && !it.reactor().isLost()) {
+          if (items.get(i).getUserObject().orElse(null) instanceof Item it
+              && !it.reactor().isLost()) {
             DeviceLinkOptions o = it.reactor().options();
-            byReactor.computeIfAbsent(it.reactor(), r -> new ArrayList<>())
-                .add(SampleConverter.toSample(o.reactorId(), it.spec(), values.get(i), o.clock().now()));
+            byReactor
+                .computeIfAbsent(it.reactor(), r -> new ArrayList<>())
+                .add(
+                    SampleConverter.toSample(
+                        o.reactorId(), it.spec(), values.get(i), o.clock().now()));
           }
         }
         byReactor.forEach(ReactorSession::deliver);
@@ -576,7 +707,8 @@ final class MiloSession {
 
       @Override
       public void onWatchdogTimerElapsed(OpcUaSubscription subscription) {
-        markLost("no publish response or keep-alive from the device within the subscription's watchdog time");
+        markLost(
+            "no publish response or keep-alive from the device within the subscription's watchdog time");
       }
 
       @Override
@@ -588,7 +720,10 @@ final class MiloSession {
 
       @Override
       public void onTransferFailed(OpcUaSubscription subscription, StatusCode status) {
-        markLost("the subscription could not be transferred to a new session (" + Qualities.name(status) + ")");
+        markLost(
+            "the subscription could not be transferred to a new session ("
+                + Qualities.name(status)
+                + ")");
       }
     };
   }
@@ -628,9 +763,13 @@ final class MiloSession {
     return reactors.size();
   }
 
-  /** Writes one value (Value attribute only, no timestamps: OPC UA Part 4, 5.10.4). Non-blocking. */
+  /**
+   * Writes one value (Value attribute only, no timestamps: OPC UA Part 4, 5.10.4). Non-blocking.
+   */
   CompletableFuture<StatusCode> write(NodeId node, Variant value) {
-    return client.writeValuesAsync(List.of(node), List.of(DataValue.valueOnly(value))).thenApply(l -> l.get(0));
+    return client
+        .writeValuesAsync(List.of(node), List.of(DataValue.valueOnly(value)))
+        .thenApply(l -> l.get(0));
   }
 
   /** Closes the session and the connection (the last link stopped); tells nobody. Non-blocking. */
@@ -647,31 +786,50 @@ final class MiloSession {
     if (root instanceof ConnectException) {
       return "cannot reach " + o.endpointUrl() + ": connection refused (device or simulator down?)";
     }
-    if (e instanceof TimeoutException || root instanceof java.net.SocketTimeoutException
+    if (e instanceof TimeoutException
+        || root instanceof java.net.SocketTimeoutException
         || root instanceof io.netty.channel.ConnectTimeoutException) {
-      return "no answer from " + o.endpointUrl() + " within " + (o.connectTimeoutMs() + o.requestTimeoutMs()) + " ms";
+      return "no answer from "
+          + o.endpointUrl()
+          + " within "
+          + (o.connectTimeoutMs() + o.requestTimeoutMs())
+          + " ms";
     }
     return "cannot reach " + o.endpointUrl() + ": " + rootMessage(e);
   }
 
   private static boolean isConfigurationError(UaException e) {
     long code = e.getStatusCode().getValue();
-    return code == StatusCodes.Bad_UserAccessDenied || code == StatusCodes.Bad_IdentityTokenInvalid
-        || code == StatusCodes.Bad_IdentityTokenRejected || code == StatusCodes.Bad_CertificateUntrusted
-        || code == StatusCodes.Bad_SecurityChecksFailed || code == StatusCodes.Bad_CertificateInvalid;
+    return code == StatusCodes.Bad_UserAccessDenied
+        || code == StatusCodes.Bad_IdentityTokenInvalid
+        || code == StatusCodes.Bad_IdentityTokenRejected
+        || code == StatusCodes.Bad_CertificateUntrusted
+        || code == StatusCodes.Bad_SecurityChecksFailed
+        || code == StatusCodes.Bad_CertificateInvalid;
   }
 
   static String connectFailure(DeviceLinkOptions o, UaException e) {
     long code = e.getStatusCode().getValue();
     String name = Qualities.name(code);
-    if (code == StatusCodes.Bad_UserAccessDenied || code == StatusCodes.Bad_IdentityTokenInvalid
+    if (code == StatusCodes.Bad_UserAccessDenied
+        || code == StatusCodes.Bad_IdentityTokenInvalid
         || code == StatusCodes.Bad_IdentityTokenRejected) {
-      return "the device refused user '" + o.username() + "' (" + name + "): wrong user name or password";
+      return "the device refused user '"
+          + o.username()
+          + "' ("
+          + name
+          + "): wrong user name or password";
     }
-    if (code == StatusCodes.Bad_CertificateUntrusted || code == StatusCodes.Bad_SecurityChecksFailed
+    if (code == StatusCodes.Bad_CertificateUntrusted
+        || code == StatusCodes.Bad_SecurityChecksFailed
         || code == StatusCodes.Bad_CertificateInvalid) {
-      return "certificate check failed (" + name + "): if the device's certificate is in " + o.pkiDir() + "/rejected, move it to "
-          + o.pkiDir() + "/trusted/certs; also check that the device trusts HepaLoop's certificate";
+      return "certificate check failed ("
+          + name
+          + "): if the device's certificate is in "
+          + o.pkiDir()
+          + "/rejected, move it to "
+          + o.pkiDir()
+          + "/trusted/certs; also check that the device trusts HepaLoop's certificate";
     }
     Throwable root = root(e);
     if (root instanceof ConnectException) {

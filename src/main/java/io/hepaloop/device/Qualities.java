@@ -28,17 +28,28 @@ public final class Qualities {
     return Quality.BAD;
   }
 
-  private static final Set<Long> UNANSWERED = Set.of(
-      StatusCodes.Bad_Timeout, StatusCodes.Bad_RequestTimeout, StatusCodes.Bad_ConnectionClosed,
-      StatusCodes.Bad_SecureChannelClosed, StatusCodes.Bad_SecureChannelIdInvalid, StatusCodes.Bad_SessionClosed,
-      StatusCodes.Bad_SessionIdInvalid, StatusCodes.Bad_SessionNotActivated, StatusCodes.Bad_NotConnected,
-      StatusCodes.Bad_ServerNotConnected, StatusCodes.Bad_NoCommunication, StatusCodes.Bad_CommunicationError,
-      StatusCodes.Bad_TcpInternalError, StatusCodes.Bad_ServerHalted, StatusCodes.Bad_Shutdown);
+  private static final Set<Long> UNANSWERED =
+      Set.of(
+          StatusCodes.Bad_Timeout,
+          StatusCodes.Bad_RequestTimeout,
+          StatusCodes.Bad_ConnectionClosed,
+          StatusCodes.Bad_SecureChannelClosed,
+          StatusCodes.Bad_SecureChannelIdInvalid,
+          StatusCodes.Bad_SessionClosed,
+          StatusCodes.Bad_SessionIdInvalid,
+          StatusCodes.Bad_SessionNotActivated,
+          StatusCodes.Bad_NotConnected,
+          StatusCodes.Bad_ServerNotConnected,
+          StatusCodes.Bad_NoCommunication,
+          StatusCodes.Bad_CommunicationError,
+          StatusCodes.Bad_TcpInternalError,
+          StatusCodes.Bad_ServerHalted,
+          StatusCodes.Bad_Shutdown);
 
   /**
    * Whether a request failed because nothing answered it (timeout, connection or session gone), as
-   * opposed to the device answering "no" (Bad_NotWritable, Bad_UserAccessDenied, Bad_OutOfRange): the
-   * first says the link is down, the second says the request was wrong.
+   * opposed to the device answering "no" (Bad_NotWritable, Bad_UserAccessDenied, Bad_OutOfRange):
+   * the first says the link is down, the second says the request was wrong.
    *
    * @param failure the exception a request completed with, or null
    * @param status the operation's status when the request itself completed, or null

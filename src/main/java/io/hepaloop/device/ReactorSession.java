@@ -25,6 +25,7 @@ final class ReactorSession {
   // set once by the session when the items are in place
   private volatile Object subscription;
   private volatile List<OpcUaMonitoredItem> items = List.of();
+
   /**
    * Samples that arrived while the items were being created: held until all of them are known good,
    * so that a reactor whose profile does not match the device publishes nothing. Guarded by this;
@@ -32,7 +33,11 @@ final class ReactorSession {
    */
   private List<List<Sample>> held = new ArrayList<>();
 
-  ReactorSession(MiloSession session, DeviceLinkOptions opts, Map<String, NodeId> nodes, NodeId watchdogNode,
+  ReactorSession(
+      MiloSession session,
+      DeviceLinkOptions opts,
+      Map<String, NodeId> nodes,
+      NodeId watchdogNode,
       MiloSession.Listener listener) {
     this.session = session;
     this.opts = opts;
@@ -99,13 +104,16 @@ final class ReactorSession {
    * {@link #lastRequestUnanswered()} says how this request ended.
    */
   CompletableFuture<StatusCode> write(NodeId node, Variant value) {
-    return session.write(node, value).whenComplete((sc, ex) -> lastRequestUnanswered = ex != null && Qualities.unanswered(ex, null));
+    return session
+        .write(node, value)
+        .whenComplete(
+            (sc, ex) -> lastRequestUnanswered = ex != null && Qualities.unanswered(ex, null));
   }
 
   /**
-   * Whether this reactor's latest request failed as a whole for want of an answer (timeout, connection,
-   * secure channel or session gone) — a failure of the session, not of this reactor's nodes. A request
-   * the device answered, even with a Bad status for the node, is not.
+   * Whether this reactor's latest request failed as a whole for want of an answer (timeout,
+   * connection, secure channel or session gone) — a failure of the session, not of this reactor's
+   * nodes. A request the device answered, even with a Bad status for the node, is not.
    */
   boolean lastRequestUnanswered() {
     return lastRequestUnanswered;

@@ -8,9 +8,10 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 
 /**
- * One OPC UA DataValue → one {@link Sample}: raw value scaled to engineering units by the profile, the
- * status code mapped to a {@link Quality}, the device's SourceTimestamp kept (the server timestamp, then
- * the controller's clock, only when the device gave none). The single place where units are converted.
+ * One OPC UA DataValue → one {@link Sample}: raw value scaled to engineering units by the profile,
+ * the status code mapped to a {@link Quality}, the device's SourceTimestamp kept (the server
+ * timestamp, then the controller's clock, only when the device gave none). The single place where
+ * units are converted.
  */
 public final class SampleConverter {
   private SampleConverter() {}
@@ -43,6 +44,7 @@ public final class SampleConverter {
 
   /** The same value, marked stale: quality Bad, {@code stale = true}, the device time kept. */
   public static Sample stale(Sample s) {
-    return new Sample(s.reactorId(), s.signalId(), s.value(), s.unit(), s.sourceTime(), Quality.BAD, true);
+    return new Sample(
+        s.reactorId(), s.signalId(), s.value(), s.unit(), s.sourceTime(), Quality.BAD, true);
   }
 }

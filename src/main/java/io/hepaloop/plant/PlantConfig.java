@@ -8,10 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What one HepaLoop controller supervises: its reactors, and where data lives. Load with
- * {@link PlantConfigLoader}, which refuses a bad file with every problem listed.
+ * What one HepaLoop controller supervises: its reactors, and where data lives. Load with {@link
+ * PlantConfigLoader}, which refuses a bad file with every problem listed.
  *
- * @param dataDir absolute; the run database, telemetry spool and exports live here (not created by loading)
+ * @param dataDir absolute; the run database, telemetry spool and exports live here (not created by
+ *     loading)
  * @param reactors in file order, ids unique
  * @param source the configuration file it was read from (null when built in code)
  */

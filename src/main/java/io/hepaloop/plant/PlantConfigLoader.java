@@ -29,20 +29,24 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Reads the plant configuration ({@code hepaloop.yaml}): JSON Schema
- * ({@code schema/plant-config.schema.json}), then the rules across fields and files: reactor ids
- * unique, each profile found (relative to the configuration file) and valid, the endpoint after
- * overrides consistent, the password of a username identity present in the environment, NodeIds still
- * valid once {@code {reactor}} is filled, and no two reactors reading the same nodes of one endpoint.
+ * Reads the plant configuration ({@code hepaloop.yaml}): JSON Schema ({@code
+ * schema/plant-config.schema.json}), then the rules across fields and files: reactor ids unique,
+ * each profile found (relative to the configuration file) and valid, the endpoint after overrides
+ * consistent, the password of a username identity present in the environment, NodeIds still valid
+ * once {@code {reactor}} is filled, and no two reactors reading the same nodes of one endpoint.
  * Every problem of the file, and of the profiles it names, is reported at once; a config with any
  * problem is refused whole.
  */
 public final class PlantConfigLoader {
   private PlantConfigLoader() {}
 
-  /** The schema, loaded on first use: a file refused before parsing (too big, binary) never needs it. */
+  /**
+   * The schema, loaded on first use: a file refused before parsing (too big, binary) never needs
+   * it.
+   */
   private static final class Schema {
-    static final SchemaValidation PLANT = SchemaValidation.fromClasspath("schema/plant-config.schema.json");
+    static final SchemaValidation PLANT =
+        SchemaValidation.fromClasspath("schema/plant-config.schema.json");
   }
 
   /**
@@ -54,12 +58,16 @@ public final class PlantConfigLoader {
     return load(file, System::getenv);
   }
 
-  /** As {@link #load(Path)}, reading environment variables through {@code env} (tests, the demo). */
+  /**
+   * As {@link #load(Path)}, reading environment variables through {@code env} (tests, the demo).
+   */
   public static PlantConfig load(Path file, Function<String, String> env) {
     return check(read(file), env).orElseThrow();
   }
 
-  /** Every problem in {@code file} (and the profiles it names), in reading order; empty when valid. */
+  /**
+   * Every problem in {@code file} (and the profiles it names), in reading order; empty when valid.
+   */
   public static List<Problem> validate(Path file) {
     return validate(file, System::getenv);
   }
@@ -77,7 +85,8 @@ public final class PlantConfigLoader {
     Reading r = new Reading(file, doc, env);
     r.read();
     List<Problem> problems = r.sortedProblems();
-    return problems.isEmpty() ? new Checked<>(problems, new PlantConfig(r.dataDir, r.reactors, file))
+    return problems.isEmpty()
+        ? new Checked<>(problems, new PlantConfig(r.dataDir, r.reactors, file))
         : new Checked<>(problems, null);
   }
 
@@ -143,8 +152,16 @@ public final class PlantConfigLoader {
         if (id.isTextual()) {
           String previous = ids.putIfAbsent(id.asText(), path);
           if (previous != null) {
-            problems.add(doc.problem(child(path, "id"), "duplicate reactor id '" + id.asText() + "' (also "
-                + previous + " at line " + doc.lineOf(previous) + ")"));
+            problems.add(
+                doc.problem(
+                    child(path, "id"),
+                    "duplicate reactor id '"
+                        + id.asText()
+                        + "' (also "
+                        + previous
+                        + " at line "
+                        + doc.lineOf(previous)
+                        + ")"));
           }
         }
         ReactorConfig reactor = reactor(r, path);
@@ -155,7 +172,10 @@ public final class PlantConfigLoader {
       }
     }
 
-    /** The reactor at {@code path}, or null when its profile is unusable (problems already recorded). */
+    /**
+     * The reactor at {@code path}, or null when its profile is unusable (problems already
+     * recorded).
+     */
     private ReactorConfig reactor(JsonNode r, String path) {
       JsonNode endpoint = r.path("endpoint");
       ProfileChecks.checkEndpoint(doc, endpoint, child(path, "endpoint"), problems);
@@ -169,21 +189,36 @@ public final class PlantConfigLoader {
       String policy = text(endpoint, "securityPolicy", defaults.securityPolicy());
       String mode = text(endpoint, "securityMode", defaults.securityMode());
       String securityProblem = ProfileChecks.securityProblem(policy, mode);
-      if (securityProblem != null && !(endpoint.has("securityPolicy") && endpoint.has("securityMode"))) {
-        problems.add(doc.problem(child(path, "endpoint"), "securityMode " + securityProblem
-            + " (after this reactor's endpoint is applied over the profile's)"));
+      if (securityProblem != null
+          && !(endpoint.has("securityPolicy") && endpoint.has("securityMode"))) {
+        problems.add(
+            doc.problem(
+                child(path, "endpoint"),
+                "securityMode "
+                    + securityProblem
+                    + " (after this reactor's endpoint is applied over the profile's)"));
       }
-      IdentitySpec identity = endpoint.path("identity").isObject() ? identity(endpoint.path("identity"))
-          : defaults.identity();
-      String password = password(identity, endpoint.path("identity").isObject()
-          ? child(path, "endpoint.identity.passwordEnv") : path, profile);
-      String nodeIdReactor = r.path("nodeIdReactor").isTextual() ? r.path("nodeIdReactor").asText() : id;
+      IdentitySpec identity =
+          endpoint.path("identity").isObject()
+              ? identity(endpoint.path("identity"))
+              : defaults.identity();
+      String password =
+          password(
+              identity,
+              endpoint.path("identity").isObject()
+                  ? child(path, "endpoint.identity.passwordEnv")
+                  : path,
+              profile);
+      String nodeIdReactor =
+          r.path("nodeIdReactor").isTextual() ? r.path("nodeIdReactor").asText() : id;
       boolean given = r.has("nodeIdReactor");
-      filledNodeIds(profile, nodeIdReactor, given ? child(path, "nodeIdReactor") : child(path, "id"), given);
+      filledNodeIds(
+          profile, nodeIdReactor, given ? child(path, "nodeIdReactor") : child(path, "id"), given);
       String displayName = r.path("displayName").isTextual() ? r.path("displayName").asText() : id;
       // 2.0e7 is a whole number written as a float (the schema's "integer" accepts it): keep it.
       Long cells = r.path("cellsSeeded").isNumber() ? r.path("cellsSeeded").longValue() : null;
-      return new ReactorConfig(id, displayName, profile, url, policy, mode, identity, password, nodeIdReactor, cells);
+      return new ReactorConfig(
+          id, displayName, profile, url, policy, mode, identity, password, nodeIdReactor, cells);
     }
 
     private DeviceProfile profile(JsonNode ref, String path) {
@@ -192,15 +227,26 @@ public final class PlantConfigLoader {
       }
       Path profileFile = baseDir.resolve(ref.asText()).normalize();
       if (!Files.isRegularFile(profileFile)) {
-        problems.add(doc.problem(path, "no profile at '" + ref.asText() + "' (looked for " + profileFile
-            + "; profile paths are relative to the configuration file)"));
+        problems.add(
+            doc.problem(
+                path,
+                "no profile at '"
+                    + ref.asText()
+                    + "' (looked for "
+                    + profileFile
+                    + "; profile paths are relative to the configuration file)"));
         return null;
       }
       if (profiles.containsKey(profileFile)) {
         return profiles.get(profileFile);
       }
       if (badProfiles.contains(profileFile)) {
-        problems.add(doc.problem(path, "profile " + ref.asText() + " is invalid (its problems are listed under its own name)"));
+        problems.add(
+            doc.problem(
+                path,
+                "profile "
+                    + ref.asText()
+                    + " is invalid (its problems are listed under its own name)"));
         return null;
       }
       try {
@@ -210,34 +256,54 @@ public final class PlantConfigLoader {
       } catch (ProfileException e) {
         badProfiles.add(profileFile);
         problems.addAll(e.problems());
-        problems.add(doc.problem(path, "profile " + ref.asText() + " is invalid: " + e.problems().size()
-            + (e.problems().size() == 1 ? " problem" : " problems") + ", listed under its own name"));
+        problems.add(
+            doc.problem(
+                path,
+                "profile "
+                    + ref.asText()
+                    + " is invalid: "
+                    + e.problems().size()
+                    + (e.problems().size() == 1 ? " problem" : " problems")
+                    + ", listed under its own name"));
         return null;
       }
     }
 
     private IdentitySpec identity(JsonNode node) {
-      return new IdentitySpec(node.path("type").asText("anonymous"), textOrNull(node, "username"),
+      return new IdentitySpec(
+          node.path("type").asText("anonymous"),
+          textOrNull(node, "username"),
           textOrNull(node, "passwordEnv"));
     }
 
-    /** The password from the environment, now: a missing variable is found at load, not at 3 a.m. */
+    /**
+     * The password from the environment, now: a missing variable is found at load, not at 3 a.m.
+     */
     private String password(IdentitySpec identity, String path, DeviceProfile profile) {
       if (identity == null || identity.isAnonymous() || identity.passwordEnv() == null) {
         return null;
       }
       String value = env.apply(identity.passwordEnv());
       if (value == null || value.isEmpty()) {
-        String origin = path.endsWith("passwordEnv") ? "" : " (identity from profile " + profile.model() + ")";
-        problems.add(doc.problem(path, "environment variable " + identity.passwordEnv()
-            + " is not set; it must hold the password of user '" + identity.username() + "'" + origin));
+        String origin =
+            path.endsWith("passwordEnv") ? "" : " (identity from profile " + profile.model() + ")";
+        problems.add(
+            doc.problem(
+                path,
+                "environment variable "
+                    + identity.passwordEnv()
+                    + " is not set; it must hold the password of user '"
+                    + identity.username()
+                    + "'"
+                    + origin));
         return null;
       }
       return value;
     }
 
     /** {@code {reactor}} filled with this reactor's value must still give valid NodeIds. */
-    private void filledNodeIds(DeviceProfile profile, String nodeIdReactor, String path, boolean given) {
+    private void filledNodeIds(
+        DeviceProfile profile, String nodeIdReactor, String path, boolean given) {
       List<String> templates = new ArrayList<>();
       profile.signals().forEach(s -> templates.add(s.nodeId()));
       if (profile.watchdog() != null) {
@@ -247,29 +313,56 @@ public final class PlantConfigLoader {
         String filled = template.replace("{reactor}", nodeIdReactor);
         String reason = NodeIds.reason(filled);
         if (reason != null) {
-          problems.add(doc.problem(path, "{reactor} = '" + nodeIdReactor + "' makes " + template + " into " + filled
-              + ", which is not a valid NodeId: " + reason + (given ? "" : " (set nodeIdReactor)")));
+          problems.add(
+              doc.problem(
+                  path,
+                  "{reactor} = '"
+                      + nodeIdReactor
+                      + "' makes "
+                      + template
+                      + " into "
+                      + filled
+                      + ", which is not a valid NodeId: "
+                      + reason
+                      + (given ? "" : " (set nodeIdReactor)")));
           return;
         }
       }
     }
 
     /** Two reactors on one endpoint must not read and write the same nodes. */
-    private void sharedNodes(ReactorConfig reactor, String path, int index, Map<String, Integer> owners) {
+    private void sharedNodes(
+        ReactorConfig reactor, String path, int index, Map<String, Integer> owners) {
       String url = reactor.endpointUrl().toLowerCase(Locale.ROOT);
       for (SignalSpec s : reactor.profile().signals()) {
         String key = url + " " + reactor.nodeIdFor(s);
         Integer other = owners.putIfAbsent(key, index);
         if (other != null && other != index) {
-          ReactorConfig first = reactors.stream().filter(x -> x.endpointUrl().equalsIgnoreCase(reactor.endpointUrl())
-              && x.nodeIdFor(s).equals(reactor.nodeIdFor(s))).findFirst().orElse(null);
+          ReactorConfig first =
+              reactors.stream()
+                  .filter(
+                      x ->
+                          x.endpointUrl().equalsIgnoreCase(reactor.endpointUrl())
+                              && x.nodeIdFor(s).equals(reactor.nodeIdFor(s)))
+                  .findFirst()
+                  .orElse(null);
           String firstId = first == null ? "reactors[" + other + "]" : "'" + first.id() + "'";
-          String fix = s.nodeId().contains("{reactor}")
-              ? "give each reactor its own nodeIdReactor, or its own endpoint"
-              : "the profile's NodeIds have no {reactor}, so reactors sharing an endpoint need their own profile "
-                  + "or their own endpoint";
-          problems.add(doc.problem(path, "reads the same node " + reactor.nodeIdFor(s) + " on " + reactor.endpointUrl()
-              + " as reactor " + firstId + ": " + fix));
+          String fix =
+              s.nodeId().contains("{reactor}")
+                  ? "give each reactor its own nodeIdReactor, or its own endpoint"
+                  : "the profile's NodeIds have no {reactor}, so reactors sharing an endpoint need their own profile "
+                      + "or their own endpoint";
+          problems.add(
+              doc.problem(
+                  path,
+                  "reads the same node "
+                      + reactor.nodeIdFor(s)
+                      + " on "
+                      + reactor.endpointUrl()
+                      + " as reactor "
+                      + firstId
+                      + ": "
+                      + fix));
           return;
         }
       }

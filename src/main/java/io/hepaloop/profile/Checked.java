@@ -3,9 +3,9 @@ package io.hepaloop.profile;
 import java.util.List;
 
 /**
- * What checking one file found: every problem, and the value read from it when there were none. Lets a
- * caller that both reports and uses a file ({@code profile validate} prints a summary of a valid one)
- * read and check it once.
+ * What checking one file found: every problem, and the value read from it when there were none.
+ * Lets a caller that both reports and uses a file ({@code profile validate} prints a summary of a
+ * valid one) read and check it once.
  *
  * @param problems every problem, in reading order; empty when the file is valid
  * @param value the file's contents as a record; null exactly when there are problems

@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * One device model, read from {@code device-profiles/*.yaml}. New hardware needs a YAML file, not
- * code. Load with {@link ProfileLoader}, which validates (JSON Schema + semantic checks) and refuses
- * a bad profile with every problem listed.
+ * code. Load with {@link ProfileLoader}, which validates (JSON Schema + semantic checks) and
+ * refuses a bad profile with every problem listed.
  */
 public record DeviceProfile(
     String model,
@@ -33,7 +33,9 @@ public record DeviceProfile(
   }
 
   public SignalSpec requireSignal(String id) {
-    return signal(id).orElseThrow(() -> new IllegalArgumentException("profile " + model + " has no signal '" + id + "'"));
+    return signal(id)
+        .orElseThrow(
+            () -> new IllegalArgumentException("profile " + model + " has no signal '" + id + "'"));
   }
 
   public List<SignalSpec> sensors() {

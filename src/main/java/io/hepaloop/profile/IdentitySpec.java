@@ -1,8 +1,8 @@
 package io.hepaloop.profile;
 
 /**
- * How the controller identifies itself to the device. Never a password in a file: {@code passwordEnv}
- * names the environment variable that holds it.
+ * How the controller identifies itself to the device. Never a password in a file: {@code
+ * passwordEnv} names the environment variable that holds it.
  *
  * @param type {@code anonymous} or {@code username}
  */

@@ -8,13 +8,14 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.ExpandedNodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 
 /**
- * Checks the text form of an OPC UA NodeId (Part 6, 5.3.1.10): {@code nsu=<uri>;<id>} or
- * {@code ns=<index>;<id>} or just {@code <id>} (namespace 0), where {@code <id>} is {@code i=<UInt32>},
+ * Checks the text form of an OPC UA NodeId (Part 6, 5.3.1.10): {@code nsu=<uri>;<id>} or {@code
+ * ns=<index>;<id>} or just {@code <id>} (namespace 0), where {@code <id>} is {@code i=<UInt32>},
  * {@code s=<string>}, {@code g=<GUID>} or {@code b=<base64>}. Says what exactly is wrong, then asks
  * Milo to parse it too, so that whatever passes here is what the device link can use.
  */
 public final class NodeIds {
-  private static final String FORMS = "expected nsu=<namespace URI>;s=<name> or ns=<index>;i=<number>";
+  private static final String FORMS =
+      "expected nsu=<namespace URI>;s=<name> or ns=<index>;i=<number>";
 
   private NodeIds() {}
 
@@ -24,7 +25,9 @@ public final class NodeIds {
     return why == null ? null : "'" + text + "' is not a valid NodeId: " + why;
   }
 
-  /** Null when {@code text} is a valid NodeId, else only the reason (without repeating the text). */
+  /**
+   * Null when {@code text} is a valid NodeId, else only the reason (without repeating the text).
+   */
   public static String reason(String text) {
     return why(text);
   }
@@ -86,7 +89,8 @@ public final class NodeIds {
     String value = id.substring(2);
     switch (id.charAt(0)) {
       case 'i' -> {
-        if (!value.matches("[0-9]{1,10}") || new BigInteger(value).compareTo(BigInteger.valueOf(4294967295L)) > 0) {
+        if (!value.matches("[0-9]{1,10}")
+            || new BigInteger(value).compareTo(BigInteger.valueOf(4294967295L)) > 0) {
           return "numeric identifier '" + value + "' is not a number 0..4294967295";
         }
       }
@@ -102,7 +106,9 @@ public final class NodeIds {
           }
           UUID.fromString(value);
         } catch (IllegalArgumentException e) {
-          return "GUID identifier '" + value + "' is not of the form 01234567-89ab-cdef-0123-456789abcdef";
+          return "GUID identifier '"
+              + value
+              + "' is not of the form 01234567-89ab-cdef-0123-456789abcdef";
         }
       }
       case 'b' -> {

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
 public final class ProfileChecks {
   static final String REACTOR = "{reactor}";
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{[^}]*}");
-  private static final Pattern NODE_ID_PATH = Pattern.compile("signals\\[\\d+]\\.nodeId|watchdog\\.nodeId");
+  private static final Pattern NODE_ID_PATH =
+      Pattern.compile("signals\\[\\d+]\\.nodeId|watchdog\\.nodeId");
   private final YamlDocument doc;
   private final List<Problem> problems = new ArrayList<>();
   private final Map<String, JsonNode> signalsById = new HashMap<>();
@@ -59,15 +60,21 @@ public final class ProfileChecks {
 
   // --- whole-document rules -------------------------------------------------------------------
 
-  /** A {@code password:} key anywhere is refused, with the fix: passwords live in the environment. */
-  public static void literalPasswords(YamlDocument doc, JsonNode node, String path, List<Problem> out) {
+  /**
+   * A {@code password:} key anywhere is refused, with the fix: passwords live in the environment.
+   */
+  public static void literalPasswords(
+      YamlDocument doc, JsonNode node, String path, List<Problem> out) {
     if (node.isObject()) {
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         String p = child(path, e.getKey());
         if (e.getKey().equalsIgnoreCase("password")) {
-          out.add(doc.problem(p, "a password must never be written in a file: remove it and set passwordEnv to "
-              + "the name of the environment variable that holds it"));
+          out.add(
+              doc.problem(
+                  p,
+                  "a password must never be written in a file: remove it and set passwordEnv to "
+                      + "the name of the environment variable that holds it"));
         }
         literalPasswords(doc, e.getValue(), p, out);
       }
@@ -81,11 +88,13 @@ public final class ProfileChecks {
   /** {@code {reactor}} is filled in NodeIds only; anywhere else it would silently stay literal. */
   private void placeholders(JsonNode node, String path) {
     if (node.isObject()) {
-      node.fields().forEachRemaining(e -> {
-        if (!e.getKey().equals("description")) {
-          placeholders(e.getValue(), child(path, e.getKey()));
-        }
-      });
+      node.fields()
+          .forEachRemaining(
+              e -> {
+                if (!e.getKey().equals("description")) {
+                  placeholders(e.getValue(), child(path, e.getKey()));
+                }
+              });
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
         placeholders(node.get(i), index(path, i));
@@ -95,11 +104,16 @@ public final class ProfileChecks {
       Matcher m = PLACEHOLDER.matcher(node.asText());
       while (m.find()) {
         if (!nodeIdField) {
-          report(path, REACTOR.equals(m.group())
-              ? "{reactor} is only filled in NodeIds (signals[].nodeId, watchdog.nodeId); here it would stay literal"
-              : "'" + m.group() + "' looks like a placeholder, but placeholders are only filled in NodeIds");
+          report(
+              path,
+              REACTOR.equals(m.group())
+                  ? "{reactor} is only filled in NodeIds (signals[].nodeId, watchdog.nodeId); here it would stay literal"
+                  : "'"
+                      + m.group()
+                      + "' looks like a placeholder, but placeholders are only filled in NodeIds");
         } else if (!REACTOR.equals(m.group())) {
-          report(path, "unknown placeholder " + m.group() + " in NodeId: the only one is {reactor}");
+          report(
+              path, "unknown placeholder " + m.group() + " in NodeId: the only one is {reactor}");
         }
       }
     }
@@ -108,7 +122,8 @@ public final class ProfileChecks {
   // --- endpoint ---------------------------------------------------------------------------------
 
   /** Shared with the plant configuration: the same endpoint block, the same rules. */
-  public static void checkEndpoint(YamlDocument doc, JsonNode endpoint, String path, List<Problem> out) {
+  public static void checkEndpoint(
+      YamlDocument doc, JsonNode endpoint, String path, List<Problem> out) {
     if (!endpoint.isObject()) {
       return;
     }
@@ -138,12 +153,15 @@ public final class ProfileChecks {
       return "'" + mode + "' needs a security policy, but securityPolicy is None";
     }
     if (!policyNone && modeNone) {
-      return "is None, but securityPolicy is '" + policy + "': use Sign or SignAndEncrypt, or policy None";
+      return "is None, but securityPolicy is '"
+          + policy
+          + "': use Sign or SignAndEncrypt, or policy None";
     }
     return null;
   }
 
-  public static void checkIdentity(YamlDocument doc, JsonNode identity, String path, List<Problem> out) {
+  public static void checkIdentity(
+      YamlDocument doc, JsonNode identity, String path, List<Problem> out) {
     if (!identity.isObject() || !identity.path("type").isTextual()) {
       return;
     }
@@ -153,13 +171,18 @@ public final class ProfileChecks {
         out.add(doc.problem(child(path, "username"), "identity type username needs a username"));
       }
       if (!identity.has("passwordEnv")) {
-        out.add(doc.problem(child(path, "passwordEnv"),
-            "identity type username needs passwordEnv: the name of the environment variable holding the password"));
+        out.add(
+            doc.problem(
+                child(path, "passwordEnv"),
+                "identity type username needs passwordEnv: the name of the environment variable holding the password"));
       }
     } else if (type.equals("anonymous")) {
       for (String key : List.of("username", "passwordEnv")) {
         if (identity.has(key)) {
-          out.add(doc.problem(child(path, key), "an anonymous identity has no " + key + " (set type: username)"));
+          out.add(
+              doc.problem(
+                  child(path, key),
+                  "an anonymous identity has no " + key + " (set type: username)"));
         }
       }
     }
@@ -193,8 +216,13 @@ public final class ProfileChecks {
         String path = index("signals", i);
         String previous = nodeIds.putIfAbsent(nodeId.asText(), path);
         if (previous != null) {
-          report(child(path, "nodeId"), "same NodeId as " + previous + " (line " + doc.lineOf(previous)
-              + "): two signals would read and write one node");
+          report(
+              child(path, "nodeId"),
+              "same NodeId as "
+                  + previous
+                  + " (line "
+                  + doc.lineOf(previous)
+                  + "): two signals would read and write one node");
         }
       }
       JsonNode s = signals.get(i);
@@ -206,8 +234,15 @@ public final class ProfileChecks {
       if (id.isTextual()) {
         String previous = firstPath.putIfAbsent(id.asText(), path);
         if (previous != null) {
-          report(child(path, "id"), "duplicate signal id '" + id.asText() + "' (also " + previous
-              + " at line " + doc.lineOf(previous) + ")");
+          report(
+              child(path, "id"),
+              "duplicate signal id '"
+                  + id.asText()
+                  + "' (also "
+                  + previous
+                  + " at line "
+                  + doc.lineOf(previous)
+                  + ")");
         } else {
           signalsById.put(id.asText(), s);
         }
@@ -226,20 +261,28 @@ public final class ProfileChecks {
     if (kind.equals("sensor")) {
       for (String key : List.of("allowed", "safeValue")) {
         if (s.has(key)) {
-          report(child(path, key), "only actuators have " + (key.equals("allowed") ? "an allowed range" : "a safe value")
-              + "; this signal is a sensor");
+          report(
+              child(path, key),
+              "only actuators have "
+                  + (key.equals("allowed") ? "an allowed range" : "a safe value")
+                  + "; this signal is a sensor");
         }
       }
     } else if (kind.equals("actuator")) {
       if (!s.has("allowed")) {
-        report(child(path, "allowed"), "an actuator needs an allowed range: the values a command may ask for");
+        report(
+            child(path, "allowed"),
+            "an actuator needs an allowed range: the values a command may ask for");
       }
       if (!s.has("safeValue")) {
-        report(child(path, "safeValue"),
+        report(
+            child(path, "safeValue"),
             "an actuator needs a safe value: where its output goes when the link, a sensor or the controller fails");
       }
       Range allowed = range(s.path("allowed"), child(path, "allowed"));
-      if (allowed != null && range != null && !(range.contains(allowed.min()) && range.contains(allowed.max()))) {
+      if (allowed != null
+          && range != null
+          && !(range.contains(allowed.min()) && range.contains(allowed.max()))) {
         report(child(path, "allowed"), show(allowed) + " is not inside range " + show(range));
       }
       JsonNode safe = s.path("safeValue");
@@ -253,9 +296,15 @@ public final class ProfileChecks {
       }
     }
     JsonNode deadband = s.path("deadband");
-    if (deadband.isNumber() && range != null && deadband.doubleValue() >= range.max() - range.min()) {
-      report(child(path, "deadband"), number(deadband.doubleValue()) + " is as wide as the whole range "
-          + show(range) + ": no change would ever be reported");
+    if (deadband.isNumber()
+        && range != null
+        && deadband.doubleValue() >= range.max() - range.min()) {
+      report(
+          child(path, "deadband"),
+          number(deadband.doubleValue())
+              + " is as wide as the whole range "
+              + show(range)
+              + ": no change would ever be reported");
     }
   }
 
@@ -273,8 +322,11 @@ public final class ProfileChecks {
     JsonNode engMax = scaling.path("engMax");
     if (rawMin.isNumber() && rawMax.isNumber()) {
       if (rawMin.doubleValue() == rawMax.doubleValue()) {
-        report(child(path, "rawMax"), "rawMin and rawMax are both " + number(rawMin.doubleValue())
-            + ": the scaling would divide by zero");
+        report(
+            child(path, "rawMax"),
+            "rawMin and rawMax are both "
+                + number(rawMin.doubleValue())
+                + ": the scaling would divide by zero");
       }
       DataType type = DataType.find(dataType).filter(DataType::isIntegral).orElse(null);
       if (type != null) {
@@ -282,17 +334,30 @@ public final class ProfileChecks {
           double v = raw.doubleValue();
           String key = raw == rawMin ? "rawMin" : "rawMax";
           if (v < type.min() || v > type.max()) {
-            report(child(path, key), number(v) + " does not fit in dataType " + dataType + " (" + number(type.min())
-                + ".." + number(type.max()) + ")");
+            report(
+                child(path, key),
+                number(v)
+                    + " does not fit in dataType "
+                    + dataType
+                    + " ("
+                    + number(type.min())
+                    + ".."
+                    + number(type.max())
+                    + ")");
           } else if (v != Math.rint(v)) {
-            report(child(path, key), number(v) + " is not a whole number, but the raw value is a " + dataType);
+            report(
+                child(path, key),
+                number(v) + " is not a whole number, but the raw value is a " + dataType);
           }
         }
       }
     }
     if (engMin.isNumber() && engMax.isNumber() && engMin.doubleValue() == engMax.doubleValue()) {
-      report(child(path, "engMax"), "engMin and engMax are both " + number(engMin.doubleValue())
-          + ": every raw value would read the same");
+      report(
+          child(path, "engMax"),
+          "engMin and engMax are both "
+              + number(engMin.doubleValue())
+              + ": every raw value would read the same");
     }
   }
 
@@ -302,7 +367,8 @@ public final class ProfileChecks {
     }
     String text = nodeId.asText();
     if (text.contains(REACTOR)) {
-      // The plant configuration fills {reactor}; a name (r1) or a number (for i={reactor}) must give a valid NodeId.
+      // The plant configuration fills {reactor}; a name (r1) or a number (for i={reactor}) must
+      // give a valid NodeId.
       String asName = NodeIds.problem(text.replace(REACTOR, "r1"));
       if (asName != null && NodeIds.problem(text.replace(REACTOR, "1")) != null) {
         report(path, asName + " (with {reactor} = r1)");
@@ -327,20 +393,36 @@ public final class ProfileChecks {
     nodeId(w.path("nodeId"), "watchdog.nodeId");
     String owner = nodeIds.get(w.path("nodeId").asText());
     if (w.path("nodeId").isTextual() && owner != null) {
-      report("watchdog.nodeId", "same NodeId as " + owner + " (line " + doc.lineOf(owner)
-          + "): the heartbeat needs a node of its own");
+      report(
+          "watchdog.nodeId",
+          "same NodeId as "
+              + owner
+              + " (line "
+              + doc.lineOf(owner)
+              + "): the heartbeat needs a node of its own");
     }
     String dataType = w.path("dataType").asText("");
-    // An unknown name is the schema's to report; a known one must hold a counter that changes at every beat.
+    // An unknown name is the schema's to report; a known one must hold a counter that changes at
+    // every beat.
     if (DataType.find(dataType).filter(t -> !t.holdsHeartbeat()).isPresent()) {
-      report("watchdog.dataType", "'" + dataType + "' cannot hold the heartbeat counter: use an integer type "
-          + "(UInt16, UInt32, Int32, ...) or Boolean");
+      report(
+          "watchdog.dataType",
+          "'"
+              + dataType
+              + "' cannot hold the heartbeat counter: use an integer type "
+              + "(UInt16, UInt32, Int32, ...) or Boolean");
     }
     JsonNode interval = w.path("intervalMs");
     JsonNode timeout = w.path("timeoutMs");
-    if (interval.isNumber() && timeout.isNumber() && timeout.doubleValue() <= interval.doubleValue()) {
-      report("watchdog.timeoutMs", number(timeout.doubleValue()) + " must be longer than intervalMs ("
-          + number(interval.doubleValue()) + "), or the device trips between two heartbeats");
+    if (interval.isNumber()
+        && timeout.isNumber()
+        && timeout.doubleValue() <= interval.doubleValue()) {
+      report(
+          "watchdog.timeoutMs",
+          number(timeout.doubleValue())
+              + " must be longer than intervalMs ("
+              + number(interval.doubleValue())
+              + "), or the device trips between two heartbeats");
     }
   }
 
@@ -364,8 +446,15 @@ public final class ProfileChecks {
       if (output != null) {
         String previous = outputs.putIfAbsent(output.path("id").asText(), path);
         if (previous != null) {
-          report(child(path, "output"), "actuator '" + output.path("id").asText() + "' is already driven by "
-              + previous + " (line " + doc.lineOf(previous) + "); one actuator, one loop");
+          report(
+              child(path, "output"),
+              "actuator '"
+                  + output.path("id").asText()
+                  + "' is already driven by "
+                  + previous
+                  + " (line "
+                  + doc.lineOf(previous)
+                  + "); one actuator, one loop");
         }
       }
       setpoint(loop, path, pv);
@@ -377,8 +466,13 @@ public final class ProfileChecks {
         Range pvRange = overridePv == null ? null : rangeOf(overridePv);
         JsonNode sp = override.path("setpoint");
         if (pvRange != null && sp.isNumber() && !pvRange.contains(sp.doubleValue())) {
-          report(child(op, "setpoint"), number(sp.doubleValue()) + " is outside the range of '"
-              + overridePv.path("id").asText() + "' " + show(pvRange));
+          report(
+              child(op, "setpoint"),
+              number(sp.doubleValue())
+                  + " is outside the range of '"
+                  + overridePv.path("id").asText()
+                  + "' "
+                  + show(pvRange));
         }
       }
       JsonNode cascade = loop.path("cascade");
@@ -395,19 +489,35 @@ public final class ProfileChecks {
     }
   }
 
-  /** The disturbance is another sensor; a lead needs a lag (a pure lead amplifies noise without bound). */
+  /**
+   * The disturbance is another sensor; a lead needs a lag (a pure lead amplifies noise without
+   * bound).
+   */
   private void feedforward(JsonNode loop, JsonNode ff, String path) {
     signalRef(ff.path("signal"), child(path, "signal"), "sensor");
-    if (loop.path("pv").isTextual() && loop.path("pv").asText().equals(ff.path("signal").asText())) {
-      report(child(path, "signal"), "'" + ff.path("signal").asText() + "' is the loop's own pv: that is feedback, not feedforward");
+    if (loop.path("pv").isTextual()
+        && loop.path("pv").asText().equals(ff.path("signal").asText())) {
+      report(
+          child(path, "signal"),
+          "'"
+              + ff.path("signal").asText()
+              + "' is the loop's own pv: that is feedback, not feedforward");
     }
     double lead = ff.path("leadS").asDouble(0);
     double lag = ff.path("lagS").asDouble(0);
     if (lead > 0 && lag <= 0) {
-      report(child(path, "leadS"), "a lead of " + number(lead) + " s needs lagS > 0 (a pure lead amplifies sensor noise without bound)");
+      report(
+          child(path, "leadS"),
+          "a lead of "
+              + number(lead)
+              + " s needs lagS > 0 (a pure lead amplifies sensor noise without bound)");
     } else if (lead > 0 && lead / lag > 20) {
-      report(child(path, "leadS"), "leadS / lagS = " + number(lead / lag) + " kicks the output by that many times the "
-          + "steady feedforward at each step of the disturbance; keep it at 20 or less");
+      report(
+          child(path, "leadS"),
+          "leadS / lagS = "
+              + number(lead / lag)
+              + " kicks the output by that many times the "
+              + "steady feedforward at each step of the disturbance; keep it at 20 or less");
     }
   }
 
@@ -421,13 +531,22 @@ public final class ProfileChecks {
   private void setpoint(JsonNode loop, String path, JsonNode pv) {
     Range limits = range(loop.path("setpointLimits"), child(path, "setpointLimits"));
     Range pvRange = pv == null ? null : rangeOf(pv);
-    if (limits != null && pvRange != null && !(pvRange.contains(limits.min()) && pvRange.contains(limits.max()))) {
-      report(child(path, "setpointLimits"), show(limits) + " is not inside the range of '" + pv.path("id").asText()
-          + "' " + show(pvRange));
+    if (limits != null
+        && pvRange != null
+        && !(pvRange.contains(limits.min()) && pvRange.contains(limits.max()))) {
+      report(
+          child(path, "setpointLimits"),
+          show(limits)
+              + " is not inside the range of '"
+              + pv.path("id").asText()
+              + "' "
+              + show(pvRange));
     }
     JsonNode sp = loop.path("setpoint");
     if (limits != null && sp.isNumber() && !limits.contains(sp.doubleValue())) {
-      report(child(path, "setpoint"), number(sp.doubleValue()) + " is outside setpointLimits " + show(limits));
+      report(
+          child(path, "setpoint"),
+          number(sp.doubleValue()) + " is outside setpointLimits " + show(limits));
     }
   }
 
@@ -453,30 +572,62 @@ public final class ProfileChecks {
       JsonNode above = il.path("above");
       JsonNode below = il.path("below");
       if (range != null && above.isNumber() && above.doubleValue() >= range.max()) {
-        report(child(path, "above"), number(above.doubleValue()) + " is not below the top of the range of '"
-            + signal.path("id").asText() + "' " + show(range) + ": the interlock could never trip");
+        report(
+            child(path, "above"),
+            number(above.doubleValue())
+                + " is not below the top of the range of '"
+                + signal.path("id").asText()
+                + "' "
+                + show(range)
+                + ": the interlock could never trip");
       }
       if (range != null && below.isNumber() && below.doubleValue() <= range.min()) {
-        report(child(path, "below"), number(below.doubleValue()) + " is not above the bottom of the range of '"
-            + signal.path("id").asText() + "' " + show(range) + ": the interlock could never trip");
+        report(
+            child(path, "below"),
+            number(below.doubleValue())
+                + " is not above the bottom of the range of '"
+                + signal.path("id").asText()
+                + "' "
+                + show(range)
+                + ": the interlock could never trip");
       }
       if (above.isNumber() && below.isNumber() && below.doubleValue() >= above.doubleValue()) {
-        report(child(path, "below"), "below (" + number(below.doubleValue()) + ") must be less than above ("
-            + number(above.doubleValue()) + "), or the interlock is always tripped");
+        report(
+            child(path, "below"),
+            "below ("
+                + number(below.doubleValue())
+                + ") must be less than above ("
+                + number(above.doubleValue())
+                + "), or the interlock is always tripped");
       }
       JsonNode action = il.path("action");
       if (action.isObject()) {
-        JsonNode actuator = signalRef(action.path("actuator"), child(path, "action.actuator"), "actuator");
+        JsonNode actuator =
+            signalRef(action.path("actuator"), child(path, "action.actuator"), "actuator");
         Range actuatorRange = actuator == null ? null : rangeOf(actuator);
         JsonNode value = action.path("value");
         Range allowed = actuator == null ? null : rangeOf(actuator, "allowed");
-        if (actuatorRange != null && value.isNumber() && !actuatorRange.contains(value.doubleValue())) {
-          report(child(path, "action.value"), number(value.doubleValue()) + " is outside the range of '"
-              + actuator.path("id").asText() + "' " + show(actuatorRange));
+        if (actuatorRange != null
+            && value.isNumber()
+            && !actuatorRange.contains(value.doubleValue())) {
+          report(
+              child(path, "action.value"),
+              number(value.doubleValue())
+                  + " is outside the range of '"
+                  + actuator.path("id").asText()
+                  + "' "
+                  + show(actuatorRange));
         } else if (allowed != null && value.isNumber() && !allowed.contains(value.doubleValue())) {
-          // The device link refuses (never clamps) a write outside allowed: such an interlock would trip and do nothing.
-          report(child(path, "action.value"), number(value.doubleValue()) + " is outside allowed " + show(allowed)
-              + " of '" + actuator.path("id").asText() + "': the write would be refused and the interlock could never act");
+          // The device link refuses (never clamps) a write outside allowed: such an interlock would
+          // trip and do nothing.
+          report(
+              child(path, "action.value"),
+              number(value.doubleValue())
+                  + " is outside allowed "
+                  + show(allowed)
+                  + " of '"
+                  + actuator.path("id").asText()
+                  + "': the write would be refused and the interlock could never act");
         }
       }
     }
@@ -491,26 +642,50 @@ public final class ProfileChecks {
     }
     String previous = seen.putIfAbsent(id.asText(), path);
     if (previous != null) {
-      report(child(path, "id"), "duplicate " + what + " id '" + id.asText() + "' (also " + previous + " at line "
-          + doc.lineOf(previous) + ")");
+      report(
+          child(path, "id"),
+          "duplicate "
+              + what
+              + " id '"
+              + id.asText()
+              + "' (also "
+              + previous
+              + " at line "
+              + doc.lineOf(previous)
+              + ")");
     }
   }
 
-  /** The signal {@code ref} names, checked to exist and (when {@code kind} is given) to be of that kind. */
+  /**
+   * The signal {@code ref} names, checked to exist and (when {@code kind} is given) to be of that
+   * kind.
+   */
   private JsonNode signalRef(JsonNode ref, String path, String kind) {
     if (!ref.isTextual()) {
       return null;
     }
     JsonNode signal = signalsById.get(ref.asText());
     if (signal == null) {
-      report(path, "no signal '" + ref.asText() + "' in this profile (signals: "
-          + String.join(", ", new java.util.TreeSet<>(signalsById.keySet())) + ")");
+      report(
+          path,
+          "no signal '"
+              + ref.asText()
+              + "' in this profile (signals: "
+              + String.join(", ", new java.util.TreeSet<>(signalsById.keySet()))
+              + ")");
       return null;
     }
     String actual = signal.path("kind").asText("");
     if (kind != null && Set.of("sensor", "actuator").contains(actual) && !kind.equals(actual)) {
-      report(path, "'" + ref.asText() + "' is " + (actual.equals("sensor") ? "a sensor" : "an actuator")
-          + ", but " + (kind.equals("sensor") ? "a sensor" : "an actuator") + " is needed here");
+      report(
+          path,
+          "'"
+              + ref.asText()
+              + "' is "
+              + (actual.equals("sensor") ? "a sensor" : "an actuator")
+              + ", but "
+              + (kind.equals("sensor") ? "a sensor" : "an actuator")
+              + " is needed here");
       return null;
     }
     return signal;
@@ -533,10 +708,14 @@ public final class ProfileChecks {
     return rangeOf(signal, "range");
   }
 
-  /** A signal's {@code range} or {@code allowed} without reporting; null when absent or reversed. */
+  /**
+   * A signal's {@code range} or {@code allowed} without reporting; null when absent or reversed.
+   */
   private static Range rangeOf(JsonNode signal, String key) {
     JsonNode r = signal.path(key);
-    if (!r.path("min").isNumber() || !r.path("max").isNumber() || r.path("min").doubleValue() >= r.path("max").doubleValue()) {
+    if (!r.path("min").isNumber()
+        || !r.path("max").isNumber()
+        || r.path("min").doubleValue() >= r.path("max").doubleValue()) {
       return null;
     }
     return new Range(r.path("min").doubleValue(), r.path("max").doubleValue());

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A device profile or plant configuration was refused. Carries every problem found, not just the first,
- * so a person fixes the file in one pass. Unchecked (and an {@link IllegalArgumentException}) because a
- * bad file is bad input: nothing should start with it.
+ * A device profile or plant configuration was refused. Carries every problem found, not just the
+ * first, so a person fixes the file in one pass. Unchecked (and an {@link
+ * IllegalArgumentException}) because a bad file is bad input: nothing should start with it.
  */
 public class ProfileException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
@@ -24,6 +24,8 @@ public class ProfileException extends IllegalArgumentException {
 
   private static String describe(List<Problem> problems) {
     String count = problems.size() == 1 ? "1 problem" : problems.size() + " problems";
-    return count + ":\n" + problems.stream().map(Problem::toString).collect(Collectors.joining("\n"));
+    return count
+        + ":\n"
+        + problems.stream().map(Problem::toString).collect(Collectors.joining("\n"));
   }
 }

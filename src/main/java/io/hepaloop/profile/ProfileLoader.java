@@ -10,10 +10,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * Reads and validates device profiles. A profile is checked against
- * {@code schema/device-profile.schema.json} and then by semantic rules ({@link ProfileChecks}); every
- * problem is collected, so a bad file is fixed in one pass, and a profile with any problem is refused
- * whole: nothing starts with it.
+ * Reads and validates device profiles. A profile is checked against {@code
+ * schema/device-profile.schema.json} and then by semantic rules ({@link ProfileChecks}); every
+ * problem is collected, so a bad file is fixed in one pass, and a profile with any problem is
+ * refused whole: nothing starts with it.
  *
  * <p>Defaults filled in after validation: endpoint securityPolicy and securityMode {@code None},
  * identity anonymous.
@@ -24,9 +24,13 @@ public final class ProfileLoader {
 
   private ProfileLoader() {}
 
-  /** The schema, loaded on first use: a file refused before parsing (too big, binary) never needs it. */
+  /**
+   * The schema, loaded on first use: a file refused before parsing (too big, binary) never needs
+   * it.
+   */
   private static final class Schema {
-    static final SchemaValidation PROFILE = SchemaValidation.fromClasspath("schema/device-profile.schema.json");
+    static final SchemaValidation PROFILE =
+        SchemaValidation.fromClasspath("schema/device-profile.schema.json");
   }
 
   /**
@@ -44,8 +48,8 @@ public final class ProfileLoader {
   }
 
   /**
-   * The profile in a document already read: schema, semantic checks and binding all use its one tree.
-   * A binding failure would be a schema gap; it is reported here, not at start-up.
+   * The profile in a document already read: schema, semantic checks and binding all use its one
+   * tree. A binding failure would be a schema gap; it is reported here, not at start-up.
    */
   public static Checked<DeviceProfile> check(YamlDocument doc) {
     List<Problem> problems = problems(doc);
@@ -85,13 +89,23 @@ public final class ProfileLoader {
     return bind(doc, tree, DeviceProfile.class);
   }
 
-  /** Tree to record; a failure here means the schema let something through that the records refuse. */
+  /**
+   * Tree to record; a failure here means the schema let something through that the records refuse.
+   */
   static <T> T bind(YamlDocument doc, JsonNode tree, Class<T> type) {
     try {
       return BINDER.treeToValue(tree, type);
     } catch (Exception e) {
-      throw new ProfileException(List.of(new Problem(doc.fileName(), 1, "(document)",
-          "passed validation but cannot be read as " + type.getSimpleName() + ": " + e.getMessage())));
+      throw new ProfileException(
+          List.of(
+              new Problem(
+                  doc.fileName(),
+                  1,
+                  "(document)",
+                  "passed validation but cannot be read as "
+                      + type.getSimpleName()
+                      + ": "
+                      + e.getMessage())));
     }
   }
 }

@@ -21,10 +21,10 @@ import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
 /**
- * A JSON Schema (draft 2020-12) from the classpath, whose findings come back as located
- * {@link Problem}s in plain words ("unknown key 'safevalue' (did you mean 'safeValue'?)") rather than
- * the validator's own phrasing. A schema may give its own text for a keyword with
- * {@code "message": {"pattern": "..."}} next to it.
+ * A JSON Schema (draft 2020-12) from the classpath, whose findings come back as located {@link
+ * Problem}s in plain words ("unknown key 'safevalue' (did you mean 'safeValue'?)") rather than the
+ * validator's own phrasing. A schema may give its own text for a keyword with {@code "message":
+ * {"pattern": "..."}} next to it.
  *
  * <p>Shared by device profiles and the plant configuration; not meant for use elsewhere.
  */
@@ -47,12 +47,14 @@ public final class SchemaValidation {
       }
       JsonNode node = JSON.readTree(in);
       String id = node.path("$id").asText("classpath:" + resource);
-      SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
-          .errorMessageKeyword("message")
-          .locale(Locale.ROOT)
-          .build();
-      JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
-          .getSchema(SchemaLocation.of(id), node, config);
+      SchemaValidatorsConfig config =
+          SchemaValidatorsConfig.builder()
+              .errorMessageKeyword("message")
+              .locale(Locale.ROOT)
+              .build();
+      JsonSchema schema =
+          JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+              .getSchema(SchemaLocation.of(id), node, config);
       return new SchemaValidation(node, schema);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -73,8 +75,14 @@ public final class SchemaValidation {
         case "required" -> {
           String missing = YamlDocument.child(path, m.getProperty());
           String custom = customMessage(m);
-          problems.add(new Problem(doc.fileName(), doc.lineOf(path), missing,
-              custom == null ? "required field is missing" : "required field is missing: " + custom));
+          problems.add(
+              new Problem(
+                  doc.fileName(),
+                  doc.lineOf(path),
+                  missing,
+                  custom == null
+                      ? "required field is missing"
+                      : "required field is missing: " + custom));
         }
         case "additionalProperties" -> {
           if ("password".equalsIgnoreCase(m.getProperty())) {
@@ -97,16 +105,24 @@ public final class SchemaValidation {
       return show(value) + ": " + custom;
     }
     return switch (m.getType()) {
-      case "type" -> value != null && value.isNull()
-          ? "has no value, but " + article(String.valueOf(args[1])) + " is expected"
-          : show(value) + " is " + article(String.valueOf(args[0])) + ", but "
-          + article(String.valueOf(args[1])) + " is expected";
+      case "type" ->
+          value != null && value.isNull()
+              ? "has no value, but " + article(String.valueOf(args[1])) + " is expected"
+              : show(value)
+                  + " is "
+                  + article(String.valueOf(args[0]))
+                  + ", but "
+                  + article(String.valueOf(args[1]))
+                  + " is expected";
       case "enum" -> show(value) + " is not one of " + enumValues(m);
       case "minimum" -> show(value) + " must be at least " + args[0];
       case "exclusiveMinimum" -> show(value) + " must be greater than " + args[0];
       case "maximum" -> show(value) + " must be at most " + args[0];
       case "exclusiveMaximum" -> show(value) + " must be less than " + args[0];
-      case "minItems" -> "must list at least " + args[0] + (String.valueOf(args[0]).equals("1") ? " item" : " items");
+      case "minItems" ->
+          "must list at least "
+              + args[0]
+              + (String.valueOf(args[0]).equals("1") ? " item" : " items");
       case "minLength" -> "must not be empty";
       case "pattern" -> show(value) + " does not match " + args[0];
       default -> m.getError();
@@ -129,7 +145,8 @@ public final class SchemaValidation {
     if (values == null || !values.isArray()) {
       return String.valueOf(m.getArguments()[0]);
     }
-    return StreamSupport.stream(values.spliterator(), false).map(JsonNode::asText)
+    return StreamSupport.stream(values.spliterator(), false)
+        .map(JsonNode::asText)
         .collect(Collectors.joining(", "));
   }
 
@@ -189,8 +206,10 @@ public final class SchemaValidation {
     String path = "";
     for (int i = 0; i < location.getNameCount(); i++) {
       Object element = location.getElement(i);
-      path = element instanceof Integer index ? YamlDocument.index(path, index)
-          : YamlDocument.child(path, String.valueOf(element));
+      path =
+          element instanceof Integer index
+              ? YamlDocument.index(path, index)
+              : YamlDocument.child(path, String.valueOf(element));
     }
     return path;
   }
@@ -224,13 +243,14 @@ public final class SchemaValidation {
   }
 
   private static String article(String type) {
-    String word = switch (type) {
-      case "object" -> "mapping";
-      case "array" -> "list";
-      case "integer" -> "whole number";
-      case "null" -> "empty value";
-      default -> type;
-    };
+    String word =
+        switch (type) {
+          case "object" -> "mapping";
+          case "array" -> "list";
+          case "integer" -> "whole number";
+          case "null" -> "empty value";
+          default -> type;
+        };
     return (word.matches("^[aeiou].*") ? "an " : "a ") + word;
   }
 

@@ -5,14 +5,16 @@ package io.hepaloop.profile;
  *
  * @param id stable id used everywhere (event bus, InfluxDB, API, console)
  * @param nodeId OPC UA NodeId, may contain {@code {reactor}}: {@code nsu=urn:...;s={reactor}.flow}
- * @param dataType OPC UA built-in type of the raw value: Double, Float, Int16, Int32, UInt16, UInt32, Boolean
+ * @param dataType OPC UA built-in type of the raw value: Double, Float, Int16, Int32, UInt16,
+ *     UInt32, Boolean
  * @param unit engineering unit after scaling
  * @param range engineering range of the instrument (values outside are suspect)
  * @param scaling raw → engineering; null means the raw value is already in engineering units
  * @param samplingIntervalMs OPC UA monitored item sampling interval
  * @param deadband absolute deadband in engineering units (0 = every change)
  * @param allowed actuators only: the range a command may ask for
- * @param safeValue actuators only: where the output goes when the link, the sensor or the controller fails
+ * @param safeValue actuators only: where the output goes when the link, the sensor or the
+ *     controller fails
  */
 public record SignalSpec(
     String id,

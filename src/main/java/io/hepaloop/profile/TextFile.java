@@ -16,9 +16,9 @@ import org.yaml.snakeyaml.reader.StreamReader;
 
 /**
  * A configuration file's text, or the one reason it has none: missing, too big, or not UTF-8 text.
- * Decided before any YAML parser sees a byte, so a 10 MB file or a binary costs one bounded read and
- * gets a sentence a person understands ("is 10485760 bytes; profiles are at most ...", "not a text
- * file: it holds a NUL byte") instead of a minute of parsing or a "YAML syntax error".
+ * Decided before any YAML parser sees a byte, so a 10 MB file or a binary costs one bounded read
+ * and gets a sentence a person understands ("is 10485760 bytes; profiles are at most ...", "not a
+ * text file: it holds a NUL byte") instead of a minute of parsing or a "YAML syntax error".
  *
  * @param text the file's text, or null when it could not be read (then {@code problem} says why)
  * @param problem why there is no text; null when there is
@@ -75,18 +75,29 @@ record TextFile(String text, Problem problem) {
   private static TextFile decode(String name, byte[] bytes) {
     for (int i = 0; i < bytes.length; i++) {
       if (bytes[i] == 0) {
-        return refused(name, lineAt(bytes, i), "not a text file: it holds a NUL byte (YAML files are UTF-8 text)");
+        return refused(
+            name,
+            lineAt(bytes, i),
+            "not a text file: it holds a NUL byte (YAML files are UTF-8 text)");
       }
     }
-    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder utf8 =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes);
     CharBuffer out = CharBuffer.allocate(bytes.length);
     CoderResult result = utf8.decode(in, out, true);
     if (result.isError()) {
       int at = in.position();
-      return refused(name, lineAt(bytes, at), String.format(Locale.ROOT,
-          "not a text file: byte 0x%02X is not UTF-8 (YAML files are UTF-8 text)", bytes[at] & 0xff));
+      return refused(
+          name,
+          lineAt(bytes, at),
+          String.format(
+              Locale.ROOT,
+              "not a text file: byte 0x%02X is not UTF-8 (YAML files are UTF-8 text)",
+              bytes[at] & 0xff));
     }
     utf8.flush(out);
     String text = out.flip().toString();
@@ -96,16 +107,22 @@ record TextFile(String text, Problem problem) {
 
   /**
    * The first character YAML does not allow in a file (control characters but tab and line breaks,
-   * U+FFFE, ...; SnakeYAML's own rule), as a problem; null when there is none. The YAML parser reads
-   * through {@link WholeTextReader}, which relies on this having been checked.
+   * U+FFFE, ...; SnakeYAML's own rule), as a problem; null when there is none. The YAML parser
+   * reads through {@link WholeTextReader}, which relies on this having been checked.
    */
   static Problem unprintable(String name, String text) {
     int line = 1;
     for (int i = 0; i < text.length(); ) {
       int c = text.codePointAt(i);
       if (!StreamReader.isPrintable(c)) {
-        return new Problem(name, line, "(file)", String.format(Locale.ROOT,
-            "not a text file: it holds control character U+%04X (YAML allows tab and line breaks only)", c));
+        return new Problem(
+            name,
+            line,
+            "(file)",
+            String.format(
+                Locale.ROOT,
+                "not a text file: it holds control character U+%04X (YAML allows tab and line breaks only)",
+                c));
       }
       if (c == '\n' || (c == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n'))) {
         line++;
@@ -118,7 +135,8 @@ record TextFile(String text, Problem problem) {
   private static int lineAt(byte[] bytes, int offset) {
     int line = 1;
     for (int i = 0; i < offset; i++) {
-      if (bytes[i] == '\n' || (bytes[i] == '\r' && (i + 1 >= bytes.length || bytes[i + 1] != '\n'))) {
+      if (bytes[i] == '\n'
+          || (bytes[i] == '\r' && (i + 1 >= bytes.length || bytes[i + 1] != '\n'))) {
         line++;
       }
     }

@@ -2,7 +2,8 @@ package io.hepaloop.profile;
 
 /**
  * PID tuning in ISA standard form: {@code u = K (b·e + (1/Ti)∫e dt + Td·d(c·e)/dt)}, with the
- * derivative acting on the measurement. Gains are non-negative; the sign comes from the loop's direction.
+ * derivative acting on the measurement. Gains are non-negative; the sign comes from the loop's
+ * direction.
  *
  * @param gain proportional gain K (output units per PV unit)
  * @param integralTimeS integral time Ti in seconds; 0 or null disables integral action

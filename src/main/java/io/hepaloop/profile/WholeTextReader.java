@@ -7,16 +7,17 @@ import org.yaml.snakeyaml.scanner.Constant;
 /**
  * SnakeYAML's character source, over a text already in memory, in linear time.
  *
- * <p>Why: SnakeYAML's own {@link StreamReader} reads 1024 characters at a time and on every read copies
- * its whole window from the start of the token being scanned. A token that spans many reads — a comment
- * or scalar of a megabyte on one line — is copied again at every 1024 characters: quadratic. A 2 MB
- * comment took 13 s (jfr: the time is in {@code StreamReader.update}), and SnakeYAML 2.0 to 2.5 all do it.
- * Here the whole file is one array of code points, so scanning costs what the file is long.
+ * <p>Why: SnakeYAML's own {@link StreamReader} reads 1024 characters at a time and on every read
+ * copies its whole window from the start of the token being scanned. A token that spans many reads
+ * — a comment or scalar of a megabyte on one line — is copied again at every 1024 characters:
+ * quadratic. A 2 MB comment took 13 s (jfr: the time is in {@code StreamReader.update}), and
+ * SnakeYAML 2.0 to 2.5 all do it. Here the whole file is one array of code points, so scanning
+ * costs what the file is long.
  *
  * <p>It replaces every public method the scanner calls, with the same results as the original (see
- * {@code WholeTextReaderTest}, which also fails if a SnakeYAML upgrade adds one we do not override).
- * SnakeYAML's check for characters YAML does not allow lives in the method that is no longer called:
- * {@link TextFile#unprintable} must have passed the text first.
+ * {@code WholeTextReaderTest}, which also fails if a SnakeYAML upgrade adds one we do not
+ * override). SnakeYAML's check for characters YAML does not allow lives in the method that is no
+ * longer called: {@link TextFile#unprintable} must have passed the text first.
  */
 final class WholeTextReader extends StreamReader {
   private static final int BYTE_ORDER_MARK = 0xFEFF;
@@ -49,7 +50,8 @@ final class WholeTextReader extends StreamReader {
       int c = codePoints[pointer++];
       index++;
       documentIndex++;
-      if (Constant.LINEBR.has(c) || (c == '\r' && pointer < codePoints.length && codePoints[pointer] != '\n')) {
+      if (Constant.LINEBR.has(c)
+          || (c == '\r' && pointer < codePoints.length && codePoints[pointer] != '\n')) {
         line++;
         column = 0;
       } else if (c != BYTE_ORDER_MARK) {

@@ -4,15 +4,15 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.exc.StreamReadException;
-import com.fasterxml.jackson.core.io.IOContext;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -30,25 +30,26 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.parser.ParserImpl;
 
 /**
- * A YAML file read into a Jackson tree that remembers the line of every key and list item, so that a
- * problem found anywhere (by the JSON Schema or by a semantic check) can be reported as
- * {@code file:line: path: ...}. Jackson's own tree loses locations; here the tree is built token by
- * token from the YAML parser instead.
+ * A YAML file read into a Jackson tree that remembers the line of every key and list item, so that
+ * a problem found anywhere (by the JSON Schema or by a semantic check) can be reported as {@code
+ * file:line: path: ...}. Jackson's own tree loses locations; here the tree is built token by token
+ * from the YAML parser instead.
  *
  * <p>Also catches what a plain {@code readTree} silently accepts: a key given twice in one mapping
- * (Jackson keeps the last; here it is a problem and the first wins), a number too large to be finite.
+ * (Jackson keeps the last; here it is a problem and the first wins), a number too large to be
+ * finite.
  *
- * <p>Bad input stays cheap: a file is read once, at most 1 MiB ({@link TextFile}), must be UTF-8 text,
- * is parsed once in time linear in its length ({@link WholeTextReader}) and at most {@link #MAX_DEPTH}
- * levels deep; every one of these is a located problem, not an exception.
+ * <p>Bad input stays cheap: a file is read once, at most 1 MiB ({@link TextFile}), must be UTF-8
+ * text, is parsed once in time linear in its length ({@link WholeTextReader}) and at most {@link
+ * #MAX_DEPTH} levels deep; every one of these is a located problem, not an exception.
  *
  * <p>Shared by device profiles, the plant configuration and simulator scenarios; not meant for use
  * elsewhere.
  */
 public final class YamlDocument {
   /**
-   * Deeper than this is not a configuration (profiles nest 5 levels, the plant configuration 4): the
-   * reading stops there, at that line, before a crafted file costs stack or time.
+   * Deeper than this is not a configuration (profiles nest 5 levels, the plant configuration 4):
+   * the reading stops there, at that line, before a crafted file costs stack or time.
    */
   public static final int MAX_DEPTH = 64;
 
@@ -72,9 +73,9 @@ public final class YamlDocument {
   }
 
   /**
-   * Reads {@code file}; never throws: a file that is missing, larger than 1 MiB or not UTF-8 text, and
-   * syntax errors, become {@link #problems()}, and root is null. {@code kind} names such files in the
-   * size message ("profiles are at most ...").
+   * Reads {@code file}; never throws: a file that is missing, larger than 1 MiB or not UTF-8 text,
+   * and syntax errors, become {@link #problems()}, and root is null. {@code kind} names such files
+   * in the size message ("profiles are at most ...").
    */
   public static YamlDocument read(Path file, String kind) {
     return of(file.toString(), TextFile.read(file, kind));
@@ -96,8 +97,9 @@ public final class YamlDocument {
   }
 
   /**
-   * How many texts this JVM has parsed as YAML. Every reading of a file goes through one parse, so a
-   * test can prove that checking a file reads it once (schema, checks and records share the tree).
+   * How many texts this JVM has parsed as YAML. Every reading of a file goes through one parse, so
+   * a test can prove that checking a file reads it once (schema, checks and records share the
+   * tree).
    */
   public static long parseCount() {
     return PARSES.get();
@@ -118,25 +120,33 @@ public final class YamlDocument {
   }
 
   /**
-   * Paths whose value was refused while reading (a number too large to be finite, {@code .inf}); they
-   * are null in the tree. A later check that finds "no value" there would repeat the same mistake.
+   * Paths whose value was refused while reading (a number too large to be finite, {@code .inf});
+   * they are null in the tree. A later check that finds "no value" there would repeat the same
+   * mistake.
    */
   public Set<String> refusedValues() {
     return refusedValues;
   }
 
   /**
-   * {@code found} without the problems a later check (schema, semantic rules) found in this file at a
-   * path whose value was already refused while reading: one mistake, one line in the report.
+   * {@code found} without the problems a later check (schema, semantic rules) found in this file at
+   * a path whose value was already refused while reading: one mistake, one line in the report.
    */
   public List<Problem> withoutRepeats(List<Problem> found) {
-    return refusedValues.isEmpty() ? found : found.stream().filter(p -> problems.contains(p)
-        || !p.file().equals(fileName) || !refusedValues.contains(p.path())).toList();
+    return refusedValues.isEmpty()
+        ? found
+        : found.stream()
+            .filter(
+                p ->
+                    problems.contains(p)
+                        || !p.file().equals(fileName)
+                        || !refusedValues.contains(p.path()))
+            .toList();
   }
 
   /**
-   * Line of {@code path} ({@code signals[3].safeValue}); for a path that is not in the file (a missing
-   * field) the line of its nearest ancestor that is.
+   * Line of {@code path} ({@code signals[3].safeValue}); for a path that is not in the file (a
+   * missing field) the line of its nearest ancestor that is.
    */
   public int lineOf(String path) {
     String p = path;
@@ -199,8 +209,14 @@ public final class YamlDocument {
   private JsonNode value(JsonParser p, String path, int depth) throws IOException {
     JsonToken t = p.currentToken();
     if ((t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) && depth >= MAX_DEPTH) {
-      throw new TooDeep(new Problem(fileName, line(p), shorten(path), "nested more than " + MAX_DEPTH
-          + " levels deep; no profile or configuration is (the rest of the file was not read)"));
+      throw new TooDeep(
+          new Problem(
+              fileName,
+              line(p),
+              shorten(path),
+              "nested more than "
+                  + MAX_DEPTH
+                  + " levels deep; no profile or configuration is (the rest of the file was not read)"));
     }
     switch (t) {
       case START_OBJECT -> {
@@ -211,14 +227,26 @@ public final class YamlDocument {
           int keyLine = line(p);
           p.nextToken();
           if (object.has(key)) {
-            problems.add(new Problem(fileName, keyLine, childPath,
-                "duplicate key '" + key + "' (first given at line " + lines.get(childPath) + "; only that one is used)"));
+            problems.add(
+                new Problem(
+                    fileName,
+                    keyLine,
+                    childPath,
+                    "duplicate key '"
+                        + key
+                        + "' (first given at line "
+                        + lines.get(childPath)
+                        + "; only that one is used)"));
             p.skipChildren();
             continue;
           }
           if (key.equals("<<")) {
-            problems.add(new Problem(fileName, keyLine, childPath, "YAML merge keys (<<) are not supported here: "
-                + "write the keys out"));
+            problems.add(
+                new Problem(
+                    fileName,
+                    keyLine,
+                    childPath,
+                    "YAML merge keys (<<) are not supported here: " + "write the keys out"));
             p.skipChildren();
             continue;
           }
@@ -239,9 +267,16 @@ public final class YamlDocument {
       }
       case VALUE_STRING -> {
         if (p instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
-          // Jackson hands an alias (*name) over as the text "name": the value would be silently wrong.
-          problems.add(new Problem(fileName, line(p), path, "YAML aliases (*" + p.getText()
-              + ") are not supported here: write the value out"));
+          // Jackson hands an alias (*name) over as the text "name": the value would be silently
+          // wrong.
+          problems.add(
+              new Problem(
+                  fileName,
+                  line(p),
+                  path,
+                  "YAML aliases (*"
+                      + p.getText()
+                      + ") are not supported here: write the value out"));
         }
         return NODES.textNode(p.getText());
       }
@@ -262,13 +297,17 @@ public final class YamlDocument {
         return NODES.nullNode();
       }
       default -> {
-        // Tagged or binary scalars (!!binary): keep their text; the schema will say what it expected.
+        // Tagged or binary scalars (!!binary): keep their text; the schema will say what it
+        // expected.
         return NODES.textNode(p.getText());
       }
     }
   }
 
-  /** A float as a finite double; 1e400 (which reads as infinity), .inf and .nan are refused at their line. */
+  /**
+   * A float as a finite double; 1e400 (which reads as infinity), .inf and .nan are refused at their
+   * line.
+   */
   private JsonNode finite(JsonParser p, String path) throws IOException {
     String text = p.getText();
     double v;
@@ -281,9 +320,14 @@ public final class YamlDocument {
       return NODES.numberNode(v);
     }
     refusedValues.add(path);
-    problems.add(new Problem(fileName, line(p), path, Double.isInfinite(v)
-        ? text + " is too large to be a number (it reads as infinity)"
-        : "'" + text + "' is not a number this file accepts: write a finite number"));
+    problems.add(
+        new Problem(
+            fileName,
+            line(p),
+            path,
+            Double.isInfinite(v)
+                ? text + " is too large to be a number (it reads as infinity)"
+                : "'" + text + "' is not a number this file accepts: write a finite number"));
     return NODES.nullNode();
   }
 
@@ -306,7 +350,9 @@ public final class YamlDocument {
     }
   }
 
-  /** Ends the reading of a file nested deeper than {@link #MAX_DEPTH}; carries the located problem. */
+  /**
+   * Ends the reading of a file nested deeper than {@link #MAX_DEPTH}; carries the located problem.
+   */
   private static final class TooDeep extends IOException {
     private static final long serialVersionUID = 1L;
     private final transient Problem problem;
@@ -318,11 +364,12 @@ public final class YamlDocument {
   }
 
   /**
-   * Jackson's YAML parser over {@link WholeTextReader} instead of SnakeYAML's quadratic reader, for text
-   * given whole as a {@link Text} (the only way {@link YamlDocument} calls it), with SnakeYAML's limits set
-   * to ours. Jackson reads SnakeYAML's events, not its composed nodes, so SnakeYAML's nesting and alias
-   * limits never apply here: depth is limited in {@link #value}, and aliases are refused there, never
-   * expanded (no "billion laughs"). The code point limit does apply, in SnakeYAML's scanner.
+   * Jackson's YAML parser over {@link WholeTextReader} instead of SnakeYAML's quadratic reader, for
+   * text given whole as a {@link Text} (the only way {@link YamlDocument} calls it), with
+   * SnakeYAML's limits set to ours. Jackson reads SnakeYAML's events, not its composed nodes, so
+   * SnakeYAML's nesting and alias limits never apply here: depth is limited in {@link #value}, and
+   * aliases are refused there, never expanded (no "billion laughs"). The code point limit does
+   * apply, in SnakeYAML's scanner.
    */
   private static final class WholeTextYamlFactory extends YAMLFactory {
     private static final long serialVersionUID = 1L;
@@ -332,10 +379,12 @@ public final class YamlDocument {
     @Override
     protected YAMLParser _createParser(Reader in, IOContext ctxt) {
       if (!(in instanceof Text text)) {
-        throw new IllegalArgumentException("parses a YamlDocument.Text only, not " + in.getClass().getName());
+        throw new IllegalArgumentException(
+            "parses a YamlDocument.Text only, not " + in.getClass().getName());
       }
       ParserImpl events = new ParserImpl(new WholeTextReader(text.text), LIMITS);
-      return new YAMLParser(ctxt, _parserFeatures, _yamlParserFeatures, _objectCodec, in, events) {};
+      return new YAMLParser(
+          ctxt, _parserFeatures, _yamlParserFeatures, _objectCodec, in, events) {};
     }
 
     private static LoaderOptions limits() {
@@ -380,9 +429,11 @@ public final class YamlDocument {
       return new Problem(fileName, line, "(yaml)", text.toString());
     }
     String raw = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
-    // Jackson's own limits (StreamConstraintsException) carry no location: the parser knows where it is.
+    // Jackson's own limits (StreamConstraintsException) carry no location: the parser knows where
+    // it is.
     int line = lineOf(e.getLocation()) > 0 ? lineOf(e.getLocation()) : lineOf(p.currentLocation());
-    String what = e instanceof StreamConstraintsException ? "too large to read: " : "YAML syntax error: ";
+    String what =
+        e instanceof StreamConstraintsException ? "too large to read: " : "YAML syntax error: ";
     return new Problem(fileName, line, "(yaml)", what + raw.split("\\R")[0]);
   }
 }

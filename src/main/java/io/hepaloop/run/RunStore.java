@@ -25,18 +25,20 @@ import java.util.Optional;
 
 /**
  * The run a data directory records into, kept in {@code <dataDir>/run.json} so that a restarted
- * controller continues the culture's run instead of splitting its record. Blocking file I/O: call it
- * from a command's main thread or a worker, never from an event loop.
+ * controller continues the culture's run instead of splitting its record. Blocking file I/O: call
+ * it from a command's main thread or a worker, never from an event loop.
  *
  * <p>The file is replaced atomically (written to a temporary file in the same directory, flushed to
- * disk, then moved over the old one), so a crash leaves either the old run or the new one, never half
- * of each; it is readable by its owner only. A file that exists but cannot be read as a run is an
- * error naming it: starting a new run instead would silently split the record.
+ * disk, then moved over the old one), so a crash leaves either the old run or the new one, never
+ * half of each; it is readable by its owner only. A file that exists but cannot be read as a run is
+ * an error naming it: starting a new run instead would silently split the record.
  */
 public final class RunStore {
   public static final String FILE_NAME = "run.json";
+
   /** A run file is a few lines; anything much larger is not one. */
   static final long MAX_FILE_BYTES = 64 * 1024;
+
   static final int FORMAT_VERSION = 1;
   private static final String TEMP_PREFIX = FILE_NAME + ".";
   private static final String TEMP_SUFFIX = ".tmp";
@@ -71,21 +73,29 @@ public final class RunStore {
     try {
       root = JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
     } catch (JsonProcessingException e) {
-      throw corrupt("not valid JSON (line " + e.getLocation().getLineNr() + ": " + e.getOriginalMessage() + ")", e);
+      throw corrupt(
+          "not valid JSON (line "
+              + e.getLocation().getLineNr()
+              + ": "
+              + e.getOriginalMessage()
+              + ")",
+          e);
     }
     if (root == null || !root.isObject()) {
       throw corrupt("not a JSON object with runId and startedAt", null);
     }
     JsonNode version = root.get("version");
     if (version != null && (!version.canConvertToInt() || version.asInt() > FORMAT_VERSION)) {
-      throw corrupt("version " + version + " is not one this HepaLoop reads (" + FORMAT_VERSION + ")", null);
+      throw corrupt(
+          "version " + version + " is not one this HepaLoop reads (" + FORMAT_VERSION + ")", null);
     }
     String id = text(root, "runId");
     String started = text(root, "startedAt");
     try {
       return Optional.of(new RunIdentity(id, Instant.parse(started)));
     } catch (DateTimeParseException e) {
-      throw corrupt("startedAt '" + started + "' is not an ISO-8601 instant such as 2026-12-02T00:41:30Z", e);
+      throw corrupt(
+          "startedAt '" + started + "' is not an ISO-8601 instant such as 2026-12-02T00:41:30Z", e);
     } catch (IllegalArgumentException e) {
       throw corrupt(e.getMessage(), e);
     }
@@ -100,11 +110,18 @@ public final class RunStore {
   }
 
   private RunFileException corrupt(String problem, Throwable cause) {
-    return new RunFileException(file, problem + ". It holds the run this data directory continues: repair it, or"
-        + " start a new run with --new-run (the file is then replaced).", cause);
+    return new RunFileException(
+        file,
+        problem
+            + ". It holds the run this data directory continues: repair it, or"
+            + " start a new run with --new-run (the file is then replaced).",
+        cause);
   }
 
-  /** Makes {@code run} the data directory's run: atomic replace, owner-only, creating the directory if needed. */
+  /**
+   * Makes {@code run} the data directory's run: atomic replace, owner-only, creating the directory
+   * if needed.
+   */
   public void save(RunIdentity run) {
     ObjectNode o = JSON.createObjectNode();
     o.put("version", FORMAT_VERSION);
@@ -112,7 +129,9 @@ public final class RunStore {
     o.put("startedAt", run.startedAt().toString());
     Path tmp = null;
     try {
-      byte[] bytes = (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8);
+      byte[] bytes =
+          (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n")
+              .getBytes(StandardCharsets.UTF_8);
       Files.createDirectories(dir);
       removeStaleTemps();
       tmp = Files.createTempFile(dir, TEMP_PREFIX, TEMP_SUFFIX, ownerOnly());
@@ -131,7 +150,8 @@ public final class RunStore {
       tmp = null;
       syncDirectory();
     } catch (IOException e) {
-      throw new RunFileException(file, "cannot be written (" + e + "); the run " + run.id() + " was not recorded", e);
+      throw new RunFileException(
+          file, "cannot be written (" + e + "); the run " + run.id() + " was not recorded", e);
     } finally {
       if (tmp != null) {
         try {
@@ -144,8 +164,9 @@ public final class RunStore {
   }
 
   /**
-   * Decides the run of a starting controller and records it: continues the data directory's run unless
-   * a new one is asked for, with {@code --new-run} or with a {@code --run} id other than the persisted one.
+   * Decides the run of a starting controller and records it: continues the data directory's run
+   * unless a new one is asked for, with {@code --new-run} or with a {@code --run} id other than the
+   * persisted one.
    *
    * @param requestedId the {@code --run} id, or null
    * @param newRun {@code --new-run}
@@ -175,21 +196,28 @@ public final class RunStore {
       return new RunStart(previous, true, null, null);
     }
     if (newRun && previous != null && previous.id().equals(requestedId)) {
-      throw new IllegalArgumentException("--new-run with --run " + requestedId + ": that is the run " + file
-          + " continues; give the new run another id, or leave out --new-run to continue it");
+      throw new IllegalArgumentException(
+          "--new-run with --run "
+              + requestedId
+              + ": that is the run "
+              + file
+              + " continues; give the new run another id, or leave out --new-run to continue it");
     }
     if (!newRun && previous != null) {
       note = "--run " + requestedId + " differs from the run this data directory had";
     }
-    String id = requestedId != null ? requestedId : distinctId(RunIdentity.generatedId(idPrefix, now, zone), previous);
+    String id =
+        requestedId != null
+            ? requestedId
+            : distinctId(RunIdentity.generatedId(idPrefix, now, zone), previous);
     RunIdentity run = new RunIdentity(id, now.truncatedTo(ChronoUnit.MILLIS));
     save(run);
     return new RunStart(run, false, previous, note);
   }
 
   /**
-   * A generated id never repeats the previous run's, even for starts within one second: {@code demo-…-2},
-   * {@code -3}, … follow it.
+   * A generated id never repeats the previous run's, even for starts within one second: {@code
+   * demo-…-2}, {@code -3}, … follow it.
    */
   static String distinctId(String id, RunIdentity previous) {
     if (previous == null) {
@@ -228,7 +256,9 @@ public final class RunStore {
 
   private FileAttribute<?>[] ownerOnly() {
     if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
+      return new FileAttribute<?>[] {
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+      };
     }
     return new FileAttribute<?>[0];
   }

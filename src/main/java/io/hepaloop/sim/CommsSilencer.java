@@ -16,11 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * resumes, so framing stays intact; a client that gave up meanwhile has closed its side and will
  * reconnect. New connections accepted while silent start silent.
  *
- * <p>Installed at the head of every child pipeline through Milo's {@code channelPipelineCustomizer}.
- * It therefore knows every connection of its server, and also closes them all when the server stops
- * ({@link #closeAll}): Milo's unbind closes the connections it has registered, but a connection
- * accepted while it unbinds is registered after the sweep and would live on to a server without an
- * address space — a device that answers the heartbeat with errors instead of going away.
+ * <p>Installed at the head of every child pipeline through Milo's {@code
+ * channelPipelineCustomizer}. It therefore knows every connection of its server, and also closes
+ * them all when the server stops ({@link #closeAll}): Milo's unbind closes the connections it has
+ * registered, but a connection accepted while it unbinds is registered after the sweep and would
+ * live on to a server without an address space — a device that answers the heartbeat with errors
+ * instead of going away.
  */
 final class CommsSilencer {
   private volatile boolean silent;
@@ -31,7 +32,10 @@ final class CommsSilencer {
     pipeline.addFirst("hepaloop-comms-silencer", new Handler());
   }
 
-  /** Closes every connection now, and every connection that is set up from now until {@link #accept()}. */
+  /**
+   * Closes every connection now, and every connection that is set up from now until {@link
+   * #accept()}.
+   */
   void closeAll() {
     refusing = true;
     for (Handler h : handlers) {

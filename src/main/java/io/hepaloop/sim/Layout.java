@@ -4,6 +4,8 @@ package io.hepaloop.sim;
 public enum Layout {
   /** One server (one port) per reactor, as with one PLC per bioreactor. */
   SERVER_PER_REACTOR,
-  /** One server with a folder per reactor, as with a gateway or one PLC serving several reactors. */
+  /**
+   * One server with a folder per reactor, as with a gateway or one PLC serving several reactors.
+   */
   SHARED_SERVER
 }

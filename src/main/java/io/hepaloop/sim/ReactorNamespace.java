@@ -64,7 +64,8 @@ final class ReactorNamespace extends ManagedNamespaceWithLifecycle {
     }
   }
 
-  ReactorNamespace(OpcUaServer server, DeviceProfile profile, List<SimulatedReactor> reactors, double tickMs) {
+  ReactorNamespace(
+      OpcUaServer server, DeviceProfile profile, List<SimulatedReactor> reactors, double tickMs) {
     super(server, profile.namespaceUri());
     this.profile = profile;
     this.reactors = List.copyOf(reactors);
@@ -74,52 +75,85 @@ final class ReactorNamespace extends ManagedNamespaceWithLifecycle {
 
   private void createNodes() {
     for (SimulatedReactor reactor : reactors) {
-      UaFolderNode folder = new UaFolderNode(getNodeContext(), new NodeId(getNamespaceIndex(), reactor.id()),
-          newQualifiedName(reactor.id()), LocalizedText.english(reactor.id()));
-      folder.setDescription(LocalizedText.english("Simulated " + profile.model() + " " + reactor.id()));
+      UaFolderNode folder =
+          new UaFolderNode(
+              getNodeContext(),
+              new NodeId(getNamespaceIndex(), reactor.id()),
+              newQualifiedName(reactor.id()),
+              LocalizedText.english(reactor.id()));
+      folder.setDescription(
+          LocalizedText.english("Simulated " + profile.model() + " " + reactor.id()));
       getNodeManager().addNode(folder);
-      folder.addReference(new Reference(folder.getNodeId(), NodeIds.Organizes, NodeIds.ObjectsFolder.expanded(), false));
+      folder.addReference(
+          new Reference(
+              folder.getNodeId(), NodeIds.Organizes, NodeIds.ObjectsFolder.expanded(), false));
 
       for (SimulatedReactor.Point p : reactor.points()) {
         boolean writable = p.spec.kind() == SignalKind.ACTUATOR;
-        String desc = (p.spec.description() == null ? p.spec.id() : p.spec.description())
-            + " [" + (p.spec.unit() == null ? "" : p.spec.unit()) + "]";
-        addVariable(folder, nodeId(p.spec.nodeIdFor(reactor.id())), p.spec.id(), desc,
-            DataType.of(p.spec.dataType()).nodeId(), writable, new Source(reactor, p));
+        String desc =
+            (p.spec.description() == null ? p.spec.id() : p.spec.description())
+                + " ["
+                + (p.spec.unit() == null ? "" : p.spec.unit())
+                + "]";
+        addVariable(
+            folder,
+            nodeId(p.spec.nodeIdFor(reactor.id())),
+            p.spec.id(),
+            desc,
+            DataType.of(p.spec.dataType()).nodeId(),
+            writable,
+            new Source(reactor, p));
       }
       if (profile.watchdog() != null) {
-        addVariable(folder, nodeId(profile.watchdog().nodeIdFor(reactor.id())), "watchdog",
+        addVariable(
+            folder,
+            nodeId(profile.watchdog().nodeIdFor(reactor.id())),
+            "watchdog",
             "Controller heartbeat: write a changing counter at least every "
-                + (long) profile.watchdog().timeoutMs() + " ms, once armed (first counter change or first actuator"
+                + (long) profile.watchdog().timeoutMs()
+                + " ms, once armed (first counter change or first actuator"
                 + " write), or the actuators go to their safe values",
-            DataType.of(profile.watchdog().dataType()).nodeId(), true, new Source(reactor, null));
+            DataType.of(profile.watchdog().dataType()).nodeId(),
+            true,
+            new Source(reactor, null));
       }
     }
   }
 
-  private void addVariable(UaFolderNode folder, NodeId nodeId, String name, String description, NodeId dataType,
-      boolean writable, Source source) {
+  private void addVariable(
+      UaFolderNode folder,
+      NodeId nodeId,
+      String name,
+      String description,
+      NodeId dataType,
+      boolean writable,
+      Source source) {
     if (sources.putIfAbsent(nodeId, source) != null) {
-      throw new IllegalArgumentException("two signals map to the same NodeId " + nodeId
-          + " (does the profile's nodeId contain {reactor}?)");
+      throw new IllegalArgumentException(
+          "two signals map to the same NodeId "
+              + nodeId
+              + " (does the profile's nodeId contain {reactor}?)");
     }
-    UaVariableNode node = new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
-        .setNodeId(nodeId)
-        .setBrowseName(newQualifiedName(name))
-        .setDisplayName(LocalizedText.english(name))
-        .setDescription(LocalizedText.english(description))
-        .setDataType(dataType)
-        .setTypeDefinition(NodeIds.BaseDataVariableType)
-        .setAccessLevel(writable ? AccessLevel.READ_WRITE : AccessLevel.READ_ONLY)
-        .setUserAccessLevel(writable ? AccessLevel.READ_WRITE : AccessLevel.READ_ONLY)
-        .setMinimumSamplingInterval(tickMs)
-        .build();
+    UaVariableNode node =
+        new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
+            .setNodeId(nodeId)
+            .setBrowseName(newQualifiedName(name))
+            .setDisplayName(LocalizedText.english(name))
+            .setDescription(LocalizedText.english(description))
+            .setDataType(dataType)
+            .setTypeDefinition(NodeIds.BaseDataVariableType)
+            .setAccessLevel(writable ? AccessLevel.READ_WRITE : AccessLevel.READ_ONLY)
+            .setUserAccessLevel(writable ? AccessLevel.READ_WRITE : AccessLevel.READ_ONLY)
+            .setMinimumSamplingInterval(tickMs)
+            .build();
     node.getFilterChain().addLast(new SourceFilter(source));
     getNodeManager().addNode(node);
     folder.addOrganizes(node);
   }
 
-  /** Reads come from the reactor's latest value; writes go to the reactor, which may refuse them. */
+  /**
+   * Reads come from the reactor's latest value; writes go to the reactor, which may refuse them.
+   */
   private static final class SourceFilter implements AttributeFilter {
     private final Source source;
 
@@ -133,7 +167,8 @@ final class ReactorNamespace extends ManagedNamespaceWithLifecycle {
     }
 
     @Override
-    public void writeAttribute(AttributeFilterContext ctx, AttributeId attributeId, Object value) throws UaException {
+    public void writeAttribute(AttributeFilterContext ctx, AttributeId attributeId, Object value)
+        throws UaException {
       if (attributeId != AttributeId.Value) {
         ctx.writeAttribute(attributeId, value);
         return;
@@ -147,23 +182,49 @@ final class ReactorNamespace extends ManagedNamespaceWithLifecycle {
     }
   }
 
-  /** Maps a profile NodeId ({@code nsu=<uri>;s=...} or {@code ns=<index>;s=...}) into this namespace. */
+  /**
+   * Maps a profile NodeId ({@code nsu=<uri>;s=...} or {@code ns=<index>;s=...}) into this
+   * namespace.
+   */
   private NodeId nodeId(String text) {
     ExpandedNodeId x;
     try {
       x = ExpandedNodeId.parse(text);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("profile " + profile.model() + ": NodeId '" + text + "' does not parse: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "profile "
+              + profile.model()
+              + ": NodeId '"
+              + text
+              + "' does not parse: "
+              + e.getMessage(),
+          e);
     }
     String uri = x.getNamespaceUri();
     if (uri != null && !uri.equals(profile.namespaceUri())) {
-      throw new IllegalArgumentException("profile " + profile.model() + ": NodeId '" + text
-          + "' is in namespace " + uri + ", but the profile's namespaceUri is " + profile.namespaceUri());
+      throw new IllegalArgumentException(
+          "profile "
+              + profile.model()
+              + ": NodeId '"
+              + text
+              + "' is in namespace "
+              + uri
+              + ", but the profile's namespaceUri is "
+              + profile.namespaceUri());
     }
     if (uri == null && !x.getNamespaceIndex().equals(getNamespaceIndex())) {
-      throw new IllegalArgumentException("profile " + profile.model() + ": NodeId '" + text
-          + "' uses namespace index " + x.getNamespaceIndex() + "; the simulator serves the profile's namespace at index "
-          + getNamespaceIndex() + ". Use nsu=" + profile.namespaceUri() + " instead of an index.");
+      throw new IllegalArgumentException(
+          "profile "
+              + profile.model()
+              + ": NodeId '"
+              + text
+              + "' uses namespace index "
+              + x.getNamespaceIndex()
+              + "; the simulator serves the profile's namespace at index "
+              + getNamespaceIndex()
+              + ". Use nsu="
+              + profile.namespaceUri()
+              + " instead of an index.");
     }
     Object idf = x.getIdentifier();
     if (idf instanceof String s) {
@@ -220,14 +281,14 @@ final class ReactorNamespace extends ManagedNamespaceWithLifecycle {
    * (250 ms → 300 ms at a 100 ms tick): the client is told the rate it will really get.
    */
   @Override
-  public RevisedDataItemParameters onCreateDataItem(ReadValueId item, Double requestedSamplingInterval,
-      UInteger requestedQueueSize) {
+  public RevisedDataItemParameters onCreateDataItem(
+      ReadValueId item, Double requestedSamplingInterval, UInteger requestedQueueSize) {
     return new RevisedDataItemParameters(revise(requestedSamplingInterval), requestedQueueSize);
   }
 
   @Override
-  public RevisedDataItemParameters onModifyDataItem(ReadValueId item, Double requestedSamplingInterval,
-      UInteger requestedQueueSize) {
+  public RevisedDataItemParameters onModifyDataItem(
+      ReadValueId item, Double requestedSamplingInterval, UInteger requestedQueueSize) {
     return new RevisedDataItemParameters(revise(requestedSamplingInterval), requestedQueueSize);
   }
 

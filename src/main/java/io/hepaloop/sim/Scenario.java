@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A scenario from {@code simulators/*.yaml}: parameter overrides for the plant model (initial state,
- * cells) and a timeline of disturbances and faults in simulated time. Load with {@link
+ * A scenario from {@code simulators/*.yaml}: parameter overrides for the plant model (initial
+ * state, cells) and a timeline of disturbances and faults in simulated time. Load with {@link
  * ScenarioLoader}, which validates and names every problem.
  *
  * @param name scenario name (the file's base name by convention)
@@ -22,33 +22,41 @@ import java.util.TreeMap;
  * @param parameters {@link ReactorParameters} field name → value, e.g. {@code cellCount: 1.0e7}
  * @param timeline events, in any order (played sorted by time)
  */
-public record Scenario(String name, String description, Map<String, Double> parameters, List<Event> timeline) {
+public record Scenario(
+    String name, String description, Map<String, Double> parameters, List<Event> timeline) {
 
   public Scenario {
     parameters = parameters == null ? Map.of() : Map.copyOf(new TreeMap<>(parameters));
-    timeline = timeline == null ? List.of()
-        : timeline.stream().sorted(Comparator.comparingDouble(Event::atS)).toList();
+    timeline =
+        timeline == null
+            ? List.of()
+            : timeline.stream().sorted(Comparator.comparingDouble(Event::atS)).toList();
   }
 
   /** Simulated times (at, ramp, and how long a model event lasts): a culture of a year at most. */
-  public static final Bound SIMULATED_S = Bound.of(0, 365 * 86_400, "s").because("365 days of simulated time");
+  public static final Bound SIMULATED_S =
+      Bound.of(0, 365 * 86_400, "s").because("365 days of simulated time");
 
   /** How long comms-drop and restart keep the device away, in real seconds: an hour at most. */
-  public static final Bound OUTAGE_S = Bound.of(0, 3600, "s").because("an outage in real time: an hour at most");
+  public static final Bound OUTAGE_S =
+      Bound.of(0, 3600, "s").because("an outage in real time: an hour at most");
 
   /** Sensor spikes and drift when no profile says the sensor's range. */
   private static final double ANY_SENSOR_SPAN = 1e6;
 
   /**
-   * What {@code value} may be for {@code action}: the ambient range of {@link ReactorParameters}, the
-   * factors a scaffold or a construct can physically take, and for spikes and drift (per hour) the span of
-   * the sensor's range (a larger one only pins the reading at an end); {@code sensor} may be null.
+   * What {@code value} may be for {@code action}: the ambient range of {@link ReactorParameters},
+   * the factors a scaffold or a construct can physically take, and for spikes and drift (per hour)
+   * the span of the sensor's range (a larger one only pins the reading at an end); {@code sensor}
+   * may be null.
    */
   public static Bound valueBound(Action action, SignalSpec sensor) {
     return switch (action) {
       case AMBIENT -> ReactorParameters.BOUNDS.get("ambientC");
-      case CLOG -> Bound.of(1, 1000, "").because("a factor on the scaffold's resistance; use leak below 1");
-      case LEAK -> Bound.of(0, 1, "").because("a factor on the scaffold's resistance; use clog above 1");
+      case CLOG ->
+          Bound.of(1, 1000, "").because("a factor on the scaffold's resistance; use leak below 1");
+      case LEAK ->
+          Bound.of(0, 1, "").because("a factor on the scaffold's resistance; use clog above 1");
       case CELL_DEMAND -> Bound.of(0, 100, "").because("a factor on the cells' oxygen demand");
       case SENSOR_SPIKE, SENSOR_DRIFT -> {
         String per = action == Action.SENSOR_DRIFT ? "/h" : "";
@@ -112,8 +120,12 @@ public record Scenario(String name, String description, Map<String, Double> para
           return a;
         }
       }
-      throw new IllegalArgumentException("unknown action '" + name + "' (known: "
-          + String.join(", ", Arrays.stream(values()).map(a -> a.yamlName).toList()) + ")");
+      throw new IllegalArgumentException(
+          "unknown action '"
+              + name
+              + "' (known: "
+              + String.join(", ", Arrays.stream(values()).map(a -> a.yamlName).toList())
+              + ")");
     }
   }
 
@@ -130,14 +142,21 @@ public record Scenario(String name, String description, Map<String, Double> para
    *     simulated seconds (NaN or 0 = step)
    * @param reactors the reactors it happens to (empty = every reactor of the simulator)
    */
-  public record Event(double atS, Action action, String signal, double value, double durationS, double rampS,
+  public record Event(
+      double atS,
+      Action action,
+      String signal,
+      double value,
+      double durationS,
+      double rampS,
       List<String> reactors) {
     public Event {
       reactors = reactors == null ? List.of() : List.copyOf(reactors);
     }
 
     /** An event for every reactor. */
-    public Event(double atS, Action action, String signal, double value, double durationS, double rampS) {
+    public Event(
+        double atS, Action action, String signal, double value, double durationS, double rampS) {
       this(atS, action, signal, value, durationS, rampS, List.of());
     }
 
@@ -147,8 +166,8 @@ public record Scenario(String name, String description, Map<String, Double> para
   }
 
   /**
-   * Every reactor id the timeline names that is not in {@code reactorIds}, as sentences ("event 2 (at
-   * 300 s, heater-failure) names reactor 'r9'"); empty when the scenario fits the simulator.
+   * Every reactor id the timeline names that is not in {@code reactorIds}, as sentences ("event 2
+   * (at 300 s, heater-failure) names reactor 'r9'"); empty when the scenario fits the simulator.
    */
   public List<String> unknownReactors(java.util.Collection<String> reactorIds) {
     List<String> problems = new ArrayList<>();
@@ -156,7 +175,16 @@ public record Scenario(String name, String description, Map<String, Double> para
       Event e = timeline.get(i);
       for (String r : e.reactors()) {
         if (!reactorIds.contains(r)) {
-          problems.add("event " + (i + 1) + " (at " + (long) e.atS() + " s, " + e.action().yamlName + ") names reactor '" + r + "'");
+          problems.add(
+              "event "
+                  + (i + 1)
+                  + " (at "
+                  + (long) e.atS()
+                  + " s, "
+                  + e.action().yamlName
+                  + ") names reactor '"
+                  + r
+                  + "'");
         }
       }
     }
@@ -171,7 +199,8 @@ public record Scenario(String name, String description, Map<String, Double> para
       try {
         m.invoke(b, e.getValue());
       } catch (IllegalAccessException | InvocationTargetException ex) {
-        throw new IllegalArgumentException("scenario " + name + ": parameter " + e.getKey() + ": " + ex.getMessage(), ex);
+        throw new IllegalArgumentException(
+            "scenario " + name + ": parameter " + e.getKey() + ": " + ex.getMessage(), ex);
       }
     }
     return b.build();
@@ -181,7 +210,8 @@ public record Scenario(String name, String description, Map<String, Double> para
   public static List<String> parameterNames() {
     List<String> names = new ArrayList<>();
     for (Method m : ReactorParameters.Builder.class.getMethods()) {
-      if (m.getParameterCount() == 1 && m.getParameterTypes()[0] == double.class
+      if (m.getParameterCount() == 1
+          && m.getParameterTypes()[0] == double.class
           && m.getReturnType() == ReactorParameters.Builder.class) {
         names.add(m.getName());
       }
@@ -194,7 +224,8 @@ public record Scenario(String name, String description, Map<String, Double> para
     try {
       return ReactorParameters.Builder.class.getMethod(name, double.class);
     } catch (NoSuchMethodException e) {
-      throw new IllegalArgumentException("unknown parameter '" + name + "' (known: " + String.join(", ", parameterNames()) + ")");
+      throw new IllegalArgumentException(
+          "unknown parameter '" + name + "' (known: " + String.join(", ", parameterNames()) + ")");
     }
   }
 }

@@ -27,10 +27,11 @@ import java.util.regex.Pattern;
  * problem listed as {@code file:line: path: what is wrong}, so a typo in a 40-event timeline is one
  * run away from fixed, not one per run.
  *
- * <p>Every number is bounded by physics ({@link ReactorParameters#BOUNDS}, {@link Scenario#valueBound},
- * times at most a year, outages at most an hour) and refused with the allowed range: an ambient of
- * 1e308 °C or a start at 1e400 s (which YAML reads as infinity) never reaches the model. The file itself
- * is read as device profiles are ({@link YamlDocument}): at most 1 MiB, UTF-8 text, parsed once.
+ * <p>Every number is bounded by physics ({@link ReactorParameters#BOUNDS}, {@link
+ * Scenario#valueBound}, times at most a year, outages at most an hour) and refused with the allowed
+ * range: an ambient of 1e308 °C or a start at 1e400 s (which YAML reads as infinity) never reaches
+ * the model. The file itself is read as device profiles are ({@link YamlDocument}): at most 1 MiB,
+ * UTF-8 text, parsed once.
  *
  * <pre>
  * name: door-open
@@ -47,9 +48,11 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class ScenarioLoader {
-  private static final Pattern TIME = Pattern.compile("\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(ms|s|m|min|h|d)?\\s*");
+  private static final Pattern TIME =
+      Pattern.compile("\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(ms|s|m|min|h|d)?\\s*");
   private static final Set<String> TOP = Set.of("name", "description", "parameters", "timeline");
-  private static final Set<String> EVENT = Set.of("at", "action", "signal", "value", "duration", "ramp", "reactors");
+  private static final Set<String> EVENT =
+      Set.of("at", "action", "signal", "value", "duration", "ramp", "reactors");
 
   private ScenarioLoader() {}
 
@@ -73,8 +76,8 @@ public final class ScenarioLoader {
   }
 
   /**
-   * Loads a scenario and checks that every signal it names is a sensor of {@code profile}. Read like a
-   * device profile: at most 1 MiB, UTF-8 text, parsed once, every problem located.
+   * Loads a scenario and checks that every signal it names is a sensor of {@code profile}. Read
+   * like a device profile: at most 1 MiB, UTF-8 text, parsed once, every problem located.
    */
   public static Scenario load(Path file, DeviceProfile profile) {
     return check(YamlDocument.read(file, "scenarios"), profile);
@@ -86,19 +89,27 @@ public final class ScenarioLoader {
     if (Files.exists(p)) {
       return p;
     }
-    Path named = simulatorsDir.resolve(nameOrPath.endsWith(".yaml") ? nameOrPath : nameOrPath + ".yaml");
+    Path named =
+        simulatorsDir.resolve(nameOrPath.endsWith(".yaml") ? nameOrPath : nameOrPath + ".yaml");
     if (Files.exists(named)) {
       return named;
     }
     List<String> known = new ArrayList<>();
     try (var s = Files.list(simulatorsDir)) {
-      s.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".yaml")).sorted()
+      s.map(f -> f.getFileName().toString())
+          .filter(f -> f.endsWith(".yaml"))
+          .sorted()
           .forEach(f -> known.add(f.substring(0, f.length() - 5)));
     } catch (IOException ignored) {
       // no directory: the message says where we looked
     }
-    throw new IllegalArgumentException("no scenario '" + nameOrPath + "' (not a file, and not in " + simulatorsDir
-        + (known.isEmpty() ? "" : "; known: " + String.join(", ", known)) + ")");
+    throw new IllegalArgumentException(
+        "no scenario '"
+            + nameOrPath
+            + "' (not a file, and not in "
+            + simulatorsDir
+            + (known.isEmpty() ? "" : "; known: " + String.join(", ", known))
+            + ")");
   }
 
   /** Checks scenario text; {@code source} names it in problems (tests, generated scenarios). */
@@ -139,11 +150,16 @@ public final class ScenarioLoader {
           Map.Entry<String, JsonNode> e = it.next();
           String path = "/parameters/" + e.getKey();
           if (!Scenario.parameterNames().contains(e.getKey())) {
-            problems.add(path, "unknown model parameter (known: " + String.join(", ", Scenario.parameterNames()) + ")");
+            problems.add(
+                path,
+                "unknown model parameter (known: "
+                    + String.join(", ", Scenario.parameterNames())
+                    + ")");
           } else if (!e.getValue().isNumber()) {
             problems.add(path, "must be a number, got '" + e.getValue().asText() + "'");
           } else {
-            String outOfRange = ReactorParameters.BOUNDS.get(e.getKey()).problem(e.getValue().asDouble());
+            String outOfRange =
+                ReactorParameters.BOUNDS.get(e.getKey()).problem(e.getValue().asDouble());
             if (outOfRange != null) {
               problems.add(path, outOfRange);
             } else {
@@ -152,7 +168,8 @@ public final class ScenarioLoader {
           }
         }
         if (problems.size() == beforeParameters && !parameters.isEmpty()) {
-          try { // each is in range; together they may not be (vapour above barometric, cells beyond a liver)
+          try { // each is in range; together they may not be (vapour above barometric, cells beyond
+            // a liver)
             new Scenario("check", "", parameters, List.of()).applyTo(ReactorParameters.defaults());
           } catch (IllegalArgumentException ex) {
             problems.add("/parameters", ex.getMessage());
@@ -178,7 +195,8 @@ public final class ScenarioLoader {
     return new Scenario(name, description, parameters, events);
   }
 
-  private static Optional<Scenario.Event> event(JsonNode n, String path, DeviceProfile profile, Problems problems) {
+  private static Optional<Scenario.Event> event(
+      JsonNode n, String path, DeviceProfile profile, Problems problems) {
     if (!n.isObject()) {
       problems.add(path, "an event is a mapping with at, action and its arguments");
       return Optional.empty();
@@ -187,7 +205,9 @@ public final class ScenarioLoader {
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!EVENT.contains(f)) {
-        problems.add(path + "/" + f, "unknown field (allowed: at, action, signal, value, duration, ramp, reactors)");
+        problems.add(
+            path + "/" + f,
+            "unknown field (allowed: at, action, signal, value, duration, ramp, reactors)");
       }
     }
     double at = time(n, "at", path, problems, true);
@@ -213,7 +233,14 @@ public final class ScenarioLoader {
       }
     }
     boolean outage = action == Scenario.Action.COMMS_DROP || action == Scenario.Action.RESTART;
-    double duration = time(n, "duration", path, problems, false, outage ? Scenario.OUTAGE_S : Scenario.SIMULATED_S);
+    double duration =
+        time(
+            n,
+            "duration",
+            path,
+            problems,
+            false,
+            outage ? Scenario.OUTAGE_S : Scenario.SIMULATED_S);
     double ramp = time(n, "ramp", path, problems, false);
     List<String> reactors = reactorIds(n.get("reactors"), path + "/reactors", problems);
     if (action != null) {
@@ -223,15 +250,25 @@ public final class ScenarioLoader {
       if (!action.needsSignal && signal != null) {
         problems.add(path + "/signal", action.yamlName + " takes no signal");
       }
-      boolean valueRefused = problems.refused(path + "/value"); // already reported where it was read
-      if (action.needsValue && Double.isNaN(value) && action != Scenario.Action.SENSOR_SPIKE && !valueRefused) {
+      boolean valueRefused =
+          problems.refused(path + "/value"); // already reported where it was read
+      if (action.needsValue
+          && Double.isNaN(value)
+          && action != Scenario.Action.SENSOR_SPIKE
+          && !valueRefused) {
         problems.add(path, action.yamlName + " needs 'value'");
       }
       if (action == Scenario.Action.SENSOR_SPIKE && Double.isNaN(value) && !valueRefused) {
-        problems.add(path, "sensor-spike needs 'value' (the size of the spike, in the sensor's units)");
+        problems.add(
+            path, "sensor-spike needs 'value' (the size of the spike, in the sensor's units)");
       }
-      if (!Double.isNaN(ramp) && !Set.of(Scenario.Action.AMBIENT, Scenario.Action.CLOG, Scenario.Action.LEAK,
-          Scenario.Action.CELL_DEMAND).contains(action)) {
+      if (!Double.isNaN(ramp)
+          && !Set.of(
+                  Scenario.Action.AMBIENT,
+                  Scenario.Action.CLOG,
+                  Scenario.Action.LEAK,
+                  Scenario.Action.CELL_DEMAND)
+              .contains(action)) {
         problems.add(path + "/ramp", "only ambient, clog, leak and cell-demand can ramp");
       }
       if (!action.needsValue && v != null) {
@@ -239,10 +276,14 @@ public final class ScenarioLoader {
       }
       int beforeValue = problems.size();
       if (action == Scenario.Action.CLOG && !Double.isNaN(value) && value < 1) {
-        problems.add(path + "/value", "clog raises the scaffold resistance: factor >= 1 (use leak below 1), got " + value);
+        problems.add(
+            path + "/value",
+            "clog raises the scaffold resistance: factor >= 1 (use leak below 1), got " + value);
       }
       if (action == Scenario.Action.LEAK && !Double.isNaN(value) && value > 1) {
-        problems.add(path + "/value", "leak lowers the scaffold resistance: factor <= 1 (use clog above 1), got " + value);
+        problems.add(
+            path + "/value",
+            "leak lowers the scaffold resistance: factor <= 1 (use clog above 1), got " + value);
       }
       if (action.needsValue && !Double.isNaN(value) && problems.size() == beforeValue) {
         String outOfRange = Scenario.valueBound(action, sensor(profile, signal)).problem(value);
@@ -253,10 +294,18 @@ public final class ScenarioLoader {
       if (signal != null && profile != null && action.needsSignal) {
         Optional<SignalSpec> s = profile.signal(signal);
         if (s.isEmpty()) {
-          problems.add(path + "/signal", "profile " + profile.model() + " has no signal '" + signal + "' (sensors: "
-              + String.join(", ", profile.sensors().stream().map(SignalSpec::id).toList()) + ")");
+          problems.add(
+              path + "/signal",
+              "profile "
+                  + profile.model()
+                  + " has no signal '"
+                  + signal
+                  + "' (sensors: "
+                  + String.join(", ", profile.sensors().stream().map(SignalSpec::id).toList())
+                  + ")");
         } else if (s.get().kind() != SignalKind.SENSOR) {
-          problems.add(path + "/signal", "'" + signal + "' is an actuator; sensor faults need a sensor");
+          problems.add(
+              path + "/signal", "'" + signal + "' is an actuator; sensor faults need a sensor");
         }
       }
     }
@@ -303,11 +352,15 @@ public final class ScenarioLoader {
     return v.asText();
   }
 
-  /** Seconds from {@code 90}, {@code "90s"}, {@code "1.5m"}, {@code "2h"}, {@code "1d"}, {@code "500ms"}. */
+  /**
+   * Seconds from {@code 90}, {@code "90s"}, {@code "1.5m"}, {@code "2h"}, {@code "1d"}, {@code
+   * "500ms"}.
+   */
   static double parseSeconds(String text) {
     Matcher m = TIME.matcher(text);
     if (!m.matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not a time (e.g. 90, 90s, 1.5m, 2h, 1d, 500ms)");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a time (e.g. 90, 90s, 1.5m, 2h, 1d, 500ms)");
     }
     double v = Double.parseDouble(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);
@@ -320,18 +373,23 @@ public final class ScenarioLoader {
     };
   }
 
-  /** The sensor {@code signal} of {@code profile}, when both are known; its range bounds spikes and drift. */
+  /**
+   * The sensor {@code signal} of {@code profile}, when both are known; its range bounds spikes and
+   * drift.
+   */
   private static SignalSpec sensor(DeviceProfile profile, String signal) {
-    return profile == null || signal == null ? null
+    return profile == null || signal == null
+        ? null
         : profile.signal(signal).filter(s -> s.kind() == SignalKind.SENSOR).orElse(null);
   }
 
-  private static double time(JsonNode n, String field, String path, Problems problems, boolean required) {
+  private static double time(
+      JsonNode n, String field, String path, Problems problems, boolean required) {
     return time(n, field, path, problems, required, Scenario.SIMULATED_S);
   }
 
-  private static double time(JsonNode n, String field, String path, Problems problems, boolean required,
-      Bound bound) {
+  private static double time(
+      JsonNode n, String field, String path, Problems problems, boolean required, Bound bound) {
     JsonNode v = n.get(field);
     if (v == null || v.isNull()) {
       if (required) {
@@ -355,7 +413,8 @@ public final class ScenarioLoader {
 
   /**
    * Problems as {@code file:line: /json/pointer: message}, located through the document's lines. A
-   * problem at a value the reading already refused (a number that reads as infinity) is not repeated.
+   * problem at a value the reading already refused (a number that reads as infinity) is not
+   * repeated.
    */
   private static final class Problems {
     private final YamlDocument doc;
@@ -368,7 +427,9 @@ public final class ScenarioLoader {
       }
     }
 
-    /** True when the value at {@code path} was refused while reading (and so is reported already). */
+    /**
+     * True when the value at {@code path} was refused while reading (and so is reported already).
+     */
     boolean refused(String path) {
       return doc.refusedValues().contains(docPath(path));
     }
@@ -378,10 +439,14 @@ public final class ScenarioLoader {
       if (doc.refusedValues().contains(docPath)) {
         return;
       }
-      list.add(new Problem(doc.fileName(), doc.lineOf(docPath), path.isEmpty() ? "/" : path, message));
+      list.add(
+          new Problem(doc.fileName(), doc.lineOf(docPath), path.isEmpty() ? "/" : path, message));
     }
 
-    /** {@code /timeline/0/at} as the document's {@code timeline[0].at}: list indexes where the tree has lists. */
+    /**
+     * {@code /timeline/0/at} as the document's {@code timeline[0].at}: list indexes where the tree
+     * has lists.
+     */
     private String docPath(String pointer) {
       String path = "";
       JsonNode node = doc.root();

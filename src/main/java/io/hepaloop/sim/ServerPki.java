@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  *   pki/issuer/...             CA certificates and CRLs
  * </pre>
  *
- * Generating an RSA key takes seconds on a small machine, so the key store is reused across runs;
- * a file lock keeps two JVMs that share the directory from generating it twice. The key store
+ * Generating an RSA key takes seconds on a small machine, so the key store is reused across runs; a
+ * file lock keeps two JVMs that share the directory from generating it twice. The key store
  * password is fixed: it protects a simulator's throw-away key, not a secret.
  */
 final class ServerPki implements Closeable {
@@ -50,18 +50,19 @@ final class ServerPki implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(ServerPki.class);
   private static final char[] STORE_PASSWORD = "hepaloop-simulator".toCharArray();
 
-  private static final CertificateQuarantine NO_QUARANTINE = new CertificateQuarantine() {
-    @Override
-    public List<X509Certificate> getRejectedCertificates() {
-      return List.of();
-    }
+  private static final CertificateQuarantine NO_QUARANTINE =
+      new CertificateQuarantine() {
+        @Override
+        public List<X509Certificate> getRejectedCertificates() {
+          return List.of();
+        }
 
-    @Override
-    public void addRejectedCertificate(X509Certificate certificate) {}
+        @Override
+        public void addRejectedCertificate(X509Certificate certificate) {}
 
-    @Override
-    public void removeRejectedCertificate(X509Certificate certificate) {}
-  };
+        @Override
+        public void removeRejectedCertificate(X509Certificate certificate) {}
+      };
 
   private final FileBasedTrustListManager trustList;
   private final CertificateManager certificateManager;
@@ -72,23 +73,41 @@ final class ServerPki implements Closeable {
     Path own = pkiDir.resolve("own");
     Files.createDirectories(own);
     trustList = FileBasedTrustListManager.createAndInitialize(pkiDir);
-    FileBasedCertificateQuarantine quarantine = FileBasedCertificateQuarantine.create(pkiDir.resolve("rejected").resolve("certs"));
+    FileBasedCertificateQuarantine quarantine =
+        FileBasedCertificateQuarantine.create(pkiDir.resolve("rejected").resolve("certs"));
     // trusting all clients, a first-time certificate must not also be recorded as rejected
-    CertificateValidator validator = trustAllClients
-        ? new TrustOnFirstUse(new DefaultServerCertificateValidator(trustList, NO_QUARANTINE), trustList)
-        : new DefaultServerCertificateValidator(trustList, quarantine);
+    CertificateValidator validator =
+        trustAllClients
+            ? new TrustOnFirstUse(
+                new DefaultServerCertificateValidator(trustList, NO_QUARANTINE), trustList)
+            : new DefaultServerCertificateValidator(trustList, quarantine);
 
-    try (FileChannel ch = FileChannel.open(own.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try (FileChannel ch =
+            FileChannel.open(
+                own.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock ignored = ch.lock()) {
-      store = KeyStoreCertificateStore.createAndInitialize(new KeyStoreCertificateStore.Settings(
-          own.resolve("simulator.pfx"), () -> STORE_PASSWORD, alias -> STORE_PASSWORD));
-      DefaultApplicationGroup group = DefaultApplicationGroup.createAndInitialize(trustList, store, new CertFactory(), validator);
-      certificate = group.getCertificateChain(NodeIds.RsaSha256ApplicationCertificateType)
-          .orElseThrow(() -> new IllegalStateException("no server certificate in " + own))[0];
+      store =
+          KeyStoreCertificateStore.createAndInitialize(
+              new KeyStoreCertificateStore.Settings(
+                  own.resolve("simulator.pfx"), () -> STORE_PASSWORD, alias -> STORE_PASSWORD));
+      DefaultApplicationGroup group =
+          DefaultApplicationGroup.createAndInitialize(
+              trustList, store, new CertFactory(), validator);
+      certificate =
+          group.getCertificateChain(NodeIds.RsaSha256ApplicationCertificateType)
+              .orElseThrow(() -> new IllegalStateException("no server certificate in " + own))[0];
       String sanUri = CertificateUtil.getSanUri(certificate).orElse(null);
       if (!APPLICATION_URI.equals(sanUri)) {
-        throw new IllegalStateException("server certificate in " + own + " has SAN URI " + sanUri
-            + ", expected " + APPLICATION_URI + "; delete " + own.resolve("simulator.pfx") + " to regenerate it");
+        throw new IllegalStateException(
+            "server certificate in "
+                + own
+                + " has SAN URI "
+                + sanUri
+                + ", expected "
+                + APPLICATION_URI
+                + "; delete "
+                + own.resolve("simulator.pfx")
+                + " to regenerate it");
       }
       Path der = own.resolve("simulator.der");
       if (!Files.exists(der)) {
@@ -96,7 +115,8 @@ final class ServerPki implements Closeable {
       }
       certificateManager = new DefaultCertificateManager(quarantine, group);
     }
-    LOG.info("simulator PKI in {} (trust all clients: {})", pkiDir.toAbsolutePath(), trustAllClients);
+    LOG.info(
+        "simulator PKI in {} (trust all clients: {})", pkiDir.toAbsolutePath(), trustAllClients);
   }
 
   X509Certificate certificate() {
@@ -117,12 +137,13 @@ final class ServerPki implements Closeable {
     @Override
     protected X509Certificate[] createRsaSha256CertificateChain(KeyPair keyPair) throws Exception {
       LOG.info("generating the simulator's server certificate (once per PKI directory)");
-      SelfSignedCertificateBuilder b = new SelfSignedCertificateBuilder(keyPair)
-          .setCommonName("HepaLoop Simulator")
-          .setOrganization("HepaLoop")
-          .setApplicationUri(APPLICATION_URI)
-          .addDnsName("localhost")
-          .addIpAddress("127.0.0.1");
+      SelfSignedCertificateBuilder b =
+          new SelfSignedCertificateBuilder(keyPair)
+              .setCommonName("HepaLoop Simulator")
+              .setOrganization("HepaLoop")
+              .setApplicationUri(APPLICATION_URI)
+              .addDnsName("localhost")
+              .addIpAddress("127.0.0.1");
       try {
         String host = InetAddress.getLocalHost().getHostName();
         if (!host.equals("localhost")) {
@@ -149,7 +170,8 @@ final class ServerPki implements Closeable {
     }
 
     @Override
-    public void validateCertificateChain(List<X509Certificate> chain, String applicationUri, String[] validHostNames)
+    public void validateCertificateChain(
+        List<X509Certificate> chain, String applicationUri, String[] validHostNames)
         throws UaException {
       try {
         strict.validateCertificateChain(chain, applicationUri, validHostNames);
@@ -157,7 +179,9 @@ final class ServerPki implements Closeable {
         if (chain.isEmpty()) {
           throw new UaException(StatusCodes.Bad_SecurityChecksFailed, "no client certificate");
         }
-        LOG.info("trusting client certificate {} (trustAllClients)", chain.get(0).getSubjectX500Principal());
+        LOG.info(
+            "trusting client certificate {} (trustAllClients)",
+            chain.get(0).getSubjectX500Principal());
         trustList.addTrustedCertificate(chain.get(0));
       }
     }

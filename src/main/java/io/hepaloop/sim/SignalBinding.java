@@ -9,8 +9,8 @@ import java.util.Locale;
 /**
  * What a profile signal means to the plant model: which true value a sensor reads, which command an
  * actuator sets, and the instrument characteristics the simulator gives it. Signals the model does
- * not know are still exposed (the node set is exactly the profile's), as Bad_NotSupported sensors or
- * as actuators that store the value and do nothing.
+ * not know are still exposed (the node set is exactly the profile's), as Bad_NotSupported sensors
+ * or as actuators that store the value and do nothing.
  */
 enum SignalBinding {
   TEMPERATURE("temperature", new SensorChannel.Spec(0.02, 0, 0.01, 0, 60)),
@@ -71,7 +71,9 @@ enum SignalBinding {
     return true;
   }
 
-  /** The sensor characteristics, with the instrument range taken from the profile when it has one. */
+  /**
+   * The sensor characteristics, with the instrument range taken from the profile when it has one.
+   */
   SensorChannel.Spec sensorSpec(SignalSpec spec, boolean noise) {
     SensorChannel.Spec base = defaultSpec == null ? SensorChannel.Spec.ideal() : defaultSpec;
     double min = spec.range() != null ? spec.range().min() : base.minValue();

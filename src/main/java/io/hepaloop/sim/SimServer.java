@@ -13,11 +13,11 @@ import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
 import org.eclipse.milo.opcua.sdk.server.identity.IdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.nodes.factories.NodeFactory;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
-import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.transport.TransportProfile;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.types.structured.BuildInfo;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransport;
@@ -45,8 +45,14 @@ final class SimServer {
   private volatile OpcUaServer server;
   private volatile ReactorNamespace namespace;
 
-  SimServer(String name, List<SimulatedReactor> reactors, SimulatorOptions options, ServerPki pki,
-      IdentityValidator identityValidator, String host, int port) {
+  SimServer(
+      String name,
+      List<SimulatedReactor> reactors,
+      SimulatorOptions options,
+      ServerPki pki,
+      IdentityValidator identityValidator,
+      String host,
+      int port) {
     this.name = name;
     this.reactors = List.copyOf(reactors);
     this.options = options;
@@ -85,8 +91,14 @@ final class SimServer {
       return;
     }
     forgetCachedTypeHierarchies();
-    OpcUaServer s = new OpcUaServer(config(), transportProfile -> new OpcTcpServerTransport(
-        OpcTcpServerTransportConfig.newBuilder().setChannelPipelineCustomizer(silencer::install).build()));
+    OpcUaServer s =
+        new OpcUaServer(
+            config(),
+            transportProfile ->
+                new OpcTcpServerTransport(
+                    OpcTcpServerTransportConfig.newBuilder()
+                        .setChannelPipelineCustomizer(silencer::install)
+                        .build()));
     silencer.accept();
     ReactorNamespace ns = new ReactorNamespace(s, options.profile(), reactors, options.tickMs());
     ns.startup();
@@ -95,8 +107,16 @@ final class SimServer {
     } catch (Exception e) {
       ns.shutdown();
       s.shutdown();
-      throw new IllegalStateException("simulator server " + name + " could not listen on " + options.bindAddress()
-          + ":" + port + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "simulator server "
+              + name
+              + " could not listen on "
+              + options.bindAddress()
+              + ":"
+              + port
+              + ": "
+              + e.getMessage(),
+          e);
     }
     namespace = ns;
     server = s;
@@ -132,10 +152,15 @@ final class SimServer {
    * cure is to drop those entries around every stop and start.
    */
   private static void forgetCachedTypeHierarchies() {
-    for (NodeId type : List.of(NodeIds.SessionDiagnosticsObjectType, NodeIds.SessionDiagnosticsVariableType,
-        NodeIds.SessionSecurityDiagnosticsType, NodeIds.SubscriptionDiagnosticsType,
-        NodeIds.SessionDiagnosticsArrayType, NodeIds.SessionSecurityDiagnosticsArrayType,
-        NodeIds.SubscriptionDiagnosticsArrayType)) {
+    for (NodeId type :
+        List.of(
+            NodeIds.SessionDiagnosticsObjectType,
+            NodeIds.SessionDiagnosticsVariableType,
+            NodeIds.SessionSecurityDiagnosticsType,
+            NodeIds.SubscriptionDiagnosticsType,
+            NodeIds.SessionDiagnosticsArrayType,
+            NodeIds.SessionSecurityDiagnosticsArrayType,
+            NodeIds.SubscriptionDiagnosticsArrayType)) {
       NodeFactory.invalidateCachedIdh(type);
     }
   }
@@ -173,13 +198,14 @@ final class SimServer {
 
   private OpcUaServerConfig config() {
     Set<EndpointConfig> endpoints = new LinkedHashSet<>();
-    EndpointConfig.Builder base = EndpointConfig.newBuilder()
-        .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
-        .setBindAddress(options.bindAddress())
-        .setBindPort(port)
-        .setHostname(host)
-        .setPath(options.path())
-        .setCertificate(pki.certificate());
+    EndpointConfig.Builder base =
+        EndpointConfig.newBuilder()
+            .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
+            .setBindAddress(options.bindAddress())
+            .setBindPort(port)
+            .setHostname(host)
+            .setPath(options.path())
+            .setCertificate(pki.certificate());
     if (options.allowAnonymous()) {
       base.addTokenPolicy(USER_TOKEN_POLICY_ANONYMOUS);
     }
@@ -187,22 +213,39 @@ final class SimServer {
       base.addTokenPolicy(USER_TOKEN_POLICY_USERNAME);
     }
     if (options.allowNone()) {
-      endpoints.add(base.copy().setSecurityPolicy(SecurityPolicy.None).setSecurityMode(MessageSecurityMode.None).build());
+      endpoints.add(
+          base.copy()
+              .setSecurityPolicy(SecurityPolicy.None)
+              .setSecurityMode(MessageSecurityMode.None)
+              .build());
     }
     if (options.allowSignAndEncrypt()) {
-      endpoints.add(base.copy().setSecurityPolicy(SecurityPolicy.Basic256Sha256)
-          .setSecurityMode(MessageSecurityMode.SignAndEncrypt).build());
+      endpoints.add(
+          base.copy()
+              .setSecurityPolicy(SecurityPolicy.Basic256Sha256)
+              .setSecurityMode(MessageSecurityMode.SignAndEncrypt)
+              .build());
     }
     // Part 6: a discovery endpoint without security, so clients can find the secure endpoints.
-    endpoints.add(base.copy().setPath(options.path() + "/discovery")
-        .setSecurityPolicy(SecurityPolicy.None).setSecurityMode(MessageSecurityMode.None).build());
+    endpoints.add(
+        base.copy()
+            .setPath(options.path() + "/discovery")
+            .setSecurityPolicy(SecurityPolicy.None)
+            .setSecurityMode(MessageSecurityMode.None)
+            .build());
 
     return OpcUaServerConfig.builder()
         .setApplicationUri(ServerPki.APPLICATION_URI)
         .setApplicationName(LocalizedText.english("HepaLoop simulator " + name))
         .setProductUri("urn:hepaloop:simulator")
-        .setBuildInfo(new BuildInfo("urn:hepaloop:simulator", "HepaLoop", "HepaLoop bioreactor simulator",
-            OpcUaServer.SDK_VERSION, "", DateTime.now()))
+        .setBuildInfo(
+            new BuildInfo(
+                "urn:hepaloop:simulator",
+                "HepaLoop",
+                "HepaLoop bioreactor simulator",
+                OpcUaServer.SDK_VERSION,
+                "",
+                DateTime.now()))
         .setEndpoints(endpoints)
         .setCertificateManager(pki.certificateManager())
         .setIdentityValidator(identityValidator)

@@ -29,20 +29,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One simulated bioreactor: its plant model, its instruments, its device-side watchdog and its
- * scenario, plus the values its OPC UA nodes publish. Everything is guarded by this object's monitor:
- * the shared tick thread and Milo's write threads both come here. Use {@code synchronized (reactor)}
- * around several calls on {@link #model()} from another thread.
+ * scenario, plus the values its OPC UA nodes publish. Everything is guarded by this object's
+ * monitor: the shared tick thread and Milo's write threads both come here. Use {@code synchronized
+ * (reactor)} around several calls on {@link #model()} from another thread.
  *
  * <h2>Device-side watchdog</h2>
+ *
  * When the profile has a watchdog, the controller writes a changing counter to it. The watchdog
  * arms at the first counter change or at the first accepted actuator write, whichever comes first
  * (as a safe PLC program does: a controller that writes outputs but never a heartbeat is put safe
- * too); when the counter has not changed for {@code timeoutMs} of
- * <b>real</b> time (the controller's clock runs in real time whatever the simulation speed), every
- * actuator goes to its {@code safeValue} and stays there: while tripped, actuator writes are refused
- * with Bad_InvalidState, as a PLC in its safe state refuses commands until the controller's
- * heartbeat is back. The next counter change clears the trip (outputs stay at their safe values
- * until the controller commands them).
+ * too); when the counter has not changed for {@code timeoutMs} of <b>real</b> time (the
+ * controller's clock runs in real time whatever the simulation speed), every actuator goes to its
+ * {@code safeValue} and stays there: while tripped, actuator writes are refused with
+ * Bad_InvalidState, as a PLC in its safe state refuses commands until the controller's heartbeat is
+ * back. The next counter change clears the trip (outputs stay at their safe values until the
+ * controller commands them).
  */
 public final class SimulatedReactor {
   private static final Logger LOG = LoggerFactory.getLogger(SimulatedReactor.class);
@@ -87,8 +88,10 @@ public final class SimulatedReactor {
   private final DataType watchdogType;
   private volatile DataValue watchdogValue;
   private long lastHeartbeat;
+
   /** The last heartbeat values written, newest last, as written (Milo's Java types). */
   private final ArrayDeque<Object> recentHeartbeats = new ArrayDeque<>();
+
   private long lastHeartbeatChangeNanos;
   private boolean watchdogArmed;
   private boolean watchdogTripped;
@@ -102,29 +105,44 @@ public final class SimulatedReactor {
   private BiConsumer<SimulatedReactor, Duration> commsDropHandler = (r, d) -> {};
   private BiConsumer<SimulatedReactor, Duration> restartHandler = (r, d) -> {};
 
-  private record Ramp(Scenario.Action action, double fromValue, double toValue, double startS, double endS) {}
+  private record Ramp(
+      Scenario.Action action, double fromValue, double toValue, double startS, double endS) {}
 
-  SimulatedReactor(String id, DeviceProfile profile, Scenario scenario, ReactorParameters base, boolean noise, long seed, long nowNanos) {
+  SimulatedReactor(
+      String id,
+      DeviceProfile profile,
+      Scenario scenario,
+      ReactorParameters base,
+      boolean noise,
+      long seed,
+      long nowNanos) {
     this.id = id;
     this.profile = profile;
     this.scenario = scenario == null ? Scenario.steady() : scenario;
-    ReactorParameters params = this.scenario.applyTo(
-        base.toBuilder().alphaNmolPerMlMmHg(profile.oxygenSolubilityNmolPerMlMmHg()).build());
+    ReactorParameters params =
+        this.scenario.applyTo(
+            base.toBuilder().alphaNmolPerMlMmHg(profile.oxygenSolubilityNmolPerMlMmHg()).build());
     this.model = new ReactorModel(params);
-    this.pending = new ArrayList<>(this.scenario.timeline().stream().filter(e -> e.appliesTo(id)).toList());
+    this.pending =
+        new ArrayList<>(this.scenario.timeline().stream().filter(e -> e.appliesTo(id)).toList());
     for (SignalSpec s : profile.signals()) {
       SignalBinding b = SignalBinding.of(s);
-      SensorChannel sensor = s.kind() == SignalKind.SENSOR
-          ? new SensorChannel(s.id(), b.sensorSpec(s, noise), seed * 31 + (id + "/" + s.id()).hashCode())
-          : null;
+      SensorChannel sensor =
+          s.kind() == SignalKind.SENSOR
+              ? new SensorChannel(
+                  s.id(), b.sensorSpec(s, noise), seed * 31 + (id + "/" + s.id()).hashCode())
+              : null;
       Point p = new Point(points.size(), s, b, sensor);
       points.add(p);
       byId.put(s.id(), p);
     }
     this.watchdog = profile.watchdog();
     this.watchdogType = watchdog == null ? null : DataType.of(watchdog.dataType());
-    this.watchdogValue = watchdog == null ? null
-        : new DataValue(watchdogType.heartbeatVariant(0), StatusCode.GOOD, DateTime.now(), DateTime.now());
+    this.watchdogValue =
+        watchdog == null
+            ? null
+            : new DataValue(
+                watchdogType.heartbeatVariant(0), StatusCode.GOOD, DateTime.now(), DateTime.now());
     this.lastHeartbeatChangeNanos = nowNanos;
     publish(DateTime.now());
   }
@@ -177,11 +195,21 @@ public final class SimulatedReactor {
     for (Point p : points) {
       if (p.isActuator()) {
         double v = p.binding == SignalBinding.UNKNOWN ? p.storedValue : p.binding.trueValue(model);
-        p.value = Double.isNaN(v)
-            ? new DataValue(Variant.NULL_VALUE, new StatusCode(StatusCodes.Bad_WaitingForInitialData), wallTime, wallTime)
-            : new DataValue(p.raw(v), StatusCode.GOOD, wallTime, wallTime);
+        p.value =
+            Double.isNaN(v)
+                ? new DataValue(
+                    Variant.NULL_VALUE,
+                    new StatusCode(StatusCodes.Bad_WaitingForInitialData),
+                    wallTime,
+                    wallTime)
+                : new DataValue(p.raw(v), StatusCode.GOOD, wallTime, wallTime);
       } else if (p.binding == SignalBinding.UNKNOWN) {
-        p.value = new DataValue(Variant.NULL_VALUE, new StatusCode(StatusCodes.Bad_NotSupported), wallTime, wallTime);
+        p.value =
+            new DataValue(
+                Variant.NULL_VALUE,
+                new StatusCode(StatusCodes.Bad_NotSupported),
+                wallTime,
+                wallTime);
       } else {
         SensorReading r = p.sensor.read(p.binding.trueValue(model), t);
         p.value = new DataValue(p.raw(r.value()), statusOf(r.quality()), wallTime, wallTime);
@@ -209,7 +237,8 @@ public final class SimulatedReactor {
       throw new UaException(StatusCodes.Bad_NotWritable, p.spec.id() + " is a sensor");
     }
     if (watchdogTripped) {
-      throw new UaException(StatusCodes.Bad_InvalidState,
+      throw new UaException(
+          StatusCodes.Bad_InvalidState,
           "watchdog tripped: outputs held at safe values until the heartbeat changes");
     }
     double raw = DataType.toDouble(rawValue);
@@ -218,13 +247,17 @@ public final class SimulatedReactor {
     }
     double eng = p.spec.toEngineering(raw);
     if (p.spec.range() != null && !p.spec.range().contains(eng)) {
-      throw new UaException(StatusCodes.Bad_OutOfRange, p.spec.id() + " " + eng + " outside " + p.spec.range());
+      throw new UaException(
+          StatusCodes.Bad_OutOfRange, p.spec.id() + " " + eng + " outside " + p.spec.range());
     }
     applyActuator(p, eng);
     if (watchdog != null && !watchdogArmed) {
       watchdogArmed = true;
       lastHeartbeatChangeNanos = nowNanos;
-      LOG.info("reactor {}: first actuator write, watchdog armed ({} ms)", id, (long) watchdog.timeoutMs());
+      LOG.info(
+          "reactor {}: first actuator write, watchdog armed ({} ms)",
+          id,
+          (long) watchdog.timeoutMs());
     }
     DateTime now = DateTime.now();
     double v = p.binding == SignalBinding.UNKNOWN ? p.storedValue : p.binding.trueValue(model);
@@ -238,14 +271,16 @@ public final class SimulatedReactor {
   }
 
   /**
-   * A heartbeat write; the watchdog arms at the first change (or the first actuator write) and resets at
-   * each change. Values are compared exactly as the type holds them (a UInt64 counter near 2^64 has
-   * neighbours that are equal as doubles).
+   * A heartbeat write; the watchdog arms at the first change (or the first actuator write) and
+   * resets at each change. Values are compared exactly as the type holds them (a UInt64 counter
+   * near 2^64 has neighbours that are equal as doubles).
    */
   synchronized void writeHeartbeat(Object rawValue, long nowNanos) throws UaException {
     Optional<Long> written = DataType.heartbeatOf(rawValue);
     if (written.isEmpty()) {
-      throw new UaException(StatusCodes.Bad_TypeMismatch, "heartbeat must be a whole number or a boolean, got " + rawValue);
+      throw new UaException(
+          StatusCodes.Bad_TypeMismatch,
+          "heartbeat must be a whole number or a boolean, got " + rawValue);
     }
     long v = written.get();
     if (recentHeartbeats.size() == RECENT_HEARTBEATS) {
@@ -269,14 +304,16 @@ public final class SimulatedReactor {
   static final int RECENT_HEARTBEATS = 32;
 
   /**
-   * The last heartbeat values the controller wrote, oldest first, exactly as they arrived (Milo's Java
-   * class of the Variant): what a commissioning engineer looks at in a PLC's trace.
+   * The last heartbeat values the controller wrote, oldest first, exactly as they arrived (Milo's
+   * Java class of the Variant): what a commissioning engineer looks at in a PLC's trace.
    */
   public synchronized List<Object> recentHeartbeats() {
     return List.copyOf(recentHeartbeats);
   }
 
-  /** Whether the watchdog is armed: a heartbeat changed, or an actuator was written, since start. */
+  /**
+   * Whether the watchdog is armed: a heartbeat changed, or an actuator was written, since start.
+   */
   public synchronized boolean watchdogArmed() {
     return watchdogArmed;
   }
@@ -289,7 +326,10 @@ public final class SimulatedReactor {
       watchdogTripped = true;
       watchdogTrips++;
       goSafe();
-      LOG.warn("reactor {}: no heartbeat change for {} ms, watchdog tripped: actuators at safe values", id, (long) watchdog.timeoutMs());
+      LOG.warn(
+          "reactor {}: no heartbeat change for {} ms, watchdog tripped: actuators at safe values",
+          id,
+          (long) watchdog.timeoutMs());
     }
   }
 
@@ -313,7 +353,9 @@ public final class SimulatedReactor {
 
   // ---------------------------------------------------------------- what the device publishes
 
-  /** The last reading of a sensor, in engineering units, as published (null before the first tick). */
+  /**
+   * The last reading of a sensor, in engineering units, as published (null before the first tick).
+   */
   public synchronized SensorReading reading(String signalId) {
     Point p = require(signalId);
     if (p.sensor == null) {
@@ -344,7 +386,8 @@ public final class SimulatedReactor {
   private Point require(String signalId) {
     Point p = byId.get(signalId);
     if (p == null) {
-      throw new IllegalArgumentException("reactor " + id + " has no signal '" + signalId + "' (profile " + profile.model() + ")");
+      throw new IllegalArgumentException(
+          "reactor " + id + " has no signal '" + signalId + "' (profile " + profile.model() + ")");
     }
     return p;
   }
@@ -376,13 +419,19 @@ public final class SimulatedReactor {
     sensor(signalId).setUncertain(uncertain);
   }
 
-  /** Adds {@code magnitude} (engineering units) to the sensor for {@code durationS} simulated seconds. */
+  /**
+   * Adds {@code magnitude} (engineering units) to the sensor for {@code durationS} simulated
+   * seconds.
+   */
   public synchronized void sensorSpike(String signalId, double magnitude, double durationS) {
     sensor(signalId).spike(magnitude, model.elapsedS(), durationS);
     LOG.info("reactor {}: fault sensor-spike {} {} for {} s", id, signalId, magnitude, durationS);
   }
 
-  /** The sensor drifts by {@code perHour} engineering units per simulated hour from now (0 stops it). */
+  /**
+   * The sensor drifts by {@code perHour} engineering units per simulated hour from now (0 stops
+   * it).
+   */
   public synchronized void sensorDrift(String signalId, double perHour) {
     sensor(signalId).setDriftFaultPerHour(perHour, model.elapsedS());
     LOG.info("reactor {}: fault sensor-drift {} {}/h", id, signalId, perHour);
@@ -410,13 +459,17 @@ public final class SimulatedReactor {
   /** The scaffold clogs: its resistance becomes {@code factor} (≥ 1) times the clean one. */
   public synchronized void clog(double factor) {
     if (!(factor >= 1)) {
-      throw new IllegalArgumentException("clog factor must be >= 1 (a leak is below 1), got " + factor);
+      throw new IllegalArgumentException(
+          "clog factor must be >= 1 (a leak is below 1), got " + factor);
     }
     scaffoldResistance(factor);
     LOG.info("reactor {}: fault clog x{}", id, factor);
   }
 
-  /** A leak around or through the scaffold: its resistance becomes {@code factor} (0..1) times the clean one. */
+  /**
+   * A leak around or through the scaffold: its resistance becomes {@code factor} (0..1) times the
+   * clean one.
+   */
   public synchronized void leak(double factor) {
     if (!(factor >= 0 && factor <= 1)) {
       throw new IllegalArgumentException("leak factor must be in [0, 1], got " + factor);
@@ -486,10 +539,12 @@ public final class SimulatedReactor {
           setLevel(e.action(), e.value());
         }
         if (timed) {
-          revertAt(nowS + dur, () -> {
-            ramps.removeIf(r -> r.action == e.action());
-            setLevel(e.action(), before);
-          });
+          revertAt(
+              nowS + dur,
+              () -> {
+                ramps.removeIf(r -> r.action == e.action());
+                setLevel(e.action(), before);
+              });
         }
       }
       case HEATER_FAILURE -> {
@@ -530,8 +585,10 @@ public final class SimulatedReactor {
         }
       }
       case SENSOR_CLEAR -> sensor(e.signal()).clearFaults();
-      case COMMS_DROP -> commsDropHandler.accept(this, Duration.ofMillis((long) ((timed ? dur : 10.0) * 1000)));
-      case RESTART -> restartHandler.accept(this, Duration.ofMillis((long) ((timed ? dur : 3.0) * 1000)));
+      case COMMS_DROP ->
+          commsDropHandler.accept(this, Duration.ofMillis((long) ((timed ? dur : 10.0) * 1000)));
+      case RESTART ->
+          restartHandler.accept(this, Duration.ofMillis((long) ((timed ? dur : 3.0) * 1000)));
       case CLEAR_FAULTS -> clearAllFaults();
     }
   }

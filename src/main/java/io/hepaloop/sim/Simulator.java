@@ -27,15 +27,17 @@ import org.slf4j.LoggerFactory;
  * controller meets real hardware. Start with {@link #start(SimulatorOptions)}; close when done.
  *
  * <h2>Time</h2>
- * One shared tick thread (not a thread per reactor) runs every {@code tickMs} of real time: it steps
- * every plant model by {@code speed ×} the real time elapsed, runs scenarios and watchdogs, and
- * pushes the new values to subscribed clients. Source timestamps are the device's real wall clock,
- * not the simulated time: a controller judges staleness and latency by comparing source timestamps
- * with its own clock, and a historian orders points by them; simulated timestamps running 60×
- * ahead would look like a device whose clock is wrong by hours. The simulated time of a reactor is
- * {@link SimulatedReactor#simulatedSeconds()}.
+ *
+ * One shared tick thread (not a thread per reactor) runs every {@code tickMs} of real time: it
+ * steps every plant model by {@code speed ×} the real time elapsed, runs scenarios and watchdogs,
+ * and pushes the new values to subscribed clients. Source timestamps are the device's real wall
+ * clock, not the simulated time: a controller judges staleness and latency by comparing source
+ * timestamps with its own clock, and a historian orders points by them; simulated timestamps
+ * running 60× ahead would look like a device whose clock is wrong by hours. The simulated time of a
+ * reactor is {@link SimulatedReactor#simulatedSeconds()}.
  *
  * <h2>Layouts</h2>
+ *
  * {@link Layout#SERVER_PER_REACTOR}: one server and port per reactor ({@code basePort + i}, or free
  * ports). {@link Layout#SHARED_SERVER}: one server, a folder per reactor; stopping, restarting or
  * silencing "a reactor's server" then affects every reactor on it.
@@ -65,24 +67,40 @@ public final class Simulator implements AutoCloseable {
     if (options.scenario() != null) {
       List<String> unknown = options.scenario().unknownReactors(options.reactorIds());
       if (!unknown.isEmpty()) {
-        throw new IllegalArgumentException("scenario " + options.scenario().name() + ": " + String.join("; ", unknown)
-            + ", which this simulator does not run (reactors: " + String.join(", ", options.reactorIds()) + ")");
+        throw new IllegalArgumentException(
+            "scenario "
+                + options.scenario().name()
+                + ": "
+                + String.join("; ", unknown)
+                + ", which this simulator does not run (reactors: "
+                + String.join(", ", options.reactorIds())
+                + ")");
       }
     }
     this.pki = new ServerPki(options.pkiDir(), options.trustAllClients());
-    this.tick = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "hepaloop-sim-tick");
-      t.setDaemon(true);
-      return t;
-    });
+    this.tick =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "hepaloop-sim-tick");
+              t.setDaemon(true);
+              return t;
+            });
     // on close, pending restarts and comms-drop ends are dropped; a running one finishes first
     tick.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     tick.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
     long now = System.nanoTime();
     ReactorParameters base = ReactorParameters.defaults();
     for (String id : options.reactorIds()) {
-      SimulatedReactor r = new SimulatedReactor(id, options.profile(), options.scenario(), base,
-          options.sensorNoise(), options.seed(), now);
+      SimulatedReactor r =
+          new SimulatedReactor(
+              id,
+              options.profile(),
+              options.scenario(),
+              base,
+              options.sensorNoise(),
+              options.seed(),
+              now);
       r.onCommsDrop((reactor, d) -> tick.execute(() -> commsDrop(reactor.id(), d)));
       r.onRestart((reactor, d) -> tick.execute(() -> restart(reactor.id(), d)));
       reactors.put(id, r);
@@ -90,14 +108,22 @@ public final class Simulator implements AutoCloseable {
     IdentityValidator identity = identityValidator(options);
     String host = advertisedHost(options.bindAddress());
     if (options.layout() == Layout.SHARED_SERVER) {
-      SimServer s = new SimServer("shared", new ArrayList<>(reactors.values()), options, pki, identity, host,
-          port(options, 0));
+      SimServer s =
+          new SimServer(
+              "shared",
+              new ArrayList<>(reactors.values()),
+              options,
+              pki,
+              identity,
+              host,
+              port(options, 0));
       servers.add(s);
       reactors.keySet().forEach(id -> serverOf.put(id, s));
     } else {
       int i = 0;
       for (SimulatedReactor r : reactors.values()) {
-        SimServer s = new SimServer(r.id(), List.of(r), options, pki, identity, host, port(options, i++));
+        SimServer s =
+            new SimServer(r.id(), List.of(r), options, pki, identity, host, port(options, i++));
         servers.add(s);
         serverOf.put(r.id(), s);
       }
@@ -116,9 +142,14 @@ public final class Simulator implements AutoCloseable {
       throw e;
     }
     sim.lastTickNanos = System.nanoTime();
-    sim.tick.scheduleAtFixedRate(sim::tickOnce, options.tickMs(), options.tickMs(), TimeUnit.MILLISECONDS);
-    LOG.info("simulator: {} reactor(s) on {} server(s), speed {}x, scenario {}", sim.reactors.size(),
-        sim.servers.size(), options.speed(), options.scenario() == null ? "none" : options.scenario().name());
+    sim.tick.scheduleAtFixedRate(
+        sim::tickOnce, options.tickMs(), options.tickMs(), TimeUnit.MILLISECONDS);
+    LOG.info(
+        "simulator: {} reactor(s) on {} server(s), speed {}x, scenario {}",
+        sim.reactors.size(),
+        sim.servers.size(),
+        options.speed(),
+        options.scenario() == null ? "none" : options.scenario().name());
     return sim;
   }
 
@@ -167,7 +198,9 @@ public final class Simulator implements AutoCloseable {
     return List.copyOf(reactors.keySet());
   }
 
-  /** The endpoint URL a client uses for this reactor (the same for all reactors of a shared server). */
+  /**
+   * The endpoint URL a client uses for this reactor (the same for all reactors of a shared server).
+   */
   public String endpointUrl(String reactorId) {
     return server(reactorId).endpointUrl();
   }
@@ -181,7 +214,8 @@ public final class Simulator implements AutoCloseable {
   public SimulatedReactor reactor(String reactorId) {
     SimulatedReactor r = reactors.get(reactorId);
     if (r == null) {
-      throw new IllegalArgumentException("no simulated reactor '" + reactorId + "' (have " + reactors.keySet() + ")");
+      throw new IllegalArgumentException(
+          "no simulated reactor '" + reactorId + "' (have " + reactors.keySet() + ")");
     }
     return r;
   }
@@ -202,7 +236,8 @@ public final class Simulator implements AutoCloseable {
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
-      throw new IllegalStateException("simulator server for " + reactorId + " could not start: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "simulator server for " + reactorId + " could not start: " + e.getMessage(), e);
     }
   }
 
@@ -229,16 +264,19 @@ public final class Simulator implements AutoCloseable {
   public void restart(String reactorId, Duration downtime) {
     SimServer s = server(reactorId);
     s.stop();
-    tick.schedule(() -> {
-      if (closed) {
-        return;
-      }
-      try {
-        s.start();
-      } catch (Exception e) {
-        LOG.error("simulator server for {} could not restart", reactorId, e);
-      }
-    }, downtime.toMillis(), TimeUnit.MILLISECONDS);
+    tick.schedule(
+        () -> {
+          if (closed) {
+            return;
+          }
+          try {
+            s.start();
+          } catch (Exception e) {
+            LOG.error("simulator server for {} could not restart", reactorId, e);
+          }
+        },
+        downtime.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /** Monitored items currently served, over all servers (for benchmarks and tests). */
@@ -285,11 +323,16 @@ public final class Simulator implements AutoCloseable {
     }
     if (!o.users().isEmpty()) {
       Map<String, String> users = o.users();
-      validators.add(new UsernameIdentityValidator(challenge -> {
-        String expected = users.get(challenge.getUsername());
-        return expected != null && challenge.getPassword() != null && MessageDigest.isEqual(
-            expected.getBytes(StandardCharsets.UTF_8), challenge.getPassword().getBytes(StandardCharsets.UTF_8));
-      }));
+      validators.add(
+          new UsernameIdentityValidator(
+              challenge -> {
+                String expected = users.get(challenge.getUsername());
+                return expected != null
+                    && challenge.getPassword() != null
+                    && MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.UTF_8),
+                        challenge.getPassword().getBytes(StandardCharsets.UTF_8));
+              }));
     }
     return new CompositeValidator(validators);
   }

@@ -5,7 +5,10 @@ package io.hepaloop.telemetry;
  * (a sink that throws is how the sender's supervision is tested).
  */
 interface BatchSink {
-  /** Writes one batch of line protocol; never throws for a server or network failure (status -1 then). */
+  /**
+   * Writes one batch of line protocol; never throws for a server or network failure (status -1
+   * then).
+   */
   InfluxHttp.WriteOutcome write(byte[] lineProtocol);
 
   /** Creates the database, retention policies and continuous queries if missing. */

@@ -51,9 +51,10 @@ public final class InfluxHttp {
   public InfluxHttp(InfluxConfig config, Duration timeout) {
     this.config = config;
     this.timeout = timeout;
-    HttpClient.Builder cb = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(2));
+    HttpClient.Builder cb =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2));
     if (config.tls() && config.caCertificate() != null) {
       cb.sslContext(PemTrust.sslContextTrusting(config.caCertificate()));
     }
@@ -62,7 +63,8 @@ public final class InfluxHttp {
       authHeader = "Token " + config.token();
     } else if (config.username() != null && !config.username().isBlank()) {
       String up = config.username() + ":" + (config.password() == null ? "" : config.password());
-      authHeader = "Basic " + Base64.getEncoder().encodeToString(up.getBytes(StandardCharsets.UTF_8));
+      authHeader =
+          "Basic " + Base64.getEncoder().encodeToString(up.getBytes(StandardCharsets.UTF_8));
     } else {
       authHeader = null;
     }
@@ -73,7 +75,8 @@ public final class InfluxHttp {
   }
 
   private HttpRequest.Builder request(String pathAndQuery) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(config.url() + pathAndQuery)).timeout(timeout);
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(config.url() + pathAndQuery)).timeout(timeout);
     if (authHeader != null) {
       b.header("Authorization", authHeader);
     }
@@ -84,17 +87,27 @@ public final class InfluxHttp {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
-  /** POSTs line protocol (nanosecond timestamps) into the configured database and retention policy. */
+  /**
+   * POSTs line protocol (nanosecond timestamps) into the configured database and retention policy.
+   */
   public WriteOutcome write(byte[] lineProtocol) {
     return write(config.retentionPolicy(), lineProtocol);
   }
 
   public WriteOutcome write(String retentionPolicy, byte[] lineProtocol) {
-    String q = "/write?db=" + enc(config.database()) + "&precision=ns" + (retentionPolicy == null ? "" : "&rp=" + enc(retentionPolicy));
+    String q =
+        "/write?db="
+            + enc(config.database())
+            + "&precision=ns"
+            + (retentionPolicy == null ? "" : "&rp=" + enc(retentionPolicy));
     try {
-      HttpResponse<String> r = client.send(
-          request(q).header("Content-Type", "text/plain; charset=utf-8").POST(HttpRequest.BodyPublishers.ofByteArray(lineProtocol)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          client.send(
+              request(q)
+                  .header("Content-Type", "text/plain; charset=utf-8")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(lineProtocol))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return new WriteOutcome(r.statusCode(), r.body());
     } catch (IOException e) {
       return new WriteOutcome(-1, e.toString());
@@ -106,7 +119,10 @@ public final class InfluxHttp {
 
   public boolean ping() {
     try {
-      return client.send(request("/ping").GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 204;
+      return client
+              .send(request("/ping").GET().build(), HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 204;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
@@ -118,18 +134,27 @@ public final class InfluxHttp {
   /**
    * Runs InfluxQL (POST, so statements that change things work) and returns the JSON answer.
    *
-   * @throws InfluxException when the server cannot be reached, answers non-2xx, or a statement errors
+   * @throws InfluxException when the server cannot be reached, answers non-2xx, or a statement
+   *     errors
    */
   public JsonNode query(String influxQl) {
     try {
-      HttpResponse<String> r = client.send(
-          request("/query?db=" + enc(config.database()) + "&epoch=ns")
-              .header("Content-Type", "application/x-www-form-urlencoded")
-              .POST(HttpRequest.BodyPublishers.ofString("q=" + enc(influxQl)))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          client.send(
+              request("/query?db=" + enc(config.database()) + "&epoch=ns")
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(HttpRequest.BodyPublishers.ofString("q=" + enc(influxQl)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() / 100 != 2) {
-        throw new InfluxException("query failed with HTTP " + r.statusCode() + ": " + r.body() + " (query: " + influxQl + ")");
+        throw new InfluxException(
+            "query failed with HTTP "
+                + r.statusCode()
+                + ": "
+                + r.body()
+                + " (query: "
+                + influxQl
+                + ")");
       }
       JsonNode n = JSON.readTree(r.body());
       checkErrors(n, influxQl);
@@ -143,17 +168,31 @@ public final class InfluxHttp {
   }
 
   /**
-   * Streams a SELECT with {@code chunked=true}: each chunk (at most {@code chunkSize} rows per series) is
-   * handed to {@code onChunk} as it arrives, so memory stays bounded whatever the result size.
+   * Streams a SELECT with {@code chunked=true}: each chunk (at most {@code chunkSize} rows per
+   * series) is handed to {@code onChunk} as it arrives, so memory stays bounded whatever the result
+   * size.
    */
   public void queryChunked(String influxQl, int chunkSize, Consumer<JsonNode> onChunk) {
     try {
-      HttpResponse<InputStream> r = client.send(
-          request("/query?db=" + enc(config.database()) + "&epoch=ns&chunked=true&chunk_size=" + chunkSize + "&q=" + enc(influxQl)).GET().build(),
-          HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> r =
+          client.send(
+              request(
+                      "/query?db="
+                          + enc(config.database())
+                          + "&epoch=ns&chunked=true&chunk_size="
+                          + chunkSize
+                          + "&q="
+                          + enc(influxQl))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream in = r.body()) {
         if (r.statusCode() / 100 != 2) {
-          throw new InfluxException("query failed with HTTP " + r.statusCode() + ": " + new String(in.readAllBytes(), StandardCharsets.UTF_8));
+          throw new InfluxException(
+              "query failed with HTTP "
+                  + r.statusCode()
+                  + ": "
+                  + new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
         JsonParser p = JSON.getFactory().createParser(in);
         try (MappingIterator<JsonNode> it = JSON.readValues(p, JsonNode.class)) {
@@ -174,11 +213,13 @@ public final class InfluxHttp {
 
   private static void checkErrors(JsonNode n, String q) {
     if (n.has("error")) {
-      throw new InfluxException("InfluxDB error: " + n.get("error").asText() + " (query: " + q + ")");
+      throw new InfluxException(
+          "InfluxDB error: " + n.get("error").asText() + " (query: " + q + ")");
     }
     for (JsonNode res : n.path("results")) {
       if (res.has("error")) {
-        throw new InfluxException("InfluxDB error: " + res.get("error").asText() + " (query: " + q + ")");
+        throw new InfluxException(
+            "InfluxDB error: " + res.get("error").asText() + " (query: " + q + ")");
       }
     }
   }

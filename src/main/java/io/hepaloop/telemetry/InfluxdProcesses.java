@@ -21,35 +21,48 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operating-system side of a private influxd: how it is tied to HepaLoop's life, and how one left
- * behind by a crash is found and stopped. Linux only ({@code /proc}), like the rest of the deployment.
+ * The operating-system side of a private influxd: how it is tied to HepaLoop's life, and how one
+ * left behind by a crash is found and stopped. Linux only ({@code /proc}), like the rest of the
+ * deployment.
  *
  * <p>influxd is a Go program and cannot notice that its parent died, so it is started through
- * {@code setpriv --pdeathsig TERM} (util-linux, present on every Debian): the kernel sends it SIGTERM
- * when HepaLoop dies, {@code kill -9} included. The kernel's "parent" is the <em>thread</em> that started
- * the process, so every influxd is started from one thread that lives as long as the JVM
- * ({@link #start}); started from a pool thread it would be killed when that thread retires. Without
- * setpriv a shell watches the JVM's pid once a second and stops influxd when it is gone.
+ * {@code setpriv --pdeathsig TERM} (util-linux, present on every Debian): the kernel sends it
+ * SIGTERM when HepaLoop dies, {@code kill -9} included. The kernel's "parent" is the
+ * <em>thread</em> that started the process, so every influxd is started from one thread that lives
+ * as long as the JVM ({@link #start}); started from a pool thread it would be killed when that
+ * thread retires. Without setpriv a shell watches the JVM's pid once a second and stops influxd
+ * when it is gone.
  */
 final class InfluxdProcesses {
   private static final Logger LOG = LoggerFactory.getLogger(InfluxdProcesses.class);
 
-  /** How influxd learns that HepaLoop died. {@code -Dhepaloop.influxd.parentWatch=setpriv|shell|none} overrides the choice. */
-  enum ParentWatch { SETPRIV, SHELL, NONE }
+  /**
+   * How influxd learns that HepaLoop died. {@code
+   * -Dhepaloop.influxd.parentWatch=setpriv|shell|none} overrides the choice.
+   */
+  enum ParentWatch {
+    SETPRIV,
+    SHELL,
+    NONE
+  }
 
   /**
-   * Runs {@code influxd "$@"} after forking a watcher that sends it SIGTERM once the JVM ($1) is gone.
-   * {@code $$} stays the pid of this shell in the subshell, and {@code exec} makes that pid influxd's.
+   * Runs {@code influxd "$@"} after forking a watcher that sends it SIGTERM once the JVM ($1) is
+   * gone. {@code $$} stays the pid of this shell in the subshell, and {@code exec} makes that pid
+   * influxd's.
    */
-  private static final String SHELL_WATCH = "jvm=$1; shift; "
-      + "( while kill -0 \"$jvm\" 2>/dev/null && kill -0 $$ 2>/dev/null; do sleep 1; done; "
-      + "kill -0 \"$jvm\" 2>/dev/null || kill -TERM $$ 2>/dev/null ) </dev/null >/dev/null 2>&1 & exec \"$@\"";
+  private static final String SHELL_WATCH =
+      "jvm=$1; shift; "
+          + "( while kill -0 \"$jvm\" 2>/dev/null && kill -0 $$ 2>/dev/null; do sleep 1; done; "
+          + "kill -0 \"$jvm\" 2>/dev/null || kill -TERM $$ 2>/dev/null ) </dev/null >/dev/null 2>&1 & exec \"$@\"";
 
-  private static final ExecutorService LAUNCHER = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "influxd-launcher");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ExecutorService LAUNCHER =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "influxd-launcher");
+            t.setDaemon(true);
+            return t;
+          });
 
   private static volatile ParentWatch chosen;
 
@@ -57,20 +70,29 @@ final class InfluxdProcesses {
 
   /** The command that runs {@code binary run -config config} under {@code watch}. */
   static List<String> command(Path binary, Path config, ParentWatch watch) {
-    List<String> influxd = List.of(binary.toString(), "run", "-config", config.toAbsolutePath().toString());
+    List<String> influxd =
+        List.of(binary.toString(), "run", "-config", config.toAbsolutePath().toString());
     List<String> cmd = new ArrayList<>();
     switch (watch) {
-      case SETPRIV -> cmd.addAll(List.of(setpriv().orElseThrow().toString(), "--pdeathsig", "TERM", "--"));
-      case SHELL -> cmd.addAll(List.of("sh", "-c", SHELL_WATCH, "hepaloop-influxd-watch", Long.toString(ProcessHandle.current().pid())));
-      case NONE -> { }
+      case SETPRIV ->
+          cmd.addAll(List.of(setpriv().orElseThrow().toString(), "--pdeathsig", "TERM", "--"));
+      case SHELL ->
+          cmd.addAll(
+              List.of(
+                  "sh",
+                  "-c",
+                  SHELL_WATCH,
+                  "hepaloop-influxd-watch",
+                  Long.toString(ProcessHandle.current().pid())));
+      case NONE -> {}
     }
     cmd.addAll(influxd);
     return cmd;
   }
 
   /**
-   * Starts {@code pb} from the long-lived launcher thread (see the class comment); with setpriv or the
-   * shell's {@code exec} the returned process is influxd itself.
+   * Starts {@code pb} from the long-lived launcher thread (see the class comment); with setpriv or
+   * the shell's {@code exec} the returned process is influxd itself.
    */
   static Process start(ProcessBuilder pb) throws IOException, InterruptedException {
     try {
@@ -83,7 +105,10 @@ final class InfluxdProcesses {
     }
   }
 
-  /** setpriv when installed, else the shell watch (with a warning, once); or what the system property asks for. */
+  /**
+   * setpriv when installed, else the shell watch (with a warning, once); or what the system
+   * property asks for.
+   */
   static ParentWatch parentWatch() {
     ParentWatch w = chosen;
     if (w != null) {
@@ -95,8 +120,9 @@ final class InfluxdProcesses {
     } else if (setpriv().isPresent()) {
       w = ParentWatch.SETPRIV;
     } else {
-      LOG.warn("setpriv (util-linux) not found: a shell loop watches HepaLoop for the private influxd and stops it "
-          + "within about 1 s after HepaLoop dies (install util-linux for the kernel's parent-death signal)");
+      LOG.warn(
+          "setpriv (util-linux) not found: a shell loop watches HepaLoop for the private influxd and stops it "
+              + "within about 1 s after HepaLoop dies (install util-linux for the kernel's parent-death signal)");
       w = ParentWatch.SHELL;
     }
     chosen = w;
@@ -105,10 +131,16 @@ final class InfluxdProcesses {
 
   private static Optional<Path> setpriv() {
     String path = System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/bin";
-    return Arrays.stream(path.split(":")).filter(d -> !d.isEmpty()).map(d -> Path.of(d, "setpriv")).filter(Files::isExecutable).findFirst();
+    return Arrays.stream(path.split(":"))
+        .filter(d -> !d.isEmpty())
+        .map(d -> Path.of(d, "setpriv"))
+        .filter(Files::isExecutable)
+        .findFirst();
   }
 
-  /** argv of a live process, from {@code /proc/<pid>/cmdline}; empty when it is gone or unreadable. */
+  /**
+   * argv of a live process, from {@code /proc/<pid>/cmdline}; empty when it is gone or unreadable.
+   */
   static Optional<List<String>> commandLine(long pid) {
     try {
       byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
@@ -125,7 +157,10 @@ final class InfluxdProcesses {
     }
   }
 
-  /** True when {@code argv} is an influxd run with exactly this config file (not the shell that watches one). */
+  /**
+   * True when {@code argv} is an influxd run with exactly this config file (not the shell that
+   * watches one).
+   */
   static boolean isInfluxdWith(List<String> argv, Path config) {
     if (argv.isEmpty() || !Path.of(argv.get(0)).getFileName().toString().startsWith("influxd")) {
       return false;
@@ -141,12 +176,17 @@ final class InfluxdProcesses {
 
   /**
    * Processes running influxd on {@code config}: the pid in {@code pidFile} when it is still that
-   * influxd, plus any found by a scan of {@code /proc} (one left by an older version without a pid file).
+   * influxd, plus any found by a scan of {@code /proc} (one left by an older version without a pid
+   * file).
    */
   static TreeSet<Long> runningOn(Path config, Path pidFile) {
     TreeSet<Long> pids = new TreeSet<>();
-    readPid(pidFile).filter(pid -> commandLine(pid).filter(a -> isInfluxdWith(a, config)).isPresent()).ifPresent(pids::add);
-    try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+    readPid(pidFile)
+        .filter(pid -> commandLine(pid).filter(a -> isInfluxdWith(a, config)).isPresent())
+        .ifPresent(pids::add);
+    try (DirectoryStream<Path> proc =
+        Files.newDirectoryStream(
+            Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
       for (Path p : proc) {
         long pid = Long.parseLong(p.getFileName().toString());
         if (commandLine(pid).filter(a -> isInfluxdWith(a, config)).isPresent()) {

@@ -4,9 +4,9 @@ import java.time.Instant;
 
 /**
  * Builds one InfluxDB line-protocol line with the escaping rules of the v1 write API: measurement
- * escapes commas and spaces, tag keys/values and field keys also escape {@code =}, string field values
- * escape {@code "} and backslash. Non-finite doubles are refused (skipped): line protocol has no NaN,
- * and a gap must stay a gap rather than become a made-up number.
+ * escapes commas and spaces, tag keys/values and field keys also escape {@code =}, string field
+ * values escape {@code "} and backslash. Non-finite doubles are refused (skipped): line protocol
+ * has no NaN, and a gap must stay a gap rather than become a made-up number.
  */
 public final class LineBuilder {
   private final StringBuilder sb;

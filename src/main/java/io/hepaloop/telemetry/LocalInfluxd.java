@@ -20,22 +20,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A private {@code influxd} (InfluxDB 1.x) for tests, {@code demo}, {@code serve} without a configured
- * InfluxDB and {@code export --data-dir}: generated config, free loopback ports for HTTP and RPC,
- * meta/data/wal in a given or temporary directory, usage reporting off. There is no systemd on the
- * machines this runs on, and a shared server would mix runs of different tests.
+ * A private {@code influxd} (InfluxDB 1.x) for tests, {@code demo}, {@code serve} without a
+ * configured InfluxDB and {@code export --data-dir}: generated config, free loopback ports for HTTP
+ * and RPC, meta/data/wal in a given or temporary directory, usage reporting off. There is no
+ * systemd on the machines this runs on, and a shared server would mix runs of different tests.
  *
  * <p>{@link #stop()} and {@link #start()} may be called again: the instance comes back on the same
  * port with its data, which is what the outage test needs.
  *
- * <p>Never twice on the same data, never outliving HepaLoop: from {@link #start()} to {@link #stop()}
- * the instance holds its directory's lock ({@link DirectoryLock}; a second holder is refused with a
- * {@link DirectoryInUseException} naming the first), stops an influxd a crashed HepaLoop left running on
- * that directory ({@code influxd.pid}, checked against {@code /proc/<pid>/cmdline}) before it starts its
- * own, and starts influxd so that it dies with the JVM ({@link InfluxdProcesses}). A leftover is stopped
- * rather than adopted: it is not our child (no exit notice, no parent-death tie), its ports are the dead
- * run's, and a clean start costs seconds once, after a crash. Restarting influxd when it dies is the
- * {@link InfluxdSupervisor}'s job ({@link #onUnexpectedExit}, {@link #restartIfWanted()}).
+ * <p>Never twice on the same data, never outliving HepaLoop: from {@link #start()} to {@link
+ * #stop()} the instance holds its directory's lock ({@link DirectoryLock}; a second holder is
+ * refused with a {@link DirectoryInUseException} naming the first), stops an influxd a crashed
+ * HepaLoop left running on that directory ({@code influxd.pid}, checked against {@code
+ * /proc/<pid>/cmdline}) before it starts its own, and starts influxd so that it dies with the JVM
+ * ({@link InfluxdProcesses}). A leftover is stopped rather than adopted: it is not our child (no
+ * exit notice, no parent-death tie), its ports are the dead run's, and a clean start costs seconds
+ * once, after a crash. Restarting influxd when it dies is the {@link InfluxdSupervisor}'s job
+ * ({@link #onUnexpectedExit}, {@link #restartIfWanted()}).
  */
 public final class LocalInfluxd implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalInfluxd.class);
@@ -52,13 +53,18 @@ public final class LocalInfluxd implements AutoCloseable {
   private Path httpsPrivateKey;
   private javax.net.ssl.SSLContext pingTrust;
   private volatile Process process;
+
   /** Set by {@link #start()}, cleared by {@link #stop()}: an exit while true is a crash. */
   private volatile boolean wanted;
+
   private volatile ExitListener exitListener;
   private DirectoryLock lock;
   private Thread shutdownHook;
 
-  /** Told when influxd exits without {@link #stop()} having been called (on the JDK's process reaper thread: return at once). */
+  /**
+   * Told when influxd exits without {@link #stop()} having been called (on the JDK's process reaper
+   * thread: return at once).
+   */
   @FunctionalInterface
   public interface ExitListener {
     void exited(long pid, int exitCode);
@@ -72,7 +78,10 @@ public final class LocalInfluxd implements AutoCloseable {
     this.rpcPort = rpcPort;
   }
 
-  /** The influxd binary: {@code HEPALOOP_INFLUXD} if set, else {@code influxd} on the PATH or in /usr/bin. */
+  /**
+   * The influxd binary: {@code HEPALOOP_INFLUXD} if set, else {@code influxd} on the PATH or in
+   * /usr/bin.
+   */
   public static Optional<Path> findBinary() {
     String override = System.getenv("HEPALOOP_INFLUXD");
     if (override != null && Files.isExecutable(Path.of(override))) {
@@ -105,13 +114,17 @@ public final class LocalInfluxd implements AutoCloseable {
   }
 
   /**
-   * Starts a fresh instance with authentication on. InfluxDB answers 401/403 to everything until the
-   * first admin exists; create it with {@code CREATE USER ... WITH ALL PRIVILEGES} (allowed once, unauthenticated).
+   * Starts a fresh instance with authentication on. InfluxDB answers 401/403 to everything until
+   * the first admin exists; create it with {@code CREATE USER ... WITH ALL PRIVILEGES} (allowed
+   * once, unauthenticated).
    */
   public static LocalInfluxd launchWithAuth() {
     try {
-      Path bin = findBinary().orElseThrow(() -> new IllegalStateException("influxd is not installed"));
-      LocalInfluxd d = new LocalInfluxd(bin, Files.createTempDirectory("hepaloop-influxd-"), true, freePort(), freePort());
+      Path bin =
+          findBinary().orElseThrow(() -> new IllegalStateException("influxd is not installed"));
+      LocalInfluxd d =
+          new LocalInfluxd(
+              bin, Files.createTempDirectory("hepaloop-influxd-"), true, freePort(), freePort());
       d.authEnabled = true;
       d.start();
       return d;
@@ -126,21 +139,28 @@ public final class LocalInfluxd implements AutoCloseable {
   }
 
   private static LocalInfluxd launchIn(Path dir, boolean ownsDir) {
-    Path bin = findBinary().orElseThrow(() -> new IllegalStateException(
-        "influxd is not installed (apt-get install influxdb, or set HEPALOOP_INFLUXD)"));
+    Path bin =
+        findBinary()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "influxd is not installed (apt-get install influxdb, or set HEPALOOP_INFLUXD)"));
     LocalInfluxd d = new LocalInfluxd(bin, dir, ownsDir, freePort(), freePort());
     d.start();
     return d;
   }
 
   /**
-   * Starts a fresh instance serving https only, with {@code certificatePem} (which must name 127.0.0.1)
-   * and its {@code privateKeyPem}; clients must trust the certificate.
+   * Starts a fresh instance serving https only, with {@code certificatePem} (which must name
+   * 127.0.0.1) and its {@code privateKeyPem}; clients must trust the certificate.
    */
   public static LocalInfluxd launchWithTls(Path certificatePem, Path privateKeyPem) {
     try {
-      Path bin = findBinary().orElseThrow(() -> new IllegalStateException("influxd is not installed"));
-      LocalInfluxd d = new LocalInfluxd(bin, Files.createTempDirectory("hepaloop-influxd-"), true, freePort(), freePort());
+      Path bin =
+          findBinary().orElseThrow(() -> new IllegalStateException("influxd is not installed"));
+      LocalInfluxd d =
+          new LocalInfluxd(
+              bin, Files.createTempDirectory("hepaloop-influxd-"), true, freePort(), freePort());
       d.httpsCertificate = certificatePem.toAbsolutePath();
       d.httpsPrivateKey = privateKeyPem.toAbsolutePath();
       d.pingTrust = PemTrust.sslContextTrusting(certificatePem);
@@ -175,7 +195,8 @@ public final class LocalInfluxd implements AutoCloseable {
   }
 
   /**
-   * Starts (or restarts) influxd on this instance's ports and waits until {@code /ping} answers 204.
+   * Starts (or restarts) influxd on this instance's ports and waits until {@code /ping} answers
+   * 204.
    *
    * @throws DirectoryInUseException when another process or instance runs influxd on this directory
    */
@@ -220,9 +241,12 @@ public final class LocalInfluxd implements AutoCloseable {
       stopLeftovers();
       Path config = dir.resolve("influxd.conf");
       Files.writeString(config, config(), StandardCharsets.UTF_8);
-      ProcessBuilder pb = new ProcessBuilder(InfluxdProcesses.command(binary, config, InfluxdProcesses.parentWatch()))
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("influxd.log").toFile()));
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  InfluxdProcesses.command(binary, config, InfluxdProcesses.parentWatch()))
+              .redirectErrorStream(true)
+              .redirectOutput(
+                  ProcessBuilder.Redirect.appendTo(dir.resolve("influxd.log").toFile()));
       Process p = InfluxdProcesses.start(pb);
       process = p;
       Files.writeString(pidFile(), p.pid() + "\n", StandardCharsets.US_ASCII);
@@ -246,7 +270,8 @@ public final class LocalInfluxd implements AutoCloseable {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {
-        throw new IllegalStateException("influxd exited with " + p.exitValue() + "; log: " + logTail());
+        throw new IllegalStateException(
+            "influxd exited with " + p.exitValue() + "; log: " + logTail());
       }
       if (ping()) {
         LOG.info("influxd up at {} (pid {}, data in {})", url(), p.pid(), dir);
@@ -254,10 +279,14 @@ public final class LocalInfluxd implements AutoCloseable {
       }
       p.waitFor(100, TimeUnit.MILLISECONDS);
     }
-    throw new IllegalStateException("influxd did not answer /ping within " + START_TIMEOUT + "; log: " + logTail());
+    throw new IllegalStateException(
+        "influxd did not answer /ping within " + START_TIMEOUT + "; log: " + logTail());
   }
 
-  /** A start that failed leaves nothing running (and is not reported as a crash: process is cleared first). */
+  /**
+   * A start that failed leaves nothing running (and is not reported as a crash: process is cleared
+   * first).
+   */
   private void abandon() {
     Process p = process;
     process = null;
@@ -271,10 +300,16 @@ public final class LocalInfluxd implements AutoCloseable {
     }
   }
 
-  /** An influxd on this directory's config that is not ours can only be a crashed run's: stop it first. */
+  /**
+   * An influxd on this directory's config that is not ours can only be a crashed run's: stop it
+   * first.
+   */
   private void stopLeftovers() {
     for (long pid : InfluxdProcesses.runningOn(dir.resolve("influxd.conf"), pidFile())) {
-      LOG.warn("influxd pid {} was left running on {} by an earlier HepaLoop (killed?); stopping it before starting ours", pid, dir);
+      LOG.warn(
+          "influxd pid {} was left running on {} by an earlier HepaLoop (killed?); stopping it before starting ours",
+          pid,
+          dir);
       InfluxdProcesses.stop(pid, STOP_TIMEOUT);
     }
   }
@@ -290,16 +325,22 @@ public final class LocalInfluxd implements AutoCloseable {
     return dir.resolve("influxd.pid");
   }
 
-  /** One JVM-exit safety net per instance (not one per start: a supervisor may restart influxd for weeks). */
+  /**
+   * One JVM-exit safety net per instance (not one per start: a supervisor may restart influxd for
+   * weeks).
+   */
   private void installShutdownHook() {
     if (shutdownHook == null) {
-      shutdownHook = new Thread(() -> {
-        wanted = false; // the JVM is going: no restart
-        Process p = process;
-        if (p != null) {
-          reaper(p, STOP_TIMEOUT).run();
-        }
-      }, "influxd-reaper");
+      shutdownHook =
+          new Thread(
+              () -> {
+                wanted = false; // the JVM is going: no restart
+                Process p = process;
+                if (p != null) {
+                  reaper(p, STOP_TIMEOUT).run();
+                }
+              },
+              "influxd-reaper");
       Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
   }
@@ -361,7 +402,8 @@ public final class LocalInfluxd implements AutoCloseable {
   /** True when {@code /ping} answers 204 now. */
   public boolean ping() {
     try {
-      HttpURLConnection c = (HttpURLConnection) URI.create(url() + "/ping").toURL().openConnection();
+      HttpURLConnection c =
+          (HttpURLConnection) URI.create(url() + "/ping").toURL().openConnection();
       if (c instanceof javax.net.ssl.HttpsURLConnection https && pingTrust != null) {
         https.setSSLSocketFactory(pingTrust.getSocketFactory());
       }
@@ -399,7 +441,8 @@ public final class LocalInfluxd implements AutoCloseable {
 
   private String config() {
     String d = dir.toAbsolutePath().toString();
-    return String.join("\n",
+    return String.join(
+        "\n",
         "reporting-disabled = true",
         "bind-address = \"127.0.0.1:" + rpcPort + "\"",
         "[meta]",

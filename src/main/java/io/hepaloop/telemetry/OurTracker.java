@@ -7,9 +7,10 @@ import java.time.Instant;
 
 /**
  * Keeps the latest flow, inlet and outlet pO2 of one reactor and derives OUR from them at most once
- * per {@code interval} (source time). An input older than {@code maxInputAge} relative to the newest
- * one, missing, stale or not Good makes the result {@link Quality#BAD}/UNCERTAIN: a derived value is
- * never better than its worst input. Confined to one thread (the telemetry verticle's context).
+ * per {@code interval} (source time). An input older than {@code maxInputAge} relative to the
+ * newest one, missing, stale or not Good makes the result {@link Quality#BAD}/UNCERTAIN: a derived
+ * value is never better than its worst input. Confined to one thread (the telemetry verticle's
+ * context).
  */
 public final class OurTracker {
   public static final String FLOW = "flow";
@@ -52,15 +53,22 @@ public final class OurTracker {
       return null;
     }
     Instant newest = max(flow.sourceTime(), max(in.sourceTime(), out.sourceTime()));
-    if (Duration.between(lastEmitted, newest).compareTo(interval) < 0 && !lastEmitted.equals(Instant.MIN)) {
+    if (Duration.between(lastEmitted, newest).compareTo(interval) < 0
+        && !lastEmitted.equals(Instant.MIN)) {
       return null;
     }
     lastEmitted = newest;
-    return new Derived(newest, OxygenUptake.compute(
-        flow.value(), inputQuality(flow, newest),
-        in.value(), inputQuality(in, newest),
-        out.value(), inputQuality(out, newest),
-        alphaNmolPerMlMmHg, cellsSeeded));
+    return new Derived(
+        newest,
+        OxygenUptake.compute(
+            flow.value(),
+            inputQuality(flow, newest),
+            in.value(),
+            inputQuality(in, newest),
+            out.value(),
+            inputQuality(out, newest),
+            alphaNmolPerMlMmHg,
+            cellsSeeded));
   }
 
   private Quality inputQuality(Sample s, Instant newest) {

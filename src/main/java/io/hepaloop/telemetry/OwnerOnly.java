@@ -17,7 +17,8 @@ import java.util.Set;
  */
 final class OwnerOnly {
   private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
-  private static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> DIRECTORY =
+      PosixFilePermissions.fromString("rwx------");
 
   private OwnerOnly() {}
 
@@ -28,7 +29,9 @@ final class OwnerOnly {
 
   /** Attributes for creating a file: 600 where supported. */
   static FileAttribute<?>[] fileAttributes(Path p) {
-    return posix(p) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE)} : new FileAttribute<?>[0];
+    return posix(p)
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE)}
+        : new FileAttribute<?>[0];
   }
 
   /** Creates the directory (and parents) if needed and makes it 700. */

@@ -13,9 +13,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * An {@link SSLContext} that trusts the certificates of one PEM file: the CA of a private PKI, or an
- * InfluxDB server's self-signed certificate. Hostnames are still verified by the HTTP client, so the
- * certificate must name the host of the URL (for 127.0.0.1: an IP subject alternative name).
+ * An {@link SSLContext} that trusts the certificates of one PEM file: the CA of a private PKI, or
+ * an InfluxDB server's self-signed certificate. Hostnames are still verified by the HTTP client, so
+ * the certificate must name the host of the URL (for 127.0.0.1: an IP subject alternative name).
  */
 public final class PemTrust {
   private PemTrust() {}
@@ -25,9 +25,11 @@ public final class PemTrust {
    */
   public static SSLContext sslContextTrusting(Path pemFile) {
     try (InputStream in = Files.newInputStream(pemFile)) {
-      Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+      Collection<? extends Certificate> certs =
+          CertificateFactory.getInstance("X.509").generateCertificates(in);
       if (certs.isEmpty()) {
-        throw new IllegalArgumentException(pemFile + ": no certificate in it (expected PEM: -----BEGIN CERTIFICATE-----)");
+        throw new IllegalArgumentException(
+            pemFile + ": no certificate in it (expected PEM: -----BEGIN CERTIFICATE-----)");
       }
       KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
       ks.load(null, null);
@@ -35,15 +37,18 @@ public final class PemTrust {
       for (Certificate c : certs) {
         ks.setCertificateEntry("ca-" + i++, c);
       }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(ks);
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(null, tmf.getTrustManagers(), null);
       return ctx;
     } catch (IOException e) {
-      throw new IllegalArgumentException(pemFile + ": cannot read the CA certificate: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          pemFile + ": cannot read the CA certificate: " + e.getMessage(), e);
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException(pemFile + ": not a usable PEM certificate: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          pemFile + ": not a usable PEM certificate: " + e.getMessage(), e);
     }
   }
 }

@@ -11,7 +11,8 @@ public final class ProcessCpu {
 
   /** CPU nanoseconds used by this JVM so far. */
   public static long selfNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
       return os.getProcessCpuTime();
     }
     return -1;

@@ -14,14 +14,19 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Exports one run: as one wide CSV (time, reactor, then per signal its value and quality, per loop its
- * setpoint, output and mode) or as line protocol. Streams: the run is read in time windows with
+ * Exports one run: as one wide CSV (time, reactor, then per signal its value and quality, per loop
+ * its setpoint, output and mode) or as line protocol. Streams: the run is read in time windows with
  * chunked queries, so memory holds one window (default 10 minutes), whatever the run's length.
  */
 public final class RunExporter {
   private static final Set<String> INTEGER_FIELDS = Set.of("mode_code", "state_code");
-  private static final List<String> MEASUREMENTS = List.of(TelemetrySchema.SAMPLE, TelemetrySchema.LOOP, TelemetrySchema.OUR,
-      TelemetrySchema.LINK, TelemetrySchema.EVENTS);
+  private static final List<String> MEASUREMENTS =
+      List.of(
+          TelemetrySchema.SAMPLE,
+          TelemetrySchema.LOOP,
+          TelemetrySchema.OUR,
+          TelemetrySchema.LINK,
+          TelemetrySchema.EVENTS);
 
   private final InfluxHttp http;
   private final String run;
@@ -46,8 +51,15 @@ public final class RunExporter {
     for (String m : List.of(TelemetrySchema.SAMPLE, TelemetrySchema.LOOP)) {
       String field = m.equals(TelemetrySchema.SAMPLE) ? "quality" : "mode";
       for (String f : List.of("first", "last")) {
-        JsonNode v = http.query("SELECT " + f + "(\"" + field + "\") FROM \"" + m + "\" WHERE " + runFilter())
-            .path("results").path(0).path("series").path(0).path("values").path(0);
+        JsonNode v =
+            http.query(
+                    "SELECT " + f + "(\"" + field + "\") FROM \"" + m + "\" WHERE " + runFilter())
+                .path("results")
+                .path(0)
+                .path("series")
+                .path(0)
+                .path("values")
+                .path(0);
         if (!v.isMissingNode()) {
           min = Math.min(min, v.get(0).asLong());
           max = Math.max(max, v.get(0).asLong());
@@ -59,8 +71,19 @@ public final class RunExporter {
 
   private List<String> tagValues(String measurement, String key) {
     List<String> out = new ArrayList<>();
-    for (JsonNode row : http.query("SHOW TAG VALUES FROM \"" + measurement + "\" WITH KEY = \"" + key + "\" WHERE " + runFilter())
-        .path("results").path(0).path("series").path(0).path("values")) {
+    for (JsonNode row :
+        http.query(
+                "SHOW TAG VALUES FROM \""
+                    + measurement
+                    + "\" WITH KEY = \""
+                    + key
+                    + "\" WHERE "
+                    + runFilter())
+            .path("results")
+            .path(0)
+            .path("series")
+            .path(0)
+            .path("values")) {
       out.add(row.get(1).asText());
     }
     return out;
@@ -96,26 +119,42 @@ public final class RunExporter {
       // (time, reactor) → cells, for this window only
       TreeMap<Long, Map<String, String[]>> byTime = new TreeMap<>();
       String timeFilter = " AND time >= " + from + " AND time < " + to;
-      http.queryChunked("SELECT \"reactor\", \"signal\", \"value\", \"suspect_value\", \"quality\" FROM \"sample\" WHERE " + runFilter() + timeFilter,
-          chunkSize, chunk -> forEachRow(chunk, (cols, row) -> {
-            String[] cells = row(byTime, row.get(0).asLong(), text(row, cols, "reactor"), width);
-            Integer c = col.get("s:" + text(row, cols, "signal"));
-            if (c != null) {
-              String v = text(row, cols, "value");
-              cells[c] = v.isEmpty() ? text(row, cols, "suspect_value") : v;
-              cells[c + 1] = text(row, cols, "quality");
-            }
-          }));
-      http.queryChunked("SELECT \"reactor\", \"loop\", \"setpoint\", \"output\", \"mode\" FROM \"loop\" WHERE " + runFilter() + timeFilter,
-          chunkSize, chunk -> forEachRow(chunk, (cols, row) -> {
-            String[] cells = row(byTime, row.get(0).asLong(), text(row, cols, "reactor"), width);
-            Integer c = col.get("l:" + text(row, cols, "loop"));
-            if (c != null) {
-              cells[c] = text(row, cols, "setpoint");
-              cells[c + 1] = text(row, cols, "output");
-              cells[c + 2] = text(row, cols, "mode");
-            }
-          }));
+      http.queryChunked(
+          "SELECT \"reactor\", \"signal\", \"value\", \"suspect_value\", \"quality\" FROM \"sample\" WHERE "
+              + runFilter()
+              + timeFilter,
+          chunkSize,
+          chunk ->
+              forEachRow(
+                  chunk,
+                  (cols, row) -> {
+                    String[] cells =
+                        row(byTime, row.get(0).asLong(), text(row, cols, "reactor"), width);
+                    Integer c = col.get("s:" + text(row, cols, "signal"));
+                    if (c != null) {
+                      String v = text(row, cols, "value");
+                      cells[c] = v.isEmpty() ? text(row, cols, "suspect_value") : v;
+                      cells[c + 1] = text(row, cols, "quality");
+                    }
+                  }));
+      http.queryChunked(
+          "SELECT \"reactor\", \"loop\", \"setpoint\", \"output\", \"mode\" FROM \"loop\" WHERE "
+              + runFilter()
+              + timeFilter,
+          chunkSize,
+          chunk ->
+              forEachRow(
+                  chunk,
+                  (cols, row) -> {
+                    String[] cells =
+                        row(byTime, row.get(0).asLong(), text(row, cols, "reactor"), width);
+                    Integer c = col.get("l:" + text(row, cols, "loop"));
+                    if (c != null) {
+                      cells[c] = text(row, cols, "setpoint");
+                      cells[c + 1] = text(row, cols, "output");
+                      cells[c + 2] = text(row, cols, "mode");
+                    }
+                  }));
       for (var t : byTime.entrySet()) {
         String time = Instant.ofEpochSecond(0, t.getKey()).toString();
         for (var r : t.getValue().entrySet()) {
@@ -138,7 +177,9 @@ public final class RunExporter {
     return rows;
   }
 
-  /** Writes every point of the run (all measurements) as line protocol; returns the number of lines. */
+  /**
+   * Writes every point of the run (all measurements) as line protocol; returns the number of lines.
+   */
   public long exportLineProtocol(Writer out) throws IOException {
     long[] span = span();
     if (span == null) {
@@ -148,14 +189,27 @@ public final class RunExporter {
     for (long from = span[0]; from <= span[1]; from += window.toNanos()) {
       long to = from + window.toNanos();
       for (String m : MEASUREMENTS) {
-        http.queryChunked("SELECT * FROM \"" + m + "\" WHERE " + runFilter() + " AND time >= " + from + " AND time < " + to + " GROUP BY *",
-            chunkSize, chunk -> {
+        http.queryChunked(
+            "SELECT * FROM \""
+                + m
+                + "\" WHERE "
+                + runFilter()
+                + " AND time >= "
+                + from
+                + " AND time < "
+                + to
+                + " GROUP BY *",
+            chunkSize,
+            chunk -> {
               for (JsonNode series : chunk.path("results").path(0).path("series")) {
                 List<String> cols = new ArrayList<>();
                 series.path("columns").forEach(c -> cols.add(c.asText()));
                 for (JsonNode row : series.path("values")) {
                   LineBuilder b = new LineBuilder(series.path("name").asText());
-                  series.path("tags").fields().forEachRemaining(tag -> b.tag(tag.getKey(), tag.getValue().asText()));
+                  series
+                      .path("tags")
+                      .fields()
+                      .forEachRemaining(tag -> b.tag(tag.getKey(), tag.getValue().asText()));
                   for (int i = 1; i < cols.size(); i++) {
                     JsonNode v = row.get(i);
                     String k = cols.get(i);
@@ -193,8 +247,11 @@ public final class RunExporter {
     }
   }
 
-  private static String[] row(TreeMap<Long, Map<String, String[]>> byTime, long t, String reactor, int width) {
-    return byTime.computeIfAbsent(t, k -> new TreeMap<>()).computeIfAbsent(reactor, k -> new String[width]);
+  private static String[] row(
+      TreeMap<Long, Map<String, String[]>> byTime, long t, String reactor, int width) {
+    return byTime
+        .computeIfAbsent(t, k -> new TreeMap<>())
+        .computeIfAbsent(reactor, k -> new String[width]);
   }
 
   private interface RowConsumer {

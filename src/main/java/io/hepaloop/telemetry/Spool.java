@@ -27,24 +27,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Durable, bounded, append-only spool of line-protocol batches: the write-ahead log between HepaLoop
- * and InfluxDB. Every batch is appended here and fsynced before it counts as acknowledged; the sender
- * reads records in order and {@link #commit commits} each once InfluxDB has taken everything before
- * it. A crash (kill -9) therefore loses nothing acknowledged: on open, records after the committed
- * cursor are replayed.
+ * Durable, bounded, append-only spool of line-protocol batches: the write-ahead log between
+ * HepaLoop and InfluxDB. Every batch is appended here and fsynced before it counts as acknowledged;
+ * the sender reads records in order and {@link #commit commits} each once InfluxDB has taken
+ * everything before it. A crash (kill -9) therefore loses nothing acknowledged: on open, records
+ * after the committed cursor are replayed.
  *
- * <p>Layout: {@code <dir>/<20-digit seq>.seg} segment files of records (format in {@link SpoolFormat};
- * segments of the earlier format are still read, and never appended to); {@code <dir>/cursor} holds
- * {@code "seq offset nextPoint nextRecord"} (written to a temporary file, fsynced, renamed).
+ * <p>Layout: {@code <dir>/<20-digit seq>.seg} segment files of records (format in {@link
+ * SpoolFormat}; segments of the earlier format are still read, and never appended to); {@code
+ * <dir>/cursor} holds {@code "seq offset nextPoint nextRecord"} (written to a temporary file,
+ * fsynced, renamed).
  *
  * <p>Recovery never destroys what was made durable. On open: files that are not segments are left
- * alone with a warning; the cursor is checked against the segments (a cursor naming a missing segment
- * or pointing past the end of one is moved back to the first record not yet delivered, found by point
- * sequence number, with a warning); every pending record is checked. A damaged stretch is copied to
- * {@link SpoolQuarantine quarantine} and skipped, and reading resumes at the next valid header (the
- * sync marker); the records and points it held are counted and logged. The only bytes ever cut are a
- * torn final record of the newest segment: a write that a crash interrupted, which was never
- * acknowledged. Segments wholly before the cursor are deleted.
+ * alone with a warning; the cursor is checked against the segments (a cursor naming a missing
+ * segment or pointing past the end of one is moved back to the first record not yet delivered,
+ * found by point sequence number, with a warning); every pending record is checked. A damaged
+ * stretch is copied to {@link SpoolQuarantine quarantine} and skipped, and reading resumes at the
+ * next valid header (the sync marker); the records and points it held are counted and logged. The
+ * only bytes ever cut are a torn final record of the newest segment: a write that a crash
+ * interrupted, which was never acknowledged. Segments wholly before the cursor are deleted.
  *
  * <p>Thread-safety: one appender thread and one reader thread may work at the same time.
  */
@@ -52,50 +53,71 @@ public final class Spool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
   static final int HEADER_BYTES = SpoolFormat.HEADER_BYTES;
   private static final Pattern SEGMENT_NAME = Pattern.compile("(\\d{20})\\.seg");
+
   /** Names in the spool directory that are the spool's own and not segments. */
-  private static final Set<String> OWN_FILES = Set.of("cursor", "cursor.tmp", "quarantine.lp", "corrupt.lp", "quarantine");
+  private static final Set<String> OWN_FILES =
+      Set.of("cursor", "cursor.tmp", "quarantine.lp", "corrupt.lp", "quarantine");
+
   private static final long CURSOR_PERSIST_NANOS = 250_000_000L;
 
   /** A position in the spool: segment sequence number and byte offset in it. */
   public record Position(long segment, long offset) implements Comparable<Position> {
     @Override
     public int compareTo(Position o) {
-      return segment != o.segment ? Long.compare(segment, o.segment) : Long.compare(offset, o.offset);
+      return segment != o.segment
+          ? Long.compare(segment, o.segment)
+          : Long.compare(offset, o.offset);
     }
   }
 
   /**
    * One record: its payload, point count, where it starts and where the next one starts.
    *
-   * @param firstPoint spool-wide sequence number of its first point; -1 in a segment of the earlier format
-   * @param recordSeq spool-wide sequence number of the record; -1 in a segment of the earlier format
+   * @param firstPoint spool-wide sequence number of its first point; -1 in a segment of the earlier
+   *     format
+   * @param recordSeq spool-wide sequence number of the record; -1 in a segment of the earlier
+   *     format
    */
-  public record Entry(Position start, Position next, byte[] payload, int points, long firstPoint, long recordSeq) {
+  public record Entry(
+      Position start, Position next, byte[] payload, int points, long firstPoint, long recordSeq) {
     public String text() {
       return new String(payload, StandardCharsets.UTF_8);
     }
   }
 
-  /** Thrown by {@link #append} when the spool has reached its bound; the caller counts the points as dropped. */
+  /**
+   * Thrown by {@link #append} when the spool has reached its bound; the caller counts the points as
+   * dropped.
+   */
   public static final class SpoolFullException extends IOException {
     public SpoolFullException(String message) {
       super(message);
     }
   }
 
-  /** The cursor file: the first record not yet delivered, and the sequence numbers there (-1: unknown). */
+  /**
+   * The cursor file: the first record not yet delivered, and the sequence numbers there (-1:
+   * unknown).
+   */
   private record Cursor(Position position, long nextPoint, long nextRecord) {}
 
   private final Path dir;
   private final long maxBytes;
   private final long segmentBytes;
   private final SpoolQuarantine quarantine;
+
   /** segment seq → size in bytes (of complete records). Guarded by this. */
   private final TreeMap<Long, Long> segments = new TreeMap<>();
+
   /** Segments written by an earlier version (format 1). Guarded by this. */
   private final Set<Long> legacySegments = new HashSet<>();
-  /** Damaged stretches already quarantined, start → end offset in the same segment; read() skips them. Guarded by this. */
+
+  /**
+   * Damaged stretches already quarantined, start → end offset in the same segment; read() skips
+   * them. Guarded by this.
+   */
   private final TreeMap<Position, Long> damaged = new TreeMap<>();
+
   private FileChannel active;
   private long activeSeq;
   private Position committed;
@@ -103,10 +125,13 @@ public final class Spool implements AutoCloseable {
   private long committedNextRecord = -1;
   private long pendingPoints;
   private long pendingRecords;
+
   /** Sequence numbers of the next record appended. Guarded by this. */
   private long nextPoint;
+
   private long nextRecord;
-  // reader's open channel and where its next point should start (to count a damaged stretch it meets)
+  // reader's open channel and where its next point should start (to count a damaged stretch it
+  // meets)
   private FileChannel readChannel;
   private long readSeq = -1;
   private long readerExpectedPoint = -1;
@@ -140,7 +165,8 @@ public final class Spool implements AutoCloseable {
     Cursor cursor = readCursor();
     listSegments();
     committed = checkCursor(cursor);
-    // segments wholly before the cursor were delivered; a crash between the cursor write and their deletion leaves them
+    // segments wholly before the cursor were delivered; a crash between the cursor write and their
+    // deletion leaves them
     for (Long seq : new ArrayList<>(segments.headMap(committed.segment()).keySet())) {
       Files.deleteIfExists(segmentPath(seq));
       segments.remove(seq);
@@ -173,11 +199,21 @@ public final class Spool implements AutoCloseable {
     }
     openActive();
     if (pendingRecords > 0) {
-      LOG.info("spool {}: {} points in {} batches pending from before, will be replayed in order", dir, pendingPoints, pendingRecords);
+      LOG.info(
+          "spool {}: {} points in {} batches pending from before, will be replayed in order",
+          dir,
+          pendingPoints,
+          pendingRecords);
     }
     if (quarantine.regions.get() > 0) {
-      LOG.warn("spool {}: recovery quarantined {} bytes in {} stretches holding {} records / {} points; they are in {}, everything else is replayed",
-          dir, quarantine.bytes.get(), quarantine.regions.get(), quarantine.records.get(), quarantine.points.get(), quarantine.directory());
+      LOG.warn(
+          "spool {}: recovery quarantined {} bytes in {} stretches holding {} records / {} points; they are in {}, everything else is replayed",
+          dir,
+          quarantine.bytes.get(),
+          quarantine.regions.get(),
+          quarantine.records.get(),
+          quarantine.points.get(),
+          quarantine.directory());
     }
   }
 
@@ -204,11 +240,17 @@ public final class Spool implements AutoCloseable {
         OwnerOnly.restrict(p);
       } else {
         ignoredFiles.incrementAndGet();
-        LOG.warn("spool {}: ignoring {}: not a spool segment (segments are named <20 digits>.seg); it is left as it is", dir, name);
+        LOG.warn(
+            "spool {}: ignoring {}: not a spool segment (segments are named <20 digits>.seg); it is left as it is",
+            dir,
+            name);
       }
     }
     if (!legacySegments.isEmpty()) {
-      LOG.info("spool {}: {} segments of the earlier record format are read as they are; new records go to new segments", dir, legacySegments.size());
+      LOG.info(
+          "spool {}: {} segments of the earlier record format are read as they are; new records go to new segments",
+          dir,
+          legacySegments.size());
     }
   }
 
@@ -234,9 +276,13 @@ public final class Spool implements AutoCloseable {
     if (size == null && segments.firstKey() < p.segment()) {
       problem = "names segment " + p.segment() + ", which does not exist, while older segments do";
     } else if (size == null) {
-      // every segment is after the cursor's (its own was delivered and deleted): all of them are pending
+      // every segment is after the cursor's (its own was delivered and deleted): all of them are
+      // pending
       if (p.offset() > 0 || segments.firstKey() > p.segment() + 1) {
-        warnCursor(p, "names segment " + p.segment() + ", which does not exist", new Position(segments.firstKey(), 0));
+        warnCursor(
+            p,
+            "names segment " + p.segment() + ", which does not exist",
+            new Position(segments.firstKey(), 0));
       }
       return new Position(segments.firstKey(), 0);
     } else if (p.offset() > size) {
@@ -244,21 +290,35 @@ public final class Spool implements AutoCloseable {
     } else if (c.nextPoint() >= 0 && p.offset() < size && !legacySegments.contains(p.segment())) {
       Header h = headerAt(p);
       if (h != null && h.firstPoint() != c.nextPoint()) {
-        problem = "does not match the record there (point " + h.firstPoint() + ", cursor says " + c.nextPoint() + ")";
+        problem =
+            "does not match the record there (point "
+                + h.firstPoint()
+                + ", cursor says "
+                + c.nextPoint()
+                + ")";
       }
     }
     if (problem == null) {
       return p;
     }
-    Position repaired = c.nextPoint() >= 0 ? locate(c.nextPoint()) : new Position(size == null ? segments.firstKey() : p.segment(), 0);
+    Position repaired =
+        c.nextPoint() >= 0
+            ? locate(c.nextPoint())
+            : new Position(size == null ? segments.firstKey() : p.segment(), 0);
     warnCursor(p, problem, repaired);
     return repaired;
   }
 
   private void warnCursor(Position was, String problem, Position now) {
     cursorRepairs.incrementAndGet();
-    LOG.warn("spool {}: the cursor {}:{} {}; continuing from {}:{} (points from there on are sent again; InfluxDB keeps one copy of each)",
-        dir, was.segment(), was.offset(), problem, now.segment(), now.offset());
+    LOG.warn(
+        "spool {}: the cursor {}:{} {}; continuing from {}:{} (points from there on are sent again; InfluxDB keeps one copy of each)",
+        dir,
+        was.segment(),
+        was.offset(),
+        problem,
+        now.segment(),
+        now.offset());
   }
 
   private Header headerAt(Position p) throws IOException {
@@ -268,12 +328,16 @@ public final class Spool implements AutoCloseable {
     }
   }
 
-  /** The first record whose first point is at or after {@code point}, walking headers from the oldest segment. */
+  /**
+   * The first record whose first point is at or after {@code point}, walking headers from the
+   * oldest segment.
+   */
   private Position locate(long point) throws IOException {
     for (var seg : segments.entrySet()) {
       long seq = seg.getKey();
       if (legacySegments.contains(seq)) {
-        return new Position(seq, 0); // older than any point-numbered record and without numbers: send again
+        return new Position(
+            seq, 0); // older than any point-numbered record and without numbers: send again
       }
       try (FileChannel ch = FileChannel.open(segmentPath(seq), StandardOpenOption.READ)) {
         long pos = 0;
@@ -298,14 +362,15 @@ public final class Spool implements AutoCloseable {
   }
 
   /**
-   * Running state of a recovery scan: where the next record's sequence numbers should start, so that
-   * a damaged stretch whose headers are gone is counted exactly from the next intact header.
+   * Running state of a recovery scan: where the next record's sequence numbers should start, so
+   * that a damaged stretch whose headers are gone is counted exactly from the next intact header.
    */
   private final class Scan {
     long expectedPoint;
     long expectedRecord;
     long maxEndPoint = -1;
     long maxEndRecord = -1;
+
     /** Quarantined stretches (new copies) not yet counted, waiting for the next intact header. */
     final List<SpoolQuarantine.Copy> uncounted = new ArrayList<>();
 
@@ -324,8 +389,14 @@ public final class Spool implements AutoCloseable {
           long points = h.firstPoint() - expectedPoint;
           long records = Math.max(0, h.recordSeq() - expectedRecord);
           quarantine.count(records, points);
-          LOG.warn("spool {}: the damaged bytes before {}:{} held {} records / {} points (counted from the sequence numbers), now in {}",
-              dir, seq, pos, records, points, uncounted.stream().map(c -> c.file().getFileName().toString()).toList());
+          LOG.warn(
+              "spool {}: the damaged bytes before {}:{} held {} records / {} points (counted from the sequence numbers), now in {}",
+              dir,
+              seq,
+              pos,
+              records,
+              points,
+              uncounted.stream().map(c -> c.file().getFileName().toString()).toList());
         } else {
           estimate();
         }
@@ -350,14 +421,17 @@ public final class Spool implements AutoCloseable {
     private void estimate() {
       long lines = uncounted.stream().mapToLong(SpoolQuarantine.Copy::estimatedLines).sum();
       quarantine.count(uncounted.size(), lines);
-      LOG.warn("spool {}: no intact header after the damaged bytes in {}: they held about {} points (lines counted in the bytes)",
-          dir, uncounted.stream().map(c -> c.file().getFileName().toString()).toList(), lines);
+      LOG.warn(
+          "spool {}: no intact header after the damaged bytes in {}: they held about {} points (lines counted in the bytes)",
+          dir,
+          uncounted.stream().map(c -> c.file().getFileName().toString()).toList(),
+          lines);
     }
   }
 
   /**
-   * Checks every record of a segment from {@code start}; counts the good ones as pending, quarantines
-   * damage, cuts a torn final record of the newest segment.
+   * Checks every record of a segment from {@code start}; counts the good ones as pending,
+   * quarantines damage, cuts a torn final record of the newest segment.
    *
    * @return true when the segment ends with a damaged stretch
    */
@@ -369,7 +443,8 @@ public final class Spool implements AutoCloseable {
       long size = ch.size();
       long pos = start;
       while (pos < size) {
-        Parsed r = legacy ? SpoolFormat.parseLegacy(ch, pos, size) : SpoolFormat.parse(ch, pos, size);
+        Parsed r =
+            legacy ? SpoolFormat.parseLegacy(ch, pos, size) : SpoolFormat.parse(ch, pos, size);
         endsDamaged = false;
         if (r.header() != null) {
           scan.header(r.header(), seq, pos);
@@ -381,33 +456,48 @@ public final class Spool implements AutoCloseable {
           pos = r.next();
         } else if (r.kind() == Kind.TORN && newest && !legacy) {
           long points = r.header() == null ? 0 : r.header().points();
-          LOG.warn("spool {}: cutting a torn final record at the end of {} (offset {}, {} bytes, {} points): its write was interrupted, so it was never acknowledged",
-              dir, p.getFileName(), pos, size - pos, points);
+          LOG.warn(
+              "spool {}: cutting a torn final record at the end of {} (offset {}, {} bytes, {} points): its write was interrupted, so it was never acknowledged",
+              dir,
+              p.getFileName(),
+              pos,
+              size - pos,
+              points);
           tornBytes.addAndGet(size - pos);
           tornPoints.addAndGet(points);
           ch.truncate(pos);
           ch.force(true);
           size = pos;
         } else if (r.kind() == Kind.BAD_PAYLOAD) {
-          SpoolQuarantine.Copy c = quarantine(ch, seq, pos, r.next(), "a record whose payload fails its checksum");
+          SpoolQuarantine.Copy c =
+              quarantine(ch, seq, pos, r.next(), "a record whose payload fails its checksum");
           if (c.isNew()) {
             quarantine.count(1, r.header().points());
           }
           pos = r.next();
         } else if (r.header() != null || legacy) {
-          // a record cut short in an older segment (or any damage in one of the earlier format, which has
+          // a record cut short in an older segment (or any damage in one of the earlier format,
+          // which has
           // no sync marker): the rest of the segment is quarantined
-          SpoolQuarantine.Copy c = quarantine(ch, seq, pos, size, legacy ? "damage in a segment of the earlier format" : "a record cut short");
+          SpoolQuarantine.Copy c =
+              quarantine(
+                  ch,
+                  seq,
+                  pos,
+                  size,
+                  legacy ? "damage in a segment of the earlier format" : "a record cut short");
           if (c.isNew()) {
             quarantine.count(1, r.header() != null ? r.header().points() : c.estimatedLines());
           }
           endsDamaged = true;
           pos = size;
         } else {
-          // no header to believe: find the next one (the sync marker) and count what was lost from its numbers
+          // no header to believe: find the next one (the sync marker) and count what was lost from
+          // its numbers
           long next = SpoolFormat.findNextHeader(ch, pos + 1, size);
           long end = next < 0 ? size : next;
-          SpoolQuarantine.Copy c = quarantine(ch, seq, pos, end, "bytes without a valid record header");
+          SpoolQuarantine.Copy c =
+              quarantine(ch, seq, pos, end, "bytes without a valid record header");
           if (c.isNew()) {
             scan.uncounted.add(c);
           }
@@ -421,15 +511,30 @@ public final class Spool implements AutoCloseable {
   }
 
   /** Copies a damaged stretch to quarantine and remembers it, so that reading skips it. */
-  private SpoolQuarantine.Copy quarantine(FileChannel ch, long seq, long from, long to, String what) throws IOException {
+  private SpoolQuarantine.Copy quarantine(FileChannel ch, long seq, long from, long to, String what)
+      throws IOException {
     SpoolQuarantine.Copy c = quarantine.copy(ch, seq, from, to);
     synchronized (this) {
       damaged.put(new Position(seq, from), to);
     }
     if (c.isNew()) {
-      LOG.error("spool {}: {} in segment {} at offset {} ({} bytes): copied to {} and skipped", dir, what, seq, from, to - from, c.file());
+      LOG.error(
+          "spool {}: {} in segment {} at offset {} ({} bytes): copied to {} and skipped",
+          dir,
+          what,
+          seq,
+          from,
+          to - from,
+          c.file());
     } else {
-      LOG.warn("spool {}: {} in segment {} at offset {} ({} bytes) is already in {}; skipped", dir, what, seq, from, to - from, c.file());
+      LOG.warn(
+          "spool {}: {} in segment {} at offset {} ({} bytes) is already in {}; skipped",
+          dir,
+          what,
+          seq,
+          from,
+          to - from,
+          c.file());
     }
     return c;
   }
@@ -437,7 +542,11 @@ public final class Spool implements AutoCloseable {
   private void openActive() throws IOException {
     Path p = segmentPath(activeSeq);
     boolean created = !Files.exists(p);
-    active = FileChannel.open(p, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), OwnerOnly.fileAttributes(p));
+    active =
+        FileChannel.open(
+            p,
+            Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+            OwnerOnly.fileAttributes(p));
     active.position(segments.getOrDefault(activeSeq, 0L));
     segments.putIfAbsent(activeSeq, 0L);
     if (created) {
@@ -456,7 +565,8 @@ public final class Spool implements AutoCloseable {
   // ---------------------------------------------------------------- append
 
   /**
-   * Appends one batch and fsyncs it. When this returns, the batch is acknowledged: it survives a crash.
+   * Appends one batch and fsyncs it. When this returns, the batch is acknowledged: it survives a
+   * crash.
    *
    * @throws SpoolFullException when the spool is at its bound (nothing written)
    */
@@ -473,7 +583,8 @@ public final class Spool implements AutoCloseable {
 
   public synchronized void append(byte[] payload, int points) throws IOException {
     if (pendingBytes() + payload.length + HEADER_BYTES > maxBytes) {
-      throw new SpoolFullException("spool " + dir + " is full (" + pendingBytes() + " of " + maxBytes + " bytes)");
+      throw new SpoolFullException(
+          "spool " + dir + " is full (" + pendingBytes() + " of " + maxBytes + " bytes)");
     }
     if (segments.get(activeSeq) >= segmentBytes) {
       active.close();
@@ -502,8 +613,9 @@ public final class Spool implements AutoCloseable {
   }
 
   /**
-   * The record at or after {@code from}, if one has been appended. Called by the reader thread only.
-   * Damage met here (the disk changed under a running spool) is quarantined and skipped like at open.
+   * The record at or after {@code from}, if one has been appended. Called by the reader thread
+   * only. Damage met here (the disk changed under a running spool) is quarantined and skipped like
+   * at open.
    */
   public Optional<Entry> read(Position from) throws IOException {
     Position p = from;
@@ -538,19 +650,33 @@ public final class Spool implements AutoCloseable {
         continue;
       }
       FileChannel ch = readChannel(p.segment());
-      Parsed r = legacy ? SpoolFormat.parseLegacy(ch, p.offset(), size) : SpoolFormat.parse(ch, p.offset(), size);
+      Parsed r =
+          legacy
+              ? SpoolFormat.parseLegacy(ch, p.offset(), size)
+              : SpoolFormat.parse(ch, p.offset(), size);
       if (r.kind() == Kind.OK) {
         Header h = r.header();
         readerExpectedPoint = h.firstPoint() < 0 ? -1 : h.endPoint();
         readerExpectedRecord = h.recordSeq() < 0 ? -1 : h.recordSeq() + 1;
-        return Optional.of(new Entry(p, new Position(p.segment(), r.next()), r.payload(), h.points(), h.firstPoint(), h.recordSeq()));
+        return Optional.of(
+            new Entry(
+                p,
+                new Position(p.segment(), r.next()),
+                r.payload(),
+                h.points(),
+                h.firstPoint(),
+                h.recordSeq()));
       }
       p = new Position(p.segment(), quarantineWhileRunning(ch, p, size, r, legacy));
     }
   }
 
-  /** Damage found by the reader: quarantined and skipped; its records were counted as pending, so they are taken off. */
-  private long quarantineWhileRunning(FileChannel ch, Position p, long size, Parsed r, boolean legacy) throws IOException {
+  /**
+   * Damage found by the reader: quarantined and skipped; its records were counted as pending, so
+   * they are taken off.
+   */
+  private long quarantineWhileRunning(
+      FileChannel ch, Position p, long size, Parsed r, boolean legacy) throws IOException {
     long end;
     long records;
     long points;
@@ -562,14 +688,20 @@ public final class Spool implements AutoCloseable {
       long next = legacy ? -1 : SpoolFormat.findNextHeader(ch, p.offset() + 1, size);
       end = next < 0 ? size : next;
       Header after = next < 0 ? null : SpoolFormat.parse(ch, next, size).header();
-      boolean exact = after != null && readerExpectedPoint >= 0 && after.firstPoint() >= readerExpectedPoint;
+      boolean exact =
+          after != null && readerExpectedPoint >= 0 && after.firstPoint() >= readerExpectedPoint;
       points = exact ? after.firstPoint() - readerExpectedPoint : 0;
       records = exact ? Math.max(0, after.recordSeq() - readerExpectedRecord) : 0;
       if (!exact) {
-        LOG.error("spool {}: cannot tell how many points the damaged bytes at {}:{} held; the waiting count is corrected when the spool is empty", dir, p.segment(), p.offset());
+        LOG.error(
+            "spool {}: cannot tell how many points the damaged bytes at {}:{} held; the waiting count is corrected when the spool is empty",
+            dir,
+            p.segment(),
+            p.offset());
       }
     }
-    SpoolQuarantine.Copy c = quarantine(ch, p.segment(), p.offset(), end, "damage found while sending");
+    SpoolQuarantine.Copy c =
+        quarantine(ch, p.segment(), p.offset(), end, "damage found while sending");
     if (c.isNew()) {
       quarantine.count(records, points);
     }
@@ -604,7 +736,8 @@ public final class Spool implements AutoCloseable {
         return;
       }
       committed = next;
-      committedNextPoint = delivered.firstPoint() < 0 ? -1 : delivered.firstPoint() + delivered.points();
+      committedNextPoint =
+          delivered.firstPoint() < 0 ? -1 : delivered.firstPoint() + delivered.points();
       committedNextRecord = delivered.recordSeq() < 0 ? -1 : delivered.recordSeq() + 1;
       pendingRecords -= 1;
       pendingPoints -= delivered.points();
@@ -618,7 +751,11 @@ public final class Spool implements AutoCloseable {
       drained = size != null && next.segment() == segments.lastKey() && next.offset() >= size;
       if (drained && (pendingPoints != 0 || pendingRecords != 0)) {
         // only after damage whose size could not be told: the spool is empty now, so the count is 0
-        LOG.warn("spool {}: waiting count corrected from {} points / {} records to 0 (the spool is empty)", dir, pendingPoints, pendingRecords);
+        LOG.warn(
+            "spool {}: waiting count corrected from {} points / {} records to 0 (the spool is empty)",
+            dir,
+            pendingPoints,
+            pendingRecords);
         pendingPoints = 0;
         pendingRecords = 0;
       }
@@ -650,7 +787,10 @@ public final class Spool implements AutoCloseable {
     return pendingRecords;
   }
 
-  /** Bytes on disk not yet delivered (damaged stretches, already copied to quarantine, not included). */
+  /**
+   * Bytes on disk not yet delivered (damaged stretches, already copied to quarantine, not
+   * included).
+   */
   public synchronized long pendingBytes() {
     long total = 0;
     for (var e : segments.entrySet()) {
@@ -733,11 +873,14 @@ public final class Spool implements AutoCloseable {
         throw new IllegalArgumentException("negative position " + p);
       }
       // an earlier version wrote "seq offset" only
-      return parts.length >= 4 ? new Cursor(p, Long.parseLong(parts[2]), Long.parseLong(parts[3])) : new Cursor(p, -1, -1);
+      return parts.length >= 4
+          ? new Cursor(p, Long.parseLong(parts[2]), Long.parseLong(parts[3]))
+          : new Cursor(p, -1, -1);
     } catch (RuntimeException unreadable) {
       // replaying from the oldest segment is safe: InfluxDB overwrites points it already has
       cursorRepairs.incrementAndGet();
-      LOG.warn("spool {}: cursor unreadable ({}); replaying every segment", dir, unreadable.toString());
+      LOG.warn(
+          "spool {}: cursor unreadable ({}); replaying every segment", dir, unreadable.toString());
       return new Cursor(new Position(0, 0), -1, -1);
     }
   }
@@ -750,13 +893,26 @@ public final class Spool implements AutoCloseable {
       record = p.equals(committed) ? committedNextRecord : -1;
     }
     Path tmp = dir.resolve("cursor.tmp");
-    try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
-        OwnerOnly.fileAttributes(tmp))) {
-      ch.write(ByteBuffer.wrap((p.segment() + " " + p.offset() + " " + point + " " + record + "\n").getBytes(StandardCharsets.US_ASCII)));
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            Set.of(
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING),
+            OwnerOnly.fileAttributes(tmp))) {
+      ch.write(
+          ByteBuffer.wrap(
+              (p.segment() + " " + p.offset() + " " + point + " " + record + "\n")
+                  .getBytes(StandardCharsets.US_ASCII)));
       ch.force(false);
     }
     try {
-      Files.move(tmp, dir.resolve("cursor"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          tmp,
+          dir.resolve("cursor"),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(tmp, dir.resolve("cursor"), StandardCopyOption.REPLACE_EXISTING);
     }

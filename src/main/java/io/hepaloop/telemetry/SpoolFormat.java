@@ -9,6 +9,7 @@ import java.util.zip.CRC32C;
  * The on-disk record format of the {@link Spool}, and a reader for segments of the earlier format.
  *
  * <p>Format 2 (written by this version), one record:
+ *
  * <pre>
  *   magic      4  FF 48 4C 32 ("\xFFHL2"): 0xFF never occurs in UTF-8 text, so a payload cannot imitate it
  *   length     4  payload bytes
@@ -19,13 +20,16 @@ import java.util.zip.CRC32C;
  *   headerCrc  4  CRC32C over the 32 bytes before it
  *   payload       UTF-8 lines joined by '\n'
  * </pre>
+ *
  * The header checks itself, so a damaged length can never be believed (in format 1 a changed length
  * made the rest of the file look like a torn tail), and the magic plus the header CRC are the sync
  * marker: recovery scans forward for the next position where they hold. The sequence numbers let it
- * count exactly how many points and records a damaged stretch held, even when their headers are gone.
+ * count exactly how many points and records a damaged stretch held, even when their headers are
+ * gone.
  *
  * <p>Format 1 (earlier versions): {@code [int length][int crc32c of payload][int points][payload]},
- * no magic, header not covered. It is still read, so points spooled before an upgrade are delivered.
+ * no magic, header not covered. It is still read, so points spooled before an upgrade are
+ * delivered.
  */
 final class SpoolFormat {
   static final int MAGIC = 0xFF484C32;
@@ -42,7 +46,10 @@ final class SpoolFormat {
     OK,
     /** header right (so its length and counts can be believed), payload damaged */
     BAD_PAYLOAD,
-    /** header right but the record runs past the end of the file, or only a prefix of a header is there */
+    /**
+     * header right but the record runs past the end of the file, or only a prefix of a header is
+     * there
+     */
     TORN,
     /** no valid header here */
     BAD_HEADER
@@ -56,7 +63,8 @@ final class SpoolFormat {
   }
 
   /**
-   * @param header the checked header, null for BAD_HEADER (and for a TORN prefix shorter than a header)
+   * @param header the checked header, null for BAD_HEADER (and for a TORN prefix shorter than a
+   *     header)
    * @param payload null unless OK
    * @param next where the next record starts (OK, BAD_PAYLOAD)
    */
@@ -77,7 +85,9 @@ final class SpoolFormat {
     return b;
   }
 
-  /** Parses a header from 36 bytes at {@code offset} of {@code h}; null when it is not a valid one. */
+  /**
+   * Parses a header from 36 bytes at {@code offset} of {@code h}; null when it is not a valid one.
+   */
   static Header header(byte[] h, int offset) {
     ByteBuffer b = ByteBuffer.wrap(h, offset, HEADER_BYTES);
     if (b.getInt() != MAGIC) {
@@ -91,13 +101,21 @@ final class SpoolFormat {
     int headerCrc = b.getInt();
     CRC32C c = new CRC32C();
     c.update(h, offset, 32);
-    if ((int) c.getValue() != headerCrc || length < 0 || length > MAX_RECORD_BYTES || points < 0 || firstPoint < 0 || recordSeq < 0) {
+    if ((int) c.getValue() != headerCrc
+        || length < 0
+        || length > MAX_RECORD_BYTES
+        || points < 0
+        || firstPoint < 0
+        || recordSeq < 0) {
       return null;
     }
     return new Header(length, points, firstPoint, recordSeq);
   }
 
-  /** Reads the format-2 record at {@code pos}; {@code limit} is the end of the valid part of the file. */
+  /**
+   * Reads the format-2 record at {@code pos}; {@code limit} is the end of the valid part of the
+   * file.
+   */
   static Parsed parse(FileChannel ch, long pos, long limit) throws IOException {
     long remaining = limit - pos;
     if (remaining < HEADER_BYTES) {
@@ -121,10 +139,15 @@ final class SpoolFormat {
     c.update(hb, 4, 24);
     c.update(payload);
     int recordCrc = ByteBuffer.wrap(hb, 28, 4).getInt();
-    return (int) c.getValue() == recordCrc ? new Parsed(Kind.OK, h, payload, next) : new Parsed(Kind.BAD_PAYLOAD, h, null, next);
+    return (int) c.getValue() == recordCrc
+        ? new Parsed(Kind.OK, h, payload, next)
+        : new Parsed(Kind.BAD_PAYLOAD, h, null, next);
   }
 
-  /** Reads a format-1 record; its length is not checksummed, so a CRC failure is BAD_PAYLOAD only if the length fits. */
+  /**
+   * Reads a format-1 record; its length is not checksummed, so a CRC failure is BAD_PAYLOAD only if
+   * the length fits.
+   */
   static Parsed parseLegacy(FileChannel ch, long pos, long limit) throws IOException {
     if (limit - pos < LEGACY_HEADER_BYTES) {
       return new Parsed(Kind.TORN, null, null, -1);
@@ -147,10 +170,15 @@ final class SpoolFormat {
     readFully(ch, ByteBuffer.wrap(payload), pos + LEGACY_HEADER_BYTES);
     CRC32C c = new CRC32C();
     c.update(payload);
-    return (int) c.getValue() == crc ? new Parsed(Kind.OK, h, payload, next) : new Parsed(Kind.BAD_PAYLOAD, h, null, next);
+    return (int) c.getValue() == crc
+        ? new Parsed(Kind.OK, h, payload, next)
+        : new Parsed(Kind.BAD_PAYLOAD, h, null, next);
   }
 
-  /** A file written by an earlier version: it does not start with the magic and its first record checks out as format 1. */
+  /**
+   * A file written by an earlier version: it does not start with the magic and its first record
+   * checks out as format 1.
+   */
   static boolean isLegacySegment(FileChannel ch, long size) throws IOException {
     if (size < LEGACY_HEADER_BYTES) {
       return false;

@@ -8,12 +8,13 @@ import io.hepaloop.device.Sample;
 import java.time.Instant;
 
 /**
- * The InfluxDB schema, as code: one method per measurement. docs/telemetry.md documents the same, and
- * the dashboard test checks that every dashboard query names a field written here.
+ * The InfluxDB schema, as code: one method per measurement. docs/telemetry.md documents the same,
+ * and the dashboard test checks that every dashboard query names a field written here.
  *
  * <p>Rule: {@code value} holds only usable values (Good, not stale, finite). A value of any other
  * quality goes to {@code suspect_value}, so a query on {@code value} can never take a bad value as
- * good, and a NaN is no field at all (a gap stays a gap); {@code quality} is written for every sample.
+ * good, and a NaN is no field at all (a gap stays a gap); {@code quality} is written for every
+ * sample.
  */
 public final class TelemetrySchema {
   public static final String SAMPLE = "sample";
@@ -21,18 +22,23 @@ public final class TelemetrySchema {
   public static final String LINK = "link";
   public static final String OUR = "our";
   public static final String EVENTS = "events";
+
   /** Run tag value when no run is active on the reactor. */
   public static final String NO_RUN = "none";
 
   private TelemetrySchema() {}
 
-  /** {@code sample,reactor=R,run=X,group=G,signal=S value=..|suspect_value=..,quality="GOOD",stale=f T} */
+  /**
+   * {@code sample,reactor=R,run=X,group=G,signal=S value=..|suspect_value=..,quality="GOOD",stale=f
+   * T}
+   */
   public static String sample(Sample s, String run) {
-    LineBuilder b = new LineBuilder(SAMPLE)
-        .tag("reactor", s.reactorId())
-        .tag("run", run)
-        .tag("group", SignalGroups.of(s.signalId()))
-        .tag("signal", s.signalId());
+    LineBuilder b =
+        new LineBuilder(SAMPLE)
+            .tag("reactor", s.reactorId())
+            .tag("run", run)
+            .tag("group", SignalGroups.of(s.signalId()))
+            .tag("signal", s.signalId());
     if (s.usable()) {
       b.field("value", s.value());
     } else {
@@ -43,9 +49,13 @@ public final class TelemetrySchema {
     return b.time(s.sourceTime());
   }
 
-  /** {@code loop,reactor=R,run=X,loop=L setpoint=..,pv=..,output=..,p=..,i=..,d=..,ff=..,mode="AUTO",...} */
+  /**
+   * {@code loop,reactor=R,run=X,loop=L
+   * setpoint=..,pv=..,output=..,p=..,i=..,d=..,ff=..,mode="AUTO",...}
+   */
   public static String loop(LoopSnapshot l, String run) {
-    LineBuilder b = new LineBuilder(LOOP).tag("reactor", l.reactorId()).tag("run", run).tag("loop", l.loopId());
+    LineBuilder b =
+        new LineBuilder(LOOP).tag("reactor", l.reactorId()).tag("run", run).tag("loop", l.loopId());
     b.field("setpoint", l.setpoint());
     boolean pvGood = l.pvQuality() == Quality.GOOD;
     b.field(pvGood ? "pv" : "suspect_pv", l.pv());
@@ -90,7 +100,10 @@ public final class TelemetrySchema {
         .time(s.since());
   }
 
-  /** {@code our,reactor=R,run=X our_nmol_per_min=..,our_per_1e6_cells_nmol_per_min=..,quality="GOOD"} */
+  /**
+   * {@code our,reactor=R,run=X
+   * our_nmol_per_min=..,our_per_1e6_cells_nmol_per_min=..,quality="GOOD"}
+   */
   public static String our(String reactorId, String run, Instant time, OxygenUptake.Result r) {
     LineBuilder b = new LineBuilder(OUR).tag("reactor", reactorId).tag("run", run);
     if (r.quality() == Quality.GOOD) {
@@ -104,8 +117,9 @@ public final class TelemetrySchema {
   }
 
   /**
-   * {@code events,reactor=R,type=T,severity=S title="..",text="..",source=".."}: Grafana annotations
-   * read {@code text} and {@code title}; tags stay few (type and severity are small fixed sets).
+   * {@code events,reactor=R,type=T,severity=S title="..",text="..",source=".."}: Grafana
+   * annotations read {@code text} and {@code title}; tags stay few (type and severity are small
+   * fixed sets).
    */
   public static String event(HepaEvent e, String run) {
     return new LineBuilder(EVENTS)

@@ -44,9 +44,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Supervised: the batcher and the sender (dispatcher and each batch's delivery) resume after any
  * failure — an exception or an Error — with backoff (100 ms doubling to 30 s, reset after a
- * delivered batch), count it ({@code hepaloop_telemetry_restarts_total{thread}}) and raise a
- * {@code telemetry} event. Nothing is lost meanwhile: the batch in hand stays in hand, and what is in
- * the spool stays there until delivered.
+ * delivered batch), count it ({@code hepaloop_telemetry_restarts_total{thread}}) and raise a {@code
+ * telemetry} event. Nothing is lost meanwhile: the batch in hand stays in hand, and what is in the
+ * spool stays there until delivered.
  */
 public final class TelemetryWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TelemetryWriter.class);
@@ -71,19 +71,44 @@ public final class TelemetryWriter implements AutoCloseable {
       double nearFullRatio,
       Duration httpTimeout) {
     public static Options defaults() {
-      return new Options(10_000, Duration.ofMillis(500), 2L * 1024 * 1024 * 1024, 64L * 1024 * 1024, 2, 2_000_000, 0.8, Duration.ofSeconds(10));
+      return new Options(
+          10_000,
+          Duration.ofMillis(500),
+          2L * 1024 * 1024 * 1024,
+          64L * 1024 * 1024,
+          2,
+          2_000_000,
+          0.8,
+          Duration.ofSeconds(10));
     }
 
     public Options withBatch(int size, Duration age) {
-      return new Options(size, age, spoolMaxBytes, segmentBytes, senders, maxQueuedPoints, nearFullRatio, httpTimeout);
+      return new Options(
+          size,
+          age,
+          spoolMaxBytes,
+          segmentBytes,
+          senders,
+          maxQueuedPoints,
+          nearFullRatio,
+          httpTimeout);
     }
 
     public Options withSpool(long maxBytes, long segment) {
-      return new Options(batchSize, maxAge, maxBytes, segment, senders, maxQueuedPoints, nearFullRatio, httpTimeout);
+      return new Options(
+          batchSize,
+          maxAge,
+          maxBytes,
+          segment,
+          senders,
+          maxQueuedPoints,
+          nearFullRatio,
+          httpTimeout);
     }
 
     public Options withMaxQueued(int n) {
-      return new Options(batchSize, maxAge, spoolMaxBytes, segmentBytes, senders, n, nearFullRatio, httpTimeout);
+      return new Options(
+          batchSize, maxAge, spoolMaxBytes, segmentBytes, senders, n, nearFullRatio, httpTimeout);
     }
   }
 
@@ -119,8 +144,11 @@ public final class TelemetryWriter implements AutoCloseable {
   private Spool.Position readPos;
   private final ArrayDeque<InFlight> window = new ArrayDeque<>();
   private final AtomicLong restarts = new AtomicLong();
+
   /** thread → failures since its last success; sets the backoff. */
-  private final java.util.Map<String, Integer> failuresInARow = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, Integer> failuresInARow =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   // backlog (points delivered late) → roll-up backfill; dispatcher thread only
   private long backlogMinNs = Long.MAX_VALUE;
   private long backlogMaxNs = Long.MIN_VALUE;
@@ -130,28 +158,57 @@ public final class TelemetryWriter implements AutoCloseable {
    * @param spoolDir directory of the spool (created); quarantine.lp lives there too
    * @param events receives telemetry events (InfluxDB down/back, spool nearly full, bad data)
    */
-  public TelemetryWriter(InfluxHttp http, Path spoolDir, Options options, TelemetryMetrics metrics, Consumer<HepaEvent> events) {
+  public TelemetryWriter(
+      InfluxHttp http,
+      Path spoolDir,
+      Options options,
+      TelemetryMetrics metrics,
+      Consumer<HepaEvent> events) {
     this(http == null ? null : BatchSink.influx(http), spoolDir, options, metrics, events);
   }
 
   /** A writer with any sink (tests use a fake one); null keeps everything in the spool. */
-  static TelemetryWriter withSink(BatchSink sink, Path spoolDir, Options options, TelemetryMetrics metrics, Consumer<HepaEvent> events) {
+  static TelemetryWriter withSink(
+      BatchSink sink,
+      Path spoolDir,
+      Options options,
+      TelemetryMetrics metrics,
+      Consumer<HepaEvent> events) {
     return new TelemetryWriter(sink, spoolDir, options, metrics, events);
   }
 
-  private TelemetryWriter(BatchSink sink, Path spoolDir, Options options, TelemetryMetrics metrics, Consumer<HepaEvent> events) {
+  private TelemetryWriter(
+      BatchSink sink,
+      Path spoolDir,
+      Options options,
+      TelemetryMetrics metrics,
+      Consumer<HepaEvent> events) {
     this.http = sink;
     this.options = options;
     this.metrics = metrics;
     this.events = events == null ? e -> {} : events;
     this.spool = new Spool(spoolDir, options.spoolMaxBytes(), options.segmentBytes());
     this.quarantineFile = spoolDir.resolve("quarantine.lp");
-    metrics.spoolGauges(spool::pendingPoints, spool::pendingBytes, () -> (double) spool.pendingBytes() / spool.maxBytes());
+    metrics.spoolGauges(
+        spool::pendingPoints,
+        spool::pendingBytes,
+        () -> (double) spool.pendingBytes() / spool.maxBytes());
     metrics.spoolRecovery(spool);
     if (spool.quarantinedStretches() > 0 || spool.cursorRepairs() > 0) {
-      raise(new HepaEvent(Instant.now(), null, "telemetry", "spool", "warning", String.format(
-          "Telemetry spool recovery: %d damaged stretches (%d bytes, %d points) copied to %s; cursor repaired %d times. Everything else is replayed.",
-          spool.quarantinedStretches(), spool.quarantinedBytes(), spool.quarantinedPoints(), spool.quarantineDirectory(), spool.cursorRepairs())));
+      raise(
+          new HepaEvent(
+              Instant.now(),
+              null,
+              "telemetry",
+              "spool",
+              "warning",
+              String.format(
+                  "Telemetry spool recovery: %d damaged stretches (%d bytes, %d points) copied to %s; cursor repaired %d times. Everything else is replayed.",
+                  spool.quarantinedStretches(),
+                  spool.quarantinedBytes(),
+                  spool.quarantinedPoints(),
+                  spool.quarantineDirectory(),
+                  spool.cursorRepairs())));
     }
   }
 
@@ -164,22 +221,30 @@ public final class TelemetryWriter implements AutoCloseable {
     batcher.setDaemon(true);
     batcher.start();
     if (http != null) {
-      senderPool = Executors.newFixedThreadPool(options.senders(), r -> {
-        Thread t = new Thread(r, "telemetry-sender");
-        t.setDaemon(true);
-        return t;
-      });
+      senderPool =
+          Executors.newFixedThreadPool(
+              options.senders(),
+              r -> {
+                Thread t = new Thread(r, "telemetry-sender");
+                t.setDaemon(true);
+                return t;
+              });
       readPos = spool.committed();
-      dispatcher = new Thread(() -> supervise("sender", this::dispatchLoop), "telemetry-dispatcher");
+      dispatcher =
+          new Thread(() -> supervise("sender", this::dispatchLoop), "telemetry-dispatcher");
       dispatcher.setDaemon(true);
       dispatcher.start();
     } else {
-      LOG.warn("no InfluxDB: telemetry is kept in the spool {} and will be replayed when a server is configured", spool.directory());
+      LOG.warn(
+          "no InfluxDB: telemetry is kept in the spool {} and will be replayed when a server is configured",
+          spool.directory());
     }
     return this;
   }
 
-  /** Called with the total number of points acknowledged (fsynced) so far, after each spool append. */
+  /**
+   * Called with the total number of points acknowledged (fsynced) so far, after each spool append.
+   */
   public void onSpooled(LongConsumer listener) {
     this.spoolListener = listener;
   }
@@ -197,9 +262,20 @@ public final class TelemetryWriter implements AutoCloseable {
       long now = System.nanoTime();
       if (now - lastDropEventNanos > 10_000_000_000L) {
         lastDropEventNanos = now;
-        LOG.error("telemetry queue full ({} points) and spool not accepting: dropping points ({} so far)", options.maxQueuedPoints(), dropped.get());
-        raise(new HepaEvent(Instant.now(), null, "telemetry", "spool", "critical",
-            "Telemetry points are being dropped: the spool is full and InfluxDB is not taking data (" + dropped.get() + " dropped so far)."));
+        LOG.error(
+            "telemetry queue full ({} points) and spool not accepting: dropping points ({} so far)",
+            options.maxQueuedPoints(),
+            dropped.get());
+        raise(
+            new HepaEvent(
+                Instant.now(),
+                null,
+                "telemetry",
+                "spool",
+                "critical",
+                "Telemetry points are being dropped: the spool is full and InfluxDB is not taking data ("
+                    + dropped.get()
+                    + " dropped so far)."));
       }
       return false;
     }
@@ -255,7 +331,9 @@ public final class TelemetryWriter implements AutoCloseable {
     return spool.directory();
   }
 
-  /** Waits until everything submitted so far is spooled and, when InfluxDB is configured, delivered. */
+  /**
+   * Waits until everything submitted so far is spooled and, when InfluxDB is configured, delivered.
+   */
   public boolean flush(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long target = submitted.get();
@@ -288,11 +366,17 @@ public final class TelemetryWriter implements AutoCloseable {
         }
         batch.add(line);
       }
-      boolean cut = !batch.isEmpty()
-          && (batch.size() >= options.batchSize() || System.nanoTime() - firstAt >= options.maxAge().toNanos()
-              || flushRequested.getAndSet(false) || !running);
+      boolean cut =
+          !batch.isEmpty()
+              && (batch.size() >= options.batchSize()
+                  || System.nanoTime() - firstAt >= options.maxAge().toNanos()
+                  || flushRequested.getAndSet(false)
+                  || !running);
       if (!cut) {
-        long parkNanos = batch.isEmpty() ? 10_000_000 : Math.min(10_000_000, options.maxAge().toNanos() - (System.nanoTime() - firstAt));
+        long parkNanos =
+            batch.isEmpty()
+                ? 10_000_000
+                : Math.min(10_000_000, options.maxAge().toNanos() - (System.nanoTime() - firstAt));
         LockSupport.parkNanos(Math.max(100_000, parkNanos));
         continue;
       }
@@ -311,16 +395,22 @@ public final class TelemetryWriter implements AutoCloseable {
         checkFill();
       } catch (IOException e) {
         if (!running) {
-          // stopping and the spool cannot take them: these points were never acknowledged; say so, loudly
+          // stopping and the spool cannot take them: these points were never acknowledged; say so,
+          // loudly
           int lost = batch.size() + queue.size();
           queue.clear();
           dropped.addAndGet(lost);
           metrics.dropped(lost);
-          LOG.error("stopping with the spool refusing writes ({}): {} points not acknowledged are lost", e.getMessage(), lost);
+          LOG.error(
+              "stopping with the spool refusing writes ({}): {} points not acknowledged are lost",
+              e.getMessage(),
+              lost);
           return;
         }
-        // spool full or disk failing: keep the batch in memory and retry; the bounded queue takes the strain
-        LOG.error("cannot append {} points to the spool (will retry): {}", batch.size(), e.getMessage());
+        // spool full or disk failing: keep the batch in memory and retry; the bounded queue takes
+        // the strain
+        LOG.error(
+            "cannot append {} points to the spool (will retry): {}", batch.size(), e.getMessage());
         checkFill();
         LockSupport.parkNanos(backoffMs * 1_000_000);
         backoffMs = Math.min(backoffMs * 2, 2000);
@@ -332,8 +422,10 @@ public final class TelemetryWriter implements AutoCloseable {
     double ratio = (double) spool.pendingBytes() / spool.maxBytes();
     if (ratio >= options.nearFullRatio() && !nearFullRaised) {
       nearFullRaised = true;
-      String msg = String.format("Telemetry spool is %.0f%% full (%d points waiting for InfluxDB); points will be dropped when it is full.",
-          ratio * 100, spool.pendingPoints());
+      String msg =
+          String.format(
+              "Telemetry spool is %.0f%% full (%d points waiting for InfluxDB); points will be dropped when it is full.",
+              ratio * 100, spool.pendingPoints());
       LOG.warn(msg);
       raise(new HepaEvent(Instant.now(), null, "telemetry", "spool", "warning", msg));
     } else if (ratio < options.nearFullRatio() * 0.9 && nearFullRaised) {
@@ -376,7 +468,8 @@ public final class TelemetryWriter implements AutoCloseable {
       } catch (TimeoutException stillRunning) {
         continue; // keep waiting for the head; others may finish meanwhile
       } catch (ExecutionException failed) {
-        // the delivery of this batch failed (an exception or an Error): send it again after the backoff
+        // the delivery of this batch failed (an exception or an Error): send it again after the
+        // backoff
         onFailure("sender", failed.getCause());
         window.poll();
         window.addFirst(send(head.entry()));
@@ -428,7 +521,10 @@ public final class TelemetryWriter implements AutoCloseable {
           return;
         }
         if (!running && abortSending) {
-          LOG.warn("telemetry {} failed while stopping ({}); what was not delivered stays in the spool", thread, t.toString());
+          LOG.warn(
+              "telemetry {} failed while stopping ({}); what was not delivered stays in the spool",
+              thread,
+              t.toString());
           return;
         }
         onFailure(thread, t);
@@ -442,12 +538,35 @@ public final class TelemetryWriter implements AutoCloseable {
     metrics.restart(thread);
     int inARow = failuresInARow.merge(thread, 1, Integer::sum);
     long backoffMs = Math.min(RESTART_BACKOFF_MAX_MS, 100L << Math.min(inARow - 1, 20));
-    LOG.error("telemetry {} failed (restart {}); resuming in {} ms; points stay in the spool", thread, n, backoffMs, t);
-    raise(new HepaEvent(Instant.now(), null, "telemetry", thread, "warning",
-        "Telemetry " + thread + " failed (" + abbreviate(String.valueOf(t)) + "); resuming in " + backoffMs + " ms, points stay in the spool."));
+    LOG.error(
+        "telemetry {} failed (restart {}); resuming in {} ms; points stay in the spool",
+        thread,
+        n,
+        backoffMs,
+        t);
+    raise(
+        new HepaEvent(
+            Instant.now(),
+            null,
+            "telemetry",
+            thread,
+            "warning",
+            "Telemetry "
+                + thread
+                + " failed ("
+                + abbreviate(String.valueOf(t))
+                + "); resuming in "
+                + backoffMs
+                + " ms, points stay in the spool."));
     long until = System.nanoTime() + backoffMs * 1_000_000;
     while (!abortSending && System.nanoTime() < until) {
-      sleep(Math.min(50, Math.max(1, (until - System.nanoTime()) / 1_000_000))); // stop() need not wait out a 30 s backoff
+      sleep(
+          Math.min(
+              50,
+              Math.max(
+                  1,
+                  (until - System.nanoTime())
+                      / 1_000_000))); // stop() need not wait out a 30 s backoff
     }
   }
 
@@ -460,7 +579,10 @@ public final class TelemetryWriter implements AutoCloseable {
     }
   }
 
-  /** Delivers one spool entry; true when done (delivered or quarantined), false when aborted by stop. */
+  /**
+   * Delivers one spool entry; true when done (delivered or quarantined), false when aborted by
+   * stop.
+   */
   private boolean deliver(Spool.Entry e) {
     long backoffMs = 100;
     boolean retried = false;
@@ -503,7 +625,10 @@ public final class TelemetryWriter implements AutoCloseable {
       if (out.databaseMissing()) {
         schemaReady = false;
       }
-      metrics.failedWrite(out.status() < 0 ? "unreachable" : out.status() == 401 || out.status() == 403 ? "auth" : "server_error");
+      metrics.failedWrite(
+          out.status() < 0
+              ? "unreachable"
+              : out.status() == 401 || out.status() == 403 ? "auth" : "server_error");
       noteDown(out.status() < 0 ? out.body() : "HTTP " + out.status() + " " + out.body());
       retried = true;
       sleep(backoffMs);
@@ -518,7 +643,10 @@ public final class TelemetryWriter implements AutoCloseable {
     }
   }
 
-  /** Bisects a batch InfluxDB refused with 400 until each offending line stands alone; quarantines those. */
+  /**
+   * Bisects a batch InfluxDB refused with 400 until each offending line stands alone; quarantines
+   * those.
+   */
   private void isolateBadLines(String[] lines, InfluxHttp.WriteOutcome firstOutcome) {
     ArrayDeque<String[]> work = new ArrayDeque<>();
     work.push(lines);
@@ -559,15 +687,37 @@ public final class TelemetryWriter implements AutoCloseable {
   private synchronized void quarantine(String line, InfluxHttp.WriteOutcome out) {
     quarantined.incrementAndGet();
     metrics.quarantined(1);
-    LOG.error("InfluxDB refused a point (HTTP {}: {}); quarantined in {}: {}", out.status(), out.body().trim(), quarantineFile, line);
+    LOG.error(
+        "InfluxDB refused a point (HTTP {}: {}); quarantined in {}: {}",
+        out.status(),
+        out.body().trim(),
+        quarantineFile,
+        line);
     try {
-      OwnerOnly.append(quarantineFile, ("# " + Instant.now() + " HTTP " + out.status() + " " + out.body().trim().replace('\n', ' ') + "\n" + line + "\n")
-          .getBytes(StandardCharsets.UTF_8));
+      OwnerOnly.append(
+          quarantineFile,
+          ("# "
+                  + Instant.now()
+                  + " HTTP "
+                  + out.status()
+                  + " "
+                  + out.body().trim().replace('\n', ' ')
+                  + "\n"
+                  + line
+                  + "\n")
+              .getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       LOG.error("cannot write {}: {}", quarantineFile, e.toString());
     }
-    raise(new HepaEvent(Instant.now(), null, "telemetry", "influxdb", "warning",
-        "InfluxDB refused a telemetry point as bad data; it is kept in quarantine.lp: " + abbreviate(out.body().trim())));
+    raise(
+        new HepaEvent(
+            Instant.now(),
+            null,
+            "telemetry",
+            "influxdb",
+            "warning",
+            "InfluxDB refused a telemetry point as bad data; it is kept in quarantine.lp: "
+                + abbreviate(out.body().trim())));
   }
 
   private static String abbreviate(String s) {
@@ -577,9 +727,17 @@ public final class TelemetryWriter implements AutoCloseable {
   private synchronized void noteDown(String why) {
     if (!influxDown) {
       influxDown = true;
-      LOG.warn("InfluxDB not taking writes ({}); telemetry is held in the spool and replayed in order when it is back", abbreviate(why));
-      raise(new HepaEvent(Instant.now(), null, "telemetry", "influxdb", "warning",
-          "InfluxDB is not taking writes; telemetry is held in the spool: " + abbreviate(why)));
+      LOG.warn(
+          "InfluxDB not taking writes ({}); telemetry is held in the spool and replayed in order when it is back",
+          abbreviate(why));
+      raise(
+          new HepaEvent(
+              Instant.now(),
+              null,
+              "telemetry",
+              "influxdb",
+              "warning",
+              "InfluxDB is not taking writes; telemetry is held in the spool: " + abbreviate(why)));
     }
   }
 
@@ -587,8 +745,16 @@ public final class TelemetryWriter implements AutoCloseable {
     if (influxDown) {
       influxDown = false;
       LOG.info("InfluxDB takes writes again; replaying {} spooled points", spool.pendingPoints());
-      raise(new HepaEvent(Instant.now(), null, "telemetry", "influxdb", "info",
-          "InfluxDB is back; replaying " + spool.pendingPoints() + " spooled points in order."));
+      raise(
+          new HepaEvent(
+              Instant.now(),
+              null,
+              "telemetry",
+              "influxdb",
+              "info",
+              "InfluxDB is back; replaying "
+                  + spool.pendingPoints()
+                  + " spooled points in order."));
     }
   }
 
@@ -596,7 +762,8 @@ public final class TelemetryWriter implements AutoCloseable {
   private synchronized void noteBacklog(byte[] payload) {
     String s = new String(payload, StandardCharsets.UTF_8);
     int nl = s.indexOf('\n');
-    for (String line : new String[] {nl < 0 ? s : s.substring(0, nl), s.substring(s.lastIndexOf('\n') + 1)}) {
+    for (String line :
+        new String[] {nl < 0 ? s : s.substring(0, nl), s.substring(s.lastIndexOf('\n') + 1)}) {
       int sp = line.lastIndexOf(' ');
       try {
         long ns = Long.parseLong(line.substring(sp + 1).trim());
@@ -622,7 +789,10 @@ public final class TelemetryWriter implements AutoCloseable {
     }
     try {
       http.backfillRollups(from, to);
-      LOG.info("rolled up late points between {} and {}", Instant.ofEpochSecond(0, from), Instant.ofEpochSecond(0, to));
+      LOG.info(
+          "rolled up late points between {} and {}",
+          Instant.ofEpochSecond(0, from),
+          Instant.ofEpochSecond(0, to));
     } catch (RuntimeException e) {
       LOG.warn("roll-up backfill failed: {}", e.getMessage());
     }
@@ -636,7 +806,10 @@ public final class TelemetryWriter implements AutoCloseable {
     }
   }
 
-  /** Flushes (waits up to {@code timeout} for InfluxDB), then stops; what is not delivered stays in the spool. */
+  /**
+   * Flushes (waits up to {@code timeout} for InfluxDB), then stops; what is not delivered stays in
+   * the spool.
+   */
   public void close(Duration timeout) {
     if (!running) {
       return;
@@ -661,7 +834,10 @@ public final class TelemetryWriter implements AutoCloseable {
       LOG.warn("closing spool: {}", e.toString());
     }
     if (!all || spool.pendingPoints() > 0) {
-      LOG.warn("telemetry stopped with {} points kept in the spool {} (replayed at next start)", spool.pendingPoints(), spool.directory());
+      LOG.warn(
+          "telemetry stopped with {} points kept in the spool {} (replayed at next start)",
+          spool.pendingPoints(),
+          spool.directory());
     }
   }
 

@@ -3,12 +3,13 @@ package io.hepaloop.time;
 import java.time.Instant;
 
 /**
- * Source of time for everything that integrates over time (PID, plant model, watchdogs, spool ages).
+ * Source of time for everything that integrates over time (PID, plant model, watchdogs, spool
+ * ages).
  *
  * <p>Three implementations: {@link SystemClock} (wall time), {@link AcceleratedClock} (simulator
- * running N times faster than real time) and {@link ManualClock} (stepped by deterministic tests and
- * the plant-in-the-loop harness). Code never calls {@code System.nanoTime()} or {@code Instant.now()}
- * directly where the value feeds a computation, so the same code runs in all three.
+ * running N times faster than real time) and {@link ManualClock} (stepped by deterministic tests
+ * and the plant-in-the-loop harness). Code never calls {@code System.nanoTime()} or {@code
+ * Instant.now()} directly where the value feeds a computation, so the same code runs in all three.
  */
 public interface Clock {
 

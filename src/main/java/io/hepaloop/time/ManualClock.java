@@ -3,7 +3,9 @@ package io.hepaloop.time;
 import java.time.Duration;
 import java.time.Instant;
 
-/** A clock that moves only when told to; for deterministic tests and the plant-in-the-loop harness. */
+/**
+ * A clock that moves only when told to; for deterministic tests and the plant-in-the-loop harness.
+ */
 public final class ManualClock implements Clock {
   private long nanos;
   private final Instant epoch;

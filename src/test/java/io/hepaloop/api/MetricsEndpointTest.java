@@ -35,10 +35,16 @@ class MetricsEndpointTest {
   }
 
   private String scrape() throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.actualPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + api.actualPort() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
     return r.body();
   }
 
@@ -70,6 +76,7 @@ class MetricsEndpointTest {
         .contains("hepaloop_telemetry_restarts_total{thread=\"sender\"} 1.0")
         .contains("hepaloop_telemetry_restarts_total{thread=\"batcher\"} 0.0")
         .contains("hepaloop_loop_execution_seconds_bucket{loop=\"temperature\",reactor=\"r1\"")
-        .contains("hepaloop_loop_period_jitter_seconds_count{loop=\"temperature\",reactor=\"r1\"} 1");
+        .contains(
+            "hepaloop_loop_period_jitter_seconds_count{loop=\"temperature\",reactor=\"r1\"} 1");
   }
 }

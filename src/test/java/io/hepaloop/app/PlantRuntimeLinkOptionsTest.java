@@ -13,9 +13,12 @@ import org.junit.jupiter.api.Test;
 class PlantRuntimeLinkOptionsTest {
   @Test
   void inProductionEveryLinksHeartbeatFollowsItsReactorsController() {
-    PlantConfig plant = PlantConfigLoader.load(Path.of("src/test/resources/plant/valid-two-simulated.yaml"), k -> null);
+    PlantConfig plant =
+        PlantConfigLoader.load(
+            Path.of("src/test/resources/plant/valid-two-simulated.yaml"), k -> null);
     for (ReactorConfig r : plant.reactors()) {
-      DeviceLinkOptions o = PlantRuntime.linkOptions(r, Path.of("target/data"), SystemClock.INSTANCE);
+      DeviceLinkOptions o =
+          PlantRuntime.linkOptions(r, Path.of("target/data"), SystemClock.INSTANCE);
       assertThat(o.heartbeat()).as(r.id()).isEqualTo(DeviceLinkOptions.HeartbeatSource.CONTROLLER);
     }
   }

@@ -20,8 +20,12 @@ class StopHookTest {
     hook.thread().start(); // what the JVM does on Ctrl-C
 
     await().atMost(Duration.ofSeconds(5)).until(() -> requested.getCount() == 0);
-    await().atMost(Duration.ofSeconds(5)).until(() -> hook.thread().getState() == Thread.State.TIMED_WAITING);
-    assertThat(hook.thread().isAlive()).as("the JVM would halt now, cutting the cleanup off").isTrue();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> hook.thread().getState() == Thread.State.TIMED_WAITING);
+    assertThat(hook.thread().isAlive())
+        .as("the JVM would halt now, cutting the cleanup off")
+        .isTrue();
 
     hook.finished();
 
@@ -40,10 +44,13 @@ class StopHookTest {
 
   @Test
   void finishingWithoutAShutdownRemovesTheInstalledHook() {
-    StopHook hook = new StopHook(new CountDownLatch(1), Duration.ofSeconds(1), "test-stop-hook").install();
+    StopHook hook =
+        new StopHook(new CountDownLatch(1), Duration.ofSeconds(1), "test-stop-hook").install();
 
     hook.finished();
 
-    assertThat(Runtime.getRuntime().removeShutdownHook(hook.thread())).as("still registered").isFalse();
+    assertThat(Runtime.getRuntime().removeShutdownHook(hook.thread()))
+        .as("still registered")
+        .isFalse();
   }
 }

@@ -22,9 +22,10 @@ class ArchitectureTest {
 
   @BeforeAll
   static void importProductionClasses() {
-    production = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("io.hepaloop");
+    production =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.hepaloop");
   }
 
   private static String pkg(String name) {
@@ -38,82 +39,156 @@ class ArchitectureTest {
 
   @Test
   void coreAndTimeUseNoOtherHepaLoopPackage() {
-    noClasses().that().resideInAnyPackage(pkg("core"), pkg("time"))
-        .should().dependOnClassesThat().resideInAnyPackage(everythingBut("core", "time"))
+    noClasses()
+        .that()
+        .resideInAnyPackage(pkg("core"), pkg("time"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(everythingBut("core", "time"))
         .check(production);
   }
 
   @Test
   void busUsesNothingButCore() {
-    noClasses().that().resideInAPackage(pkg("bus"))
-        .should().dependOnClassesThat().resideInAnyPackage(everythingBut("bus", "core"))
+    noClasses()
+        .that()
+        .resideInAPackage(pkg("bus"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(everythingBut("bus", "core"))
         .check(production);
   }
 
   @Test
   void theRunIdentityIsPlainJavaThatUsesNoOtherHepaLoopPackage() {
-    noClasses().that().resideInAPackage(pkg("run"))
-        .should().dependOnClassesThat().resideInAnyPackage(everythingBut("run"))
+    noClasses()
+        .that()
+        .resideInAPackage(pkg("run"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(everythingBut("run"))
         .check(production);
   }
 
   @Test
   void configurationIsPlainDataThatUsesNoRuntimePart() {
-    noClasses().that().resideInAnyPackage(pkg("profile"), pkg("plant"))
-        .should().dependOnClassesThat().resideInAnyPackage(
-            pkg("device"), pkg("control"), pkg("sim"), pkg("telemetry"), pkg("app"), pkg("api"), pkg("cli"),
-            pkg("console"), pkg("bench"), pkg("bus"))
+    noClasses()
+        .that()
+        .resideInAnyPackage(pkg("profile"), pkg("plant"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            pkg("device"),
+            pkg("control"),
+            pkg("sim"),
+            pkg("telemetry"),
+            pkg("app"),
+            pkg("api"),
+            pkg("cli"),
+            pkg("console"),
+            pkg("bench"),
+            pkg("bus"))
         .check(production);
   }
 
   @Test
   void theSimulatorIsHardwareAndKnowsNothingOfTheController() {
-    noClasses().that().resideInAPackage(pkg("sim"))
-        .should().dependOnClassesThat().resideInAnyPackage(everythingBut("sim", "core", "profile", "time"))
+    noClasses()
+        .that()
+        .resideInAPackage(pkg("sim"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(everythingBut("sim", "core", "profile", "time"))
         .check(production);
   }
 
   @Test
   void theDeviceLinkUsesOnlyCoreProfileBusAndTime() {
-    noClasses().that().resideInAPackage(pkg("device"))
-        .should().dependOnClassesThat().resideInAnyPackage(everythingBut("device", "core", "profile", "bus", "time"))
+    noClasses()
+        .that()
+        .resideInAPackage(pkg("device"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(everythingBut("device", "core", "profile", "bus", "time"))
         .check(production);
   }
 
   @Test
   void controlNeverReachesApiTelemetryOrSimulator() {
-    noClasses().that().resideInAPackage(pkg("control"))
-        .should().dependOnClassesThat().resideInAnyPackage(
-            pkg("api"), pkg("telemetry"), pkg("sim"), pkg("app"), pkg("cli"), pkg("console"), pkg("bench"))
+    noClasses()
+        .that()
+        .resideInAPackage(pkg("control"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            pkg("api"),
+            pkg("telemetry"),
+            pkg("sim"),
+            pkg("app"),
+            pkg("cli"),
+            pkg("console"),
+            pkg("bench"))
         .check(production);
   }
 
   @Test
   void telemetryObservesAndNeverSteers() {
-    noClasses().that().resideInAPackage(pkg("telemetry"))
-        .should().dependOnClassesThat().resideInAnyPackage(
+    noClasses()
+        .that()
+        .resideInAPackage(pkg("telemetry"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
             pkg("sim"), pkg("app"), pkg("api"), pkg("cli"), pkg("console"), pkg("bench"))
         .check(production);
     // It reads what the loops publish (snapshots, timing), never the parts that decide.
-    noClasses().that().resideInAPackage(pkg("telemetry"))
-        .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage(pkg("control"))
-            .and(DescribedPredicate.not(JavaClass.Predicates.simpleNameStartingWith("Loop"))))
+    noClasses()
+        .that()
+        .resideInAPackage(pkg("telemetry"))
+        .should()
+        .dependOnClassesThat(
+            JavaClass.Predicates.resideInAPackage(pkg("control"))
+                .and(DescribedPredicate.not(JavaClass.Predicates.simpleNameStartingWith("Loop"))))
         .check(production);
   }
 
   @Test
   void productionCodeNeverUsesBenchmarksAndNothingUsesTheCommandLine() {
-    noClasses().that().resideOutsideOfPackages(pkg("bench"), pkg("cli"))
-        .should().dependOnClassesThat().resideInAPackage(pkg("bench"))
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(pkg("bench"), pkg("cli"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(pkg("bench"))
         .check(production);
-    noClasses().that().resideOutsideOfPackage(pkg("cli"))
-        .should().dependOnClassesThat().resideInAPackage(pkg("cli"))
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(pkg("cli"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(pkg("cli"))
         .check(production);
   }
 
   private static final String[] ALL = {
-    "api", "app", "bench", "bus", "cli", "console", "control", "core", "device", "plant", "profile", "run",
-    "sim", "telemetry", "time", "alarm", "audit", "store"
+    "api",
+    "app",
+    "bench",
+    "bus",
+    "cli",
+    "console",
+    "control",
+    "core",
+    "device",
+    "plant",
+    "profile",
+    "run",
+    "sim",
+    "telemetry",
+    "time",
+    "alarm",
+    "audit",
+    "store"
   };
 
   private static String[] everythingBut(String... allowed) {

@@ -15,10 +15,12 @@ import org.junit.jupiter.api.Test;
  * with the shipped profile's loops and gains, sensor noise on.
  */
 class ControlQualityTest {
-  static final DeviceProfile PROFILE = ProfileLoader.load(Path.of("device-profiles/liver-perfusion-bioreactor.yaml"));
+  static final DeviceProfile PROFILE =
+      ProfileLoader.load(Path.of("device-profiles/liver-perfusion-bioreactor.yaml"));
 
   @Test
-  void aOneDegreeSetpointStepOvershootsAtMostPointTwoAndThenStaysWithinPointOneNinetyNinePercentOfTheTime() {
+  void
+      aOneDegreeSetpointStepOvershootsAtMostPointTwoAndThenStaysWithinPointOneNinetyNinePercentOfTheTime() {
     Result r = ControlBenchmark.run(PROFILE, Scenario.SETPOINT_STEP, Strategy.HEPALOOP, 1);
     LoopMetrics t = r.loop("temperature");
     assertThat(t.overshoot()).isLessThanOrEqualTo(0.2);
@@ -36,25 +38,54 @@ class ControlQualityTest {
   }
 
   @Test
-  void throughTheDoorOpeningTheTemperatureStaysWithinPointOneNinetyNinePercentOfTheTimeThanksToTheRoomFeedforward() {
+  void
+      throughTheDoorOpeningTheTemperatureStaysWithinPointOneNinetyNinePercentOfTheTimeThanksToTheRoomFeedforward() {
     Result ours = ControlBenchmark.run(PROFILE, Scenario.DOOR_OPEN, Strategy.HEPALOOP, 1);
     assertThat(ours.loop("temperature").percentInBand()).isGreaterThanOrEqualTo(99.0);
     assertThat(ours.loop("temperature").maxDeviation()).isLessThan(0.15);
     // the same loop without the feedforward: the heater's 20 s lag lets the medium cool out of band
-    Result feedbackOnly = ControlBenchmark.run(withoutFeedforward(PROFILE), Scenario.DOOR_OPEN, Strategy.HEPALOOP, 1);
+    Result feedbackOnly =
+        ControlBenchmark.run(withoutFeedforward(PROFILE), Scenario.DOOR_OPEN, Strategy.HEPALOOP, 1);
     assertThat(feedbackOnly.loop("temperature").percentInBand()).isLessThan(99.0);
-    assertThat(feedbackOnly.loop("temperature").maxDeviation()).isGreaterThan(2 * ours.loop("temperature").maxDeviation());
+    assertThat(feedbackOnly.loop("temperature").maxDeviation())
+        .isGreaterThan(2 * ours.loop("temperature").maxDeviation());
     Result onOff = ControlBenchmark.run(PROFILE, Scenario.DOOR_OPEN, Strategy.ON_OFF, 1);
-    assertThat(ours.loop("temperature").percentInBand()).isGreaterThan(onOff.loop("temperature").percentInBand());
+    assertThat(ours.loop("temperature").percentInBand())
+        .isGreaterThan(onOff.loop("temperature").percentInBand());
   }
 
   static DeviceProfile withoutFeedforward(DeviceProfile p) {
-    java.util.List<io.hepaloop.profile.LoopSpec> loops = p.loops().stream()
-        .map(l -> new io.hepaloop.profile.LoopSpec(l.id(), l.pv(), l.output(), l.periodMs(), l.setpoint(), l.setpointLimits(),
-            l.setpointRampPerMin(), l.direction(), l.tuning(), l.badPvSafeAfterS(), l.override(), l.cascade(), null))
-        .toList();
-    return new DeviceProfile(p.model(), p.vendor(), p.description(), p.endpoint(), p.namespaceUri(), p.oxygen(), p.signals(),
-        p.watchdog(), loops, p.interlocks(), p.alarms());
+    java.util.List<io.hepaloop.profile.LoopSpec> loops =
+        p.loops().stream()
+            .map(
+                l ->
+                    new io.hepaloop.profile.LoopSpec(
+                        l.id(),
+                        l.pv(),
+                        l.output(),
+                        l.periodMs(),
+                        l.setpoint(),
+                        l.setpointLimits(),
+                        l.setpointRampPerMin(),
+                        l.direction(),
+                        l.tuning(),
+                        l.badPvSafeAfterS(),
+                        l.override(),
+                        l.cascade(),
+                        null))
+            .toList();
+    return new DeviceProfile(
+        p.model(),
+        p.vendor(),
+        p.description(),
+        p.endpoint(),
+        p.namespaceUri(),
+        p.oxygen(),
+        p.signals(),
+        p.watchdog(),
+        loops,
+        p.interlocks(),
+        p.alarms());
   }
 
   @Test
@@ -73,13 +104,16 @@ class ControlQualityTest {
     assertThat(ours.outletFloorMmHg()).isEqualTo(35.0);
     assertThat(ours.minOutletMmHg()).isGreaterThanOrEqualTo(ours.outletFloorMmHg());
     Result textbook = ControlBenchmark.run(PROFILE, Scenario.O2_DEMAND, Strategy.TEXTBOOK, 1);
-    assertThat(textbook.minOutletMmHg()).isLessThan(ours.outletFloorMmHg()); // without the cascade, hypoxia
+    assertThat(textbook.minOutletMmHg())
+        .isLessThan(ours.outletFloorMmHg()); // without the cascade, hypoxia
   }
 
   @Test
   void aDayOfCultureRunsInSecondsAndIsDeterministic() {
-    PlantHarness a = new PlantHarness(PROFILE, ReactorParameters.defaults(), Strategy.HEPALOOP, true, 7);
-    PlantHarness b = new PlantHarness(PROFILE, ReactorParameters.defaults(), Strategy.HEPALOOP, true, 7);
+    PlantHarness a =
+        new PlantHarness(PROFILE, ReactorParameters.defaults(), Strategy.HEPALOOP, true, 7);
+    PlantHarness b =
+        new PlantHarness(PROFILE, ReactorParameters.defaults(), Strategy.HEPALOOP, true, 7);
     long t0 = System.nanoTime();
     a.run(86_400);
     double seconds = (System.nanoTime() - t0) / 1e9;
@@ -108,7 +142,11 @@ class ControlQualityTest {
     if (s == Strategy.HEPALOOP) {
       // the actuator-fault flag: saturated for minutes while the temperature falls
       assertThat(h.control().saturationFlag("temperature")).isTrue();
-      assertThat(h.events()).anyMatch(e -> e.source().equals("temperature.saturated") && e.message().contains("check the heater"));
+      assertThat(h.events())
+          .anyMatch(
+              e ->
+                  e.source().equals("temperature.saturated")
+                      && e.message().contains("check the heater"));
     }
     h.model().setHeaterFailed(false);
     double[] max = {0};

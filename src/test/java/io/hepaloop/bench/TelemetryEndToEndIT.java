@@ -20,13 +20,25 @@ class TelemetryEndToEndIT {
 
   @Test
   void everySampleTheLinksDeliverFromSimulatedReactorsIsStored() throws Exception {
-    DeviceProfile profile = ProfileLoader.load(Path.of("device-profiles/liver-perfusion-bioreactor.yaml"));
+    DeviceProfile profile =
+        ProfileLoader.load(Path.of("device-profiles/liver-perfusion-bioreactor.yaml"));
     try (LocalInfluxd influxd = LocalInfluxd.launch()) {
-      EndToEndRun.Result r = EndToEndRun.run(profile, 4, 10, Duration.ofSeconds(5), InfluxConfig.local(influxd.url(), "e2e"), influxd.pid(),
-          dir, s -> {});
-      // The rate is the benchmark's business (a loaded CI machine delivers less); here samples must flow at all,
+      EndToEndRun.Result r =
+          EndToEndRun.run(
+              profile,
+              4,
+              10,
+              Duration.ofSeconds(5),
+              InfluxConfig.local(influxd.url(), "e2e"),
+              influxd.pid(),
+              dir,
+              s -> {});
+      // The rate is the benchmark's business (a loaded CI machine delivers less); here samples must
+      // flow at all,
       // and every one of them must be stored.
-      assertThat(r.receivedSamples()).as("samples delivered by the links (nominal %.0f/s)", r.nominalPerS()).isGreaterThan(100);
+      assertThat(r.receivedSamples())
+          .as("samples delivered by the links (nominal %.0f/s)", r.nominalPerS())
+          .isGreaterThan(100);
       assertThat(r.storedSamples()).isEqualTo(r.receivedSamples() - r.duplicates());
       assertThat(r.lost()).isZero();
       assertThat(r.dropped()).isZero();

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Verifies the README's first promise: {@code ./hepaloop demo} starts four simulated reactors and the
- * controller over real OPC UA, shows live values with loop setpoints, serves loop timing, sample
- * counts and a zero dropped-points counter on {@code /metrics}, and stops cleanly.
+ * Verifies the README's first promise: {@code ./hepaloop demo} starts four simulated reactors and
+ * the controller over real OPC UA, shows live values with loop setpoints, serves loop timing,
+ * sample counts and a zero dropped-points counter on {@code /metrics}, and stops cleanly.
  */
 class DemoIT {
   @TempDir Path dataDir;
@@ -47,26 +47,54 @@ class DemoIT {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     DemoCommand demo = new DemoCommand();
     demo.out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new picocli.CommandLine(demo)
-        .execute("--data-dir", dataDir.toString(), "--http-port", "0", "--no-influxd", "--refresh-ms", "300"));
+    CompletableFuture<Integer> exit =
+        CompletableFuture.supplyAsync(
+            () ->
+                new picocli.CommandLine(demo)
+                    .execute(
+                        "--data-dir",
+                        dataDir.toString(),
+                        "--http-port",
+                        "0",
+                        "--no-influxd",
+                        "--refresh-ms",
+                        "300"));
 
-    Pattern controlledRow = Pattern.compile("(?m)^r[1-4] +CONNECTED +3[67]\\.\\d\\d \\[37\\.0 AUTO\\].*\\d+\\.\\d\\d \\[1\\.0 AUTO\\]");
+    Pattern controlledRow =
+        Pattern.compile(
+            "(?m)^r[1-4] +CONNECTED +3[67]\\.\\d\\d \\[37\\.0 AUTO\\].*\\d+\\.\\d\\d \\[1\\.0 AUTO\\]");
     try {
-      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-        String table = lastTable(buffer);
-        assertThat(controlledRow.matcher(table).results().count()).as("rows under control in:%n%s", table).isEqualTo(4);
-      });
-      Matcher url = Pattern.compile("metrics: +(http://\\S+/metrics)").matcher(buffer.toString(StandardCharsets.UTF_8));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                String table = lastTable(buffer);
+                assertThat(controlledRow.matcher(table).results().count())
+                    .as("rows under control in:%n%s", table)
+                    .isEqualTo(4);
+              });
+      Matcher url =
+          Pattern.compile("metrics: +(http://\\S+/metrics)")
+              .matcher(buffer.toString(StandardCharsets.UTF_8));
       assertThat(url.find()).isTrue();
       HttpClient http = HttpClient.newHttpClient();
-      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-        String metrics = http.send(HttpRequest.newBuilder(URI.create(url.group(1))).build(), HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(metrics)
-            .containsPattern("hepaloop_loop_execution_seconds_count\\{loop=\"temperature\",reactor=\"r4\"\\} [1-9]")
-            .containsPattern("hepaloop_loop_period_jitter_seconds_count\\{loop=\"flow\",reactor=\"r1\"\\} [1-9]")
-            .containsPattern("hepaloop_samples_total\\{reactor=\"r2\"\\} [1-9]")
-            .contains("hepaloop_telemetry_points_dropped_total 0.0");
-      });
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                String metrics =
+                    http.send(
+                            HttpRequest.newBuilder(URI.create(url.group(1))).build(),
+                            HttpResponse.BodyHandlers.ofString())
+                        .body();
+                assertThat(metrics)
+                    .containsPattern(
+                        "hepaloop_loop_execution_seconds_count\\{loop=\"temperature\",reactor=\"r4\"\\} [1-9]")
+                    .containsPattern(
+                        "hepaloop_loop_period_jitter_seconds_count\\{loop=\"flow\",reactor=\"r1\"\\} [1-9]")
+                    .containsPattern("hepaloop_samples_total\\{reactor=\"r2\"\\} [1-9]")
+                    .contains("hepaloop_telemetry_points_dropped_total 0.0");
+              });
     } finally {
       demo.stop.countDown();
     }

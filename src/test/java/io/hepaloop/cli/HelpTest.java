@@ -22,7 +22,9 @@ class HelpTest {
     }
 
     assertThat(exit).isEqualTo(2);
-    assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("--settle-s").contains("-5.0");
+    assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("--settle-s")
+        .contains("-5.0");
   }
 
   @Test
@@ -31,10 +33,14 @@ class HelpTest {
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err));
 
-    int exit = cli.execute("tune", "--loop", "temperature", "--harness", "--profile", "no-such-dir/rig.yaml");
+    int exit =
+        cli.execute(
+            "tune", "--loop", "temperature", "--harness", "--profile", "no-such-dir/rig.yaml");
 
     assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).startsWith("hepaloop tune: 1 problem:").contains("no-such-dir/rig.yaml:0: (file): file not found")
+    assertThat(err.toString())
+        .startsWith("hepaloop tune: 1 problem:")
+        .contains("no-such-dir/rig.yaml:0: (file): file not found")
         .doesNotContain("\tat ");
   }
 
@@ -46,10 +52,16 @@ class HelpTest {
 
     assertThat(cli.execute("--help")).isZero();
 
-    List<String> commandLines = text.toString().lines().dropWhile(l -> !l.startsWith("Commands:")).skip(1).toList();
+    List<String> commandLines =
+        text.toString().lines().dropWhile(l -> !l.startsWith("Commands:")).skip(1).toList();
     assertThat(commandLines).hasSize(cli.getSubcommands().size());
     for (String name : cli.getSubcommands().keySet()) {
-      assertThat(commandLines).anySatisfy(l -> assertThat(l.trim()).startsWith(name + " ").hasSizeGreaterThan(name.length() + 10));
+      assertThat(commandLines)
+          .anySatisfy(
+              l ->
+                  assertThat(l.trim())
+                      .startsWith(name + " ")
+                      .hasSizeGreaterThan(name.length() + 10));
     }
   }
 }

@@ -30,8 +30,10 @@ import picocli.CommandLine;
  * another; a corrupt run file stops the start with a message naming it.
  */
 class RunAcrossRestartsIT {
-  private static final Pattern DEMO_RUN = Pattern.compile("(?m)^run: +(\\S+) \\((continued|new run)");
-  private static final Pattern SERVE_RUN = Pattern.compile("(?m)^run: (\\S+) \\((continued|new run)");
+  private static final Pattern DEMO_RUN =
+      Pattern.compile("(?m)^run: +(\\S+) \\((continued|new run)");
+  private static final Pattern SERVE_RUN =
+      Pattern.compile("(?m)^run: (\\S+) \\((continued|new run)");
 
   @TempDir Path dir;
 
@@ -40,8 +42,18 @@ class RunAcrossRestartsIT {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     DemoCommand demo = new DemoCommand();
     demo.out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-    List<String> args = new java.util.ArrayList<>(List.of("--data-dir", dataDir.toString(), "--reactors", "1",
-        "--http-port", "0", "--no-influxd", "--duration", "0"));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "--data-dir",
+                dataDir.toString(),
+                "--reactors",
+                "1",
+                "--http-port",
+                "0",
+                "--no-influxd",
+                "--duration",
+                "0"));
     args.addAll(List.of(extra));
     assertThat(new CommandLine(demo).execute(args.toArray(String[]::new))).isZero();
     return buffer.toString(StandardCharsets.UTF_8);
@@ -63,7 +75,8 @@ class RunAcrossRestartsIT {
 
     String[] second = run(DEMO_RUN, demo(data));
     assertThat(second).containsExactly(first[0], "continued");
-    assertThat(Files.readString(data.resolve(RunStore.FILE_NAME))).contains("\"runId\" : \"" + first[0] + "\"");
+    assertThat(Files.readString(data.resolve(RunStore.FILE_NAME)))
+        .contains("\"runId\" : \"" + first[0] + "\"");
 
     String third = demo(data, "--new-run");
     String[] fresh = run(DEMO_RUN, third);
@@ -82,7 +95,10 @@ class RunAcrossRestartsIT {
     try (ServerSocket s = new ServerSocket(0)) {
       unused = s.getLocalPort(); // nobody listens there: serve starts, its link keeps connecting
     }
-    PlantConfigWriter.writeSimulated(config, data, Path.of(Paths.DEFAULT_PROFILE).toAbsolutePath(),
+    PlantConfigWriter.writeSimulated(
+        config,
+        data,
+        Path.of(Paths.DEFAULT_PROFILE).toAbsolutePath(),
         List.of("opc.tcp://127.0.0.1:" + unused + "/hepaloop"));
 
     String[] first = run(SERVE_RUN, serve(config));
@@ -92,16 +108,28 @@ class RunAcrossRestartsIT {
     String other = serve(config, "--run", "culture-7");
     assertThat(run(SERVE_RUN, other)).containsExactly("culture-7", "new run");
     assertThat(other).contains("previous run " + first[0]).contains("--run culture-7 differs");
-    assertThat(run(SERVE_RUN, serve(config, "--run", "culture-7"))).containsExactly("culture-7", "continued");
+    assertThat(run(SERVE_RUN, serve(config, "--run", "culture-7")))
+        .containsExactly("culture-7", "continued");
     assertThat(run(SERVE_RUN, serve(config))).containsExactly("culture-7", "continued");
 
     // a damaged run file: no silent new run, the start is refused with the file named
     Files.writeString(data.resolve(RunStore.FILE_NAME), "{\"runId\": \"culture-7\", \"star");
     StringWriter err = new StringWriter();
-    int rc = HepaLoop.commandLine().setErr(new PrintWriter(err))
-        .execute("serve", "--config", config.toString(), "--http-port", "0", "--no-influxd", "--quiet");
+    int rc =
+        HepaLoop.commandLine()
+            .setErr(new PrintWriter(err))
+            .execute(
+                "serve",
+                "--config",
+                config.toString(),
+                "--http-port",
+                "0",
+                "--no-influxd",
+                "--quiet");
     assertThat(rc).isEqualTo(2);
-    assertThat(err.toString()).contains(data.resolve(RunStore.FILE_NAME).toString()).contains("--new-run");
+    assertThat(err.toString())
+        .contains(data.resolve(RunStore.FILE_NAME).toString())
+        .contains("--new-run");
   }
 
   @Test
@@ -109,24 +137,56 @@ class RunAcrossRestartsIT {
   void aSecondServeOnTheSameDataDirectoryIsRefusedAndChangesNothing() throws Exception {
     Path data = dir.resolve("locked-data");
     Path config = dir.resolve("locked.yaml");
-    PlantConfigWriter.writeSimulated(config, data, Path.of(Paths.DEFAULT_PROFILE).toAbsolutePath(),
+    PlantConfigWriter.writeSimulated(
+        config,
+        data,
+        Path.of(Paths.DEFAULT_PROFILE).toAbsolutePath(),
         List.of("opc.tcp://127.0.0.1:1/hepaloop"));
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     ServeCommand first = new ServeCommand();
     first.out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(first)
-        .execute("--config", config.toString(), "--http-port", "0", "--no-influxd", "--quiet"));
+    CompletableFuture<Integer> exit =
+        CompletableFuture.supplyAsync(
+            () ->
+                new CommandLine(first)
+                    .execute(
+                        "--config",
+                        config.toString(),
+                        "--http-port",
+                        "0",
+                        "--no-influxd",
+                        "--quiet"));
     try {
-      await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(60))
-          .until(() -> exit.isDone() || SERVE_RUN.matcher(buffer.toString(StandardCharsets.UTF_8)).find());
+      await()
+          .dontCatchUncaughtExceptions()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  exit.isDone()
+                      || SERVE_RUN.matcher(buffer.toString(StandardCharsets.UTF_8)).find());
       String runFile = Files.readString(data.resolve(RunStore.FILE_NAME));
       StringWriter err = new StringWriter();
-      int rc = HepaLoop.commandLine().setErr(new PrintWriter(err))
-          .execute("serve", "--config", config.toString(), "--http-port", "0", "--no-influxd", "--quiet", "--new-run");
+      int rc =
+          HepaLoop.commandLine()
+              .setErr(new PrintWriter(err))
+              .execute(
+                  "serve",
+                  "--config",
+                  config.toString(),
+                  "--http-port",
+                  "0",
+                  "--no-influxd",
+                  "--quiet",
+                  "--new-run");
       assertThat(rc).isEqualTo(2);
-      assertThat(err.toString()).contains("is in use").contains(data.toString())
-          .contains("pid " + ProcessHandle.current().pid()).doesNotContain("Exception");
-      assertThat(Files.readString(data.resolve(RunStore.FILE_NAME))).as("the run of the first is untouched").isEqualTo(runFile);
+      assertThat(err.toString())
+          .contains("is in use")
+          .contains(data.toString())
+          .contains("pid " + ProcessHandle.current().pid())
+          .doesNotContain("Exception");
+      assertThat(Files.readString(data.resolve(RunStore.FILE_NAME)))
+          .as("the run of the first is untouched")
+          .isEqualTo(runFile);
     } finally {
       first.stop.countDown();
     }
@@ -140,12 +200,23 @@ class RunAcrossRestartsIT {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     ServeCommand serve = new ServeCommand();
     serve.out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-    List<String> args = new java.util.ArrayList<>(List.of("--config", config.toString(), "--http-port", "0", "--no-influxd", "--quiet"));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of("--config", config.toString(), "--http-port", "0", "--no-influxd", "--quiet"));
     args.addAll(List.of(extra));
-    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(serve).execute(args.toArray(String[]::new)));
+    CompletableFuture<Integer> exit =
+        CompletableFuture.supplyAsync(
+            () -> new CommandLine(serve).execute(args.toArray(String[]::new)));
     try {
-      // a previous start's Vert.x may still finish closing on its own threads: not this test's concern
-      await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(60)).until(() -> exit.isDone() || SERVE_RUN.matcher(buffer.toString(StandardCharsets.UTF_8)).find());
+      // a previous start's Vert.x may still finish closing on its own threads: not this test's
+      // concern
+      await()
+          .dontCatchUncaughtExceptions()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  exit.isDone()
+                      || SERVE_RUN.matcher(buffer.toString(StandardCharsets.UTF_8)).find());
     } finally {
       serve.stop.countDown();
     }

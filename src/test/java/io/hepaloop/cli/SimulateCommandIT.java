@@ -27,10 +27,24 @@ class SimulateCommandIT {
 
   @Test
   void itPrintsOneEndpointUrlPerReactorAndStopsCleanly() {
-    Run r = run("simulate", "--reactors", "3", "--port", "0", "--duration", "1", "--pki-dir",
-        System.getProperty("java.io.tmpdir") + "/hepaloop-sim-pki", "--scenario", "door-open", "--speed", "60");
+    Run r =
+        run(
+            "simulate",
+            "--reactors",
+            "3",
+            "--port",
+            "0",
+            "--duration",
+            "1",
+            "--pki-dir",
+            System.getProperty("java.io.tmpdir") + "/hepaloop-sim-pki",
+            "--scenario",
+            "door-open",
+            "--speed",
+            "60");
     assertThat(r.exit()).as(r.err()).isZero();
-    Matcher m = Pattern.compile("(r\\d)\\s+opc\\.tcp://127\\.0\\.0\\.1:(\\d+)/hepaloop").matcher(r.out());
+    Matcher m =
+        Pattern.compile("(r\\d)\\s+opc\\.tcp://127\\.0\\.0\\.1:(\\d+)/hepaloop").matcher(r.out());
     int n = 0;
     while (m.find()) {
       n++;
@@ -41,8 +55,19 @@ class SimulateCommandIT {
 
   @Test
   void aSharedServerPrintsTheSameUrlForEveryReactor() {
-    Run r = run("simulate", "--reactors", "a,b", "--layout", "shared", "--port", "0", "--duration", "0.5",
-        "--pki-dir", System.getProperty("java.io.tmpdir") + "/hepaloop-sim-pki");
+    Run r =
+        run(
+            "simulate",
+            "--reactors",
+            "a,b",
+            "--layout",
+            "shared",
+            "--port",
+            "0",
+            "--duration",
+            "0.5",
+            "--pki-dir",
+            System.getProperty("java.io.tmpdir") + "/hepaloop-sim-pki");
     assertThat(r.exit()).as(r.err()).isZero();
     Matcher m = Pattern.compile("\\s+(a|b)\\s+(opc\\.tcp://\\S+)").matcher(r.out());
     assertThat(m.find()).isTrue();
@@ -60,8 +85,18 @@ class SimulateCommandIT {
 
   @Test
   void usersComeFromAnEnvironmentVariableAndAMissingOneIsAClearError() {
-    assertThat(SimulateCommand.users("V", "alice:pw1,bob:p:w")).containsEntry("alice", "pw1").containsEntry("bob", "p:w");
-    Run r = run("simulate", "--users-env", "HEPALOOP_TEST_NO_SUCH_VAR", "--port", "0", "--duration", "0.1");
+    assertThat(SimulateCommand.users("V", "alice:pw1,bob:p:w"))
+        .containsEntry("alice", "pw1")
+        .containsEntry("bob", "p:w");
+    Run r =
+        run(
+            "simulate",
+            "--users-env",
+            "HEPALOOP_TEST_NO_SUCH_VAR",
+            "--port",
+            "0",
+            "--duration",
+            "0.1");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("HEPALOOP_TEST_NO_SUCH_VAR").contains("not set");
   }

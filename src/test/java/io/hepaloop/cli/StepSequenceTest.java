@@ -32,6 +32,7 @@ class StepSequenceTest {
     assertThat(s.missed()).isEqualTo(4);
     assertThat(s.seen()).isEqualTo(3);
     assertThat(s.repeated()).isEqualTo(1);
-    assertThat(s.lossPercent()).isCloseTo(100.0 * 4 / 7, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(s.lossPercent())
+        .isCloseTo(100.0 * 4 / 7, org.assertj.core.api.Assertions.within(1e-9));
   }
 }

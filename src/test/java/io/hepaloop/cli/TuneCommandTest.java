@@ -32,20 +32,33 @@ class TuneCommandTest {
 
   private Path plant() throws Exception {
     Path config = tmp.resolve("plant.yaml");
-    PlantConfigWriter.writeSimulated(config, tmp.resolve("data"), Path.of("device-profiles/liver-perfusion-bioreactor.yaml"),
+    PlantConfigWriter.writeSimulated(
+        config,
+        tmp.resolve("data"),
+        Path.of("device-profiles/liver-perfusion-bioreactor.yaml"),
         List.of("opc.tcp://127.0.0.1:4841/hepaloop", "opc.tcp://127.0.0.1:4842/hepaloop"));
     return config;
   }
 
   @Test
   void aReactorTheConfigDoesNotHaveIsNamedWithTheOnesItHas() throws Exception {
-    String err = runExpectingExit2("tune", "--config", plant().toString(), "--reactor", "r9", "--loop", "temperature");
+    String err =
+        runExpectingExit2(
+            "tune", "--config", plant().toString(), "--reactor", "r9", "--loop", "temperature");
     assertThat(err).contains("no reactor 'r9'").contains("reactors: r1, r2");
   }
 
   @Test
   void theConfigAndAnEndpointOfItsOwnAreNotMixed() throws Exception {
-    String err = runExpectingExit2("tune", "--config", plant().toString(), "--endpoint", "opc.tcp://127.0.0.1:1/x", "--loop", "temperature");
+    String err =
+        runExpectingExit2(
+            "tune",
+            "--config",
+            plant().toString(),
+            "--endpoint",
+            "opc.tcp://127.0.0.1:1/x",
+            "--loop",
+            "temperature");
     assertThat(err).contains("--config already gives the reactor's profile and endpoint");
   }
 }

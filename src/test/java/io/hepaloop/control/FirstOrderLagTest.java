@@ -9,13 +9,15 @@ class FirstOrderLagTest {
   static final long S = 1_000_000_000L;
 
   @Test
-  void itStartsAtItsFirstInputAndReachesOneMinusOneOverEOfAStepAfterOneTimeConstantWhateverTheStepSize() {
+  void
+      itStartsAtItsFirstInputAndReachesOneMinusOneOverEOfAStepAfterOneTimeConstantWhateverTheStepSize() {
     FirstOrderLag coarse = new FirstOrderLag(10.0);
     FirstOrderLag fine = new FirstOrderLag(10.0);
     assertThat(coarse.value()).isNaN();
     assertThat(coarse.update(0.0, 0)).isZero();
     fine.update(0.0, 0);
-    assertThat(coarse.update(1.0, 10 * S)).isCloseTo(1 - Math.exp(-1), within(1e-12)); // one late execution
+    assertThat(coarse.update(1.0, 10 * S))
+        .isCloseTo(1 - Math.exp(-1), within(1e-12)); // one late execution
     for (int i = 1; i <= 100; i++) {
       fine.update(1.0, i * S / 10);
     }

@@ -20,7 +20,8 @@ class MeasuredFeedforwardTest {
   void aStaticFeedforwardMovesTheOutputByItsGainPerUnitOfDisturbance() {
     MeasuredFeedforward ff = new MeasuredFeedforward(new FeedforwardSpec("room", -2.5, null, null));
     ff.update(23.0, true, 0);
-    assertThat(ff.update(15.0, true, S)).isCloseTo(20.0, within(1e-12)); // room −8 °C → heater +20 %
+    assertThat(ff.update(15.0, true, S))
+        .isCloseTo(20.0, within(1e-12)); // room −8 °C → heater +20 %
     assertThat(ff.update(25.0, true, 2 * S)).isCloseTo(-5.0, within(1e-12));
   }
 
@@ -44,7 +45,8 @@ class MeasuredFeedforwardTest {
     ff.update(23.0, true, 0);
     assertThat(ff.update(21.0, true, S)).isCloseTo(5.0, within(1e-12));
     assertThat(ff.update(Double.NaN, true, 2 * S)).isCloseTo(5.0, within(1e-12));
-    assertThat(ff.update(-40.0, false, 3 * S)).isCloseTo(5.0, within(1e-12)); // a failed sensor's garbage is not used
+    assertThat(ff.update(-40.0, false, 3 * S))
+        .isCloseTo(5.0, within(1e-12)); // a failed sensor's garbage is not used
     // back at 30 °C (the sensor was replaced, or drifted): no jump, then it follows changes again
     assertThat(ff.update(30.0, true, 4 * S)).isCloseTo(5.0, within(1e-12));
     assertThat(ff.update(29.0, true, 5 * S)).isCloseTo(7.5, within(1e-12));

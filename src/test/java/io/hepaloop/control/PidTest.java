@@ -26,13 +26,19 @@ class PidTest {
 
   @Test
   void aSetpointStepGivesNoDerivativeKickOnlyTheWeightedProportionalStep() {
-    Pid pid = auto(Config.percent(Direction.REVERSE), PidTuning.of(2.0, 100, 20).withSetpointWeights(0.5, 0), 37, 50);
+    Pid pid =
+        auto(
+            Config.percent(Direction.REVERSE),
+            PidTuning.of(2.0, 100, 20).withSetpointWeights(0.5, 0),
+            37,
+            50);
     step(pid, 1, 37);
     double before = step(pid, 1, 37);
     pid.setSetpoint(38);
     double after = step(pid, 1, 37);
     assertThat(pid.dTerm()).isEqualTo(0.0);
-    // b = 0.5: the proportional term moves by K·b·Δr = 1.0; the integral adds K·h/Ti·e of the previous (zero) error.
+    // b = 0.5: the proportional term moves by K·b·Δr = 1.0; the integral adds K·h/Ti·e of the
+    // previous (zero) error.
     assertThat(after - before).isCloseTo(1.0, within(1e-9));
   }
 
@@ -80,7 +86,8 @@ class PidTest {
     double first = step(pid, 1, 36.2);
     assertThat(first).isCloseTo(42.0, within(1e-9));
     double second = step(pid, 1, 36.2);
-    assertThat(second - first).isCloseTo(10 * 1.0 / 60 * 0.8, within(1e-9)); // then only integral action moves it
+    assertThat(second - first)
+        .isCloseTo(10 * 1.0 / 60 * 0.8, within(1e-9)); // then only integral action moves it
   }
 
   @Test
@@ -157,7 +164,9 @@ class PidTest {
 
   @Test
   void aBadPvHoldsTheOutputThenMovesItToTheSafeValueAndRaisesTheFlag() {
-    Pid pid = auto(Config.percent(Direction.REVERSE).withSafe(0.0, 10.0), PidTuning.of(10, 60, 0), 37, 20);
+    Pid pid =
+        auto(
+            Config.percent(Direction.REVERSE).withSafe(0.0, 10.0), PidTuning.of(10, 60, 0), 37, 20);
     step(pid, 1, 36);
     double held = step(pid, 1, 36);
     clock.advanceSeconds(1);
@@ -166,7 +175,8 @@ class PidTest {
     assertThat(pid.safeOutputActive()).isFalse();
     for (int k = 0; k < 9; k++) {
       clock.advanceSeconds(1);
-      assertThat(pid.update(36, false)).isEqualTo(held); // a bad value is not used even if it is a number
+      assertThat(pid.update(36, false))
+          .isEqualTo(held); // a bad value is not used even if it is a number
     }
     clock.advanceSeconds(1.5); // 10.5 s bad > 10 s
     assertThat(pid.update(36, false)).isEqualTo(0.0);
@@ -180,7 +190,8 @@ class PidTest {
 
   @Test
   void theSetpointRampsAtItsRatePerMinute() {
-    Pid pid = auto(Config.percent(Direction.REVERSE).withRamp(1.0), PidTuning.of(10, 60, 0), 37, 20);
+    Pid pid =
+        auto(Config.percent(Direction.REVERSE).withRamp(1.0), PidTuning.of(10, 60, 0), 37, 20);
     step(pid, 1, 37);
     pid.setSetpoint(38);
     assertThat(pid.workingSetpoint()).isEqualTo(37.0);
@@ -197,7 +208,12 @@ class PidTest {
 
   @Test
   void theOutputRateLimitBoundsEachChangeToRateTimesElapsedTime() {
-    Pid pid = auto(Config.percent(Direction.REVERSE), PidTuning.of(50, 0, 0).withOutputRateLimitPerS(2.0), 37, 10);
+    Pid pid =
+        auto(
+            Config.percent(Direction.REVERSE),
+            PidTuning.of(50, 0, 0).withOutputRateLimitPerS(2.0),
+            37,
+            10);
     step(pid, 1, 37);
     double prev = pid.output();
     for (int k = 0; k < 5; k++) {

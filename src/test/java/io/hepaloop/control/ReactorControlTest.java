@@ -18,11 +18,14 @@ import org.junit.jupiter.api.Test;
 
 /** The loops, interlocks and command door of one reactor, stepped by hand (no plant, no Vert.x). */
 class ReactorControlTest {
-  final DeviceProfile profile = ProfileLoader.load(Path.of("device-profiles/liver-perfusion-bioreactor.yaml"));
+  final DeviceProfile profile =
+      ProfileLoader.load(Path.of("device-profiles/liver-perfusion-bioreactor.yaml"));
   final ManualClock clock = new ManualClock();
   final Map<String, Double> written = new LinkedHashMap<>();
   final List<HepaEvent> events = new ArrayList<>();
-  final ReactorControl rc = new ReactorControl("r1", profile, clock, (a, v, why) -> written.put(a, v), events::add, s -> {});
+  final ReactorControl rc =
+      new ReactorControl(
+          "r1", profile, clock, (a, v, why) -> written.put(a, v), events::add, s -> {});
 
   void feed(String signal, double value, Quality q) {
     rc.onSample(new Sample("r1", signal, value, "", clock.now(), q));
@@ -44,20 +47,44 @@ class ReactorControlTest {
 
   @Test
   void theCommandDoorValidatesEveryKindOfCommandAgainstTheProfile() {
-    assertThat(rc.command(new ControlCommand.SetSetpoint("temperature", 29.0, "ops")).message()).contains("[30.0, 39.0]");
-    assertThat(rc.command(new ControlCommand.SetSetpoint("temperature", Double.NaN, "ops")).accepted()).isFalse();
-    assertThat(rc.command(new ControlCommand.SetSetpoint("ph", 7.0, "ops")).message()).contains("no loop 'ph'").contains("temperature");
-    assertThat(rc.command(new ControlCommand.SetMode("temperature", LoopMode.CASCADE, "ops")).message()).contains("no cascade");
-    assertThat(rc.command(new ControlCommand.SetMode("oxygen", LoopMode.CASCADE, "ops")).accepted()).isTrue();
-    assertThat(rc.command(new ControlCommand.SetManualOutput("oxygen", 80.0, "ops")).message()).contains("gas_o2").contains("[5.0, 60.0]");
-    assertThat(rc.command(new ControlCommand.SetCascadeSetpoint("oxygen", 20.0, "ops")).message()).contains("[35.0, 120.0]");
-    assertThat(rc.command(new ControlCommand.SetCascadeSetpoint("flow", 40.0, "ops")).message()).contains("no cascade");
-    assertThat(rc.command(new ControlCommand.SetTuning("temperature", "override", PidTuning.of(1, 1, 0), "ops")).message())
+    assertThat(rc.command(new ControlCommand.SetSetpoint("temperature", 29.0, "ops")).message())
+        .contains("[30.0, 39.0]");
+    assertThat(
+            rc.command(new ControlCommand.SetSetpoint("temperature", Double.NaN, "ops")).accepted())
+        .isFalse();
+    assertThat(rc.command(new ControlCommand.SetSetpoint("ph", 7.0, "ops")).message())
+        .contains("no loop 'ph'")
+        .contains("temperature");
+    assertThat(
+            rc.command(new ControlCommand.SetMode("temperature", LoopMode.CASCADE, "ops"))
+                .message())
+        .contains("no cascade");
+    assertThat(rc.command(new ControlCommand.SetMode("oxygen", LoopMode.CASCADE, "ops")).accepted())
+        .isTrue();
+    assertThat(rc.command(new ControlCommand.SetManualOutput("oxygen", 80.0, "ops")).message())
+        .contains("gas_o2")
+        .contains("[5.0, 60.0]");
+    assertThat(rc.command(new ControlCommand.SetCascadeSetpoint("oxygen", 20.0, "ops")).message())
+        .contains("[35.0, 120.0]");
+    assertThat(rc.command(new ControlCommand.SetCascadeSetpoint("flow", 40.0, "ops")).message())
+        .contains("no cascade");
+    assertThat(
+            rc.command(
+                    new ControlCommand.SetTuning(
+                        "temperature", "override", PidTuning.of(1, 1, 0), "ops"))
+                .message())
         .contains("no 'override' controller");
-    assertThat(rc.command(new ControlCommand.SetTuning("flow", "override", PidTuning.of(1, 1, 0), "ops")).accepted()).isTrue();
-    assertThat(rc.command(new ControlCommand.ResetInterlock("pressure_high_high", "ops")).message()).contains("not tripped");
-    assertThat(rc.command(new ControlCommand.ResetInterlock("door", "ops")).message()).contains("no interlock 'door'");
-    assertThat(events).allMatch(e -> e.type().equals("operator")); // only accepted commands are announced
+    assertThat(
+            rc.command(
+                    new ControlCommand.SetTuning("flow", "override", PidTuning.of(1, 1, 0), "ops"))
+                .accepted())
+        .isTrue();
+    assertThat(rc.command(new ControlCommand.ResetInterlock("pressure_high_high", "ops")).message())
+        .contains("not tripped");
+    assertThat(rc.command(new ControlCommand.ResetInterlock("door", "ops")).message())
+        .contains("no interlock 'door'");
+    assertThat(events)
+        .allMatch(e -> e.type().equals("operator")); // only accepted commands are announced
     assertThat(events).hasSize(2);
   }
 
@@ -67,8 +94,13 @@ class ReactorControlTest {
     readbacks(30, 25, 14);
     clock.advanceSeconds(1);
     rc.executeLoop("temperature");
-    assertThat(rc.command(new ControlCommand.SetMode("temperature", LoopMode.MANUAL, "ops")).accepted()).isTrue();
-    assertThat(rc.command(new ControlCommand.SetManualOutput("temperature", 55.0, "ops")).accepted()).isTrue();
+    assertThat(
+            rc.command(new ControlCommand.SetMode("temperature", LoopMode.MANUAL, "ops"))
+                .accepted())
+        .isTrue();
+    assertThat(
+            rc.command(new ControlCommand.SetManualOutput("temperature", 55.0, "ops")).accepted())
+        .isTrue();
     clock.advanceSeconds(1);
     assertThat(rc.executeLoop("temperature")).isEqualTo(55.0);
     rc.command(new ControlCommand.SetMode("temperature", LoopMode.AUTO, "ops"));
@@ -102,7 +134,10 @@ class ReactorControlTest {
     }
     double unconstrained = written.get("pump");
     assertThat(unconstrained).isGreaterThan(25);
-    feed("pressure_inlet", 55, Quality.GOOD); // clogged: pressure far above the override setpoint of 40
+    feed(
+        "pressure_inlet",
+        55,
+        Quality.GOOD); // clogged: pressure far above the override setpoint of 40
     for (int i = 0; i < 40; i++) {
       clock.advanceSeconds(0.25);
       rc.executeLoop("flow");
@@ -141,17 +176,24 @@ class ReactorControlTest {
       rc.executeLoop("temperature");
       assertThat(written.get("heater")).isEqualTo(held);
     }
-    assertThat(events).anyMatch(e -> e.severity().equals("warning") && e.message().contains("held"));
+    assertThat(events)
+        .anyMatch(e -> e.severity().equals("warning") && e.message().contains("held"));
     clock.advanceSeconds(2.5); // first bad execution + 10.5 s
     rc.executeLoop("temperature");
     assertThat(written.get("heater")).isEqualTo(0.0);
-    assertThat(events).anyMatch(e -> e.type().equals("interlock") && e.source().equals("temperature.bad_pv")
-        && e.severity().equals("critical") && e.message().contains("safe value 0.00"));
+    assertThat(events)
+        .anyMatch(
+            e ->
+                e.type().equals("interlock")
+                    && e.source().equals("temperature.bad_pv")
+                    && e.severity().equals("critical")
+                    && e.message().contains("safe value 0.00"));
   }
 
   @Test
   void aBadOverridePvIsAnnouncedAndItsCapOnThePumpGoesToThePumpSafeValue() {
-    plant(37, 0.5, 12, 100, 40); // flow below setpoint: the flow controller wants more pump than 20 %
+    plant(
+        37, 0.5, 12, 100, 40); // flow below setpoint: the flow controller wants more pump than 20 %
     readbacks(35, 25, 14);
     for (int i = 0; i < 20; i++) {
       clock.advanceSeconds(0.25);
@@ -161,19 +203,30 @@ class ReactorControlTest {
     feed("pressure_inlet", 12, Quality.BAD); // the pressure sensor dies: no more clog protection
     clock.advanceSeconds(0.25);
     rc.executeLoop("flow");
-    assertThat(events).anyMatch(e -> e.source().equals("flow.override") && e.severity().equals("warning")
-        && e.message().contains("pressure_inlet is bad") && e.message().contains("20.00 %"));
+    assertThat(events)
+        .anyMatch(
+            e ->
+                e.source().equals("flow.override")
+                    && e.severity().equals("warning")
+                    && e.message().contains("pressure_inlet is bad")
+                    && e.message().contains("20.00 %"));
     for (int i = 0; i < 24; i++) { // 6 s > badPvSafeAfterS 5 s
       clock.advanceSeconds(0.25);
       rc.executeLoop("flow");
     }
     assertThat(written.get("pump")).isEqualTo(20.0);
-    assertThat(events).filteredOn(e -> e.source().equals("flow.override")).hasSize(1); // once, not per cycle
+    assertThat(events)
+        .filteredOn(e -> e.source().equals("flow.override"))
+        .hasSize(1); // once, not per cycle
     feed("pressure_inlet", 12, Quality.GOOD);
     clock.advanceSeconds(0.25);
     rc.executeLoop("flow");
-    assertThat(events).anyMatch(e -> e.source().equals("flow.override") && e.severity().equals("info")
-        && e.message().contains("good again"));
+    assertThat(events)
+        .anyMatch(
+            e ->
+                e.source().equals("flow.override")
+                    && e.severity().equals("info")
+                    && e.message().contains("good again"));
   }
 
   @Test
@@ -187,8 +240,14 @@ class ReactorControlTest {
       clock.advanceSeconds(1);
       rc.executeLoop("oxygen");
     }
-    assertThat(events).filteredOn(e -> e.source().equals("oxygen.cascade")).singleElement()
-        .satisfies(e -> assertThat(e.message()).contains("do_outlet is uncertain").contains("do_inlet setpoint"));
+    assertThat(events)
+        .filteredOn(e -> e.source().equals("oxygen.cascade"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.message())
+                    .contains("do_outlet is uncertain")
+                    .contains("do_inlet setpoint"));
   }
 
   @Test
@@ -209,29 +268,47 @@ class ReactorControlTest {
     assertThat(events).anyMatch(e -> e.message().contains("cleared"));
     clock.advanceSeconds(0.25);
     double restart = rc.executeLoop("flow");
-    assertThat(restart).isBetween(0.0, 5.0); // restarts from where the interlock left it, not from 25 %
+    assertThat(restart)
+        .isBetween(0.0, 5.0); // restarts from where the interlock left it, not from 25 %
   }
 
   @Test
   void aTrippedInterlockOnAnActuatorWithoutALoopIsAssertedAgainAfterAReconnect() {
     // The same profile without the flow loop: only the interlock drives the pump.
     DeviceProfile p = profile;
-    DeviceProfile noFlowLoop = new DeviceProfile(p.model(), p.vendor(), p.description(), p.endpoint(), p.namespaceUri(), p.oxygen(),
-        p.signals(), p.watchdog(), p.loops().stream().filter(l -> !l.id().equals("flow")).toList(), p.interlocks(), p.alarms());
+    DeviceProfile noFlowLoop =
+        new DeviceProfile(
+            p.model(),
+            p.vendor(),
+            p.description(),
+            p.endpoint(),
+            p.namespaceUri(),
+            p.oxygen(),
+            p.signals(),
+            p.watchdog(),
+            p.loops().stream().filter(l -> !l.id().equals("flow")).toList(),
+            p.interlocks(),
+            p.alarms());
     Map<String, Double> out = new LinkedHashMap<>();
-    ReactorControl c = new ReactorControl("r1", noFlowLoop, clock, (a, v, why) -> out.put(a, v), e -> {}, s -> {});
+    ReactorControl c =
+        new ReactorControl("r1", noFlowLoop, clock, (a, v, why) -> out.put(a, v), e -> {}, s -> {});
     c.onSample(new Sample("r1", "pressure_inlet", 61, "", clock.now(), Quality.GOOD));
     c.evaluateInterlocks();
     assertThat(out).containsEntry("pump", 0.0);
 
-    c.onLinkState(new io.hepaloop.device.LinkState("r1", io.hepaloop.device.LinkState.State.DISCONNECTED, clock.now(), "test"));
+    c.onLinkState(
+        new io.hepaloop.device.LinkState(
+            "r1", io.hepaloop.device.LinkState.State.DISCONNECTED, clock.now(), "test"));
     clock.advanceSeconds(30); // the device watchdog put the pump at its safe 20 % meanwhile
-    c.onLinkState(new io.hepaloop.device.LinkState("r1", io.hepaloop.device.LinkState.State.CONNECTED, clock.now(), null));
+    c.onLinkState(
+        new io.hepaloop.device.LinkState(
+            "r1", io.hepaloop.device.LinkState.State.CONNECTED, clock.now(), null));
     out.clear();
     c.onSample(new Sample("r1", "pump", 20, "", clock.now(), Quality.GOOD));
     c.evaluateInterlocks();
 
-    assertThat(c.interlock("pressure_high_high").tripped()).isTrue(); // the last pressure is stale: it cannot clear
+    assertThat(c.interlock("pressure_high_high").tripped())
+        .isTrue(); // the last pressure is stale: it cannot clear
     assertThat(out).containsEntry("pump", 0.0);
     out.clear();
     c.evaluateInterlocks();
@@ -243,7 +320,8 @@ class ReactorControlTest {
     var down = io.hepaloop.device.LinkState.State.DISCONNECTED;
     var upState = io.hepaloop.device.LinkState.State.CONNECTED;
     for (int i = 0; i < 4; i++) { // down 0.5 s, up 1 s, and again
-      rc.onLinkState(new io.hepaloop.device.LinkState("r1", down, clock.now(), "connection closed"));
+      rc.onLinkState(
+          new io.hepaloop.device.LinkState("r1", down, clock.now(), "connection closed"));
       clock.advanceSeconds(0.5);
       rc.onLinkState(new io.hepaloop.device.LinkState("r1", upState, clock.now(), null));
       clock.advanceSeconds(1);
@@ -252,7 +330,9 @@ class ReactorControlTest {
     clock.advanceSeconds(10);
     rc.executeLoop("temperature");
 
-    assertThat(events).filteredOn(e -> e.source().equals("link")).extracting(HepaEvent::message)
+    assertThat(events)
+        .filteredOn(e -> e.source().equals("link"))
+        .extracting(HepaEvent::message)
         .satisfiesExactly(
             m -> assertThat(m).startsWith("Device link disconnected"),
             m -> assertThat(m).startsWith("Device link connected"),
@@ -272,8 +352,15 @@ class ReactorControlTest {
     rc.executeLoop("temperature");
 
     assertThat(written).containsKey("heater");
-    assertThat(events).filteredOn(e -> e.source().equals("temperature") && e.message().contains("read-back")).singleElement()
-        .satisfies(e -> assertThat(e.message()).contains("no good read-back of heater").contains("(bad)").contains("safe value 0.00"));
+    assertThat(events)
+        .filteredOn(e -> e.source().equals("temperature") && e.message().contains("read-back"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.message())
+                    .contains("no good read-back of heater")
+                    .contains("(bad)")
+                    .contains("safe value 0.00"));
     clock.advanceSeconds(1);
     rc.executeLoop("temperature");
     assertThat(events).filteredOn(e -> e.message().contains("read-back")).hasSize(1);
@@ -285,13 +372,17 @@ class ReactorControlTest {
     readbacks(30, 25, 14);
     clock.advanceSeconds(1);
     rc.executeLoop("temperature");
-    rc.onLinkState(new io.hepaloop.device.LinkState("r1", io.hepaloop.device.LinkState.State.DISCONNECTED, clock.now(), "test"));
+    rc.onLinkState(
+        new io.hepaloop.device.LinkState(
+            "r1", io.hepaloop.device.LinkState.State.DISCONNECTED, clock.now(), "test"));
     assertThat(rc.image().usable("temperature")).isFalse();
     written.clear();
     clock.advanceSeconds(1);
     rc.executeLoop("temperature");
     assertThat(written).isEmpty();
-    rc.onLinkState(new io.hepaloop.device.LinkState("r1", io.hepaloop.device.LinkState.State.CONNECTED, clock.now(), null));
+    rc.onLinkState(
+        new io.hepaloop.device.LinkState(
+            "r1", io.hepaloop.device.LinkState.State.CONNECTED, clock.now(), null));
     clock.advanceSeconds(1);
     assertThat(rc.executeLoop("temperature")).isNaN(); // no fresh read-back yet
     plant(36.0, 1.0, 12, 100, 40);
@@ -302,10 +393,13 @@ class ReactorControlTest {
 
   @Test
   void theRoomTemperatureMovesTheHeaterBeforeTheMediumCools() {
-    // two identical reactors with the medium at 36.9 °C; in the second the room drops 2 °C (a step small
+    // two identical reactors with the medium at 36.9 °C; in the second the room drops 2 °C (a step
+    // small
     // enough that the lead's kick does not saturate the heater, so both integrals stay equal)
     Map<String, Double> written2 = new LinkedHashMap<>();
-    ReactorControl rc2 = new ReactorControl("r1", profile, clock, (a, v, why) -> written2.put(a, v), e -> {}, s -> {});
+    ReactorControl rc2 =
+        new ReactorControl(
+            "r1", profile, clock, (a, v, why) -> written2.put(a, v), e -> {}, s -> {});
     for (ReactorControl c : List.of(rc, rc2)) {
       c.onSample(new Sample("r1", "temperature", 36.9, "", clock.now(), Quality.GOOD));
       c.onSample(new Sample("r1", "temperature_ambient", 23.0, "", clock.now(), Quality.GOOD));
@@ -329,7 +423,8 @@ class ReactorControlTest {
     // the room sensor fails: the feedforward holds rather than following garbage
     rc2.onSample(new Sample("r1", "temperature_ambient", -20.0, "", clock.now(), Quality.BAD));
     clock.advanceSeconds(1);
-    assertThat(rc2.executeLoop("temperature") - rc.executeLoop("temperature")).isCloseTo(5.0, within(0.01));
+    assertThat(rc2.executeLoop("temperature") - rc.executeLoop("temperature"))
+        .isCloseTo(5.0, within(0.01));
   }
 
   @Test
@@ -339,7 +434,9 @@ class ReactorControlTest {
     double sum = 0;
     int n = 0;
     double last = Double.NaN;
-    for (int t = 0; t < 600; t++) { // noise of ±0.05 °C around the setpoint: P and D swing the output by several %
+    for (int t = 0;
+        t < 600;
+        t++) { // noise of ±0.05 °C around the setpoint: P and D swing the output by several %
       feed("temperature", t % 2 == 0 ? 37.05 : 36.95, Quality.GOOD);
       clock.advanceSeconds(1);
       last = rc.executeLoop("temperature");
@@ -350,7 +447,11 @@ class ReactorControlTest {
     }
     double mean = sum / n;
     assertThat(Math.abs(last - mean)).as("one execution is far from the mean").isGreaterThan(3.0);
-    assertThat(rc.startAutotune("temperature", new RelayAutoTuner.Config(10.0, 0.05, 0.6, 3, 3600, true), "ops").accepted()).isTrue();
+    assertThat(
+            rc.startAutotune(
+                    "temperature", new RelayAutoTuner.Config(10.0, 0.05, 0.6, 3, 3600, true), "ops")
+                .accepted())
+        .isTrue();
     assertThat(rc.loop("temperature").autotuner().bias()).isCloseTo(mean, within(1.0));
   }
 }

@@ -32,9 +32,17 @@ class RelayAutoTunerTest {
 
   @Test
   void theRelayFindsTheUltimateGainAndPeriodOfAKnownPlant() {
-    // theory: phase −atan(ωτ) − ωθ = −π  →  ω ≈ 0.8638 rad/s, Pu ≈ 7.27 s, Ku = sqrt(1 + (ωτ)²) ≈ 8.70
-    RelayAutoTuner t = new RelayAutoTuner(new RelayAutoTuner.Config(1.0, 0.0, 5.0, 4, 600, false),
-        0.0, 0.0, -10, 10, Pid.Direction.REVERSE, PidTuning.of(1, 10, 0));
+    // theory: phase −atan(ωτ) − ωθ = −π  →  ω ≈ 0.8638 rad/s, Pu ≈ 7.27 s, Ku = sqrt(1 + (ωτ)²) ≈
+    // 8.70
+    RelayAutoTuner t =
+        new RelayAutoTuner(
+            new RelayAutoTuner.Config(1.0, 0.0, 5.0, 4, 600, false),
+            0.0,
+            0.0,
+            -10,
+            10,
+            Pid.Direction.REVERSE,
+            PidTuning.of(1, 10, 0));
     Fopdt plant = new Fopdt();
     double u = 0;
     for (int k = 0; k < 60_000 && t.state() == RelayAutoTuner.State.RUNNING; k++) {
@@ -42,19 +50,30 @@ class RelayAutoTunerTest {
       u = t.step(y, true, k * plant.h);
     }
     assertThat(t.state()).isEqualTo(RelayAutoTuner.State.DONE);
-    // relay on a dead-time plant oscillates at Pu = 2θ·(…) ≈ the ultimate period within the describing-function error
+    // relay on a dead-time plant oscillates at Pu = 2θ·(…) ≈ the ultimate period within the
+    // describing-function error
     assertThat(t.result().ultimatePeriodS()).isCloseTo(7.27, within(0.9));
-    // the describing function sees a square-ish wave and underestimates Ku (here by ~20 %): the safe direction
+    // the describing function sees a square-ish wave and underestimates Ku (here by ~20 %): the
+    // safe direction
     assertThat(t.result().ultimateGain()).isBetween(8.70 * 0.75, 8.70 * 1.05);
     // Tyreus–Luyben PI
-    assertThat(t.result().proposal().gain()).isCloseTo(t.result().ultimateGain() / 3.2, within(1e-9));
-    assertThat(t.result().proposal().integralTimeS()).isCloseTo(2.2 * t.result().ultimatePeriodS(), within(1e-9));
+    assertThat(t.result().proposal().gain())
+        .isCloseTo(t.result().ultimateGain() / 3.2, within(1e-9));
+    assertThat(t.result().proposal().integralTimeS())
+        .isCloseTo(2.2 * t.result().ultimatePeriodS(), within(1e-9));
   }
 
   @Test
   void theTestAbortsAndReturnsToTheBiasWhenThePvLeavesTheSafetyBand() {
-    RelayAutoTuner t = new RelayAutoTuner(new RelayAutoTuner.Config(10.0, 0.05, 0.5, 3, 3600, true),
-        37.0, 35.0, 0, 100, Pid.Direction.REVERSE, PidTuning.of(1, 10, 0));
+    RelayAutoTuner t =
+        new RelayAutoTuner(
+            new RelayAutoTuner.Config(10.0, 0.05, 0.5, 3, 3600, true),
+            37.0,
+            35.0,
+            0,
+            100,
+            Pid.Direction.REVERSE,
+            PidTuning.of(1, 10, 0));
     assertThat(t.step(36.9, true, 0)).isEqualTo(45.0);
     assertThat(t.step(37.6, true, 1)).isEqualTo(35.0);
     assertThat(t.state()).isEqualTo(RelayAutoTuner.State.ABORTED);
@@ -63,8 +82,15 @@ class RelayAutoTunerTest {
 
   @Test
   void aBadPvAbortsTheTest() {
-    RelayAutoTuner t = new RelayAutoTuner(new RelayAutoTuner.Config(10.0, 0.05, 0.5, 3, 3600, true),
-        37.0, 35.0, 0, 100, Pid.Direction.REVERSE, PidTuning.of(1, 10, 0));
+    RelayAutoTuner t =
+        new RelayAutoTuner(
+            new RelayAutoTuner.Config(10.0, 0.05, 0.5, 3, 3600, true),
+            37.0,
+            35.0,
+            0,
+            100,
+            Pid.Direction.REVERSE,
+            PidTuning.of(1, 10, 0));
     t.step(36.9, true, 0);
     assertThat(t.step(Double.NaN, false, 1)).isEqualTo(35.0);
     assertThat(t.abortReason()).contains("bad");
@@ -72,9 +98,12 @@ class RelayAutoTunerTest {
 
   @Test
   void anInfiniteDeviationOrTimeLimitIsRefusedBecauseItWouldSwitchOffTheSafetyAborts() {
-    assertThatThrownBy(() -> new RelayAutoTuner.Config(10.0, 0.05, Double.POSITIVE_INFINITY, 3, 3600, true))
-        .hasMessageContaining("finite").hasMessageContaining("Infinity");
-    assertThatThrownBy(() -> new RelayAutoTuner.Config(10.0, 0.05, 0.5, 3, Double.POSITIVE_INFINITY, true))
+    assertThatThrownBy(
+            () -> new RelayAutoTuner.Config(10.0, 0.05, Double.POSITIVE_INFINITY, 3, 3600, true))
+        .hasMessageContaining("finite")
+        .hasMessageContaining("Infinity");
+    assertThatThrownBy(
+            () -> new RelayAutoTuner.Config(10.0, 0.05, 0.5, 3, Double.POSITIVE_INFINITY, true))
         .hasMessageContaining("finite");
     assertThatThrownBy(() -> new RelayAutoTuner.Config(Double.NaN, 0.05, 0.5, 3, 3600, true))
         .isInstanceOf(IllegalArgumentException.class);
@@ -82,18 +111,37 @@ class RelayAutoTunerTest {
 
   @Test
   void aRelayThatWouldLeaveTheActuatorRangeIsRefused() {
-    assertThatThrownBy(() -> new RelayAutoTuner(new RelayAutoTuner.Config(30.0, 0.05, 0.5, 3, 3600, true),
-        37.0, 80.0, 0, 100, Pid.Direction.REVERSE, PidTuning.of(1, 10, 0))).hasMessageContaining("lower the amplitude");
+    assertThatThrownBy(
+            () ->
+                new RelayAutoTuner(
+                    new RelayAutoTuner.Config(30.0, 0.05, 0.5, 3, 3600, true),
+                    37.0,
+                    80.0,
+                    0,
+                    100,
+                    Pid.Direction.REVERSE,
+                    PidTuning.of(1, 10, 0)))
+        .hasMessageContaining("lower the amplitude");
   }
 
   @Test
   void aRelayThatNeverMovesThePvAcrossTheSetpointSaysSoWhenItTimesOut() {
-    RelayAutoTuner t = new RelayAutoTuner(new RelayAutoTuner.Config(10.0, 0.05, 0.6, 3, 600, true),
-        37.0, 25.0, 0, 100, Pid.Direction.REVERSE, PidTuning.of(1, 10, 0));
+    RelayAutoTuner t =
+        new RelayAutoTuner(
+            new RelayAutoTuner.Config(10.0, 0.05, 0.6, 3, 600, true),
+            37.0,
+            25.0,
+            0,
+            100,
+            Pid.Direction.REVERSE,
+            PidTuning.of(1, 10, 0));
     for (int s = 0; s <= 601 && t.state() == RelayAutoTuner.State.RUNNING; s++) {
-      t.step(36.97, true, s); // the heater at 35 % only just holds the PV below setpoint + hysteresis
+      t.step(
+          36.97, true, s); // the heater at 35 % only just holds the PV below setpoint + hysteresis
     }
     assertThat(t.state()).isEqualTo(RelayAutoTuner.State.ABORTED);
-    assertThat(t.abortReason()).contains("never crossed the setpoint ± 0.050 within 600 s").contains("relay 25.00 ± 10.00");
+    assertThat(t.abortReason())
+        .contains("never crossed the setpoint ± 0.050 within 600 s")
+        .contains("relay 25.00 ± 10.00");
   }
 }

@@ -23,25 +23,30 @@ class DataTypeTest {
     assertThat(DataType.of("Int32").toVariant(4249.6).getValue()).isEqualTo(4250);
     assertThat(DataType.of("Int16").toVariant(-3).getValue()).isEqualTo((short) -3);
     assertThat(DataType.of("UInt16").toVariant(65535).getValue()).isEqualTo(UShort.valueOf(65535));
-    assertThat(DataType.of("UInt32").toVariant(4_294_967_295L).getValue()).isEqualTo(UInteger.valueOf(4_294_967_295L));
+    assertThat(DataType.of("UInt32").toVariant(4_294_967_295L).getValue())
+        .isEqualTo(UInteger.valueOf(4_294_967_295L));
     assertThat(DataType.of("Boolean").toVariant(1).getValue()).isEqualTo(true);
     assertThat(DataType.of("SByte").toVariant(-128).getValue()).isEqualTo((byte) -128);
     assertThat(DataType.of("Byte").toVariant(255).getValue()).isEqualTo(UByte.valueOf(255));
     assertThat(DataType.of("Int64").toVariant(-5e15).getValue()).isEqualTo(-5_000_000_000_000_000L);
-    assertThat(DataType.of("UInt64").toVariant(0x1p63).getValue()).isEqualTo(ULong.valueOf(BigInteger.ONE.shiftLeft(63)));
+    assertThat(DataType.of("UInt64").toVariant(0x1p63).getValue())
+        .isEqualTo(ULong.valueOf(BigInteger.ONE.shiftLeft(63)));
   }
 
   @Test
   void aValueTheDeviceTypeCannotHoldIsRefusedNotWrapped() {
-    assertThatThrownBy(() -> DataType.INT16.toVariant(70_000)).hasMessageContaining("does not fit the device's Int16");
+    assertThatThrownBy(() -> DataType.INT16.toVariant(70_000))
+        .hasMessageContaining("does not fit the device's Int16");
     assertThatThrownBy(() -> DataType.UINT32.toVariant(-1)).hasMessageContaining("UInt32");
     assertThatThrownBy(() -> DataType.BYTE.toVariant(256)).hasMessageContaining("Byte");
     assertThatThrownBy(() -> DataType.SBYTE.toVariant(128)).hasMessageContaining("SByte");
     assertThatThrownBy(() -> DataType.INT64.toVariant(0x1p63)).hasMessageContaining("Int64");
     assertThatThrownBy(() -> DataType.UINT64.toVariant(0x1p64)).hasMessageContaining("UInt64");
     assertThatThrownBy(() -> DataType.FLOAT.toVariant(1e39)).hasMessageContaining("Float");
-    assertThatThrownBy(() -> DataType.DOUBLE.toVariant(Double.NaN)).hasMessageContaining("not a finite number");
-    assertThatThrownBy(() -> DataType.of("String")).hasMessageContaining("not supported")
+    assertThatThrownBy(() -> DataType.DOUBLE.toVariant(Double.NaN))
+        .hasMessageContaining("not a finite number");
+    assertThatThrownBy(() -> DataType.of("String"))
+        .hasMessageContaining("not supported")
         .hasMessageContaining(DataType.names());
   }
 
@@ -70,14 +75,20 @@ class DataTypeTest {
     assertThat(DataType.of(t.opcName())).isSameAs(t);
     assertThat(DataType.ofNodeId(t.nodeId())).contains(t);
     double lo = t.isIntegral() ? t.min() : -1e6;
-    double hi = t == DataType.UINT64 ? 0x1p63 : t == DataType.INT64 ? 0x1p62 : t.isIntegral() ? t.max() : 1e6;
+    double hi =
+        t == DataType.UINT64
+            ? 0x1p63
+            : t == DataType.INT64 ? 0x1p62 : t.isIntegral() ? t.max() : 1e6;
     for (double v : new double[] {lo, hi}) {
       assertThat(DataType.toDouble(t.toVariant(v))).as(t + " " + v).isEqualTo(v);
     }
   }
 
   @ParameterizedTest
-  @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"}, mode = EnumSource.Mode.EXCLUDE)
+  @EnumSource(
+      value = DataType.class,
+      names = {"FLOAT", "DOUBLE"},
+      mode = EnumSource.Mode.EXCLUDE)
   void theHeartbeatWrapsAtTheTypesMaximumAndEveryValueIsOneTheTypeHolds(DataType t) {
     long wrap = t.heartbeatWrap();
     List<Long> seen = new ArrayList<>();
@@ -106,10 +117,14 @@ class DataTypeTest {
     assertThat(DataType.BYTE.heartbeatWrap()).isEqualTo(255);
     assertThat(DataType.SBYTE.heartbeatWrap()).isEqualTo(127);
     assertThat(DataType.BOOLEAN.heartbeatWrap()).isEqualTo(1);
-    assertThat(DataType.UINT64.heartbeatVariant(DataType.UINT64.heartbeatWrap()).getValue()).isEqualTo(ULong.MAX);
-    assertThat(DataType.UINT64.nextHeartbeat(Long.MAX_VALUE)).as("past 2^63 - 1 as unsigned bits").isEqualTo(Long.MIN_VALUE);
+    assertThat(DataType.UINT64.heartbeatVariant(DataType.UINT64.heartbeatWrap()).getValue())
+        .isEqualTo(ULong.MAX);
+    assertThat(DataType.UINT64.nextHeartbeat(Long.MAX_VALUE))
+        .as("past 2^63 - 1 as unsigned bits")
+        .isEqualTo(Long.MIN_VALUE);
     assertThat(DataType.FLOAT.holdsHeartbeat()).isFalse();
-    assertThatThrownBy(DataType.DOUBLE::heartbeatWrap).hasMessageContaining("Double cannot hold a heartbeat");
+    assertThatThrownBy(DataType.DOUBLE::heartbeatWrap)
+        .hasMessageContaining("Double cannot hold a heartbeat");
   }
 
   @Test

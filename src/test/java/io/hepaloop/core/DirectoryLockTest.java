@@ -12,11 +12,15 @@ class DirectoryLockTest {
   @TempDir Path dir;
 
   @Test
-  void aSecondHolderIsRefusedNamingTheDirectoryAndThisProcessUntilTheFirstReleases() throws Exception {
+  void aSecondHolderIsRefusedNamingTheDirectoryAndThisProcessUntilTheFirstReleases()
+      throws Exception {
     long me = ProcessHandle.current().pid();
-    try (DirectoryLock first = DirectoryLock.acquire(dir.resolve("influxd"), "x.lock", "the test data")) {
-      assertThat(Files.readString(dir.resolve("influxd").resolve("x.lock")).trim()).isEqualTo(Long.toString(me));
-      assertThatThrownBy(() -> DirectoryLock.acquire(dir.resolve("influxd"), "x.lock", "the test data"))
+    try (DirectoryLock first =
+        DirectoryLock.acquire(dir.resolve("influxd"), "x.lock", "the test data")) {
+      assertThat(Files.readString(dir.resolve("influxd").resolve("x.lock")).trim())
+          .isEqualTo(Long.toString(me));
+      assertThatThrownBy(
+              () -> DirectoryLock.acquire(dir.resolve("influxd"), "x.lock", "the test data"))
           .isInstanceOf(DirectoryInUseException.class)
           .hasMessageContaining(dir.resolve("influxd").toString())
           .hasMessageContaining("the test data")

@@ -10,12 +10,14 @@ class BackoffTest {
   @Test
   void theDefaultScheduleDoublesFrom200MsAndNeverWaitsMoreThanOneSecond() {
     Backoff b = new Backoff(200, 1000, 2.0, 0.0);
-    assertThat(IntStream.range(0, 6).mapToLong(b::nominalDelayMs).toArray()).containsExactly(200, 400, 800, 1000, 1000, 1000);
+    assertThat(IntStream.range(0, 6).mapToLong(b::nominalDelayMs).toArray())
+        .containsExactly(200, 400, 800, 1000, 1000, 1000);
   }
 
   @Test
   void theDefaultCapKeepsAReturningDeviceWithinTwoSecondsOfBeingBack() {
-    // The promise of the link: samples again within 2 s of the device being back. A retry comes at most
+    // The promise of the link: samples again within 2 s of the device being back. A retry comes at
+    // most
     // maxMs (+ jitter) after the device returns; the rest of the budget is for the handshake.
     long worst = Math.round(Backoff.DEFAULT.maxMs() * (1 + Backoff.DEFAULT.jitterFraction()));
     assertThat(worst).isLessThanOrEqualTo(1100);

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class CommandCheckTest {
-  private static final DeviceProfile PROFILE = ProfileLoader.load(Path.of("device-profiles/liver-perfusion-bioreactor.yaml"));
+  private static final DeviceProfile PROFILE =
+      ProfileLoader.load(Path.of("device-profiles/liver-perfusion-bioreactor.yaml"));
 
   private static java.util.Optional<String> check(String actuator, double value) {
     return CommandCheck.refusal(PROFILE, "r1", new ActuatorCommand("r1", actuator, value, "test"));
@@ -24,15 +25,20 @@ class CommandCheckTest {
   @Test
   void aCommandOutsideTheAllowedRangeIsRefusedNamingTheRangeAndUnit() {
     // gas_o2's instrument range is 0..100 % but the profile allows only 5..60 %.
-    assertThat(check("gas_o2", 80.0)).hasValueSatisfying(r -> assertThat(r).contains("gas_o2", "80.0", "[5.0, 60.0]", "%"));
-    assertThat(check("heater", -1.0)).hasValueSatisfying(r -> assertThat(r).contains("outside the allowed range"));
+    assertThat(check("gas_o2", 80.0))
+        .hasValueSatisfying(r -> assertThat(r).contains("gas_o2", "80.0", "[5.0, 60.0]", "%"));
+    assertThat(check("heater", -1.0))
+        .hasValueSatisfying(r -> assertThat(r).contains("outside the allowed range"));
   }
 
   @Test
   void unknownActuatorsSensorsAndNonNumbersAreRefused() {
-    assertThat(check("stirrer", 1.0)).hasValueSatisfying(r -> assertThat(r).contains("no actuator 'stirrer'"));
-    assertThat(check("temperature", 37.0)).hasValueSatisfying(r -> assertThat(r).contains("is a sensor"));
-    assertThat(check("pump", Double.NaN)).hasValueSatisfying(r -> assertThat(r).contains("not a finite number"));
+    assertThat(check("stirrer", 1.0))
+        .hasValueSatisfying(r -> assertThat(r).contains("no actuator 'stirrer'"));
+    assertThat(check("temperature", 37.0))
+        .hasValueSatisfying(r -> assertThat(r).contains("is a sensor"));
+    assertThat(check("pump", Double.NaN))
+        .hasValueSatisfying(r -> assertThat(r).contains("not a finite number"));
   }
 
   @Test

@@ -16,7 +16,9 @@ class DataTypeNamesTest {
     // a device may declare Number or BaseDataType and send any numeric Variant: not a mismatch
     assertThat(MiloSession.builtInName(NodeIds.Number)).isNull();
     assertThat(MiloSession.builtInName(NodeIds.BaseDataType)).isNull();
-    assertThat(MiloSession.builtInName(new NodeId(2, 11))).as("vendor namespace, same number").isNull();
+    assertThat(MiloSession.builtInName(new NodeId(2, 11)))
+        .as("vendor namespace, same number")
+        .isNull();
     assertThat(MiloSession.builtInName(new NodeId(0, "Double"))).isNull();
   }
 }

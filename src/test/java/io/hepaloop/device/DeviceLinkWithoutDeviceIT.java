@@ -33,24 +33,37 @@ class DeviceLinkWithoutDeviceIT {
   }
 
   @Test
-  void aLinkToAnAbsentDeviceStaysConnectingWithAReasonRetriesQuietlyAndRefusesWrites() throws Exception {
+  void aLinkToAnAbsentDeviceStaysConnectingWithAReasonRetriesQuietlyAndRefusesWrites()
+      throws Exception {
     var rec = new LinkItSupport.Recorder(vertx, "r1");
-    DeviceLink link = new DeviceLink(DeviceLinkOptions.builder("r1", LinkItSupport.PROFILE, url).build());
+    DeviceLink link =
+        new DeviceLink(DeviceLinkOptions.builder("r1", LinkItSupport.PROFILE, url).build());
     String id = vertx.deployVerticle(link).await(10, TimeUnit.SECONDS);
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> rec.lastState() != null && rec.lastState().reason().contains("connection refused"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                rec.lastState() != null && rec.lastState().reason().contains("connection refused"));
     assertThat(rec.state()).isEqualTo(LinkState.State.CONNECTING);
 
-    WriteResult w = vertx.eventBus().<WriteResult>request(Addresses.commands("r1"), new ActuatorCommand("r1", "pump", 30, "test"))
-        .await(5, TimeUnit.SECONDS).body();
+    WriteResult w =
+        vertx
+            .eventBus()
+            .<WriteResult>request(
+                Addresses.commands("r1"), new ActuatorCommand("r1", "pump", 30, "test"))
+            .await(5, TimeUnit.SECONDS)
+            .body();
     assertThat(w.ok()).isFalse();
     assertThat(w.detail()).contains("CONNECTING", "nothing written");
 
-    // Several retries happen (backoff ≤ 1 s), but the same failure is reported once, not per attempt.
+    // Several retries happen (backoff ≤ 1 s), but the same failure is reported once, not per
+    // attempt.
     await().atMost(Duration.ofSeconds(6)).until(() -> link.connectAttempts() >= 4);
     assertThat(rec.events).hasSize(1);
     assertThat(rec.events.get(0).message()).contains("cannot connect", "connection refused");
-    assertThat(rec.states.stream().filter(s -> s.state() == LinkState.State.CONNECTING)).hasSizeLessThanOrEqualTo(2);
+    assertThat(rec.states.stream().filter(s -> s.state() == LinkState.State.CONNECTING))
+        .hasSizeLessThanOrEqualTo(2);
 
     vertx.undeploy(id).await(10, TimeUnit.SECONDS);
     assertThat(rec.state()).isEqualTo(LinkState.State.STOPPED);

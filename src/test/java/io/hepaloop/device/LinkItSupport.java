@@ -1,7 +1,7 @@
 package io.hepaloop.device;
 
-import io.hepaloop.bus.Addresses;
 import io.hepaloop.app.Codecs;
+import io.hepaloop.bus.Addresses;
 import io.hepaloop.bus.HepaEvent;
 import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.profile.ProfileLoader;
@@ -14,11 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * What the link ITs share: the shipped profile, a Vert.x instance with the codecs, and a recorder of
- * everything one reactor's link publishes (samples, states, events), filled from the event bus.
+ * What the link ITs share: the shipped profile, a Vert.x instance with the codecs, and a recorder
+ * of everything one reactor's link publishes (samples, states, events), filled from the event bus.
  */
 final class LinkItSupport {
-  static final DeviceProfile PROFILE = ProfileLoader.load(Path.of("device-profiles/liver-perfusion-bioreactor.yaml"));
+  static final DeviceProfile PROFILE =
+      ProfileLoader.load(Path.of("device-profiles/liver-perfusion-bioreactor.yaml"));
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
 
   private LinkItSupport() {}
@@ -40,20 +41,28 @@ final class LinkItSupport {
     final List<HepaEvent> events = new CopyOnWriteArrayList<>();
 
     Recorder(Vertx vertx, String reactorId) {
-      vertx.eventBus().<SampleBatch>consumer(Addresses.samples(reactorId), m -> {
-        long now = System.nanoTime();
-        batches.add(m.body());
-        for (Sample s : m.body().samples()) {
-          arrivals.add(new Arrival(s, now));
-          latest.put(s.signalId(), s);
-        }
-      });
+      vertx
+          .eventBus()
+          .<SampleBatch>consumer(
+              Addresses.samples(reactorId),
+              m -> {
+                long now = System.nanoTime();
+                batches.add(m.body());
+                for (Sample s : m.body().samples()) {
+                  arrivals.add(new Arrival(s, now));
+                  latest.put(s.signalId(), s);
+                }
+              });
       vertx.eventBus().<LinkState>consumer(Addresses.link(reactorId), m -> states.add(m.body()));
-      vertx.eventBus().<HepaEvent>consumer(Addresses.EVENTS, m -> {
-        if (reactorId.equals(m.body().reactorId())) {
-          events.add(m.body());
-        }
-      });
+      vertx
+          .eventBus()
+          .<HepaEvent>consumer(
+              Addresses.EVENTS,
+              m -> {
+                if (reactorId.equals(m.body().reactorId())) {
+                  events.add(m.body());
+                }
+              });
     }
 
     LinkState.State state() {
@@ -66,7 +75,9 @@ final class LinkItSupport {
 
     /** A fresh (not stale) sample of the signal that arrived after {@code afterNanos}. */
     java.util.Optional<Arrival> freshAfter(long afterNanos) {
-      return arrivals.stream().filter(a -> a.arrivedNanos() > afterNanos && !a.sample().stale()).findFirst();
+      return arrivals.stream()
+          .filter(a -> a.arrivedNanos() > afterNanos && !a.sample().stale())
+          .findFirst();
     }
   }
 }

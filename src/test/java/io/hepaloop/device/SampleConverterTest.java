@@ -16,17 +16,24 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.junit.jupiter.api.Test;
 
 class SampleConverterTest {
-  private static final DeviceProfile PROFILE = ProfileLoader.load(Path.of("device-profiles/liver-perfusion-bioreactor.yaml"));
+  private static final DeviceProfile PROFILE =
+      ProfileLoader.load(Path.of("device-profiles/liver-perfusion-bioreactor.yaml"));
   private static final Instant DEVICE_TIME = Instant.parse("2026-03-01T10:00:00.250Z");
   private static final Instant NOW = Instant.parse("2026-03-01T10:00:01Z");
 
   private static DataValue dv(Object value, StatusCode sc, Instant source) {
-    return new DataValue(new Variant(value), sc, source == null ? null : new DateTime(source), null);
+    return new DataValue(
+        new Variant(value), sc, source == null ? null : new DateTime(source), null);
   }
 
   @Test
   void aScaledIntegerPressureArrivesInMmHgWithTheDeviceTimestamp() {
-    Sample s = SampleConverter.toSample("r1", PROFILE.requireSignal("pressure_inlet"), dv(4250, StatusCode.GOOD, DEVICE_TIME), NOW);
+    Sample s =
+        SampleConverter.toSample(
+            "r1",
+            PROFILE.requireSignal("pressure_inlet"),
+            dv(4250, StatusCode.GOOD, DEVICE_TIME),
+            NOW);
     assertThat(s.value()).isCloseTo(42.5, within(1e-9));
     assertThat(s.unit()).isEqualTo("mmHg");
     assertThat(s.sourceTime()).isEqualTo(DEVICE_TIME);
@@ -38,15 +45,24 @@ class SampleConverterTest {
 
   @Test
   void anUnscaledDoubleIsPassedThroughWithItsUnit() {
-    Sample s = SampleConverter.toSample("r1", PROFILE.requireSignal("temperature"), dv(37.02, StatusCode.GOOD, DEVICE_TIME), NOW);
+    Sample s =
+        SampleConverter.toSample(
+            "r1",
+            PROFILE.requireSignal("temperature"),
+            dv(37.02, StatusCode.GOOD, DEVICE_TIME),
+            NOW);
     assertThat(s.value()).isEqualTo(37.02);
     assertThat(s.unit()).isEqualTo("°C");
   }
 
   @Test
   void aBadStatusMakesTheSampleBadAndUnusableButKeepsTheValue() {
-    Sample s = SampleConverter.toSample("r1", PROFILE.requireSignal("do_outlet"),
-        dv(30.0, new StatusCode(StatusCodes.Bad_SensorFailure), DEVICE_TIME), NOW);
+    Sample s =
+        SampleConverter.toSample(
+            "r1",
+            PROFILE.requireSignal("do_outlet"),
+            dv(30.0, new StatusCode(StatusCodes.Bad_SensorFailure), DEVICE_TIME),
+            NOW);
     assertThat(s.quality()).isEqualTo(Quality.BAD);
     assertThat(s.usable()).isFalse();
     assertThat(s.value()).isEqualTo(30.0);
@@ -54,7 +70,9 @@ class SampleConverterTest {
 
   @Test
   void aGoodStatusWithNoValueIsNotAUsableMeasurement() {
-    Sample s = SampleConverter.toSample("r1", PROFILE.requireSignal("flow"), new DataValue(Variant.NULL_VALUE), NOW);
+    Sample s =
+        SampleConverter.toSample(
+            "r1", PROFILE.requireSignal("flow"), new DataValue(Variant.NULL_VALUE), NOW);
     assertThat(s.value()).isNaN();
     assertThat(s.quality()).isEqualTo(Quality.BAD);
   }
@@ -62,9 +80,17 @@ class SampleConverterTest {
   @Test
   void withoutASourceTimestampTheServerTimeThenTheControllerClockIsUsed() {
     Instant server = Instant.parse("2026-03-01T10:00:00.500Z");
-    DataValue serverOnly = new DataValue(new Variant(1.0), StatusCode.GOOD, null, new DateTime(server));
-    assertThat(SampleConverter.toSample("r1", PROFILE.requireSignal("flow"), serverOnly, NOW).sourceTime()).isEqualTo(server);
-    assertThat(SampleConverter.toSample("r1", PROFILE.requireSignal("flow"), dv(1.0, StatusCode.GOOD, null), NOW).sourceTime()).isEqualTo(NOW);
+    DataValue serverOnly =
+        new DataValue(new Variant(1.0), StatusCode.GOOD, null, new DateTime(server));
+    assertThat(
+            SampleConverter.toSample("r1", PROFILE.requireSignal("flow"), serverOnly, NOW)
+                .sourceTime())
+        .isEqualTo(server);
+    assertThat(
+            SampleConverter.toSample(
+                    "r1", PROFILE.requireSignal("flow"), dv(1.0, StatusCode.GOOD, null), NOW)
+                .sourceTime())
+        .isEqualTo(NOW);
   }
 
   @Test
@@ -81,8 +107,20 @@ class SampleConverterTest {
   @Test
   void theEngineeringDeadbandIsTranslatedToRawUnits() {
     var p = PROFILE.requireSignal("pressure_inlet");
-    var withDeadband = new io.hepaloop.profile.SignalSpec(p.id(), p.kind(), p.description(), p.nodeId(), p.dataType(), p.unit(),
-        p.range(), p.scaling(), p.samplingIntervalMs(), 0.5, p.allowed(), p.safeValue());
+    var withDeadband =
+        new io.hepaloop.profile.SignalSpec(
+            p.id(),
+            p.kind(),
+            p.description(),
+            p.nodeId(),
+            p.dataType(),
+            p.unit(),
+            p.range(),
+            p.scaling(),
+            p.samplingIntervalMs(),
+            0.5,
+            p.allowed(),
+            p.safeValue());
     // 0.5 mmHg at 100 raw counts per mmHg
     assertThat(MiloSession.rawDeadband(withDeadband)).isCloseTo(50.0, within(1e-9));
     assertThat(MiloSession.rawDeadband(p)).isZero();

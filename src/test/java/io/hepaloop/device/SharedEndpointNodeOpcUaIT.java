@@ -35,23 +35,28 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * 64 reactors behind ONE endpoint of a server we did not write ({@code src/test/node/gateway-server.js},
- * node-opcua) that allows only 4 sessions, with the node layout of {@code plc-gateway-example.yaml}:
- * the links share one session, receive every value of a sequence the server steps once a second,
- * keep every reactor's watchdog written, isolate a reactor whose profile does not match the device,
- * and all come back after the server is stopped and started again on the same port.
+ * 64 reactors behind ONE endpoint of a server we did not write ({@code
+ * src/test/node/gateway-server.js}, node-opcua) that allows only 4 sessions, with the node layout
+ * of {@code plc-gateway-example.yaml}: the links share one session, receive every value of a
+ * sequence the server steps once a second, keep every reactor's watchdog written, isolate a reactor
+ * whose profile does not match the device, and all come back after the server is stopped and
+ * started again on the same port.
  */
 @Timeout(300)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(ThreadDumpOnFailure.class)
 class SharedEndpointNodeOpcUaIT {
   static final Path NODE_DIR = Path.of("src/test/node");
-  static final DeviceProfile PROFILE = ProfileLoader.load(Path.of("device-profiles/plc-gateway-example.yaml"));
+  static final DeviceProfile PROFILE =
+      ProfileLoader.load(Path.of("device-profiles/plc-gateway-example.yaml"));
   static final int REACTORS = 64;
   static final int MAX_SESSIONS = 4;
+
   /** The server steps each reactor's FT301 once per tick; the profile samples it every 250 ms. */
   static final int TICK_MS = 1000;
-  static final List<String> IDS = IntStream.rangeClosed(1, REACTORS).mapToObj(i -> String.format("r%02d", i)).toList();
+
+  static final List<String> IDS =
+      IntStream.rangeClosed(1, REACTORS).mapToObj(i -> String.format("r%02d", i)).toList();
 
   static int port;
   static NodeServer server;
@@ -67,31 +72,50 @@ class SharedEndpointNodeOpcUaIT {
     volatile Map<String, Long> status = Map.of();
 
     NodeServer(int firstSeq) throws IOException {
-      process = new ProcessBuilder("node", "gateway-server.js", String.valueOf(port), String.valueOf(REACTORS),
-          String.valueOf(MAX_SESSIONS), String.valueOf(TICK_MS), String.valueOf(firstSeq))
-          .directory(NODE_DIR.toFile()).redirectErrorStream(true).start();
-      Thread reader = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line; (line = r.readLine()) != null; ) {
-            if (line.startsWith("STATUS ")) {
-              Map<String, Long> m = new LinkedHashMap<>();
-              Matcher kv = Pattern.compile("(\\w+)=(\\d+)").matcher(line);
-              while (kv.find()) {
-                m.put(kv.group(1), Long.parseLong(kv.group(2)));
-              }
-              status = m;
-            } else if (lines.size() < 500) {
-              lines.add(line);
-            }
-          }
-        } catch (IOException e) {
-          // the process ended
-        }
-      }, "node-gateway-output");
+      process =
+          new ProcessBuilder(
+                  "node",
+                  "gateway-server.js",
+                  String.valueOf(port),
+                  String.valueOf(REACTORS),
+                  String.valueOf(MAX_SESSIONS),
+                  String.valueOf(TICK_MS),
+                  String.valueOf(firstSeq))
+              .directory(NODE_DIR.toFile())
+              .redirectErrorStream(true)
+              .start();
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String line; (line = r.readLine()) != null; ) {
+                    if (line.startsWith("STATUS ")) {
+                      Map<String, Long> m = new LinkedHashMap<>();
+                      Matcher kv = Pattern.compile("(\\w+)=(\\d+)").matcher(line);
+                      while (kv.find()) {
+                        m.put(kv.group(1), Long.parseLong(kv.group(2)));
+                      }
+                      status = m;
+                    } else if (lines.size() < 500) {
+                      lines.add(line);
+                    }
+                  }
+                } catch (IOException e) {
+                  // the process ended
+                }
+              },
+              "node-gateway-output");
       reader.setDaemon(true);
       reader.start();
-      await().atMost(Duration.ofSeconds(60)).until(() -> lines.stream().anyMatch(l -> l.startsWith("READY"))
-          || lines.stream().anyMatch(l -> l.startsWith("FAILED")) || !process.isAlive());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  lines.stream().anyMatch(l -> l.startsWith("READY"))
+                      || lines.stream().anyMatch(l -> l.startsWith("FAILED"))
+                      || !process.isAlive());
       assertThat(lines).as("node gateway output").anyMatch(l -> l.startsWith("READY"));
       await().atMost(Duration.ofSeconds(10)).until(() -> status.containsKey("seq"));
     }
@@ -116,8 +140,9 @@ class SharedEndpointNodeOpcUaIT {
 
   @BeforeAll
   static void start() throws Exception {
-    assertThat(NODE_DIR.resolve("node_modules/node-opcua")).as("node-opcua is installed: run scripts/install-test-deps "
-        + "(npm ci in src/test/node)").isDirectory();
+    assertThat(NODE_DIR.resolve("node_modules/node-opcua"))
+        .as("node-opcua is installed: run scripts/install-test-deps " + "(npm ci in src/test/node)")
+        .isDirectory();
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
@@ -126,7 +151,10 @@ class SharedEndpointNodeOpcUaIT {
     sessions = new EndpointSessions();
     for (String id : IDS) {
       recorders.put(id, new LinkItSupport.Recorder(vertx, id));
-      DeviceLink link = new DeviceLink(DeviceLinkOptions.builder(id, PROFILE, url()).heartbeat(HeartbeatSource.LINK).build(), sessions);
+      DeviceLink link =
+          new DeviceLink(
+              DeviceLinkOptions.builder(id, PROFILE, url()).heartbeat(HeartbeatSource.LINK).build(),
+              sessions);
       links.add(link);
       vertx.deployVerticle(link).await(10, TimeUnit.SECONDS);
     }
@@ -150,24 +178,35 @@ class SharedEndpointNodeOpcUaIT {
     return recorders.values().stream().filter(r -> r.state() == LinkState.State.CONNECTED).count();
   }
 
-  /** FT301 raw counts (µL/min) of one reactor, fresh values only, that arrived after {@code afterNanos}. */
+  /**
+   * FT301 raw counts (µL/min) of one reactor, fresh values only, that arrived after {@code
+   * afterNanos}.
+   */
   static List<Long> sequence(String id, long afterNanos, long beforeNanos) {
     return recorders.get(id).arrivals.stream()
         .filter(a -> a.arrivedNanos() > afterNanos && a.arrivedNanos() <= beforeNanos)
-        .filter(a -> a.sample().signalId().equals("flow") && !a.sample().stale() && a.sample().usable())
+        .filter(
+            a -> a.sample().signalId().equals("flow") && !a.sample().stale() && a.sample().usable())
         .map(a -> Math.round(a.sample().value() * 1000))
         .toList();
   }
 
-  /** Values of the server's sequence that never arrived, summed over all reactors; fails on a value seen twice. */
+  /**
+   * Values of the server's sequence that never arrived, summed over all reactors; fails on a value
+   * seen twice.
+   */
   static long lostSteps(long fromNanos, long toNanos, int minValuesPerReactor) {
     long lost = 0;
     for (String id : IDS) {
       List<Long> seq = sequence(id, fromNanos, toNanos);
-      assertThat(seq.size()).as("values of reactor %s's sequence in the window", id).isGreaterThanOrEqualTo(minValuesPerReactor);
+      assertThat(seq.size())
+          .as("values of reactor %s's sequence in the window", id)
+          .isGreaterThanOrEqualTo(minValuesPerReactor);
       for (int i = 1; i < seq.size(); i++) {
         long step = Math.floorMod(seq.get(i) - seq.get(i - 1), 10000);
-        assertThat(step).as("reactor %s: %d after %d (a value twice)", id, seq.get(i), seq.get(i - 1)).isPositive();
+        assertThat(step)
+            .as("reactor %s: %d after %d (a value twice)", id, seq.get(i), seq.get(i - 1))
+            .isPositive();
         lost += step - 1;
       }
     }
@@ -177,11 +216,16 @@ class SharedEndpointNodeOpcUaIT {
   /** Measures for {@code seconds} of real time with every link up, then checks the sequences. */
   static void everyValueArrivesFor(int seconds) {
     long from = System.nanoTime();
-    await().pollDelay(Duration.ofSeconds(seconds)).atMost(Duration.ofSeconds(seconds + 5)).until(() -> true);
+    await()
+        .pollDelay(Duration.ofSeconds(seconds))
+        .atMost(Duration.ofSeconds(seconds + 5))
+        .until(() -> true);
     long to = System.nanoTime();
     assertThat(connected()).isEqualTo(REACTORS);
     // At one step per second a reactor sees at least seconds - 2 steps (the edges fall anywhere).
-    assertThat(lostSteps(from, to, seconds * 1000 / TICK_MS - 2)).as("values of the sequence lost").isZero();
+    assertThat(lostSteps(from, to, seconds * 1000 / TICK_MS - 2))
+        .as("values of the sequence lost")
+        .isZero();
   }
 
   @Test
@@ -192,10 +236,14 @@ class SharedEndpointNodeOpcUaIT {
     assertThat(sessions.sessionsOpened()).isEqualTo(1);
     everyValueArrivesFor(10);
     // Each reactor's own watchdog is written (the profile's interval is 1 s).
-    await().atMost(Duration.ofSeconds(10)).until(() -> server.status("wdReactorsRecent") == REACTORS);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> server.status("wdReactorsRecent") == REACTORS);
     assertThat(server.status("sessions")).isEqualTo(1);
     for (String id : IDS) {
-      assertThat(recorders.get(id).latest.get("temperature").value()).as(id).isCloseTo(37.0, org.assertj.core.api.Assertions.within(1e-9));
+      assertThat(recorders.get(id).latest.get("temperature").value())
+          .as(id)
+          .isCloseTo(37.0, org.assertj.core.api.Assertions.within(1e-9));
     }
   }
 
@@ -204,30 +252,86 @@ class SharedEndpointNodeOpcUaIT {
   void aReactorWhoseProfileDoesNotMatchTheDeviceFailsAloneOnTheSharedSession() throws Exception {
     long statesBefore = recorders.values().stream().mapToLong(r -> r.states.size()).sum();
     // A flow meter the gateway does not have, next to r07's tags.
-    DeviceProfile missingNode = withSignal(PROFILE, "flow", s -> new SignalSpec(s.id(), s.kind(), s.description(),
-        s.nodeId().replace("FT301", "FT399"), s.dataType(), s.unit(), s.range(), s.scaling(), s.samplingIntervalMs(),
-        s.deadband(), s.allowed(), s.safeValue()));
+    DeviceProfile missingNode =
+        withSignal(
+            PROFILE,
+            "flow",
+            s ->
+                new SignalSpec(
+                    s.id(),
+                    s.kind(),
+                    s.description(),
+                    s.nodeId().replace("FT301", "FT399"),
+                    s.dataType(),
+                    s.unit(),
+                    s.range(),
+                    s.scaling(),
+                    s.samplingIntervalMs(),
+                    s.deadband(),
+                    s.allowed(),
+                    s.safeValue()));
     // A temperature the profile calls Float where the gateway publishes Int16 tenths.
-    DeviceProfile wrongType = withSignal(PROFILE, "temperature", s -> new SignalSpec(s.id(), s.kind(), s.description(),
-        s.nodeId(), "Float", s.unit(), s.range(), null, s.samplingIntervalMs(), s.deadband(), s.allowed(), s.safeValue()));
+    DeviceProfile wrongType =
+        withSignal(
+            PROFILE,
+            "temperature",
+            s ->
+                new SignalSpec(
+                    s.id(),
+                    s.kind(),
+                    s.description(),
+                    s.nodeId(),
+                    "Float",
+                    s.unit(),
+                    s.range(),
+                    null,
+                    s.samplingIntervalMs(),
+                    s.deadband(),
+                    s.allowed(),
+                    s.safeValue()));
     var recMissing = new LinkItSupport.Recorder(vertx, "x1");
     var recWrong = new LinkItSupport.Recorder(vertx, "x2");
-    vertx.deployVerticle(new DeviceLink(DeviceLinkOptions.builder("x1", missingNode, url()).nodeIdReactor("r07").heartbeat(HeartbeatSource.LINK).build(), sessions))
+    vertx
+        .deployVerticle(
+            new DeviceLink(
+                DeviceLinkOptions.builder("x1", missingNode, url())
+                    .nodeIdReactor("r07")
+                    .heartbeat(HeartbeatSource.LINK)
+                    .build(),
+                sessions))
         .await(10, TimeUnit.SECONDS);
-    vertx.deployVerticle(new DeviceLink(DeviceLinkOptions.builder("x2", wrongType, url()).nodeIdReactor("r08").heartbeat(HeartbeatSource.LINK).build(), sessions))
+    vertx
+        .deployVerticle(
+            new DeviceLink(
+                DeviceLinkOptions.builder("x2", wrongType, url())
+                    .nodeIdReactor("r08")
+                    .heartbeat(HeartbeatSource.LINK)
+                    .build(),
+                sessions))
         .await(10, TimeUnit.SECONDS);
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> recMissing.lastState() != null && recMissing.lastState().reason().contains("does not match")
-        && recWrong.lastState() != null && recWrong.lastState().reason().contains("does not match"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                recMissing.lastState() != null
+                    && recMissing.lastState().reason().contains("does not match")
+                    && recWrong.lastState() != null
+                    && recWrong.lastState().reason().contains("does not match"));
     assertThat(recMissing.state()).isEqualTo(LinkState.State.CONNECTING);
-    assertThat(recMissing.lastState().reason()).contains("cannot monitor flow", "r07.FT399", "Bad_NodeIdUnknown");
+    assertThat(recMissing.lastState().reason())
+        .contains("cannot monitor flow", "r07.FT399", "Bad_NodeIdUnknown");
     assertThat(recWrong.state()).isEqualTo(LinkState.State.CONNECTING);
-    assertThat(recWrong.lastState().reason()).contains("temperature", "r08.TT101", "is Int16 on the device, Float in the profile");
-    assertThat(recMissing.latest).as("nothing published from a reactor whose items were refused").isEmpty();
+    assertThat(recWrong.lastState().reason())
+        .contains("temperature", "r08.TT101", "is Int16 on the device, Float in the profile");
+    assertThat(recMissing.latest)
+        .as("nothing published from a reactor whose items were refused")
+        .isEmpty();
 
     // The neighbours never noticed: no state change, every value still arriving, still one session.
     everyValueArrivesFor(5);
-    assertThat(recorders.values().stream().mapToLong(r -> r.states.size()).sum()).isEqualTo(statesBefore);
+    assertThat(recorders.values().stream().mapToLong(r -> r.states.size()).sum())
+        .isEqualTo(statesBefore);
     assertThat(server.status("peakSessions")).isEqualTo(1);
     assertThat(sessions.sessionsOpened()).isEqualTo(1);
   }
@@ -238,18 +342,35 @@ class SharedEndpointNodeOpcUaIT {
     String victim = "r05";
     Map<String, Integer> statesBefore = new LinkedHashMap<>();
     recorders.forEach((id, r) -> statesBefore.put(id, r.states.size()));
-    // The session answers; only r05's watchdog write comes back Bad_NoCommunication (its PLC behind the gateway is gone).
+    // The session answers; only r05's watchdog write comes back Bad_NoCommunication (its PLC behind
+    // the gateway is gone).
     server.send("WD_FAIL " + victim);
     LinkItSupport.Recorder rec = recorders.get(victim);
-    await().atMost(Duration.ofSeconds(20)).until(() -> rec.states.stream().anyMatch(st -> st.state() == LinkState.State.DISCONNECTED
-        && st.reason().contains("heartbeats in a row unanswered") && st.reason().contains("Bad_NoCommunication")));
-    await().atMost(Duration.ofSeconds(5)).until(() -> rec.latest.values().stream().anyMatch(Sample::stale));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                rec.states.stream()
+                    .anyMatch(
+                        st ->
+                            st.state() == LinkState.State.DISCONNECTED
+                                && st.reason().contains("heartbeats in a row unanswered")
+                                && st.reason().contains("Bad_NoCommunication")));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> rec.latest.values().stream().anyMatch(Sample::stale));
 
     long okNanos = System.nanoTime();
     server.send("WD_OK " + victim);
-    await().atMost(Duration.ofSeconds(30)).until(() -> rec.state() == LinkState.State.CONNECTED
-        && sequence(victim, okNanos, System.nanoTime()).size() >= 2);
-    await().atMost(Duration.ofSeconds(10)).until(() -> server.status("wdReactorsRecent") == REACTORS);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                rec.state() == LinkState.State.CONNECTED
+                    && sequence(victim, okNanos, System.nanoTime()).size() >= 2);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> server.status("wdReactorsRecent") == REACTORS);
     // Nobody else noticed, and it all stayed on the one session.
     for (String id : IDS) {
       if (!id.equals(victim)) {
@@ -265,28 +386,54 @@ class SharedEndpointNodeOpcUaIT {
   @Order(4)
   void afterTheServerIsStoppedAndStartedAgainEveryReactorIsBackAndValuesFlow() throws Exception {
     server.stop();
-    await().atMost(Duration.ofSeconds(20)).until(() -> recorders.values().stream()
-        .allMatch(r -> r.state() == LinkState.State.DISCONNECTED));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                recorders.values().stream()
+                    .allMatch(r -> r.state() == LinkState.State.DISCONNECTED));
     assertThat(recorders.get("r01").lastState().reason()).isNotBlank();
-    await().atMost(Duration.ofSeconds(5)).until(() -> recorders.values().stream()
-        .allMatch(r -> r.latest.values().stream().allMatch(Sample::stale)));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                recorders.values().stream()
+                    .allMatch(r -> r.latest.values().stream().allMatch(Sample::stale)));
 
     server = new NodeServer(5000);
     long back = System.nanoTime();
     await().atMost(Duration.ofSeconds(90)).until(() -> connected() == REACTORS);
     double seconds = (System.nanoTime() - back) / 1e9;
-    assertThat(server.status("peakSessions")).as("sessions the restarted server saw at once").isEqualTo(1);
+    assertThat(server.status("peakSessions"))
+        .as("sessions the restarted server saw at once")
+        .isEqualTo(1);
     everyValueArrivesFor(8);
     for (String id : IDS) {
       assertThat(sequence(id, back, System.nanoTime())).as(id).allMatch(v -> v >= 5000);
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> server.status("wdReactorsRecent") == REACTORS);
-    System.out.printf("SharedEndpointNodeOpcUaIT: %d reactors CONNECTED %.1f s after the server was back%n", REACTORS, seconds);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> server.status("wdReactorsRecent") == REACTORS);
+    System.out.printf(
+        "SharedEndpointNodeOpcUaIT: %d reactors CONNECTED %.1f s after the server was back%n",
+        REACTORS, seconds);
   }
 
-  static DeviceProfile withSignal(DeviceProfile p, String id, java.util.function.UnaryOperator<SignalSpec> change) {
-    List<SignalSpec> signals = p.signals().stream().map(s -> s.id().equals(id) ? change.apply(s) : s).toList();
-    return new DeviceProfile(p.model(), p.vendor(), p.description(), p.endpoint(), p.namespaceUri(), p.oxygen(), signals,
-        p.watchdog(), p.loops(), p.interlocks(), p.alarms());
+  static DeviceProfile withSignal(
+      DeviceProfile p, String id, java.util.function.UnaryOperator<SignalSpec> change) {
+    List<SignalSpec> signals =
+        p.signals().stream().map(s -> s.id().equals(id) ? change.apply(s) : s).toList();
+    return new DeviceProfile(
+        p.model(),
+        p.vendor(),
+        p.description(),
+        p.endpoint(),
+        p.namespaceUri(),
+        p.oxygen(),
+        signals,
+        p.watchdog(),
+        p.loops(),
+        p.interlocks(),
+        p.alarms());
   }
 }

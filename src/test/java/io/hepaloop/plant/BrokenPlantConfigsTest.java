@@ -21,12 +21,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The broken plant-configuration corpus: each file in {@code plant/broken} lists in {@code # expect:}
- * lines exactly the problems it must produce. Problems located in another file (a profile it names)
- * are prefixed with that file's name; {@code {dir}} stands for the corpus directory.
+ * The broken plant-configuration corpus: each file in {@code plant/broken} lists in {@code #
+ * expect:} lines exactly the problems it must produce. Problems located in another file (a profile
+ * it names) are prefixed with that file's name; {@code {dir}} stands for the corpus directory.
  */
 class BrokenPlantConfigsTest {
   static final Path CORPUS = Path.of("src/test/resources/plant/broken");
+
   /** No environment variable is set: a username identity's password is always missing here. */
   static final Function<String, String> EMPTY_ENV = name -> null;
 
@@ -38,19 +39,24 @@ class BrokenPlantConfigsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("corpus")
-  void eachBrokenPlantConfigIsRejectedWithExactlyTheProblemsItExpects(Path file) throws IOException {
+  void eachBrokenPlantConfigIsRejectedWithExactlyTheProblemsItExpects(Path file)
+      throws IOException {
     String dir = file.toAbsolutePath().getParent().toString();
-    List<String> expected = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-        .filter(l -> l.startsWith("# expect: "))
-        .map(l -> l.substring("# expect: ".length()).replace("{dir}", dir))
-        .toList();
+    List<String> expected =
+        Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+            .filter(l -> l.startsWith("# expect: "))
+            .map(l -> l.substring("# expect: ".length()).replace("{dir}", dir))
+            .toList();
     assertThat(expected).as("the corpus file says what it expects").isNotEmpty();
 
     List<Problem> problems = PlantConfigLoader.validate(file, EMPTY_ENV);
 
-    assertThat(problems).extracting(p -> render(file, p)).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(problems)
+        .extracting(p -> render(file, p))
+        .containsExactlyInAnyOrderElementsOf(expected);
     assertThatThrownBy(() -> PlantConfigLoader.load(file, EMPTY_ENV))
-        .isInstanceOfSatisfying(ProfileException.class, e -> assertThat(e.problems()).isEqualTo(problems));
+        .isInstanceOfSatisfying(
+            ProfileException.class, e -> assertThat(e.problems()).isEqualTo(problems));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -58,7 +64,10 @@ class BrokenPlantConfigsTest {
   void everyProblemOfTheConfigItselfNamesTheFileAndLine(Path file) {
     assertThat(PlantConfigLoader.validate(file, EMPTY_ENV))
         .filteredOn(p -> p.file().equals(file.toString()))
-        .allSatisfy(p -> assertThat(p.toString()).startsWith(file + ":" + p.line() + ": " + p.path() + ": "));
+        .allSatisfy(
+            p ->
+                assertThat(p.toString())
+                    .startsWith(file + ":" + p.line() + ": " + p.path() + ": "));
   }
 
   /** Files that are no configuration at all, generated here: some are megabytes. */
@@ -79,8 +88,11 @@ class BrokenPlantConfigsTest {
       Path huge = sparse("hepaloop.yaml", 10L << 20);
       long parses = YamlDocument.parseCount();
 
-      assertThat(PlantConfigLoader.validate(huge, EMPTY_ENV)).extracting(Problem::toString).containsExactly(
-          huge + ":0: (file): is 10485760 bytes; plant configurations are at most 1048576 bytes (1 MiB)");
+      assertThat(PlantConfigLoader.validate(huge, EMPTY_ENV))
+          .extracting(Problem::toString)
+          .containsExactly(
+              huge
+                  + ":0: (file): is 10485760 bytes; plant configurations are at most 1048576 bytes (1 MiB)");
       assertThat(YamlDocument.parseCount()).isEqualTo(parses);
     }
 
@@ -88,39 +100,58 @@ class BrokenPlantConfigsTest {
     void anOversizedProfileIsRefusedUnderItsOwnNameAndTheReactorSaysSo() throws IOException {
       Path huge = sparse("huge-profile.yaml", 2L << 20);
       Path config = dir.resolve("hepaloop.yaml");
-      Files.writeString(config, "dataDir: data\nreactors:\n  - id: r1\n    profile: huge-profile.yaml\n");
+      Files.writeString(
+          config, "dataDir: data\nreactors:\n  - id: r1\n    profile: huge-profile.yaml\n");
 
-      assertThat(PlantConfigLoader.validate(config, EMPTY_ENV)).extracting(Problem::toString).containsExactly(
-          config + ":4: reactors[0].profile: profile huge-profile.yaml is invalid: 1 problem, listed under its own name",
-          huge + ":0: (file): is 2097152 bytes; profiles are at most 1048576 bytes (1 MiB)");
+      assertThat(PlantConfigLoader.validate(config, EMPTY_ENV))
+          .extracting(Problem::toString)
+          .containsExactly(
+              config
+                  + ":4: reactors[0].profile: profile huge-profile.yaml is invalid: 1 problem, listed under its own name",
+              huge + ":0: (file): is 2097152 bytes; profiles are at most 1048576 bytes (1 MiB)");
     }
 
     @Test
     void aBinaryConfigurationIsNotATextFile() throws IOException {
       Path binary = dir.resolve("hepaloop.yaml");
-      Files.write(binary, "dataDir: data\nreactors: \u0000\u0001\n".getBytes(StandardCharsets.UTF_8));
+      Files.write(
+          binary, "dataDir: data\nreactors: \u0000\u0001\n".getBytes(StandardCharsets.UTF_8));
 
-      assertThat(PlantConfigLoader.validate(binary, EMPTY_ENV)).extracting(Problem::toString).containsExactly(
-          binary + ":2: (file): not a text file: it holds a NUL byte (YAML files are UTF-8 text)");
+      assertThat(PlantConfigLoader.validate(binary, EMPTY_ENV))
+          .extracting(Problem::toString)
+          .containsExactly(
+              binary
+                  + ":2: (file): not a text file: it holds a NUL byte (YAML files are UTF-8 text)");
     }
 
     @Test
     void deepNestingIsReportedAtItsLine() throws IOException {
       Path deep = dir.resolve("hepaloop.yaml");
-      Files.writeString(deep, "dataDir: data\nreactors:\n  - id: r1\n    displayName:\n      "
-          + "{a: ".repeat(200) + "1" + "}".repeat(200) + "\n");
+      Files.writeString(
+          deep,
+          "dataDir: data\nreactors:\n  - id: r1\n    displayName:\n      "
+              + "{a: ".repeat(200)
+              + "1"
+              + "}".repeat(200)
+              + "\n");
 
-      assertThat(PlantConfigLoader.validate(deep, EMPTY_ENV)).singleElement().satisfies(p -> {
-        assertThat(p.line()).isEqualTo(5);
-        assertThat(p.path()).startsWith("reactors[0].displayName.a.a.");
-        assertThat(p.message()).startsWith("nested more than 64 levels deep");
-      });
+      assertThat(PlantConfigLoader.validate(deep, EMPTY_ENV))
+          .singleElement()
+          .satisfies(
+              p -> {
+                assertThat(p.line()).isEqualTo(5);
+                assertThat(p.path()).startsWith("reactors[0].displayName.a.a.");
+                assertThat(p.message()).startsWith("nested more than 64 levels deep");
+              });
     }
 
     @Test
     void aConfigurationIsParsedOnceAndASharedProfileOnce() {
       long parses = YamlDocument.parseCount();
-      assertThat(PlantConfigLoader.validate(Path.of("src/test/resources/plant/valid-base.yaml"), EMPTY_ENV)).isEmpty();
+      assertThat(
+              PlantConfigLoader.validate(
+                  Path.of("src/test/resources/plant/valid-base.yaml"), EMPTY_ENV))
+          .isEmpty();
       assertThat(YamlDocument.parseCount() - parses).isEqualTo(2);
     }
   }

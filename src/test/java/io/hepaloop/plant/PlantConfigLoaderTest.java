@@ -1,9 +1,9 @@
 package io.hepaloop.plant;
 
-import io.hepaloop.app.ReactorLinks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hepaloop.app.ReactorLinks;
 import io.hepaloop.device.DeviceLinkOptions;
 import io.hepaloop.profile.IdentitySpec;
 import io.hepaloop.profile.ProfileException;
@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 
 class PlantConfigLoaderTest {
   static final Path EXAMPLE = Path.of("hepaloop.example.yaml");
-  static final Map<String, String> ENV = Map.of(
-      "HEPALOOP_PLC_PASSWORD", "plc-secret",
-      "HEPALOOP_PLC_SKID_B_PASSWORD", "skid-b-secret");
+  static final Map<String, String> ENV =
+      Map.of(
+          "HEPALOOP_PLC_PASSWORD", "plc-secret",
+          "HEPALOOP_PLC_SKID_B_PASSWORD", "skid-b-secret");
 
   @Nested
   class TheShippedExample {
@@ -36,7 +37,8 @@ class PlantConfigLoaderTest {
       assertThat(r1.profile()).isSameAs(r2.profile());
       assertThat(r1.endpointUrl()).isEqualTo("opc.tcp://127.0.0.1:4841/hepaloop");
       assertThat(r2.endpointUrl()).isEqualTo("opc.tcp://127.0.0.1:4842/hepaloop");
-      assertThat(r1.nodeIdFor("temperature")).isEqualTo("nsu=urn:hepaloop:bioreactor;s=r1.temperature");
+      assertThat(r1.nodeIdFor("temperature"))
+          .isEqualTo("nsu=urn:hepaloop:bioreactor;s=r1.temperature");
       assertThat(r2.watchdogNodeId()).isEqualTo("nsu=urn:hepaloop:bioreactor;s=r2.watchdog");
       assertThat(r1.cellsSeeded()).isEqualTo(20_000_000L);
       assertThat(r1.identity().isAnonymous()).isTrue();
@@ -47,9 +49,13 @@ class PlantConfigLoaderTest {
     void twoSkidsOnOneGatewayEndpointReadTheirOwnNodesThroughNodeIdReactor() {
       ReactorConfig a = plant.reactor("skid-a").orElseThrow();
       ReactorConfig b = plant.reactor("skid-b").orElseThrow();
-      assertThat(a.endpointUrl()).isEqualTo(b.endpointUrl()).isEqualTo("opc.tcp://plc-gateway.local:4840");
-      assertThat(a.nodeIdFor("temperature")).isEqualTo("nsu=http://example.com/plc-gateway/perfusion;s=Skid_A.TT101");
-      assertThat(b.nodeIdFor("temperature")).isEqualTo("nsu=http://example.com/plc-gateway/perfusion;s=Skid_B.TT101");
+      assertThat(a.endpointUrl())
+          .isEqualTo(b.endpointUrl())
+          .isEqualTo("opc.tcp://plc-gateway.local:4840");
+      assertThat(a.nodeIdFor("temperature"))
+          .isEqualTo("nsu=http://example.com/plc-gateway/perfusion;s=Skid_A.TT101");
+      assertThat(b.nodeIdFor("temperature"))
+          .isEqualTo("nsu=http://example.com/plc-gateway/perfusion;s=Skid_B.TT101");
       assertThat(a.displayName()).isEqualTo("Skid A (PLC)");
       assertThat(a.cellsSeeded()).isNull();
     }
@@ -60,15 +66,21 @@ class PlantConfigLoaderTest {
       ReactorConfig b = plant.reactor("skid-b").orElseThrow();
       assertThat(a.securityPolicy()).isEqualTo(b.securityPolicy()).isEqualTo("Basic256Sha256");
       assertThat(a.securityMode()).isEqualTo("SignAndEncrypt");
-      assertThat(a.identity()).isEqualTo(new IdentitySpec("username", "hepaloop", "HEPALOOP_PLC_PASSWORD"));
-      assertThat(b.identity()).isEqualTo(new IdentitySpec("username", "hepaloop-skid-b", "HEPALOOP_PLC_SKID_B_PASSWORD"));
+      assertThat(a.identity())
+          .isEqualTo(new IdentitySpec("username", "hepaloop", "HEPALOOP_PLC_PASSWORD"));
+      assertThat(b.identity())
+          .isEqualTo(
+              new IdentitySpec("username", "hepaloop-skid-b", "HEPALOOP_PLC_SKID_B_PASSWORD"));
       assertThat(a.resolvedPassword()).isEqualTo("plc-secret");
       assertThat(b.resolvedPassword()).isEqualTo("skid-b-secret");
     }
 
     @Test
     void eachReactorGivesTheDeviceLinkItsEndpointSecurityCredentialsAndNodeIdReactor() {
-      DeviceLinkOptions skid = ReactorLinks.optionsFor(plant.reactor("skid-b").orElseThrow()).pkiDir(Path.of("target/pki")).build();
+      DeviceLinkOptions skid =
+          ReactorLinks.optionsFor(plant.reactor("skid-b").orElseThrow())
+              .pkiDir(Path.of("target/pki"))
+              .build();
       assertThat(skid.reactorId()).isEqualTo("skid-b");
       assertThat(skid.endpointUrl()).isEqualTo("opc.tcp://plc-gateway.local:4840");
       assertThat(skid.securityPolicy()).isEqualTo("Basic256Sha256");
@@ -85,27 +97,41 @@ class PlantConfigLoaderTest {
 
     @Test
     void thePasswordNeverAppearsInToString() {
-      assertThat(plant.toString()).doesNotContain("plc-secret", "skid-b-secret").contains("resolvedPassword=***");
+      assertThat(plant.toString())
+          .doesNotContain("plc-secret", "skid-b-secret")
+          .contains("resolvedPassword=***");
     }
   }
 
   @Test
   void anUnsetPasswordVariableIsAClearErrorNamingTheVariableTheUserAndTheLine() {
-    assertThatThrownBy(() -> PlantConfigLoader.load(EXAMPLE, Map.of("HEPALOOP_PLC_PASSWORD", "x")::get))
-        .isInstanceOfSatisfying(ProfileException.class, e -> assertThat(e.problems()).singleElement()
-            .hasToString("hepaloop.example.yaml:43: reactors[3].endpoint.identity.passwordEnv: environment variable "
-                + "HEPALOOP_PLC_SKID_B_PASSWORD is not set; it must hold the password of user 'hepaloop-skid-b'"));
+    assertThatThrownBy(
+            () -> PlantConfigLoader.load(EXAMPLE, Map.of("HEPALOOP_PLC_PASSWORD", "x")::get))
+        .isInstanceOfSatisfying(
+            ProfileException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .hasToString(
+                        "hepaloop.example.yaml:43: reactors[3].endpoint.identity.passwordEnv: environment variable "
+                            + "HEPALOOP_PLC_SKID_B_PASSWORD is not set; it must hold the password of user 'hepaloop-skid-b'"));
   }
 
   @Test
   void anEmptyPasswordVariableCountsAsUnset() {
-    assertThat(PlantConfigLoader.validate(EXAMPLE, Map.of("HEPALOOP_PLC_PASSWORD", "", "HEPALOOP_PLC_SKID_B_PASSWORD", "y")::get))
-        .singleElement().satisfies(p -> assertThat(p.message()).contains("HEPALOOP_PLC_PASSWORD is not set"));
+    assertThat(
+            PlantConfigLoader.validate(
+                EXAMPLE,
+                Map.of("HEPALOOP_PLC_PASSWORD", "", "HEPALOOP_PLC_SKID_B_PASSWORD", "y")::get))
+        .singleElement()
+        .satisfies(p -> assertThat(p.message()).contains("HEPALOOP_PLC_PASSWORD is not set"));
   }
 
   @Test
   void aWholeNumberOfCellsWrittenAsAFloatIsKept() {
-    PlantConfig plant = PlantConfigLoader.load(Path.of("src/test/resources/plant/valid-two-simulated.yaml"), k -> null);
+    PlantConfig plant =
+        PlantConfigLoader.load(
+            Path.of("src/test/resources/plant/valid-two-simulated.yaml"), k -> null);
     assertThat(plant.reactor("r1").orElseThrow().cellsSeeded()).isEqualTo(20_000_000L);
     assertThat(plant.reactor("r2").orElseThrow().displayName()).isEqualTo("Reactor two");
     assertThat(plant.reactor("r1").orElseThrow().displayName()).isEqualTo("r1");
@@ -113,6 +139,9 @@ class PlantConfigLoaderTest {
 
   @Test
   void theBaseOfTheBrokenCorpusIsValid() {
-    assertThat(PlantConfigLoader.validate(Path.of("src/test/resources/plant/valid-base.yaml"), k -> null)).isEmpty();
+    assertThat(
+            PlantConfigLoader.validate(
+                Path.of("src/test/resources/plant/valid-base.yaml"), k -> null))
+        .isEmpty();
   }
 }

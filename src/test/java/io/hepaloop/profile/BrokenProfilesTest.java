@@ -17,8 +17,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The broken-profile corpus: each file in {@code profiles/broken} states, in {@code # expect:} lines at
- * its end, exactly the problems it must produce ({@code line: path: message}) — no fewer, no more.
+ * The broken-profile corpus: each file in {@code profiles/broken} states, in {@code # expect:}
+ * lines at its end, exactly the problems it must produce ({@code line: path: message}) — no fewer,
+ * no more.
  */
 class BrokenProfilesTest {
   static final Path CORPUS = Path.of("src/test/resources/profiles/broken");
@@ -32,37 +33,53 @@ class BrokenProfilesTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("corpus")
   void eachBrokenProfileIsRejectedWithExactlyTheProblemsItExpects(Path file) throws IOException {
-    List<String> expected = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-        .filter(l -> l.startsWith("# expect: "))
-        .map(l -> l.substring("# expect: ".length()))
-        .toList();
+    List<String> expected =
+        Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+            .filter(l -> l.startsWith("# expect: "))
+            .map(l -> l.substring("# expect: ".length()))
+            .toList();
     assertThat(expected).as("the corpus file says what it expects").isNotEmpty();
 
     List<Problem> problems = ProfileLoader.validate(file);
 
-    assertThat(problems).extracting(p -> p.line() + ": " + p.path() + ": " + p.message())
+    assertThat(problems)
+        .extracting(p -> p.line() + ": " + p.path() + ": " + p.message())
         .containsExactlyElementsOf(expected);
-    assertThat(problems).allSatisfy(p -> assertThat(p.toString()).startsWith(file + ":" + p.line() + ": "));
+    assertThat(problems)
+        .allSatisfy(p -> assertThat(p.toString()).startsWith(file + ":" + p.line() + ": "));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("corpus")
   void loadingABrokenProfileThrowsWithEveryProblemAndReturnsNothing(Path file) {
     assertThatThrownBy(() -> ProfileLoader.load(file))
-        .isInstanceOfSatisfying(ProfileException.class, e -> {
-          assertThat(e.problems()).isEqualTo(ProfileLoader.validate(file));
-          assertThat(e.getMessage()).contains(e.problems().get(0).toString());
-        });
+        .isInstanceOfSatisfying(
+            ProfileException.class,
+            e -> {
+              assertThat(e.problems()).isEqualTo(ProfileLoader.validate(file));
+              assertThat(e.getMessage()).contains(e.problems().get(0).toString());
+            });
   }
 
   @Test
   void theCorpusCoversTheMistakesPeopleMake() throws IOException {
     assertThat(corpus().map(f -> f.getFileName().toString()))
         .hasSizeGreaterThanOrEqualTo(12)
-        .contains("duplicate-signal-id.yaml", "reversed-range.yaml", "safe-value-outside-allowed.yaml",
-            "bad-node-id.yaml", "unknown-data-type.yaml", "loop-references-missing-signal.yaml",
-            "literal-password.yaml", "missing-required-field.yaml", "wrong-type.yaml", "yaml-syntax-error.yaml",
-            "unknown-key.yaml", "scaling-raw-min-equals-raw-max.yaml", "number-not-finite.yaml", "nested-too-deep.yaml",
+        .contains(
+            "duplicate-signal-id.yaml",
+            "reversed-range.yaml",
+            "safe-value-outside-allowed.yaml",
+            "bad-node-id.yaml",
+            "unknown-data-type.yaml",
+            "loop-references-missing-signal.yaml",
+            "literal-password.yaml",
+            "missing-required-field.yaml",
+            "wrong-type.yaml",
+            "yaml-syntax-error.yaml",
+            "unknown-key.yaml",
+            "scaling-raw-min-equals-raw-max.yaml",
+            "number-not-finite.yaml",
+            "nested-too-deep.yaml",
             "binary-nul-byte.yaml");
   }
 
@@ -72,14 +89,21 @@ class BrokenProfilesTest {
 
     assertThat(problems).hasSizeGreaterThanOrEqualTo(10);
     assertThat(problems).isSortedAccordingTo(Problem.READING_ORDER);
-    assertThat(problems).extracting(Problem::path)
-        .contains("endpoint.identity.password", "signals[0].range", "signals[2].id", "signals[3].nodeId",
-            "signals[6].safeValue", "watchdog.dataType", "loops[2].cascade.pv");
+    assertThat(problems)
+        .extracting(Problem::path)
+        .contains(
+            "endpoint.identity.password",
+            "signals[0].range",
+            "signals[2].id",
+            "signals[3].nodeId",
+            "signals[6].safeValue",
+            "watchdog.dataType",
+            "loops[2].cascade.pv");
   }
 
   /**
-   * Files that are no profile at all: too big, binary, absurdly nested, or a valid profile drowned in
-   * comments. Generated here (a temp dir), not committed: some are megabytes.
+   * Files that are no profile at all: too big, binary, absurdly nested, or a valid profile drowned
+   * in comments. Generated here (a temp dir), not committed: some are megabytes.
    */
   @Nested
   class BadFiles {
@@ -94,8 +118,10 @@ class BrokenProfilesTest {
       }
       long parses = YamlDocument.parseCount();
 
-      assertThat(ProfileLoader.validate(huge)).extracting(Problem::toString)
-          .containsExactly(huge + ":0: (file): is 10485760 bytes; profiles are at most 1048576 bytes (1 MiB)");
+      assertThat(ProfileLoader.validate(huge))
+          .extracting(Problem::toString)
+          .containsExactly(
+              huge + ":0: (file): is 10485760 bytes; profiles are at most 1048576 bytes (1 MiB)");
       assertThat(YamlDocument.parseCount()).as("parses").isEqualTo(parses);
     }
 
@@ -109,7 +135,8 @@ class BrokenProfilesTest {
 
       assertThat(Files.size(atLimit)).isEqualTo(1 << 20);
       assertThat(ProfileLoader.validate(atLimit)).isEmpty();
-      assertThat(ProfileLoader.validate(overLimit)).extracting(Problem::message)
+      assertThat(ProfileLoader.validate(overLimit))
+          .extracting(Problem::message)
           .containsExactly("is 1048577 bytes; profiles are at most 1048576 bytes (1 MiB)");
     }
 
@@ -137,7 +164,8 @@ class BrokenProfilesTest {
 
     @Test
     void deepBlockNestingIsReportedAtTheLineWhereItGoesTooDeep() throws IOException {
-      StringBuilder yaml = new StringBuilder("model: deep\nendpoint:\n  url: opc.tcp://127.0.0.1:4840/x\nvendor:\n");
+      StringBuilder yaml =
+          new StringBuilder("model: deep\nendpoint:\n  url: opc.tcp://127.0.0.1:4840/x\nvendor:\n");
       for (int level = 1; level <= 100; level++) {
         yaml.append("  ".repeat(level)).append("k").append(level).append(":\n");
       }
@@ -145,44 +173,66 @@ class BrokenProfilesTest {
       Path deep = dir.resolve("deep.yaml");
       Files.writeString(deep, yaml);
 
-      // The root mapping is level 1 and the mapping under vendor (k1, line 5) level 2: the 65th level is the
+      // The root mapping is level 1 and the mapping under vendor (k1, line 5) level 2: the 65th
+      // level is the
       // mapping under k63, which starts with k64 on line 68.
-      assertThat(ProfileLoader.validate(deep)).singleElement().satisfies(p -> {
-        assertThat(p.line()).isEqualTo(68);
-        assertThat(p.path()).startsWith("vendor.k1.k2.k3.");
-        assertThat(p.message()).startsWith("nested more than 64 levels deep");
-      });
+      assertThat(ProfileLoader.validate(deep))
+          .singleElement()
+          .satisfies(
+              p -> {
+                assertThat(p.line()).isEqualTo(68);
+                assertThat(p.path()).startsWith("vendor.k1.k2.k3.");
+                assertThat(p.message()).startsWith("nested more than 64 levels deep");
+              });
     }
 
     @Test
     void invalidUtf8IsNotATextFileAtItsLine() throws IOException {
       Path latin1 = dir.resolve("latin1.yaml");
-      Files.write(latin1, "model: x\nvendor: Soci\u00e9t\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
-      assertThat(ProfileLoader.validate(latin1)).extracting(Problem::toString).containsExactly(
-          latin1 + ":2: (file): not a text file: byte 0xE9 is not UTF-8 (YAML files are UTF-8 text)");
+      Files.write(
+          latin1, "model: x\nvendor: Soci\u00e9t\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+      assertThat(ProfileLoader.validate(latin1))
+          .extracting(Problem::toString)
+          .containsExactly(
+              latin1
+                  + ":2: (file): not a text file: byte 0xE9 is not UTF-8 (YAML files are UTF-8 text)");
     }
 
     @Test
     void anImageIsNotATextFile() throws IOException {
       Path png = dir.resolve("logo.yaml");
-      Files.write(png, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'});
-      assertThat(ProfileLoader.validate(png)).singleElement().satisfies(p -> {
-        assertThat(p.path()).isEqualTo("(file)");
-        assertThat(p.message()).startsWith("not a text file").doesNotContain("YAML syntax error");
-      });
+      Files.write(
+          png,
+          new byte[] {
+            (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'
+          });
+      assertThat(ProfileLoader.validate(png))
+          .singleElement()
+          .satisfies(
+              p -> {
+                assertThat(p.path()).isEqualTo("(file)");
+                assertThat(p.message())
+                    .startsWith("not a text file")
+                    .doesNotContain("YAML syntax error");
+              });
     }
 
     @Test
     void aControlCharacterIsNotATextFileAtItsLine() throws IOException {
       Path bell = dir.resolve("bell.yaml");
       Files.writeString(bell, "model: x\nvendor: ring\u0007\n");
-      assertThat(ProfileLoader.validate(bell)).extracting(Problem::toString).containsExactly(bell
-          + ":2: (file): not a text file: it holds control character U+0007 (YAML allows tab and line breaks only)");
+      assertThat(ProfileLoader.validate(bell))
+          .extracting(Problem::toString)
+          .containsExactly(
+              bell
+                  + ":2: (file): not a text file: it holds control character U+0007 (YAML allows tab and line breaks only)");
     }
 
     @Test
     void aDirectoryIsNotAProfile() {
-      assertThat(ProfileLoader.validate(dir)).extracting(Problem::message).containsExactly("is a directory, not a file");
+      assertThat(ProfileLoader.validate(dir))
+          .extracting(Problem::message)
+          .containsExactly("is a directory, not a file");
     }
   }
 
@@ -190,7 +240,8 @@ class BrokenProfilesTest {
   static String padWithCommentLines(String text, int bytes) {
     StringBuilder padded = new StringBuilder(text);
     int size = text.getBytes(StandardCharsets.UTF_8).length;
-    String line = "# a comment that a person might write, or a generator might repeat, many times over\n";
+    String line =
+        "# a comment that a person might write, or a generator might repeat, many times over\n";
     while (size + line.length() <= bytes) {
       padded.append(line);
       size += line.length();
@@ -204,7 +255,8 @@ class BrokenProfilesTest {
   @Test
   void aMissingFileIsOneProblemNotACrash() {
     Path missing = CORPUS.resolve("no-such-profile.yaml");
-    assertThat(ProfileLoader.validate(missing)).singleElement()
+    assertThat(ProfileLoader.validate(missing))
+        .singleElement()
         .hasToString(missing + ":0: (file): file not found");
   }
 }

@@ -31,14 +31,18 @@ class ProfileValidateCommandTest {
 
   @Test
   void validProfilesPrintOkEachAndExitZero() {
-    int code = run("device-profiles/liver-perfusion-bioreactor.yaml", "device-profiles/plc-gateway-example.yaml");
+    int code =
+        run(
+            "device-profiles/liver-perfusion-bioreactor.yaml",
+            "device-profiles/plc-gateway-example.yaml");
 
     assertThat(code).isZero();
-    assertThat(out.toString().lines()).containsExactly(
-        "device-profiles/liver-perfusion-bioreactor.yaml: OK (device profile liver-perfusion-bioreactor: "
-            + "6 sensors, 3 actuators, 3 loops, 2 interlocks)",
-        "device-profiles/plc-gateway-example.yaml: OK (device profile plc-gateway-example: "
-            + "5 sensors, 3 actuators, 3 loops, 2 interlocks)");
+    assertThat(out.toString().lines())
+        .containsExactly(
+            "device-profiles/liver-perfusion-bioreactor.yaml: OK (device profile liver-perfusion-bioreactor: "
+                + "6 sensors, 3 actuators, 3 loops, 2 interlocks)",
+            "device-profiles/plc-gateway-example.yaml: OK (device profile plc-gateway-example: "
+                + "5 sensors, 3 actuators, 3 loops, 2 interlocks)");
   }
 
   @Test
@@ -48,23 +52,31 @@ class ProfileValidateCommandTest {
 
     assertThat(code).isEqualTo(1);
     String text = out.toString();
-    assertThat(text).contains("device-profiles/liver-perfusion-bioreactor.yaml: OK")
+    assertThat(text)
+        .contains("device-profiles/liver-perfusion-bioreactor.yaml: OK")
         .contains(bad + ":99: signals[6].safeValue: 80 is outside allowed [5, 60]")
-        .contains(bad + ":16: endpoint.identity.password: a password must never be written in a file");
-    assertThat(text.lines().filter(l -> l.startsWith(bad + ":"))).hasSize(ProfileLoader.validate(
-        java.nio.file.Path.of(bad)).size());
-    assertThat(text.lines().reduce((a, b) -> b).orElseThrow()).matches("\\d+ problems in 1 file; nothing will start with it\\.");
+        .contains(
+            bad + ":16: endpoint.identity.password: a password must never be written in a file");
+    assertThat(text.lines().filter(l -> l.startsWith(bad + ":")))
+        .hasSize(ProfileLoader.validate(java.nio.file.Path.of(bad)).size());
+    assertThat(text.lines().reduce((a, b) -> b).orElseThrow())
+        .matches("\\d+ problems in 1 file; nothing will start with it\\.");
   }
 
   @Test
   void aPlantConfigurationIsRecognisedAndCheckedWithItsProfiles() {
-    int code = run("src/test/resources/plant/valid-base.yaml", "src/test/resources/plant/broken/profile-invalid.yaml");
+    int code =
+        run(
+            "src/test/resources/plant/valid-base.yaml",
+            "src/test/resources/plant/broken/profile-invalid.yaml");
 
     assertThat(code).isEqualTo(1);
     assertThat(out.toString())
-        .contains("src/test/resources/plant/valid-base.yaml: OK (plant configuration: 2 reactors (r1, r2))")
+        .contains(
+            "src/test/resources/plant/valid-base.yaml: OK (plant configuration: 2 reactors (r1, r2))")
         .contains("reversed-range.yaml:10: signals[0].range: min (60) must be less than max (0)")
-        .contains("profile-invalid.yaml:4: reactors[0].profile: profile ../../profiles/broken/reversed-range.yaml is invalid");
+        .contains(
+            "profile-invalid.yaml:4: reactors[0].profile: profile ../../profiles/broken/reversed-range.yaml is invalid");
   }
 
   @Test
@@ -72,28 +84,37 @@ class ProfileValidateCommandTest {
     int code = run("src/test/resources/profiles/broken/yaml-syntax-error.yaml");
 
     assertThat(code).isEqualTo(1);
-    assertThat(out.toString()).contains("yaml-syntax-error.yaml:11: (yaml): YAML syntax error: expected ',' or '}'");
+    assertThat(out.toString())
+        .contains("yaml-syntax-error.yaml:11: (yaml): YAML syntax error: expected ',' or '}'");
   }
 
   @Test
-  void aHugeFileIsRefusedAtOnceAmongGoodOnesAndNothingIsParsedTwice(@TempDir Path dir) throws IOException {
+  void aHugeFileIsRefusedAtOnceAmongGoodOnesAndNothingIsParsedTwice(@TempDir Path dir)
+      throws IOException {
     Path huge = dir.resolve("huge.yaml");
     try (RandomAccessFile f = new RandomAccessFile(huge.toFile(), "rw")) {
       f.setLength(10L << 20); // 10 MiB, sparse
     }
     Path commented = dir.resolve("commented.yaml");
-    Files.writeString(commented, BrokenProfilesTest.padWithCommentLines(
-        Files.readString(Path.of("device-profiles/liver-perfusion-bioreactor.yaml")), 900_000));
+    Files.writeString(
+        commented,
+        BrokenProfilesTest.padWithCommentLines(
+            Files.readString(Path.of("device-profiles/liver-perfusion-bioreactor.yaml")), 900_000));
     long parses = YamlDocument.parseCount();
 
     int code = run(huge.toString(), commented.toString());
 
     assertThat(code).isEqualTo(1);
-    assertThat(out.toString().lines()).containsExactly(
-        huge + ":0: (file): is 10485760 bytes; profiles and plant configurations are at most 1048576 bytes (1 MiB)",
-        commented + ": OK (device profile liver-perfusion-bioreactor: 6 sensors, 3 actuators, 3 loops, 2 interlocks)",
-        "1 problem in 1 file; nothing will start with it.");
-    assertThat(YamlDocument.parseCount() - parses).as("parses: the huge file none, the profile once").isEqualTo(1);
+    assertThat(out.toString().lines())
+        .containsExactly(
+            huge
+                + ":0: (file): is 10485760 bytes; profiles and plant configurations are at most 1048576 bytes (1 MiB)",
+            commented
+                + ": OK (device profile liver-perfusion-bioreactor: 6 sensors, 3 actuators, 3 loops, 2 interlocks)",
+            "1 problem in 1 file; nothing will start with it.");
+    assertThat(YamlDocument.parseCount() - parses)
+        .as("parses: the huge file none, the profile once")
+        .isEqualTo(1);
   }
 
   @Test
@@ -103,7 +124,8 @@ class ProfileValidateCommandTest {
     int code = run("src/test/resources/plant/valid-base.yaml");
 
     assertThat(code).isZero();
-    assertThat(YamlDocument.parseCount() - parses).as("parses: the configuration and its one shared profile")
+    assertThat(YamlDocument.parseCount() - parses)
+        .as("parses: the configuration and its one shared profile")
         .isEqualTo(2);
   }
 
@@ -115,7 +137,9 @@ class ProfileValidateCommandTest {
     int code = run(binary.toString());
 
     assertThat(code).isEqualTo(1);
-    assertThat(out.toString()).startsWith(binary + ":1: (file): not a text file").doesNotContain("syntax");
+    assertThat(out.toString())
+        .startsWith(binary + ":1: (file): not a text file")
+        .doesNotContain("syntax");
   }
 
   @Test

@@ -15,13 +15,16 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The JSON Schema and the records must describe the same fields: a field added to a record but not to
- * the schema would be refused as an unknown key, and one added to the schema only would be dropped.
+ * The JSON Schema and the records must describe the same fields: a field added to a record but not
+ * to the schema would be refused as an unknown key, and one added to the schema only would be
+ * dropped.
  */
 class SchemaMatchesRecordsTest {
   static JsonNode schema() throws IOException {
-    try (InputStream in = SchemaMatchesRecordsTest.class.getClassLoader()
-        .getResourceAsStream("schema/device-profile.schema.json")) {
+    try (InputStream in =
+        SchemaMatchesRecordsTest.class
+            .getClassLoader()
+            .getResourceAsStream("schema/device-profile.schema.json")) {
       return new ObjectMapper().readTree(in);
     }
   }
@@ -46,35 +49,45 @@ class SchemaMatchesRecordsTest {
 
   @ParameterizedTest(name = "{1}")
   @MethodSource("pairs")
-  void everyRecordComponentIsASchemaPropertyAndViceVersa(String pointer, Class<? extends Record> type)
-      throws IOException {
+  void everyRecordComponentIsASchemaPropertyAndViceVersa(
+      String pointer, Class<? extends Record> type) throws IOException {
     JsonNode def = schema().at(pointer);
     List<String> properties = new ArrayList<>();
     def.path("properties").fieldNames().forEachRemaining(properties::add);
-    List<String> components = Arrays.stream(type.getRecordComponents()).map(c -> c.getName()).toList();
+    List<String> components =
+        Arrays.stream(type.getRecordComponents()).map(c -> c.getName()).toList();
 
     assertThat(properties).containsExactlyInAnyOrderElementsOf(components);
-    assertThat(def.path("additionalProperties").asBoolean(true)).as("unknown keys are refused").isFalse();
+    assertThat(def.path("additionalProperties").asBoolean(true))
+        .as("unknown keys are refused")
+        .isFalse();
   }
 
   @ParameterizedTest(name = "{1}")
   @MethodSource("pairs")
-  void everyPrimitiveRecordComponentIsRequiredByTheSchema(String pointer, Class<? extends Record> type)
-      throws IOException {
+  void everyPrimitiveRecordComponentIsRequiredByTheSchema(
+      String pointer, Class<? extends Record> type) throws IOException {
     JsonNode def = schema().at(pointer);
     List<String> required = new ArrayList<>();
     def.path("required").forEach(n -> required.add(n.asText()));
-    List<String> primitives = Arrays.stream(type.getRecordComponents())
-        .filter(c -> c.getType().isPrimitive()).map(c -> c.getName()).toList();
+    List<String> primitives =
+        Arrays.stream(type.getRecordComponents())
+            .filter(c -> c.getType().isPrimitive())
+            .map(c -> c.getName())
+            .toList();
 
     assertThat(required).as("a missing primitive would silently become 0").containsAll(primitives);
   }
 
   @org.junit.jupiter.api.Test
-  void theSchemasDataTypesAreExactlyTheOnesTheDeviceLinkAndTheSimulatorConvert() throws IOException {
+  void theSchemasDataTypesAreExactlyTheOnesTheDeviceLinkAndTheSimulatorConvert()
+      throws IOException {
     List<String> names = new ArrayList<>();
     schema().at("/$defs/dataType/enum").forEach(n -> names.add(n.asText()));
-    assertThat(names).containsExactly(Arrays.stream(io.hepaloop.core.DataType.values())
-        .map(io.hepaloop.core.DataType::opcName).toArray(String[]::new));
+    assertThat(names)
+        .containsExactly(
+            Arrays.stream(io.hepaloop.core.DataType.values())
+                .map(io.hepaloop.core.DataType::opcName)
+                .toArray(String[]::new));
   }
 }

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The data directory's run survives restarts, is replaced atomically and is never silently lost. */
+/**
+ * The data directory's run survives restarts, is replaced atomically and is never silently lost.
+ */
 class RunStoreTest {
   static final ZoneId UTC = ZoneOffset.UTC;
   static final Instant T0 = Instant.parse("2026-12-02T00:41:30Z");
@@ -41,16 +43,19 @@ class RunStoreTest {
     assertThat(start.previous()).isNull();
     assertThat(start.run()).isEqualTo(new RunIdentity("demo-20261202-004130", T0));
     assertThat(s.load()).contains(start.run());
-    assertThat(start.describe(UTC)).isEqualTo("demo-20261202-004130 (new run, started 2026-12-02 00:41:30)");
+    assertThat(start.describe(UTC))
+        .isEqualTo("demo-20261202-004130 (new run, started 2026-12-02 00:41:30)");
   }
 
   @Test
   void aRestartContinuesTheRunWithItsOriginalStartTime() {
     RunIdentity first = store().open(null, false, "serve", T0, UTC).run();
-    RunStart again = new RunStore(dataDir).open(null, false, "serve", T0.plusSeconds(86_400 * 9), UTC);
+    RunStart again =
+        new RunStore(dataDir).open(null, false, "serve", T0.plusSeconds(86_400 * 9), UTC);
     assertThat(again.continued()).isTrue();
     assertThat(again.run()).isEqualTo(first);
-    assertThat(again.describe(UTC)).isEqualTo("serve-20261202-004130 (continued; started 2026-12-02 00:41:30)");
+    assertThat(again.describe(UTC))
+        .isEqualTo("serve-20261202-004130 (continued; started 2026-12-02 00:41:30)");
   }
 
   @Test
@@ -62,7 +67,8 @@ class RunStoreTest {
     assertThat(second.previous()).isEqualTo(first);
     assertThat(second.run().id()).isEqualTo("demo-20261202-004130-2");
     assertThat(third.run().id()).isEqualTo("demo-20261202-004130-3");
-    assertThat(third.describe(UTC)).contains("previous run demo-20261202-004130-2 of 2026-12-02 00:41:30 ended");
+    assertThat(third.describe(UTC))
+        .contains("previous run demo-20261202-004130-2 of 2026-12-02 00:41:30 ended");
     assertThat(store().load()).contains(third.run());
     RunStart later = store().open(null, true, "demo", T0.plusSeconds(3600), UTC);
     assertThat(later.run().id()).isEqualTo("demo-20261202-014130");
@@ -79,7 +85,8 @@ class RunStoreTest {
     assertThat(other.continued()).isFalse();
     assertThat(other.run()).isEqualTo(new RunIdentity("culture-b", t1));
     assertThat(other.previous()).isEqualTo(a);
-    assertThat(other.describe(UTC)).contains("previous run culture-a of 2026-12-02 00:41:30 ended")
+    assertThat(other.describe(UTC))
+        .contains("previous run culture-a of 2026-12-02 00:41:30 ended")
         .contains("--run culture-b differs from the run this data directory had");
     assertThat(store().load()).contains(other.run());
   }
@@ -89,7 +96,8 @@ class RunStoreTest {
     store().open("culture-a", false, "serve", T0, UTC);
     assertThatThrownBy(() -> store().open("culture-a", true, "serve", T0.plusSeconds(1), UTC))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("--new-run with --run culture-a").hasMessageContaining(store().file().toString());
+        .hasMessageContaining("--new-run with --run culture-a")
+        .hasMessageContaining(store().file().toString());
     assertThat(store().load()).contains(new RunIdentity("culture-a", T0));
   }
 
@@ -97,35 +105,46 @@ class RunStoreTest {
   @ValueSource(strings = {"", "a b", "-leading-dash", "tag,with=comma", "x\ny"})
   void anIdThatCannotBeATelemetryTagIsRefused(String id) {
     assertThatThrownBy(() -> store().open(id, false, "serve", T0, UTC))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not valid");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not valid");
     assertThat(store().file()).doesNotExist();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "",
-      "garbage",
-      "{\"runId\": \"demo-1\", \"startedAt\": \"2026-12-02T00:41:30Z\"",
-      "{\"runId\": \"demo-1\"}",
-      "{\"runId\": 42, \"startedAt\": \"2026-12-02T00:41:30Z\"}",
-      "{\"runId\": \"demo-1\", \"startedAt\": \"yesterday\"}",
-      "{\"runId\": \"demo 1\", \"startedAt\": \"2026-12-02T00:41:30Z\"}",
-      "{\"version\": 9, \"runId\": \"demo-1\", \"startedAt\": \"2026-12-02T00:41:30Z\"}",
-      "[\"demo-1\"]"})
+  @ValueSource(
+      strings = {
+        "",
+        "garbage",
+        "{\"runId\": \"demo-1\", \"startedAt\": \"2026-12-02T00:41:30Z\"",
+        "{\"runId\": \"demo-1\"}",
+        "{\"runId\": 42, \"startedAt\": \"2026-12-02T00:41:30Z\"}",
+        "{\"runId\": \"demo-1\", \"startedAt\": \"yesterday\"}",
+        "{\"runId\": \"demo 1\", \"startedAt\": \"2026-12-02T00:41:30Z\"}",
+        "{\"version\": 9, \"runId\": \"demo-1\", \"startedAt\": \"2026-12-02T00:41:30Z\"}",
+        "[\"demo-1\"]"
+      })
   void aCorruptRunFileIsAnErrorNamingTheFileAndIsLeftAsItWas(String content) throws Exception {
     Files.writeString(store().file(), content);
-    assertThatThrownBy(() -> store().load()).isInstanceOf(RunFileException.class)
-        .hasMessageStartingWith(store().file() + ": ").hasMessageContaining("--new-run");
-    assertThatThrownBy(() -> store().open(null, false, "demo", T0, UTC)).isInstanceOf(RunFileException.class);
-    assertThat(Files.readString(store().file())).isEqualTo(content); // not silently replaced by a new run
+    assertThatThrownBy(() -> store().load())
+        .isInstanceOf(RunFileException.class)
+        .hasMessageStartingWith(store().file() + ": ")
+        .hasMessageContaining("--new-run");
+    assertThatThrownBy(() -> store().open(null, false, "demo", T0, UTC))
+        .isInstanceOf(RunFileException.class);
+    assertThat(Files.readString(store().file()))
+        .isEqualTo(content); // not silently replaced by a new run
   }
 
   @Test
   void binaryAndOversizedFilesAreNotTakenForRuns() throws Exception {
     Files.write(store().file(), new byte[] {0, (byte) 0xff, 0x13, 0x37, 0});
-    assertThatThrownBy(() -> store().load()).isInstanceOf(RunFileException.class).hasMessageContaining(store().file().toString());
+    assertThatThrownBy(() -> store().load())
+        .isInstanceOf(RunFileException.class)
+        .hasMessageContaining(store().file().toString());
     Files.write(store().file(), new byte[(int) RunStore.MAX_FILE_BYTES + 1]);
-    assertThatThrownBy(() -> store().load()).isInstanceOf(RunFileException.class).hasMessageContaining("larger than");
+    assertThatThrownBy(() -> store().load())
+        .isInstanceOf(RunFileException.class)
+        .hasMessageContaining("larger than");
   }
 
   @Test
@@ -141,14 +160,17 @@ class RunStoreTest {
   void theFileIsReadableByItsOwnerOnlyAndNoTemporaryFileIsLeft() throws Exception {
     store().open(null, false, "demo", T0, UTC);
     store().open(null, true, "demo", T0, UTC);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store().file()))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store().file())))
+        .isEqualTo("rw-------");
     try (Stream<Path> files = Files.list(dataDir)) {
-      assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly(RunStore.FILE_NAME);
+      assertThat(files.map(p -> p.getFileName().toString()).toList())
+          .containsExactly(RunStore.FILE_NAME);
     }
   }
 
   @Test
-  void aSaveInterruptedByACrashLeavesTheRecordedRunAndItsTemporaryFileIsRemovedLater() throws Exception {
+  void aSaveInterruptedByACrashLeavesTheRecordedRunAndItsTemporaryFileIsRemovedLater()
+      throws Exception {
     RunIdentity run = store().open(null, false, "demo", T0, UTC).run();
     Path torn = dataDir.resolve(RunStore.FILE_NAME + ".8141.tmp"); // a save that died half-way
     Files.writeString(torn, "{\"runId\": \"demo-2");
@@ -163,23 +185,27 @@ class RunStoreTest {
     AtomicBoolean done = new AtomicBoolean();
     AtomicInteger reads = new AtomicInteger();
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread reader = new Thread(() -> {
-      RunStore s = new RunStore(dataDir);
-      while (!done.get() || reads.get() < 100) {
-        try {
-          Optional<RunIdentity> r = s.load();
-          assertThat(r).isPresent();
-          assertThat(r.get().id()).startsWith("run-");
-          reads.incrementAndGet();
-        } catch (Throwable t) {
-          failure.compareAndSet(null, t);
-          return;
-        }
-      }
-    }, "run-file-reader");
+    Thread reader =
+        new Thread(
+            () -> {
+              RunStore s = new RunStore(dataDir);
+              while (!done.get() || reads.get() < 100) {
+                try {
+                  Optional<RunIdentity> r = s.load();
+                  assertThat(r).isPresent();
+                  assertThat(r.get().id()).startsWith("run-");
+                  reads.incrementAndGet();
+                } catch (Throwable t) {
+                  failure.compareAndSet(null, t);
+                  return;
+                }
+              }
+            },
+            "run-file-reader");
     reader.start();
     RunStore writer = store();
-    // ids of growing length: a non-atomic rewrite would show a truncated or mixed file to the reader
+    // ids of growing length: a non-atomic rewrite would show a truncated or mixed file to the
+    // reader
     for (int i = 1; i <= 300; i++) {
       writer.save(new RunIdentity("run-" + "x".repeat(i % 90) + i, T0.plusSeconds(i)));
     }

@@ -32,11 +32,17 @@ class NodeOpcUaInteropIT {
 
   @BeforeAll
   static void start() throws Exception {
-    assertThat(NODE_DIR.resolve("node_modules/node-opcua")).as("node-opcua is installed: run scripts/install-test-deps "
-        + "(npm ci in src/test/node)").isDirectory();
+    assertThat(NODE_DIR.resolve("node_modules/node-opcua"))
+        .as("node-opcua is installed: run scripts/install-test-deps " + "(npm ci in src/test/node)")
+        .isDirectory();
     profile = SimClients.profile();
-    sim = Simulator.start(SimulatorOptions.builder().profile(profile).reactorIds("r1", "r2")
-        .user("operator", "interop-pw").build());
+    sim =
+        Simulator.start(
+            SimulatorOptions.builder()
+                .profile(profile)
+                .reactorIds("r1", "r2")
+                .user("operator", "interop-pw")
+                .build());
   }
 
   @AfterAll
@@ -46,13 +52,25 @@ class NodeOpcUaInteropIT {
     }
   }
 
-  static List<String> runNode(String reactor, String... extra) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("node", "interop.js", sim.endpointUrl(reactor), profile.namespaceUri(), reactor,
-        String.join(",", profile.signals().stream().map(SignalSpec::id).toList())));
+  static List<String> runNode(String reactor, String... extra)
+      throws IOException, InterruptedException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "node",
+                "interop.js",
+                sim.endpointUrl(reactor),
+                profile.namespaceUri(),
+                reactor,
+                String.join(",", profile.signals().stream().map(SignalSpec::id).toList())));
     cmd.addAll(Arrays.asList(extra));
     Path log = Files.createTempFile("node-interop", ".log");
-    Process p = new ProcessBuilder(cmd).directory(NODE_DIR.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(NODE_DIR.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     try {
       if (!p.waitFor(90, TimeUnit.SECONDS)) {
         throw new AssertionError("node did not finish in 90 s:\n" + Files.readString(log));
@@ -67,13 +85,17 @@ class NodeOpcUaInteropIT {
   }
 
   static String line(List<String> lines, String prefix) {
-    return lines.stream().filter(l -> l.startsWith(prefix)).findFirst()
-        .orElseThrow(() -> new AssertionError("no line '" + prefix + "' in:\n" + String.join("\n", lines)));
+    return lines.stream()
+        .filter(l -> l.startsWith(prefix))
+        .findFirst()
+        .orElseThrow(
+            () -> new AssertionError("no line '" + prefix + "' in:\n" + String.join("\n", lines)));
   }
 
   static void assertInterop(List<String> lines, String reactor) {
     assertThat(line(lines, "NAMESPACE ")).matches("NAMESPACE \\d+");
-    List<String> expected = new ArrayList<>(profile.signals().stream().map(SignalSpec::id).toList());
+    List<String> expected =
+        new ArrayList<>(profile.signals().stream().map(SignalSpec::id).toList());
     expected.add("watchdog");
     expected.sort(null);
     assertThat(line(lines, "BROWSE ")).isEqualTo("BROWSE Good " + String.join(",", expected));
@@ -83,8 +105,10 @@ class NodeOpcUaInteropIT {
       assertThat(read[2]).as(s.id()).isEqualTo(s.dataType());
       assertThat(read[4]).as(s.id()).isEqualTo("Good");
     }
-    assertThat(Double.parseDouble(line(lines, "READ temperature ").split(" ")[3])).isCloseTo(37.0, within(0.5));
-    assertThat(Integer.parseInt(line(lines, "READ pressure_inlet ").split(" ")[3])).isBetween(1000, 1400);
+    assertThat(Double.parseDouble(line(lines, "READ temperature ").split(" ")[3]))
+        .isCloseTo(37.0, within(0.5));
+    assertThat(Integer.parseInt(line(lines, "READ pressure_inlet ").split(" ")[3]))
+        .isBetween(1000, 1400);
 
     assertThat(line(lines, "WRITE pump 40")).isEqualTo("WRITE pump 40 Good");
     assertThat(line(lines, "READBACK pump")).isEqualTo("READBACK pump 40");

@@ -41,7 +41,11 @@ class ScenarioLoaderTest {
   @Test
   void theFourScenariosTheIssueAsksForAreShipped() throws IOException {
     assertThat(shipped().map(p -> p.getFileName().toString()))
-        .contains("steady-culture.yaml", "door-open.yaml", "clogging-scaffold.yaml", "sensor-faults.yaml");
+        .contains(
+            "steady-culture.yaml",
+            "door-open.yaml",
+            "clogging-scaffold.yaml",
+            "sensor-faults.yaml");
   }
 
   @Test
@@ -55,19 +59,27 @@ class ScenarioLoaderTest {
 
   @Test
   void theTimelineIsPlayedInTimeOrderWhateverTheFileOrder() {
-    Scenario s = ScenarioLoader.parse("t.yaml", """
+    Scenario s =
+        ScenarioLoader.parse(
+            "t.yaml",
+            """
         name: t
         description: d
         timeline:
           - { at: 10m, action: heater-failure }
           - { at: 1m, action: pump-stall }
-        """, PROFILE);
-    assertThat(s.timeline()).extracting(Scenario.Event::action)
+        """,
+            PROFILE);
+    assertThat(s.timeline())
+        .extracting(Scenario.Event::action)
         .containsExactly(Scenario.Action.PUMP_STALL, Scenario.Action.HEATER_FAILURE);
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       unknown action            | timeline: [{at: 1m, action: explode}]                       | t.yaml:3: /timeline/0/action: unknown action 'explode'
       missing time              | timeline: [{action: pump-stall}]                            | t.yaml:3: /timeline/0/at: required
       bad time                  | timeline: [{at: soon, action: pump-stall}]                  | t.yaml:3: /timeline/0/at: 'soon' is not a time
@@ -91,7 +103,8 @@ class ScenarioLoaderTest {
 
   @Test
   void everyProblemOfAFileIsListedAtOnce() {
-    String yaml = """
+    String yaml =
+        """
         name: t
         timeline:
           - at: 1m
@@ -99,33 +112,42 @@ class ScenarioLoaderTest {
           - at: later
             action: pump-stall
         """;
-    ScenarioLoader.InvalidScenarioException e = catchThrowableOfType(ScenarioLoader.InvalidScenarioException.class,
-        () -> ScenarioLoader.parse("t.yaml", yaml, PROFILE));
-    assertThat(e.problems()).containsExactly(
-        "t.yaml:4: /timeline/0/action: unknown action 'explode' (known: ambient, clog, leak, cell-demand, heater-failure, "
-            + "pump-stall, sensor-stuck, sensor-bad, sensor-uncertain, sensor-spike, sensor-drift, sensor-clear, comms-drop, "
-            + "restart, clear-faults)",
-        "t.yaml:5: /timeline/1/at: 'later' is not a time (e.g. 90, 90s, 1.5m, 2h, 1d, 500ms)");
+    ScenarioLoader.InvalidScenarioException e =
+        catchThrowableOfType(
+            ScenarioLoader.InvalidScenarioException.class,
+            () -> ScenarioLoader.parse("t.yaml", yaml, PROFILE));
+    assertThat(e.problems())
+        .containsExactly(
+            "t.yaml:4: /timeline/0/action: unknown action 'explode' (known: ambient, clog, leak, cell-demand, heater-failure, "
+                + "pump-stall, sensor-stuck, sensor-bad, sensor-uncertain, sensor-spike, sensor-drift, sensor-clear, comms-drop, "
+                + "restart, clear-faults)",
+            "t.yaml:5: /timeline/1/at: 'later' is not a time (e.g. 90, 90s, 1.5m, 2h, 1d, 500ms)");
   }
 
   @Test
   void malformedYamlIsRefusedWithItsLine() {
-    assertThatThrownBy(() -> ScenarioLoader.parse("t.yaml", "name: t\ntimeline: [ {at: 1m\n", PROFILE))
-        .isInstanceOf(ScenarioLoader.InvalidScenarioException.class).hasMessageContaining("t.yaml:");
+    assertThatThrownBy(
+            () -> ScenarioLoader.parse("t.yaml", "name: t\ntimeline: [ {at: 1m\n", PROFILE))
+        .isInstanceOf(ScenarioLoader.InvalidScenarioException.class)
+        .hasMessageContaining("t.yaml:");
   }
 
   @Test
   void anUnknownScenarioNameListsTheKnownOnes() {
     assertThatThrownBy(() -> ScenarioLoader.resolve("no-such", Path.of("simulators")))
-        .hasMessageContaining("known: ").hasMessageContaining("door-open");
-    assertThat(ScenarioLoader.resolve("door-open", Path.of("simulators"))).isEqualTo(Path.of("simulators/door-open.yaml"));
+        .hasMessageContaining("known: ")
+        .hasMessageContaining("door-open");
+    assertThat(ScenarioLoader.resolve("door-open", Path.of("simulators")))
+        .isEqualTo(Path.of("simulators/door-open.yaml"));
   }
 
   /** Small helper so the table above stays readable. */
   static final class InvalidScenarioExceptionAssert {
     static void assertRefused(String yaml, String expectedPrefix) {
-      ScenarioLoader.InvalidScenarioException e = catchThrowableOfType(ScenarioLoader.InvalidScenarioException.class,
-          () -> ScenarioLoader.parse("t.yaml", yaml, PROFILE));
+      ScenarioLoader.InvalidScenarioException e =
+          catchThrowableOfType(
+              ScenarioLoader.InvalidScenarioException.class,
+              () -> ScenarioLoader.parse("t.yaml", yaml, PROFILE));
       assertThat(e).as("refused").isNotNull();
       List<String> problems = e.problems();
       assertThat(problems).anySatisfy(p -> assertThat(p).startsWith(expectedPrefix));
@@ -134,56 +156,87 @@ class ScenarioLoaderTest {
 
   @Test
   void anEventMayNameTheReactorsItHappensToAndABadListIsNamed() {
-    Scenario s = ScenarioLoader.parse("t.yaml", """
+    Scenario s =
+        ScenarioLoader.parse(
+            "t.yaml",
+            """
         name: t
         description: d
         timeline:
           - { at: 1m, action: heater-failure, reactors: [r2, r3] }
           - { at: 2m, action: pump-stall, reactors: r1 }
           - { at: 3m, action: clear-faults }
-        """, PROFILE);
-    assertThat(s.timeline()).extracting(Scenario.Event::reactors)
+        """,
+            PROFILE);
+    assertThat(s.timeline())
+        .extracting(Scenario.Event::reactors)
         .containsExactly(List.of("r2", "r3"), List.of("r1"), List.of());
     assertThat(s.timeline().get(0).appliesTo("r1")).isFalse();
     assertThat(s.timeline().get(2).appliesTo("r1")).isTrue();
-    assertThat(s.unknownReactors(List.of("r1", "r2"))).containsExactly("event 1 (at 60 s, heater-failure) names reactor 'r3'");
+    assertThat(s.unknownReactors(List.of("r1", "r2")))
+        .containsExactly("event 1 (at 60 s, heater-failure) names reactor 'r3'");
 
-    ScenarioLoader.InvalidScenarioException e = catchThrowableOfType(ScenarioLoader.InvalidScenarioException.class,
-        () -> ScenarioLoader.parse("bad.yaml", """
+    ScenarioLoader.InvalidScenarioException e =
+        catchThrowableOfType(
+            ScenarioLoader.InvalidScenarioException.class,
+            () ->
+                ScenarioLoader.parse(
+                    "bad.yaml",
+                    """
             name: t
             description: d
             timeline:
               - { at: 1m, action: heater-failure, reactors: [] }
               - { at: 2m, action: pump-stall, reactors: [r1, 7] }
-            """, PROFILE));
+            """,
+                    PROFILE));
     assertThat(e.problems()).hasSize(2);
-    assertThat(e.problems().get(0)).contains("/timeline/0/reactors").contains("non-empty list of reactor ids");
-    assertThat(e.problems().get(1)).contains("/timeline/1/reactors/1").contains("must be a reactor id, got '7'");
+    assertThat(e.problems().get(0))
+        .contains("/timeline/0/reactors")
+        .contains("non-empty list of reactor ids");
+    assertThat(e.problems().get(1))
+        .contains("/timeline/1/reactors/1")
+        .contains("must be a reactor id, got '7'");
   }
 
   @Test
   void aSimulatorRefusesAScenarioNamingAReactorItDoesNotRunBeforeItOpensAnyPort() {
-    Scenario s = ScenarioLoader.parse("t.yaml", """
+    Scenario s =
+        ScenarioLoader.parse(
+            "t.yaml",
+            """
         name: t
         description: d
         timeline:
           - { at: 1m, action: heater-failure, reactors: [r3] }
-        """, PROFILE);
-    assertThatThrownBy(() -> Simulator.start(SimulatorOptions.builder().profile(PROFILE).reactorIds("r1", "r2").scenario(s).build()))
+        """,
+            PROFILE);
+    assertThatThrownBy(
+            () ->
+                Simulator.start(
+                    SimulatorOptions.builder()
+                        .profile(PROFILE)
+                        .reactorIds("r1", "r2")
+                        .scenario(s)
+                        .build()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("scenario t: event 1 (at 60 s, heater-failure) names reactor 'r3', which this simulator does not run (reactors: r1, r2)");
+        .hasMessage(
+            "scenario t: event 1 (at 60 s, heater-failure) names reactor 'r3', which this simulator does not run (reactors: r1, r2)");
   }
 
   /**
-   * Every number of a scenario is bounded by physics: out-of-range, infinite and NaN values are refused
-   * as {@code file:line: path: what is wrong, allowed range}, and a file that is no scenario at all (too
-   * big, binary, absurdly nested) is refused before it is parsed or at its line.
+   * Every number of a scenario is bounded by physics: out-of-range, infinite and NaN values are
+   * refused as {@code file:line: path: what is wrong, allowed range}, and a file that is no
+   * scenario at all (too big, binary, absurdly nested) is refused before it is parsed or at its
+   * line.
    */
   @Nested
   class BadInput {
     private static List<String> problems(String yaml) {
-      ScenarioLoader.InvalidScenarioException e = catchThrowableOfType(ScenarioLoader.InvalidScenarioException.class,
-          () -> ScenarioLoader.parse("t.yaml", yaml, PROFILE));
+      ScenarioLoader.InvalidScenarioException e =
+          catchThrowableOfType(
+              ScenarioLoader.InvalidScenarioException.class,
+              () -> ScenarioLoader.parse("t.yaml", yaml, PROFILE));
       assertThat(e).as("refused: " + yaml).isNotNull();
       return e.problems();
     }
@@ -194,7 +247,10 @@ class ScenarioLoaderTest {
 
     @Test
     void everyModelParameterHasAPhysicalBoundAndTheDefaultRigIsInside() {
-      List<String> components = Arrays.stream(ReactorParameters.class.getRecordComponents()).map(c -> c.getName()).toList();
+      List<String> components =
+          Arrays.stream(ReactorParameters.class.getRecordComponents())
+              .map(c -> c.getName())
+              .toList();
       assertThat(ReactorParameters.BOUNDS.keySet()).containsExactlyInAnyOrderElementsOf(components);
       assertThat(Scenario.parameterNames()).containsExactlyInAnyOrderElementsOf(components);
     }
@@ -204,8 +260,11 @@ class ScenarioLoaderTest {
     void aParameterAboveItsPhysicalRangeIsRefusedWithTheRange(String name) {
       Bound bound = ReactorParameters.BOUNDS.get(name);
       double tooHigh = bound.max() * 10 + 1;
-      List<String> problems = problems("name: t\ndescription: d\nparameters:\n  " + name + ": " + tooHigh + "\n");
-      assertThat(problems).singleElement().asString()
+      List<String> problems =
+          problems("name: t\ndescription: d\nparameters:\n  " + name + ": " + tooHigh + "\n");
+      assertThat(problems)
+          .singleElement()
+          .asString()
           .startsWith("t.yaml:4: /parameters/" + name + ": ")
           .contains("is not physical: allowed " + bound.range());
     }
@@ -215,20 +274,27 @@ class ScenarioLoaderTest {
     void aParameterBelowItsPhysicalRangeIsRefusedWithTheRange(String name) {
       Bound bound = ReactorParameters.BOUNDS.get(name);
       double tooLow = bound.min() - Math.max(1, Math.abs(bound.min()));
-      List<String> problems = problems("name: t\ndescription: d\nparameters:\n  " + name + ": " + tooLow + "\n");
-      assertThat(problems).singleElement().asString()
+      List<String> problems =
+          problems("name: t\ndescription: d\nparameters:\n  " + name + ": " + tooLow + "\n");
+      assertThat(problems)
+          .singleElement()
+          .asString()
           .startsWith("t.yaml:4: /parameters/" + name + ": ")
           .contains("is not physical: allowed " + bound.range());
     }
 
     @Test
     void theAmbientOfTheBugReportIsRefusedInWords() {
-      assertThat(problems("name: t\ndescription: d\nparameters: {ambientC: 1e308}\n")).containsExactly(
-          "t.yaml:3: /parameters/ambientC: 1.0E308 °C is not physical: allowed -40 to 60 °C (a cold room to a hot lab)");
+      assertThat(problems("name: t\ndescription: d\nparameters: {ambientC: 1e308}\n"))
+          .containsExactly(
+              "t.yaml:3: /parameters/ambientC: 1.0E308 °C is not physical: allowed -40 to 60 °C (a cold room to a hot lab)");
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(
+        delimiter = '|',
+        textBlock =
+            """
         start time of the bug report | {at: 1e400, action: pump-stall}                         | /timeline/0/at: 1e400 is too large to be a number (it reads as infinity)
         start time .inf              | {at: .inf, action: pump-stall}                          | /timeline/0/at: '.inf' is not a number this file accepts
         start time .nan              | {at: .nan, action: pump-stall}                          | /timeline/0/at: '.nan' is not a number this file accepts
@@ -250,19 +316,27 @@ class ScenarioLoaderTest {
         drift beyond the sensor      | {at: 1m, action: sensor-drift, signal: flow, value: -1e9}      | /timeline/0/value: -1.0E9 mL/min/h is not physical: allowed -
         value on a fault             | {at: 1m, action: pump-stall, value: 3}                  | /timeline/0/value: pump-stall takes no value
         """)
-    void anEventValueOutsidePhysicsIsRefusedWithItsLineAndRange(String what, String event, String expected) {
+    void anEventValueOutsidePhysicsIsRefusedWithItsLineAndRange(
+        String what, String event, String expected) {
       List<String> problems = problems("name: t\ndescription: d\ntimeline:\n  - " + event + "\n");
       assertThat(problems).singleElement().asString().startsWith("t.yaml:4: " + expected);
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(
+        delimiter = '|',
+        textBlock =
+            """
         no oxygen in the gas      | {barometricMmHg: 200, waterVapourMmHg: 200}            | waterVapourMmHg (200 mmHg) must be below barometricMmHg (200 mmHg)
         more cells than a liver   | {cellCount: 1e10, growthPerDay: 0.5, declineStartDay: 60} | makes 1.1e+23 cells: allowed at most 1.0E12
         """)
-    void parametersThatAreEachInRangeButImpossibleTogetherAreRefused(String what, String parameters, String expected) {
+    void parametersThatAreEachInRangeButImpossibleTogetherAreRefused(
+        String what, String parameters, String expected) {
       assertThat(problems("name: t\ndescription: d\nparameters: " + parameters + "\n"))
-          .singleElement().asString().startsWith("t.yaml:3: /parameters: ").contains(expected);
+          .singleElement()
+          .asString()
+          .startsWith("t.yaml:3: /parameters: ")
+          .contains(expected);
       // also when the file has other problems: each part is checked on its own
       assertThat(problems("name: t\nparameters: " + parameters + "\nevents: []\n"))
           .anySatisfy(p -> assertThat(p).startsWith("t.yaml:2: /parameters: ").contains(expected));
@@ -270,8 +344,9 @@ class ScenarioLoaderTest {
 
     @Test
     void aParameterThatReadsAsInfinityIsOneProblemAtItsLine() {
-      assertThat(problems("name: t\ndescription: d\nparameters:\n  cellCount: 1e400\n")).containsExactly(
-          "t.yaml:4: /parameters/cellCount: 1e400 is too large to be a number (it reads as infinity)");
+      assertThat(problems("name: t\ndescription: d\nparameters:\n  cellCount: 1e400\n"))
+          .containsExactly(
+              "t.yaml:4: /parameters/cellCount: 1e400 is too large to be a number (it reads as infinity)");
     }
 
     @Test
@@ -289,30 +364,51 @@ class ScenarioLoaderTest {
       Path big = dir.resolve("big.yaml");
       Files.write(big, new byte[3 << 20]); // 3 MiB (of NULs: the size is found before the content)
       long parses = YamlDocument.parseCount();
-      ScenarioLoader.InvalidScenarioException e = catchThrowableOfType(ScenarioLoader.InvalidScenarioException.class,
-          () -> ScenarioLoader.load(big, PROFILE));
-      assertThat(e.problems()).containsExactly(big + ":0: (file): is 3145728 bytes; scenarios are at most 1048576 bytes (1 MiB)");
+      ScenarioLoader.InvalidScenarioException e =
+          catchThrowableOfType(
+              ScenarioLoader.InvalidScenarioException.class,
+              () -> ScenarioLoader.load(big, PROFILE));
+      assertThat(e.problems())
+          .containsExactly(
+              big + ":0: (file): is 3145728 bytes; scenarios are at most 1048576 bytes (1 MiB)");
       assertThat(YamlDocument.parseCount()).isEqualTo(parses);
     }
 
     @Test
     void aBinaryScenarioIsNotATextFile(@TempDir Path dir) throws IOException {
       Path binary = dir.resolve("door-open.yaml");
-      Files.write(binary, new byte[] {'n', 'a', 'm', 'e', ':', ' ', 't', '\n', 0x7f, 'E', 'L', 'F', 2, 1, 1, 0});
-      ScenarioLoader.InvalidScenarioException e = catchThrowableOfType(ScenarioLoader.InvalidScenarioException.class,
-          () -> ScenarioLoader.load(binary, PROFILE));
-      assertThat(e.problems()).containsExactly(binary + ":2: (file): not a text file: it holds a NUL byte "
-          + "(YAML files are UTF-8 text)");
+      Files.write(
+          binary,
+          new byte[] {'n', 'a', 'm', 'e', ':', ' ', 't', '\n', 0x7f, 'E', 'L', 'F', 2, 1, 1, 0});
+      ScenarioLoader.InvalidScenarioException e =
+          catchThrowableOfType(
+              ScenarioLoader.InvalidScenarioException.class,
+              () -> ScenarioLoader.load(binary, PROFILE));
+      assertThat(e.problems())
+          .containsExactly(
+              binary
+                  + ":2: (file): not a text file: it holds a NUL byte "
+                  + "(YAML files are UTF-8 text)");
     }
 
     @Test
     void deepNestingInAScenarioIsReportedAtItsLine(@TempDir Path dir) throws IOException {
       Path deep = dir.resolve("deep.yaml");
-      Files.writeString(deep, "name: t\ndescription: d\ntimeline:\n  - at: 1m\n    action: "
-          + "[".repeat(5000) + "]".repeat(5000) + "\n", StandardCharsets.UTF_8);
-      ScenarioLoader.InvalidScenarioException e = catchThrowableOfType(ScenarioLoader.InvalidScenarioException.class,
-          () -> ScenarioLoader.load(deep, PROFILE));
-      assertThat(e.problems()).singleElement().asString().startsWith(deep + ":5: /timeline/0/action/0/0/")
+      Files.writeString(
+          deep,
+          "name: t\ndescription: d\ntimeline:\n  - at: 1m\n    action: "
+              + "[".repeat(5000)
+              + "]".repeat(5000)
+              + "\n",
+          StandardCharsets.UTF_8);
+      ScenarioLoader.InvalidScenarioException e =
+          catchThrowableOfType(
+              ScenarioLoader.InvalidScenarioException.class,
+              () -> ScenarioLoader.load(deep, PROFILE));
+      assertThat(e.problems())
+          .singleElement()
+          .asString()
+          .startsWith(deep + ":5: /timeline/0/action/0/0/")
           .contains("nested more than 64 levels deep");
     }
   }

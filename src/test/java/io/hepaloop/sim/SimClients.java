@@ -20,19 +20,27 @@ final class SimClients {
 
   /** An anonymous client on the None endpoint, connected. */
   static OpcUaClient connectNone(String url) throws UaException {
-    OpcUaClient client = OpcUaClient.create(url,
-        endpoints -> endpoints.stream()
-            .filter(e -> e.getSecurityPolicyUri().endsWith("#None") && e.getEndpointUrl().equals(url))
-            .findFirst(),
-        t -> {},
-        c -> c.setApplicationName(LocalizedText.english("hepaloop sim test"))
-            .setApplicationUri("urn:hepaloop:test:client")
-            .setRequestTimeout(uint(5000)));
+    OpcUaClient client =
+        OpcUaClient.create(
+            url,
+            endpoints ->
+                endpoints.stream()
+                    .filter(
+                        e ->
+                            e.getSecurityPolicyUri().endsWith("#None")
+                                && e.getEndpointUrl().equals(url))
+                    .findFirst(),
+            t -> {},
+            c ->
+                c.setApplicationName(LocalizedText.english("hepaloop sim test"))
+                    .setApplicationUri("urn:hepaloop:test:client")
+                    .setRequestTimeout(uint(5000)));
     return client.connect();
   }
 
   /** The NodeId of a profile NodeId string, with the namespace index looked up by URI. */
-  static NodeId nodeId(OpcUaClient client, DeviceProfile profile, String nodeIdText) throws UaException {
+  static NodeId nodeId(OpcUaClient client, DeviceProfile profile, String nodeIdText)
+      throws UaException {
     int idx = client.readNamespaceTable().getIndex(profile.namespaceUri()).intValue();
     String identifier = nodeIdText.substring(nodeIdText.indexOf(";s=") + 3);
     return new NodeId(idx, identifier);

@@ -40,7 +40,8 @@ class SimulatedReactorTest {
 
   @Test
   void doorOpenDropsTheAmbientForThreeMinutesAndTheChamberCools() {
-    SimulatedReactor r = reactor(ScenarioLoader.load(Path.of("simulators/door-open.yaml"), PROFILE));
+    SimulatedReactor r =
+        reactor(ScenarioLoader.load(Path.of("simulators/door-open.yaml"), PROFILE));
     run(r, 5 * 60 - 1);
     assertThat(r.model().ambientC()).isEqualTo(35.0);
     double before = r.model().temperatureC();
@@ -53,7 +54,8 @@ class SimulatedReactorTest {
 
   @Test
   void aCloggingScaffoldRaisesTheInletPressureSixFoldOverTwoHours() {
-    SimulatedReactor r = reactor(ScenarioLoader.load(Path.of("simulators/clogging-scaffold.yaml"), PROFILE));
+    SimulatedReactor r =
+        reactor(ScenarioLoader.load(Path.of("simulators/clogging-scaffold.yaml"), PROFILE));
     run(r, 10 * 60 + 3600);
     assertThat(r.model().scaffoldResistanceFactor()).isCloseTo(3.5, within(0.01));
     run(r, 3600 + 60);
@@ -63,7 +65,8 @@ class SimulatedReactorTest {
 
   @Test
   void sensorFaultsArriveOnTheirTimeline() {
-    SimulatedReactor r = reactor(ScenarioLoader.load(Path.of("simulators/sensor-faults.yaml"), PROFILE));
+    SimulatedReactor r =
+        reactor(ScenarioLoader.load(Path.of("simulators/sensor-faults.yaml"), PROFILE));
     List<Duration> drops = new ArrayList<>();
     List<Duration> restarts = new ArrayList<>();
     r.onCommsDrop((x, d) -> drops.add(d));
@@ -78,12 +81,14 @@ class SimulatedReactorTest {
     run(r, 5 * 60 - 131 + 2); // 5 min: temperature stuck
     r.model().setAmbientC(10); // the true temperature falls; the stuck reading does not
     run(r, 60);
-    assertThat(r.reading("temperature")).isEqualTo(new io.hepaloop.sim.model.SensorReading(37.0, Quality.GOOD));
+    assertThat(r.reading("temperature"))
+        .isEqualTo(new io.hepaloop.sim.model.SensorReading(37.0, Quality.GOOD));
     r.model().setAmbientC(23);
 
     run(r, 10 * 60 - r.simulatedSeconds() + 2); // 10 min: do_inlet bad
     assertThat(r.reading("do_inlet").quality()).isEqualTo(Quality.BAD);
-    assertThat(point(r, "do_inlet").value.statusCode().getValue()).isEqualTo(StatusCodes.Bad_SensorFailure);
+    assertThat(point(r, "do_inlet").value.statusCode().getValue())
+        .isEqualTo(StatusCodes.Bad_SensorFailure);
     run(r, 2 * 60);
     assertThat(r.reading("do_inlet").quality()).isEqualTo(Quality.GOOD);
 
@@ -99,7 +104,9 @@ class SimulatedReactorTest {
     SimulatedReactor.Point heater = point(r, "heater");
     SimulatedReactor.Point pump = point(r, "pump");
     run(r, 30);
-    assertThat(r.watchdogArmed()).as("nothing written yet: a device waiting for its controller is left alone").isFalse();
+    assertThat(r.watchdogArmed())
+        .as("nothing written yet: a device waiting for its controller is left alone")
+        .isFalse();
 
     for (int i = 1; i <= 5; i++) {
       r.writeHeartbeat(i, nanos);
@@ -116,8 +123,12 @@ class SimulatedReactorTest {
     assertThat(r.actuator("heater")).isEqualTo(0.0);
     assertThat(r.actuator("pump")).isEqualTo(20.0);
     assertThat(r.actuator("gas_o2")).isEqualTo(21.0);
-    assertThatThrownBy(() -> r.write(heater, 50.0, nanos)).isInstanceOf(UaException.class)
-        .satisfies(e -> assertThat(((UaException) e).getStatusCode().getValue()).isEqualTo(StatusCodes.Bad_InvalidState));
+    assertThatThrownBy(() -> r.write(heater, 50.0, nanos))
+        .isInstanceOf(UaException.class)
+        .satisfies(
+            e ->
+                assertThat(((UaException) e).getStatusCode().getValue())
+                    .isEqualTo(StatusCodes.Bad_InvalidState));
 
     r.writeHeartbeat(6, nanos);
     assertThat(r.watchdogTripped()).isFalse();
@@ -142,10 +153,23 @@ class SimulatedReactorTest {
 
   @Test
   void aUInt64HeartbeatNearItsMaximumIsSeenChangingAndItsWrapToo() throws Exception {
-    var wd = new io.hepaloop.profile.WatchdogSpec(PROFILE.watchdog().nodeId(), "UInt64", 1000, 5000);
-    DeviceProfile p = new DeviceProfile(PROFILE.model(), PROFILE.vendor(), PROFILE.description(), PROFILE.endpoint(),
-        PROFILE.namespaceUri(), PROFILE.oxygen(), PROFILE.signals(), wd, PROFILE.loops(), PROFILE.interlocks(), PROFILE.alarms());
-    SimulatedReactor r = new SimulatedReactor("r1", p, null, ReactorParameters.defaults(), false, 1, nanos);
+    var wd =
+        new io.hepaloop.profile.WatchdogSpec(PROFILE.watchdog().nodeId(), "UInt64", 1000, 5000);
+    DeviceProfile p =
+        new DeviceProfile(
+            PROFILE.model(),
+            PROFILE.vendor(),
+            PROFILE.description(),
+            PROFILE.endpoint(),
+            PROFILE.namespaceUri(),
+            PROFILE.oxygen(),
+            PROFILE.signals(),
+            wd,
+            PROFILE.loops(),
+            PROFILE.interlocks(),
+            PROFILE.alarms());
+    SimulatedReactor r =
+        new SimulatedReactor("r1", p, null, ReactorParameters.defaults(), false, 1, nanos);
     io.hepaloop.core.DataType t = io.hepaloop.core.DataType.UINT64;
     long c = t.heartbeatWrap() - 3;
     for (int i = 0; i < 8; i++) { // 2^64 - 4 ... 2^64 - 1, 0, 1, 2, 3: neighbours equal as doubles
@@ -154,9 +178,15 @@ class SimulatedReactorTest {
       run(r, 4);
     }
     assertThat(r.watchdogTripped()).isFalse();
-    assertThat(r.recentHeartbeats()).hasSize(8).allMatch(v -> v instanceof org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.ULong);
-    assertThatThrownBy(() -> r.writeHeartbeat(1.5, nanos)).isInstanceOf(UaException.class)
-        .satisfies(e -> assertThat(((UaException) e).getStatusCode().getValue()).isEqualTo(StatusCodes.Bad_TypeMismatch));
+    assertThat(r.recentHeartbeats())
+        .hasSize(8)
+        .allMatch(v -> v instanceof org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.ULong);
+    assertThatThrownBy(() -> r.writeHeartbeat(1.5, nanos))
+        .isInstanceOf(UaException.class)
+        .satisfies(
+            e ->
+                assertThat(((UaException) e).getStatusCode().getValue())
+                    .isEqualTo(StatusCodes.Bad_TypeMismatch));
   }
 
   @Test
@@ -173,20 +203,58 @@ class SimulatedReactorTest {
   @Test
   void signalsTheModelDoesNotKnowAreStillServedHonestly() throws Exception {
     List<io.hepaloop.profile.SignalSpec> signals = new ArrayList<>(PROFILE.signals());
-    signals.add(new io.hepaloop.profile.SignalSpec("ph", io.hepaloop.profile.SignalKind.SENSOR, "medium pH",
-        "nsu=urn:hepaloop:bioreactor;s={reactor}.ph", "Double", "pH", new io.hepaloop.profile.Range(0, 14), null, 500.0,
-        0.0, null, null));
-    signals.add(new io.hepaloop.profile.SignalSpec("stirrer", io.hepaloop.profile.SignalKind.ACTUATOR, "stirrer",
-        "nsu=urn:hepaloop:bioreactor;s={reactor}.stirrer", "UInt16", "rpm", new io.hepaloop.profile.Range(0, 600), null,
-        500.0, 0.0, new io.hepaloop.profile.Range(0, 600), 0.0));
-    DeviceProfile extended = new DeviceProfile(PROFILE.model(), PROFILE.vendor(), PROFILE.description(),
-        PROFILE.endpoint(), PROFILE.namespaceUri(), PROFILE.oxygen(), signals, PROFILE.watchdog(), PROFILE.loops(),
-        PROFILE.interlocks(), PROFILE.alarms());
-    SimulatedReactor r = new SimulatedReactor("r1", extended, null, ReactorParameters.defaults(), false, 1, nanos);
+    signals.add(
+        new io.hepaloop.profile.SignalSpec(
+            "ph",
+            io.hepaloop.profile.SignalKind.SENSOR,
+            "medium pH",
+            "nsu=urn:hepaloop:bioreactor;s={reactor}.ph",
+            "Double",
+            "pH",
+            new io.hepaloop.profile.Range(0, 14),
+            null,
+            500.0,
+            0.0,
+            null,
+            null));
+    signals.add(
+        new io.hepaloop.profile.SignalSpec(
+            "stirrer",
+            io.hepaloop.profile.SignalKind.ACTUATOR,
+            "stirrer",
+            "nsu=urn:hepaloop:bioreactor;s={reactor}.stirrer",
+            "UInt16",
+            "rpm",
+            new io.hepaloop.profile.Range(0, 600),
+            null,
+            500.0,
+            0.0,
+            new io.hepaloop.profile.Range(0, 600),
+            0.0));
+    DeviceProfile extended =
+        new DeviceProfile(
+            PROFILE.model(),
+            PROFILE.vendor(),
+            PROFILE.description(),
+            PROFILE.endpoint(),
+            PROFILE.namespaceUri(),
+            PROFILE.oxygen(),
+            signals,
+            PROFILE.watchdog(),
+            PROFILE.loops(),
+            PROFILE.interlocks(),
+            PROFILE.alarms());
+    SimulatedReactor r =
+        new SimulatedReactor("r1", extended, null, ReactorParameters.defaults(), false, 1, nanos);
     run(r, 1);
-    assertThat(point(r, "ph").value.statusCode().getValue()).isEqualTo(StatusCodes.Bad_NotSupported);
-    assertThat(point(r, "stirrer").value.statusCode().getValue()).isEqualTo(StatusCodes.Bad_WaitingForInitialData);
-    r.write(point(r, "stirrer"), org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort(300), nanos);
+    assertThat(point(r, "ph").value.statusCode().getValue())
+        .isEqualTo(StatusCodes.Bad_NotSupported);
+    assertThat(point(r, "stirrer").value.statusCode().getValue())
+        .isEqualTo(StatusCodes.Bad_WaitingForInitialData);
+    r.write(
+        point(r, "stirrer"),
+        org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort(300),
+        nanos);
     run(r, 1);
     assertThat(point(r, "stirrer").value.value().value())
         .isEqualTo(org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort(300));
@@ -202,15 +270,20 @@ class SimulatedReactorTest {
 
   @Test
   void anEventForOtherReactorsLeavesThisOneAlone() {
-    Scenario s = ScenarioLoader.parse("t.yaml", """
+    Scenario s =
+        ScenarioLoader.parse(
+            "t.yaml",
+            """
         name: t
         description: d
         timeline:
           - { at: 10s, action: heater-failure, reactors: [r2] }
           - { at: 10s, action: pump-stall, reactors: [r1] }
-        """, PROFILE);
+        """,
+            PROFILE);
     SimulatedReactor r1 = reactor(s);
-    SimulatedReactor r2 = new SimulatedReactor("r2", PROFILE, s, ReactorParameters.defaults(), false, 1, nanos);
+    SimulatedReactor r2 =
+        new SimulatedReactor("r2", PROFILE, s, ReactorParameters.defaults(), false, 1, nanos);
     for (int i = 0; i < 20; i++) {
       nanos += 1_000_000_000L;
       r1.tick(1.0, nanos, DateTime.now());

@@ -23,7 +23,10 @@ import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
 public final class SimulatorBench {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 64;
-    Layout layout = args.length > 1 && args[1].startsWith("shared") ? Layout.SHARED_SERVER : Layout.SERVER_PER_REACTOR;
+    Layout layout =
+        args.length > 1 && args[1].startsWith("shared")
+            ? Layout.SHARED_SERVER
+            : Layout.SERVER_PER_REACTOR;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
     DeviceProfile profile = SimClients.profile();
     List<String> ids = new ArrayList<>();
@@ -32,8 +35,14 @@ public final class SimulatorBench {
     }
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long t0 = System.nanoTime();
-    try (Simulator sim = Simulator.start(SimulatorOptions.builder().profile(profile).reactorIds(ids).layout(layout)
-        .pkiDir(Path.of(System.getProperty("java.io.tmpdir"), "hepaloop-sim-pki")).build())) {
+    try (Simulator sim =
+        Simulator.start(
+            SimulatorOptions.builder()
+                .profile(profile)
+                .reactorIds(ids)
+                .layout(layout)
+                .pkiDir(Path.of(System.getProperty("java.io.tmpdir"), "hepaloop-sim-pki"))
+                .build())) {
       double startS = (System.nanoTime() - t0) / 1e9;
       LongAdder notifications = new LongAdder();
       List<OpcUaClient> clients = new ArrayList<>();
@@ -43,13 +52,17 @@ public final class SimulatorBench {
         OpcUaSubscription sub = new OpcUaSubscription(c, 100.0);
         sub.create();
         List<OpcUaMonitoredItem> items = new ArrayList<>();
-        List<String> reactorsHere = layout == Layout.SHARED_SERVER ? ids
-            : List.of(ids.get(sim.endpointUrls().indexOf(url)));
+        List<String> reactorsHere =
+            layout == Layout.SHARED_SERVER
+                ? ids
+                : List.of(ids.get(sim.endpointUrls().indexOf(url)));
         for (String r : reactorsHere) {
           for (SignalSpec s : profile.sensors()) {
-            OpcUaMonitoredItem item = OpcUaMonitoredItem.newDataItem(SimClients.nodeId(c, profile, s.nodeIdFor(r)));
+            OpcUaMonitoredItem item =
+                OpcUaMonitoredItem.newDataItem(SimClients.nodeId(c, profile, s.nodeIdFor(r)));
             item.setSamplingInterval(100.0);
-            item.setQueueSize(org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint(10));
+            item.setQueueSize(
+                org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint(10));
             item.setDataValueListener((i, v) -> notifications.increment());
             items.add(item);
           }
@@ -65,10 +78,17 @@ public final class SimulatorBench {
       double wall = (System.nanoTime() - w0) / 1e9;
       double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
       long heapMb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20;
-      System.out.printf("reactors=%d layout=%s servers=%d items=%d start=%.1fs notifications/s=%.0f cpu=%.0f%% of one core "
+      System.out.printf(
+          "reactors=%d layout=%s servers=%d items=%d start=%.1fs notifications/s=%.0f cpu=%.0f%% of one core "
               + "(server+client, one JVM) heapUsed=%dMB%n",
-          n, layout, sim.endpointUrls().size(), sim.monitoredItemCount(), startS, notifications.sum() / wall,
-          100 * cpu / wall, heapMb);
+          n,
+          layout,
+          sim.endpointUrls().size(),
+          sim.monitoredItemCount(),
+          startS,
+          notifications.sum() / wall,
+          100 * cpu / wall,
+          heapMb);
       for (OpcUaClient c : clients) {
         c.disconnect();
       }

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Verifies the device behaviours a controller must survive: watchdog, restart, comms drop, speed. */
+/**
+ * Verifies the device behaviours a controller must survive: watchdog, restart, comms drop, speed.
+ */
 @Timeout(60)
 class SimulatorFaultsIT {
   Simulator sim;
@@ -46,8 +48,17 @@ class SimulatorFaultsIT {
   static DeviceProfile profileWithWatchdogMs(double timeoutMs) {
     DeviceProfile p = SimClients.profile();
     WatchdogSpec w = p.watchdog();
-    return new DeviceProfile(p.model(), p.vendor(), p.description(), p.endpoint(), p.namespaceUri(), p.oxygen(),
-        p.signals(), new WatchdogSpec(w.nodeId(), w.dataType(), timeoutMs / 5, timeoutMs), p.loops(), p.interlocks(),
+    return new DeviceProfile(
+        p.model(),
+        p.vendor(),
+        p.description(),
+        p.endpoint(),
+        p.namespaceUri(),
+        p.oxygen(),
+        p.signals(),
+        new WatchdogSpec(w.nodeId(), w.dataType(), timeoutMs / 5, timeoutMs),
+        p.loops(),
+        p.interlocks(),
         p.alarms());
   }
 
@@ -62,27 +73,44 @@ class SimulatorFaultsIT {
     client = SimClients.connectNone(sim.endpointUrl("r1"));
     NodeId watchdog = SimClients.nodeId(client, profile, profile.watchdog().nodeIdFor("r1"));
     for (int i = 1; i <= 3; i++) {
-      StatusCode sc = client.writeValues(List.of(watchdog), List.of(DataValue.valueOnly(new Variant(uint(i))))).get(0);
+      StatusCode sc =
+          client
+              .writeValues(List.of(watchdog), List.of(DataValue.valueOnly(new Variant(uint(i)))))
+              .get(0);
       assertThat(sc.isGood()).as(sc.toString()).isTrue();
     }
-    client.writeValues(List.of(node(profile, "heater"), node(profile, "pump"), node(profile, "gas_o2")),
-        List.of(DataValue.valueOnly(new Variant(80.0)), DataValue.valueOnly(new Variant(70.0)),
+    client.writeValues(
+        List.of(node(profile, "heater"), node(profile, "pump"), node(profile, "gas_o2")),
+        List.of(
+            DataValue.valueOnly(new Variant(80.0)),
+            DataValue.valueOnly(new Variant(70.0)),
             DataValue.valueOnly(new Variant(40.0))));
     assertThat(sim.reactor("r1").actuator("heater")).isEqualTo(80.0);
 
     // the controller goes silent: no more heartbeat changes
     await().atMost(Duration.ofSeconds(5)).until(() -> sim.reactor("r1").watchdogTripped());
-    assertThat(client.readValue(0, TimestampsToReturn.Both, node(profile, "heater")).value().value()).isEqualTo(0.0);
-    assertThat(client.readValue(0, TimestampsToReturn.Both, node(profile, "pump")).value().value()).isEqualTo(20.0);
-    assertThat(client.readValue(0, TimestampsToReturn.Both, node(profile, "gas_o2")).value().value()).isEqualTo(21.0);
+    assertThat(
+            client.readValue(0, TimestampsToReturn.Both, node(profile, "heater")).value().value())
+        .isEqualTo(0.0);
+    assertThat(client.readValue(0, TimestampsToReturn.Both, node(profile, "pump")).value().value())
+        .isEqualTo(20.0);
+    assertThat(
+            client.readValue(0, TimestampsToReturn.Both, node(profile, "gas_o2")).value().value())
+        .isEqualTo(21.0);
 
     // commands are refused until the heartbeat is back
-    StatusCode refused = client.writeValues(List.of(node(profile, "heater")),
-        List.of(DataValue.valueOnly(new Variant(60.0)))).get(0);
+    StatusCode refused =
+        client
+            .writeValues(
+                List.of(node(profile, "heater")), List.of(DataValue.valueOnly(new Variant(60.0))))
+            .get(0);
     assertThat(refused.isBad()).isTrue();
     client.writeValues(List.of(watchdog), List.of(DataValue.valueOnly(new Variant(uint(4)))));
-    StatusCode accepted = client.writeValues(List.of(node(profile, "heater")),
-        List.of(DataValue.valueOnly(new Variant(60.0)))).get(0);
+    StatusCode accepted =
+        client
+            .writeValues(
+                List.of(node(profile, "heater")), List.of(DataValue.valueOnly(new Variant(60.0))))
+            .get(0);
     assertThat(accepted.isGood()).isTrue();
   }
 
@@ -104,10 +132,14 @@ class SimulatorFaultsIT {
     // a stopped device keeps no connection open: the client still connected is cut off
     await().atMost(Duration.ofSeconds(5)).until(() -> sim.serverConnections("r1") == 0);
     assertThatThrownBy(() -> stillConnected.readValue(0, TimestampsToReturn.Both, temperature))
-        .as("its old connection is gone: the client has to reconnect, and is refused").hasMessageContaining("Connection refused");
+        .as("its old connection is gone: the client has to reconnect, and is refused")
+        .hasMessageContaining("Connection refused");
     stillConnected.disconnectAsync();
-    assertThatThrownBy(() -> SimClients.connectNone(url)).hasMessageContaining("Connection refused");
-    await().atMost(Duration.ofSeconds(5)).until(() -> sim.reactor("r1").simulatedSeconds() > before + 0.5);
+    assertThatThrownBy(() -> SimClients.connectNone(url))
+        .hasMessageContaining("Connection refused");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> sim.reactor("r1").simulatedSeconds() > before + 0.5);
 
     sim.startServer("r1");
     assertThat(sim.endpointUrl("r1")).isEqualTo(url);
@@ -126,8 +158,11 @@ class SimulatorFaultsIT {
 
     long t0 = System.nanoTime();
     sim.commsDrop("r1", Duration.ofMillis(2000));
-    CompletableFuture<List<DataValue>> during = client.readValuesAsync(0, TimestampsToReturn.Both, List.of(flow));
-    assertThat(during).failsWithin(Duration.ofMillis(1200)).withThrowableOfType(java.util.concurrent.TimeoutException.class);
+    CompletableFuture<List<DataValue>> during =
+        client.readValuesAsync(0, TimestampsToReturn.Both, List.of(flow));
+    assertThat(during)
+        .failsWithin(Duration.ofMillis(1200))
+        .withThrowableOfType(java.util.concurrent.TimeoutException.class);
     List<DataValue> late = during.get(10, TimeUnit.SECONDS);
     assertThat((System.nanoTime() - t0) / 1e6).isGreaterThanOrEqualTo(1900);
     assertThat(late.get(0).statusCode().isGood()).isTrue();
@@ -136,10 +171,18 @@ class SimulatorFaultsIT {
 
   @Test
   void atSpeed60AMinuteOfCulturePassesEverySecond() throws Exception {
-    sim = Simulator.start(SimulatorOptions.builder().profile(SimClients.profile()).reactorIds("r1").speed(60).build());
+    sim =
+        Simulator.start(
+            SimulatorOptions.builder()
+                .profile(SimClients.profile())
+                .reactorIds("r1")
+                .speed(60)
+                .build());
     long t0 = System.nanoTime();
     double s0 = sim.reactor("r1").simulatedSeconds();
-    await().atMost(Duration.ofSeconds(10)).until(() -> sim.reactor("r1").simulatedSeconds() - s0 >= 90);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> sim.reactor("r1").simulatedSeconds() - s0 >= 90);
     double realS = (System.nanoTime() - t0) / 1e9;
     double simS = sim.reactor("r1").simulatedSeconds() - s0;
     assertThat(simS / realS).isCloseTo(60.0, within(10.0));
@@ -148,17 +191,31 @@ class SimulatorFaultsIT {
   @Test
   void aScenarioRunsOnTheSimulatorsTimelineAtSpeed() throws Exception {
     DeviceProfile profile = SimClients.profile();
-    Scenario s = ScenarioLoader.parse("t.yaml", """
+    Scenario s =
+        ScenarioLoader.parse(
+            "t.yaml",
+            """
         name: t
         description: pump stall after 2 simulated minutes
         timeline:
           - { at: 2m, action: pump-stall }
-        """, profile);
-    sim = Simulator.start(SimulatorOptions.builder().profile(profile).reactorIds("r1").speed(120).scenario(s).build());
+        """,
+            profile);
+    sim =
+        Simulator.start(
+            SimulatorOptions.builder()
+                .profile(profile)
+                .reactorIds("r1")
+                .speed(120)
+                .scenario(s)
+                .build());
     client = SimClients.connectNone(sim.endpointUrl("r1"));
     NodeId flow = node(profile, "flow");
-    await().atMost(Duration.ofSeconds(6)).until(() ->
-        (Double) client.readValue(0, TimestampsToReturn.Both, flow).value().value() < 0.05);
+    await()
+        .atMost(Duration.ofSeconds(6))
+        .until(
+            () ->
+                (Double) client.readValue(0, TimestampsToReturn.Both, flow).value().value() < 0.05);
     assertThat(sim.reactor("r1").simulatedSeconds()).isGreaterThan(120);
   }
 }

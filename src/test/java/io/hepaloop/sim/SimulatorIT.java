@@ -30,15 +30,23 @@ class SimulatorIT {
   static DeviceProfile profile;
   static Simulator sim;
   static OpcUaClient client;
+
   /** r2 is the one tests write to, so that r1 stays at its steady state for exact comparisons. */
   static OpcUaClient client2;
 
   @BeforeAll
   static void start() throws Exception {
-    // These tests write outputs without a heartbeat, which arms the device's watchdog (SimulatorFaultsIT
+    // These tests write outputs without a heartbeat, which arms the device's watchdog
+    // (SimulatorFaultsIT
     // tests it): an hour-long timeout keeps r2 from going safe between them.
     profile = SimulatorFaultsIT.profileWithWatchdogMs(3_600_000);
-    sim = Simulator.start(SimulatorOptions.builder().profile(profile).reactorIds("r1", "r2").sensorNoise(false).build());
+    sim =
+        Simulator.start(
+            SimulatorOptions.builder()
+                .profile(profile)
+                .reactorIds("r1", "r2")
+                .sensorNoise(false)
+                .build());
     client = SimClients.connectNone(sim.endpointUrl("r1"));
     client2 = SimClients.connectNone(sim.endpointUrl("r2"));
   }
@@ -73,11 +81,18 @@ class SimulatorIT {
   void theReactorFolderHoldsExactlyTheProfileSignalsAndTheWatchdog() throws Exception {
     int idx = client.readNamespaceTable().getIndex(profile.namespaceUri()).intValue();
     List<? extends UaNode> children = client.getAddressSpace().browseNodes(new NodeId(idx, "r1"));
-    List<String> expected = new java.util.ArrayList<>(profile.signals().stream().map(SignalSpec::id).toList());
+    List<String> expected =
+        new java.util.ArrayList<>(profile.signals().stream().map(SignalSpec::id).toList());
     expected.add("watchdog");
-    assertThat(children).extracting(n -> n.getBrowseName().name()).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(children)
+        .extracting(n -> n.getBrowseName().name())
+        .containsExactlyInAnyOrderElementsOf(expected);
     for (SignalSpec s : profile.signals()) {
-      UaNode n = children.stream().filter(c -> c.getBrowseName().name().equals(s.id())).findFirst().orElseThrow();
+      UaNode n =
+          children.stream()
+              .filter(c -> c.getBrowseName().name().equals(s.id()))
+              .findFirst()
+              .orElseThrow();
       assertThat(n.getDescription().text()).as(s.id()).endsWith("[" + s.unit() + "]");
     }
   }
@@ -92,10 +107,13 @@ class SimulatorIT {
       switch (s.dataType()) {
         case "Double" -> assertThat(raw).as(s.id()).isInstanceOf(Double.class);
         case "Int32" -> assertThat(raw).as(s.id()).isInstanceOf(Integer.class);
-        default -> { }
+        default -> {}
       }
       double eng = s.toEngineering(((Number) raw).doubleValue());
-      double expected = s.kind() == io.hepaloop.profile.SignalKind.SENSOR ? r.reading(s.id()).value() : r.actuator(s.id());
+      double expected =
+          s.kind() == io.hepaloop.profile.SignalKind.SENSOR
+              ? r.reading(s.id()).value()
+              : r.actuator(s.id());
       // scaled integers lose what is below one raw step
       double tolerance = s.scaling() == null ? 1e-9 : s.toEngineering(1) - s.toEngineering(0);
       assertThat(eng).as(s.id()).isCloseTo(expected, within(tolerance + 1e-9));
@@ -118,16 +136,22 @@ class SimulatorIT {
 
   @Test
   void writingAnActuatorTakesEffectInTheModel() throws Exception {
-    StatusCode sc = client2.writeValues(List.of(node2("pump")), List.of(DataValue.valueOnly(new Variant(50.0)))).get(0);
+    StatusCode sc =
+        client2
+            .writeValues(List.of(node2("pump")), List.of(DataValue.valueOnly(new Variant(50.0))))
+            .get(0);
     assertThat(sc.isGood()).as(sc.toString()).isTrue();
     SimulatedReactor r = sim.reactor("r2");
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-      synchronized (r) {
-        ReactorModel m = r.model();
-        assertThat(m.pumpPct()).isEqualTo(50.0);
-        assertThat(m.flowMlPerMin()).isGreaterThan(1.9);
-      }
-    });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              synchronized (r) {
+                ReactorModel m = r.model();
+                assertThat(m.pumpPct()).isEqualTo(50.0);
+                assertThat(m.flowMlPerMin()).isGreaterThan(1.9);
+              }
+            });
     DataValue readBack = client2.readValue(0, TimestampsToReturn.Both, node2("pump"));
     assertThat(readBack.value().value()).isEqualTo(50.0);
     client2.writeValues(List.of(node2("pump")), List.of(DataValue.valueOnly(new Variant(25.0))));
@@ -135,7 +159,11 @@ class SimulatorIT {
 
   @Test
   void aWriteToASensorIsRefused() throws Exception {
-    StatusCode sc = client2.writeValues(List.of(node2("temperature")), List.of(DataValue.valueOnly(new Variant(20.0)))).get(0);
+    StatusCode sc =
+        client2
+            .writeValues(
+                List.of(node2("temperature")), List.of(DataValue.valueOnly(new Variant(20.0))))
+            .get(0);
     assertThat(sc.isBad()).isTrue();
     synchronized (sim.reactor("r2")) {
       assertThat(sim.reactor("r2").model().temperatureC()).isGreaterThan(30);
@@ -144,8 +172,14 @@ class SimulatorIT {
 
   @Test
   void aWriteOutsideTheInstrumentRangeOrOfTheWrongTypeIsRefused() throws Exception {
-    StatusCode range = client2.writeValues(List.of(node2("heater")), List.of(DataValue.valueOnly(new Variant(150.0)))).get(0);
-    StatusCode type = client2.writeValues(List.of(node2("heater")), List.of(DataValue.valueOnly(new Variant("hot")))).get(0);
+    StatusCode range =
+        client2
+            .writeValues(List.of(node2("heater")), List.of(DataValue.valueOnly(new Variant(150.0))))
+            .get(0);
+    StatusCode type =
+        client2
+            .writeValues(List.of(node2("heater")), List.of(DataValue.valueOnly(new Variant("hot"))))
+            .get(0);
     assertThat(range.isBad()).isTrue();
     assertThat(type.isBad()).isTrue();
   }
@@ -164,8 +198,13 @@ class SimulatorIT {
       await().atMost(Duration.ofSeconds(5)).until(() -> values.size() >= 1);
       // without noise the value only changes when the plant does: make the flow ramp
       client2.writeValues(List.of(node2("pump")), List.of(DataValue.valueOnly(new Variant(60.0))));
-      await().atMost(Duration.ofSeconds(10)).until(() -> values.size() >= 6
-          && (Double) values.get(values.size() - 1).value().value() > 2.3); // 60 % = 2.4 mL/min
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  values.size() >= 6
+                      && (Double) values.get(values.size() - 1).value().value()
+                          > 2.3); // 60 % = 2.4 mL/min
       assertThat(values).allSatisfy(v -> assertThat(v.statusCode().isGood()).isTrue());
     } finally {
       sub.delete();
@@ -196,11 +235,23 @@ class SimulatorIT {
     SimulatedReactor r = sim.reactor("r2");
     r.sensorBadQuality("do_outlet", true);
     try {
-      await().atMost(Duration.ofSeconds(3)).until(() ->
-          client2.readValue(0, TimestampsToReturn.Both, node2("do_outlet")).statusCode().isBad());
+      await()
+          .atMost(Duration.ofSeconds(3))
+          .until(
+              () ->
+                  client2
+                      .readValue(0, TimestampsToReturn.Both, node2("do_outlet"))
+                      .statusCode()
+                      .isBad());
       r.sensorUncertain("do_inlet", true);
-      await().atMost(Duration.ofSeconds(3)).until(() ->
-          client2.readValue(0, TimestampsToReturn.Both, node2("do_inlet")).statusCode().isUncertain());
+      await()
+          .atMost(Duration.ofSeconds(3))
+          .until(
+              () ->
+                  client2
+                      .readValue(0, TimestampsToReturn.Both, node2("do_inlet"))
+                      .statusCode()
+                      .isUncertain());
     } finally {
       r.clearSensorFaults("do_outlet");
       r.clearSensorFaults("do_inlet");

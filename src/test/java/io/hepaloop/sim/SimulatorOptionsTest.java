@@ -22,7 +22,9 @@ class SimulatorOptionsTest {
     assertThat(o.basePort()).isZero();
     assertThat(o.path()).isEqualTo("/hepaloop");
     assertThat(o.speed()).isEqualTo(1.0);
-    assertThat(o.allowNone() && o.allowSignAndEncrypt() && o.allowAnonymous() && o.trustAllClients()).isTrue();
+    assertThat(
+            o.allowNone() && o.allowSignAndEncrypt() && o.allowAnonymous() && o.trustAllClients())
+        .isTrue();
   }
 
   @Test
@@ -31,8 +33,10 @@ class SimulatorOptionsTest {
     assertThatThrownBy(() -> b().reactorIds("r1", "r1").build()).hasMessageContaining("unique");
     assertThatThrownBy(() -> b().reactorIds("r.1").build()).hasMessageContaining("'r.1'");
     assertThatThrownBy(() -> b().speed(0).build()).hasMessageContaining("speed");
-    assertThatThrownBy(() -> b().allowNone(false).allowSignAndEncrypt(false).build()).hasMessageContaining("security policy");
-    assertThatThrownBy(() -> b().allowAnonymous(false).build()).hasMessageContaining("nobody could connect");
+    assertThatThrownBy(() -> b().allowNone(false).allowSignAndEncrypt(false).build())
+        .hasMessageContaining("security policy");
+    assertThatThrownBy(() -> b().allowAnonymous(false).build())
+        .hasMessageContaining("nobody could connect");
     assertThatThrownBy(() -> b().basePort(70000).build()).hasMessageContaining("basePort");
   }
 }

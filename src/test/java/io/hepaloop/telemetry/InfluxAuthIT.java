@@ -8,7 +8,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** With authentication on, the writer authenticates with the configured user; wrong credentials keep everything in the spool. */
+/**
+ * With authentication on, the writer authenticates with the configured user; wrong credentials keep
+ * everything in the spool.
+ */
 class InfluxAuthIT {
   @TempDir Path dir;
 
@@ -22,21 +25,39 @@ class InfluxAuthIT {
       new InfluxHttp(config(influxd.url(), null, null), Duration.ofSeconds(5))
           .query("CREATE USER \"hepaloop\" WITH PASSWORD 's3cret' WITH ALL PRIVILEGES");
       long t = LineBuilder.epochNanos(java.time.Instant.now().minusSeconds(10));
-      TelemetryWriter wrong = new TelemetryWriter(new InfluxHttp(config(influxd.url(), "hepaloop", "nope"), Duration.ofSeconds(5)), dir,
-          TelemetryWriter.Options.defaults().withBatch(10, Duration.ofMillis(10)), TelemetryMetrics.standalone(), null).start();
+      TelemetryWriter wrong =
+          new TelemetryWriter(
+                  new InfluxHttp(config(influxd.url(), "hepaloop", "nope"), Duration.ofSeconds(5)),
+                  dir,
+                  TelemetryWriter.Options.defaults().withBatch(10, Duration.ofMillis(10)),
+                  TelemetryMetrics.standalone(),
+                  null)
+              .start();
       for (int i = 0; i < 100; i++) {
         wrong.submit("auth,reactor=r1 seq=" + i + "i " + (t + i));
       }
-      await().atMost(Duration.ofSeconds(10)).until(() -> wrong.spooled() == 100 && wrong.influxDown());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> wrong.spooled() == 100 && wrong.influxDown());
       assertThat(wrong.delivered()).isZero();
       wrong.close(Duration.ofMillis(200));
 
       InfluxConfig right = config(influxd.url(), "hepaloop", "s3cret");
-      try (TelemetryWriter w = new TelemetryWriter(new InfluxHttp(right, Duration.ofSeconds(5)), dir, TelemetryWriter.Options.defaults(),
-          TelemetryMetrics.standalone(), null).start()) {
+      try (TelemetryWriter w =
+          new TelemetryWriter(
+                  new InfluxHttp(right, Duration.ofSeconds(5)),
+                  dir,
+                  TelemetryWriter.Options.defaults(),
+                  TelemetryMetrics.standalone(),
+                  null)
+              .start()) {
         assertThat(w.flush(Duration.ofSeconds(20))).isTrue();
       }
-      assertThat(new InfluxHttp(right, Duration.ofSeconds(5)).query("SELECT count(seq) FROM auth").toString()).contains("[0,100]");
+      assertThat(
+              new InfluxHttp(right, Duration.ofSeconds(5))
+                  .query("SELECT count(seq) FROM auth")
+                  .toString())
+          .contains("[0,100]");
     }
   }
 }

@@ -8,7 +8,8 @@ import org.influxdb.dto.Query;
 import org.influxdb.dto.QueryResult;
 
 /**
- * Test-side reads through influxdb-java: an independent client checks what HepaLoop's own writer stored.
+ * Test-side reads through influxdb-java: an independent client checks what HepaLoop's own writer
+ * stored.
  */
 final class InfluxQueries implements AutoCloseable {
   private final InfluxDB influx;

@@ -16,13 +16,23 @@ class InfluxdProcessesTest {
 
   @Test
   void anInfluxdIsRecognisedByItsBinaryAndExactlyItsConfig() {
-    assertThat(InfluxdProcesses.isInfluxdWith(List.of("/usr/bin/influxd", "run", "-config", CONFIG.toString()), CONFIG)).isTrue();
-    assertThat(InfluxdProcesses.isInfluxdWith(List.of("/usr/bin/influxd", "run", "-config", CONFIG + ".old"), CONFIG)).isFalse();
-    assertThat(InfluxdProcesses.isInfluxdWith(List.of("/usr/bin/influxd", "run"), CONFIG)).isFalse();
+    assertThat(
+            InfluxdProcesses.isInfluxdWith(
+                List.of("/usr/bin/influxd", "run", "-config", CONFIG.toString()), CONFIG))
+        .isTrue();
+    assertThat(
+            InfluxdProcesses.isInfluxdWith(
+                List.of("/usr/bin/influxd", "run", "-config", CONFIG + ".old"), CONFIG))
+        .isFalse();
+    assertThat(InfluxdProcesses.isInfluxdWith(List.of("/usr/bin/influxd", "run"), CONFIG))
+        .isFalse();
     assertThat(InfluxdProcesses.isInfluxdWith(List.of(), CONFIG)).isFalse();
-    List<String> watcher = InfluxdProcesses.command(Path.of("/usr/bin/influxd"), CONFIG, ParentWatch.SHELL);
+    List<String> watcher =
+        InfluxdProcesses.command(Path.of("/usr/bin/influxd"), CONFIG, ParentWatch.SHELL);
     assertThat(watcher).endsWith("/usr/bin/influxd", "run", "-config", CONFIG.toString());
-    assertThat(InfluxdProcesses.isInfluxdWith(watcher, CONFIG)).as("the shell that watches influxd is not influxd").isFalse();
+    assertThat(InfluxdProcesses.isInfluxdWith(watcher, CONFIG))
+        .as("the shell that watches influxd is not influxd")
+        .isFalse();
   }
 
   @Test
@@ -37,9 +47,14 @@ class InfluxdProcessesTest {
     Process parent = new ProcessBuilder("sleep", "600").start(); // stands in for the JVM
     Process watched = new ProcessBuilder(shellWatch(parent.pid(), "sleep", "600")).start();
     try {
-      await("exec: the started pid runs the program itself").atMost(Duration.ofSeconds(30))
-          .until(() -> InfluxdProcesses.commandLine(watched.pid()).orElseThrow(), argv -> argv.equals(List.of("sleep", "600")));
-      assertThat(watched.waitFor(1500, TimeUnit.MILLISECONDS)).as("alive while its parent lives").isFalse();
+      await("exec: the started pid runs the program itself")
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> InfluxdProcesses.commandLine(watched.pid()).orElseThrow(),
+              argv -> argv.equals(List.of("sleep", "600")));
+      assertThat(watched.waitFor(1500, TimeUnit.MILLISECONDS))
+          .as("alive while its parent lives")
+          .isFalse();
       parent.destroyForcibly();
       assertThat(watched.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(watched.exitValue()).as("terminated by SIGTERM").isEqualTo(128 + 15);
@@ -52,13 +67,26 @@ class InfluxdProcessesTest {
   @Test
   void theShellWatchEndsWhenItsProgramEndsOnItsOwn() throws Exception {
     Process parent = new ProcessBuilder("sleep", "600").start();
-    Process watched = new ProcessBuilder(shellWatch(parent.pid(), "sh", "-c", "sleep 0.3; exit 7")).start();
+    Process watched =
+        new ProcessBuilder(shellWatch(parent.pid(), "sh", "-c", "sleep 0.3; exit 7")).start();
     try {
       assertThat(watched.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(watched.exitValue()).isEqualTo(7);
       String marker = "hepaloop-influxd-watch";
-      await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.allProcesses().noneMatch(h ->
-          h.info().arguments().map(a -> List.of(a).contains(marker) && List.of(a).contains(Long.toString(parent.pid()))).orElse(false)));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  ProcessHandle.allProcesses()
+                      .noneMatch(
+                          h ->
+                              h.info()
+                                  .arguments()
+                                  .map(
+                                      a ->
+                                          List.of(a).contains(marker)
+                                              && List.of(a).contains(Long.toString(parent.pid())))
+                                  .orElse(false)));
       assertThat(parent.isAlive()).isTrue();
     } finally {
       parent.destroyForcibly();
@@ -67,7 +95,8 @@ class InfluxdProcessesTest {
 
   /** The SHELL command for {@code program}, watching {@code parentPid} instead of this JVM. */
   private static List<String> shellWatch(long parentPid, String... program) {
-    List<String> cmd = new ArrayList<>(InfluxdProcesses.command(Path.of("influxd"), CONFIG, ParentWatch.SHELL));
+    List<String> cmd =
+        new ArrayList<>(InfluxdProcesses.command(Path.of("influxd"), CONFIG, ParentWatch.SHELL));
     int jvmArg = cmd.indexOf("hepaloop-influxd-watch") + 1;
     cmd.set(jvmArg, Long.toString(parentPid));
     List<String> out = new ArrayList<>(cmd.subList(0, jvmArg + 1));

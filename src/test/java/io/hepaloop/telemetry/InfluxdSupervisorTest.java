@@ -15,13 +15,16 @@ class InfluxdSupervisorTest {
       d = InfluxdSupervisor.nextDelayMs(d, 5_000);
       delays.add(d);
     }
-    assertThat(delays).containsExactly(1_000L, 2_000L, 4_000L, 8_000L, 16_000L, 30_000L, 30_000L, 30_000L);
+    assertThat(delays)
+        .containsExactly(1_000L, 2_000L, 4_000L, 8_000L, 16_000L, 30_000L, 30_000L, 30_000L);
   }
 
   @Test
   void aRunOfAMinuteOrMoreStartsTheBackoffAgain() {
-    assertThat(InfluxdSupervisor.nextDelayMs(30_000, InfluxdSupervisor.STABLE_AFTER_MS)).isEqualTo(1_000);
-    assertThat(InfluxdSupervisor.nextDelayMs(30_000, InfluxdSupervisor.STABLE_AFTER_MS - 1)).isEqualTo(30_000);
+    assertThat(InfluxdSupervisor.nextDelayMs(30_000, InfluxdSupervisor.STABLE_AFTER_MS))
+        .isEqualTo(1_000);
+    assertThat(InfluxdSupervisor.nextDelayMs(30_000, InfluxdSupervisor.STABLE_AFTER_MS - 1))
+        .isEqualTo(30_000);
   }
 
   @Test

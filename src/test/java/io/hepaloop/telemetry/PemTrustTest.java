@@ -13,12 +13,20 @@ class PemTrustTest {
   @Test
   void aMissingOrWrongCaFileIsNamedWithWhatIsWrong() throws Exception {
     assertThatThrownBy(() -> PemTrust.sslContextTrusting(dir.resolve("nope.pem")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope.pem").hasMessageContaining("cannot read");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nope.pem")
+        .hasMessageContaining("cannot read");
     Path empty = Files.writeString(dir.resolve("empty.pem"), "");
     assertThatThrownBy(() -> PemTrust.sslContextTrusting(empty))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty.pem").hasMessageContaining("no certificate");
-    Path key = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("empty.pem")
+        .hasMessageContaining("no certificate");
+    Path key =
+        Files.writeString(
+            dir.resolve("key.pem"),
+            "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n");
     assertThatThrownBy(() -> PemTrust.sslContextTrusting(key))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("key.pem");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("key.pem");
   }
 }

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Child JVM of {@link PrivateInfluxdIT}: telemetry as {@code demo}/{@code serve} run it with no
- * InfluxDB configured ({@link TelemetryService} with a private, supervised influxd under
- * {@code dataDir/influxd}), fed 200 numbered points/s tagged {@code child=<label>}, until killed.
+ * InfluxDB configured ({@link TelemetryService} with a private, supervised influxd under {@code
+ * dataDir/influxd}), fed 200 numbered points/s tagged {@code child=<label>}, until killed.
  *
  * <p>Prints {@code URL <influx url>}, {@code ACK <n>} when points 0..n-1 are durable in the spool,
  * {@code EVENT <severity> <source> <message> RESTARTS <counter>} for every event on the bus, and
@@ -26,16 +26,38 @@ public final class PrivateInfluxdChild {
     TelemetryMetrics metrics = TelemetryMetrics.standalone();
     TelemetryService svc;
     try {
-      svc = TelemetryService.start(vertx, new TelemetryService.Config(null, true, dataDir, List.of(), 1.3,
-          TelemetryWriter.Options.defaults().withBatch(200, Duration.ofMillis(50))), metrics).await(60, TimeUnit.SECONDS);
+      svc =
+          TelemetryService.start(
+                  vertx,
+                  new TelemetryService.Config(
+                      null,
+                      true,
+                      dataDir,
+                      List.of(),
+                      1.3,
+                      TelemetryWriter.Options.defaults().withBatch(200, Duration.ofMillis(50))),
+                  metrics)
+              .await(60, TimeUnit.SECONDS);
     } catch (io.hepaloop.core.DirectoryInUseException e) {
       System.out.println("REFUSED " + e.getMessage());
       System.out.flush();
       Runtime.getRuntime().halt(3);
       return;
     }
-    vertx.eventBus().<HepaEvent>consumer(Addresses.EVENTS, m -> System.out.println(
-        "EVENT " + m.body().severity() + " " + m.body().source() + " " + m.body().message() + " RESTARTS " + (long) metrics.influxdRestarts()));
+    vertx
+        .eventBus()
+        .<HepaEvent>consumer(
+            Addresses.EVENTS,
+            m ->
+                System.out.println(
+                    "EVENT "
+                        + m.body().severity()
+                        + " "
+                        + m.body().source()
+                        + " "
+                        + m.body().message()
+                        + " RESTARTS "
+                        + (long) metrics.influxdRestarts()));
     TelemetryWriter w = svc.writer();
     w.onSpooled(n -> System.out.println("ACK " + n));
     System.out.println("URL " + svc.influx().url());

@@ -26,9 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The private influxd at process level, with real processes: HepaLoop's telemetry in a child JVM
- * ({@link PrivateInfluxdChild}), killed with SIGKILL, influxd killed with SIGKILL, two HepaLoops on one
- * data directory. "Nothing lost" is exact: the child numbers its points, and influxdb-java counts them.
- * Processes on the data directory are found with {@link ProcessHandle}, independently of the code under test.
+ * ({@link PrivateInfluxdChild}), killed with SIGKILL, influxd killed with SIGKILL, two HepaLoops on
+ * one data directory. "Nothing lost" is exact: the child numbers its points, and influxdb-java
+ * counts them. Processes on the data directory are found with {@link ProcessHandle}, independently
+ * of the code under test.
  */
 class PrivateInfluxdIT {
   private static final Duration PATIENCE = Duration.ofSeconds(90);
@@ -55,7 +56,8 @@ class PrivateInfluxdIT {
 
   @Test
   void anInfluxdLeftRunningByACrashIsStoppedBeforeTheNextStartsItsOwn() throws Exception {
-    Child first = startChild("1", "-Dhepaloop.influxd.parentWatch=none"); // as an older HepaLoop left it
+    Child first =
+        startChild("1", "-Dhepaloop.influxd.parentWatch=none"); // as an older HepaLoop left it
     long leftover = theOneInfluxdOf(first);
     long acked = killAfterSomeDeliveredAndMoreSpooled(first);
     assertThat(alive(leftover)).as("no parent watch: influxd outlives its HepaLoop").isTrue();
@@ -72,7 +74,9 @@ class PrivateInfluxdIT {
     long influxd = theOneInfluxdOf(child);
     child.process.destroyForcibly();
     assertThat(child.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    await("influxd and its watch exit").atMost(PATIENCE).until(() -> !alive(influxd) && processesMentioningData().isEmpty());
+    await("influxd and its watch exit")
+        .atMost(PATIENCE)
+        .until(() -> !alive(influxd) && processesMentioningData().isEmpty());
   }
 
   @Test
@@ -83,13 +87,21 @@ class PrivateInfluxdIT {
     Child second = launch("2");
     assertThat(second.process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
     assertThat(second.process.exitValue()).as(second.output()).isEqualTo(3);
-    assertThat(second.output()).contains("REFUSED").contains("in use").contains("pid " + first.process.pid());
+    assertThat(second.output())
+        .contains("REFUSED")
+        .contains("in use")
+        .contains("pid " + first.process.pid());
 
     StringWriter err = new StringWriter();
-    int rc = HepaLoop.commandLine().setErr(new PrintWriter(err))
-        .execute("export", "--run", "any", "--data-dir", dir.resolve("data").toString());
+    int rc =
+        HepaLoop.commandLine()
+            .setErr(new PrintWriter(err))
+            .execute("export", "--run", "any", "--data-dir", dir.resolve("data").toString());
     assertThat(rc).isEqualTo(2);
-    assertThat(err.toString()).contains("is in use").contains("pid " + first.process.pid()).doesNotContain("Exception");
+    assertThat(err.toString())
+        .contains("is in use")
+        .contains("pid " + first.process.pid())
+        .doesNotContain("Exception");
 
     assertThat(influxdOnData()).containsExactly(influxd);
     assertThat(first.process.isAlive()).isTrue();
@@ -106,22 +118,36 @@ class PrivateInfluxdIT {
 
     long killedAt = System.nanoTime();
     ProcessHandle.of(influxd).orElseThrow().destroyForcibly();
-    await("a new influxd").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+    await("a new influxd")
+        .atMost(PATIENCE)
+        .pollInterval(Duration.ofMillis(100))
         .until(() -> influxdOnData().stream().anyMatch(p -> p != influxd) && answers(child.url));
     double backAfterS = (System.nanoTime() - killedAt) / 1e9;
-    System.out.printf("PrivateInfluxdIT: influxd answered again %.1f s after kill -9%n", backAfterS);
+    System.out.printf(
+        "PrivateInfluxdIT: influxd answered again %.1f s after kill -9%n", backAfterS);
     assertThat(backAfterS).as("back within seconds").isLessThan(30);
     assertThat(theOneInfluxdOf(child)).isNotEqualTo(influxd);
 
     long target = child.lastAck + 1000; // points made during and after the outage
     await().atMost(PATIENCE).until(() -> child.lastAck >= target);
     assertAllPresent(child.url, "1", target);
-    await().atMost(PATIENCE).untilAsserted(() -> assertThat(child.output())
-        .containsPattern("EVENT warning influxd The private InfluxDB \\(influxd pid " + influxd + "\\) exited")
-        .containsPattern("EVENT info influxd The private InfluxDB runs again .* RESTARTS 1"));
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () ->
+                assertThat(child.output())
+                    .containsPattern(
+                        "EVENT warning influxd The private InfluxDB \\(influxd pid "
+                            + influxd
+                            + "\\) exited")
+                    .containsPattern(
+                        "EVENT info influxd The private InfluxDB runs again .* RESTARTS 1"));
   }
 
-  /** Waits until points are both in InfluxDB and only in the spool, kills the child (SIGKILL), returns the points acknowledged. */
+  /**
+   * Waits until points are both in InfluxDB and only in the spool, kills the child (SIGKILL),
+   * returns the points acknowledged.
+   */
   private long killAfterSomeDeliveredAndMoreSpooled(Child c) throws Exception {
     await().atMost(PATIENCE).until(() -> c.lastAck >= 1000);
     try (InfluxQueries q = new InfluxQueries(c.url, "hepaloop")) {
@@ -134,7 +160,9 @@ class PrivateInfluxdIT {
     return acked;
   }
 
-  /** Every point 0..n-1 of {@code label} is in InfluxDB (once: same series and time is one point). */
+  /**
+   * Every point 0..n-1 of {@code label} is in InfluxDB (once: same series and time is one point).
+   */
   private static void assertAllPresent(String url, String label, long n) {
     try (InfluxQueries q = new InfluxQueries(url, "hepaloop")) {
       await().atMost(PATIENCE).untilAsserted(() -> assertThat(countOf(q, label, n)).isEqualTo(n));
@@ -143,7 +171,8 @@ class PrivateInfluxdIT {
 
   private static long countOf(InfluxQueries q, String label, long belowSeq) {
     try {
-      return q.count("SELECT count(seq) FROM seqcheck WHERE child='" + label + "' AND seq < " + belowSeq);
+      return q.count(
+          "SELECT count(seq) FROM seqcheck WHERE child='" + label + "' AND seq < " + belowSeq);
     } catch (RuntimeException e) {
       return -1; // database not created yet, or influxd restarting
     }
@@ -153,7 +182,9 @@ class PrivateInfluxdIT {
     Set<Long> pids = influxdOnData();
     assertThat(pids).as("influxd processes on %s", dir).hasSize(1);
     long pid = pids.iterator().next();
-    assertThat(ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid)).as("influxd's parent").contains(c.process.pid());
+    assertThat(ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+        .as("influxd's parent")
+        .contains(c.process.pid());
     return pid;
   }
 
@@ -171,11 +202,19 @@ class PrivateInfluxdIT {
         .collect(Collectors.toSet());
   }
 
-  /** Any process (influxd, a shell watching one) with this test's influxd config on its command line. */
+  /**
+   * Any process (influxd, a shell watching one) with this test's influxd config on its command
+   * line.
+   */
   private Set<Long> processesMentioningData() {
     String config = config().toString();
     return ProcessHandle.allProcesses()
-        .filter(h -> h.info().arguments().map(a -> Arrays.stream(a).anyMatch(s -> s.contains(config))).orElse(false))
+        .filter(
+            h ->
+                h.info()
+                    .arguments()
+                    .map(a -> Arrays.stream(a).anyMatch(s -> s.contains(config)))
+                    .orElse(false))
         .map(ProcessHandle::pid)
         .collect(Collectors.toSet());
   }
@@ -186,7 +225,8 @@ class PrivateInfluxdIT {
 
   private static boolean answers(String url) {
     try {
-      java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create(url + "/ping").toURL().openConnection();
+      java.net.HttpURLConnection c =
+          (java.net.HttpURLConnection) java.net.URI.create(url + "/ping").toURL().openConnection();
       c.setConnectTimeout(500);
       c.setReadTimeout(1000);
       return c.getResponseCode() == 204;
@@ -198,10 +238,15 @@ class PrivateInfluxdIT {
   /** Starts a child and waits until its telemetry runs with a private influxd. */
   private Child startChild(String label, String... jvmOptions) {
     Child c = launch(label, jvmOptions);
-    await("child " + label + " up").atMost(PATIENCE).untilAsserted(() -> {
-      assertThat(c.process.isAlive()).as("child alive; output:%n%s%nlog:%n%s", c.output(), c.log()).isTrue();
-      assertThat(c.url).isNotNull();
-    });
+    await("child " + label + " up")
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              assertThat(c.process.isAlive())
+                  .as("child alive; output:%n%s%nlog:%n%s", c.output(), c.log())
+                  .isTrue();
+              assertThat(c.url).isNotNull();
+            });
     return c;
   }
 
@@ -209,8 +254,13 @@ class PrivateInfluxdIT {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.addAll(List.of(jvmOptions));
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PrivateInfluxdChild.class.getName(),
-        dir.resolve("data").toString(), label));
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            PrivateInfluxdChild.class.getName(),
+            dir.resolve("data").toString(),
+            label));
     try {
       Path log = dir.resolve("child-" + label + "-" + children.size() + ".log");
       Child c = new Child(label, new ProcessBuilder(cmd).redirectError(log.toFile()).start(), log);
@@ -239,7 +289,9 @@ class PrivateInfluxdIT {
     }
 
     private void read() {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = in.readLine()) != null) {
           if (line.startsWith("ACK ")) {

@@ -47,7 +47,8 @@ class SpoolCorruptionCorpusIT {
     if (influxd != null) {
       influxd.close();
     }
-    System.out.println("CORPUS figures (points; " + WRITTEN + " written per case in " + BATCHES + " batches):");
+    System.out.println(
+        "CORPUS figures (points; " + WRITTEN + " written per case in " + BATCHES + " batches):");
     FIGURES.forEach(System.out::println);
   }
 
@@ -101,10 +102,18 @@ class SpoolCorruptionCorpusIT {
     InfluxSchemaSetup.ensure(http);
     damage.apply(spool, expected);
 
-    TelemetryWriter w = new TelemetryWriter(http, spool, TelemetryWriter.Options.defaults().withSpool(1L << 30, SEGMENT_BYTES),
-        TelemetryMetrics.standalone(), null).start();
+    TelemetryWriter w =
+        new TelemetryWriter(
+                http,
+                spool,
+                TelemetryWriter.Options.defaults().withSpool(1L << 30, SEGMENT_BYTES),
+                TelemetryMetrics.standalone(),
+                null)
+            .start();
     long waiting = w.spoolPendingPoints();
-    assertThat(w.flush(Duration.ofSeconds(120))).as(name + ": everything readable delivered").isTrue();
+    assertThat(w.flush(Duration.ofSeconds(120)))
+        .as(name + ": everything readable delivered")
+        .isTrue();
     w.close();
     Spool s = w.spool();
 
@@ -121,15 +130,35 @@ class SpoolCorruptionCorpusIT {
       }
     }
     long deliveredNow = w.delivered();
-    FIGURES.add(String.format("CORPUS case=%-20s written=%d delivered_before=%d delivered=%d quarantined=%d (%d records, %d bytes) torn_cut=%d",
-        name, WRITTEN, expected.deliveredBefore.size(), deliveredNow, s.quarantinedPoints(), s.quarantinedRecords(), s.quarantinedBytes(), s.tornPoints()));
+    FIGURES.add(
+        String.format(
+            "CORPUS case=%-20s written=%d delivered_before=%d delivered=%d quarantined=%d (%d records, %d bytes) torn_cut=%d",
+            name,
+            WRITTEN,
+            expected.deliveredBefore.size(),
+            deliveredNow,
+            s.quarantinedPoints(),
+            s.quarantinedRecords(),
+            s.quarantinedBytes(),
+            s.tornPoints()));
 
-    assertThat(stored).as(name + ": every undamaged point in InfluxDB, no damaged one").isEqualTo(undamaged);
-    assertThat(deliveredNow).as(name + ": each sent once").isEqualTo(undamaged.size() - expected.deliveredBefore.size());
-    assertThat(waiting).as(name + ": points counted as waiting are the readable ones").isEqualTo(deliveredNow);
-    assertThat(s.quarantinedPoints()).as(name + ": quarantined points counted").isEqualTo(expected.quarantined.size());
+    assertThat(stored)
+        .as(name + ": every undamaged point in InfluxDB, no damaged one")
+        .isEqualTo(undamaged);
+    assertThat(deliveredNow)
+        .as(name + ": each sent once")
+        .isEqualTo(undamaged.size() - expected.deliveredBefore.size());
+    assertThat(waiting)
+        .as(name + ": points counted as waiting are the readable ones")
+        .isEqualTo(deliveredNow);
+    assertThat(s.quarantinedPoints())
+        .as(name + ": quarantined points counted")
+        .isEqualTo(expected.quarantined.size());
     assertThat(s.tornPoints()).as(name + ": torn points counted").isEqualTo(expected.torn.size());
-    assertThat(expected.deliveredBefore.size() + deliveredNow + s.quarantinedPoints() + s.tornPoints()).as(name + ": counts add up").isEqualTo(WRITTEN);
+    assertThat(
+            expected.deliveredBefore.size() + deliveredNow + s.quarantinedPoints() + s.tornPoints())
+        .as(name + ": counts add up")
+        .isEqualTo(WRITTEN);
     if (!expected.quarantined.isEmpty()) {
       assertThat(s.quarantinedBytes()).isPositive();
       assertThat(spool.resolve("quarantine")).isNotEmptyDirectory();
@@ -138,89 +167,124 @@ class SpoolCorruptionCorpusIT {
 
   @Test
   void fourBytesChangedInARecordHeaderOfTheLastSegment() throws Exception {
-    run("header_last_segment", (spool, e) -> {
-      List<Path> segs = segments(spool);
-      int last = segs.size() - 1;
-      List<Long> offsets = recordOffsets(segs.get(last));
-      assertThat(offsets).hasSizeGreaterThan(3);
-      overwrite(segs.get(last), offsets.get(1) + 4, new byte[] {0x00, 0x01, 0x02, 0x03}); // its length
-      e.quarantined.addAll(batch(recordsBefore(segs, last) + 1));
-    });
+    run(
+        "header_last_segment",
+        (spool, e) -> {
+          List<Path> segs = segments(spool);
+          int last = segs.size() - 1;
+          List<Long> offsets = recordOffsets(segs.get(last));
+          assertThat(offsets).hasSizeGreaterThan(3);
+          overwrite(
+              segs.get(last),
+              offsets.get(1) + 4,
+              new byte[] {0x00, 0x01, 0x02, 0x03}); // its length
+          e.quarantined.addAll(batch(recordsBefore(segs, last) + 1));
+        });
   }
 
   @Test
   void aDamagedHeaderInAnOlderSegment() throws Exception {
-    run("header_older_segment", (spool, e) -> {
-      List<Path> segs = segments(spool);
-      List<Long> offsets = recordOffsets(segs.get(1));
-      overwrite(segs.get(1), offsets.get(2) + 8, new byte[] {0x7f, 0x7f, 0x7f, 0x7f}); // its point count
-      e.quarantined.addAll(batch(recordsBefore(segs, 1) + 2));
-    });
+    run(
+        "header_older_segment",
+        (spool, e) -> {
+          List<Path> segs = segments(spool);
+          List<Long> offsets = recordOffsets(segs.get(1));
+          overwrite(
+              segs.get(1),
+              offsets.get(2) + 8,
+              new byte[] {0x7f, 0x7f, 0x7f, 0x7f}); // its point count
+          e.quarantined.addAll(batch(recordsBefore(segs, 1) + 2));
+        });
   }
 
   @Test
   void aCursorPastTheEndOfItsFile() throws Exception {
-    run("cursor_past_eof", (spool, e) -> {
-      // deliver the first 25 batches for real, as the sender would, then move the cursor past the end of its file
-      InfluxHttp http = new InfluxHttp(InfluxConfig.local(influxd.url(), "corpus_cursor_past_eof"), Duration.ofSeconds(10));
-      try (Spool s = new Spool(spool, 1L << 30, SEGMENT_BYTES)) {
-        Spool.Position p = s.committed();
-        for (int k = 0; k < 25; k++) {
-          Spool.Entry entry = s.read(p).orElseThrow();
-          assertThat(http.write(entry.payload()).ok()).isTrue();
-          s.commit(entry);
-          p = entry.next();
-          e.deliveredBefore.addAll(batch(k));
-        }
-      }
-      String[] cursor = Files.readString(spool.resolve("cursor")).trim().split(" ");
-      Path seg = spool.resolve(String.format("%020d.seg", Long.parseLong(cursor[0])));
-      Files.writeString(spool.resolve("cursor"), cursor[0] + " " + (Files.size(seg) + 12_345) + " " + cursor[2] + " " + cursor[3] + "\n");
-    });
+    run(
+        "cursor_past_eof",
+        (spool, e) -> {
+          // deliver the first 25 batches for real, as the sender would, then move the cursor past
+          // the end of its file
+          InfluxHttp http =
+              new InfluxHttp(
+                  InfluxConfig.local(influxd.url(), "corpus_cursor_past_eof"),
+                  Duration.ofSeconds(10));
+          try (Spool s = new Spool(spool, 1L << 30, SEGMENT_BYTES)) {
+            Spool.Position p = s.committed();
+            for (int k = 0; k < 25; k++) {
+              Spool.Entry entry = s.read(p).orElseThrow();
+              assertThat(http.write(entry.payload()).ok()).isTrue();
+              s.commit(entry);
+              p = entry.next();
+              e.deliveredBefore.addAll(batch(k));
+            }
+          }
+          String[] cursor = Files.readString(spool.resolve("cursor")).trim().split(" ");
+          Path seg = spool.resolve(String.format("%020d.seg", Long.parseLong(cursor[0])));
+          Files.writeString(
+              spool.resolve("cursor"),
+              cursor[0]
+                  + " "
+                  + (Files.size(seg) + 12_345)
+                  + " "
+                  + cursor[2]
+                  + " "
+                  + cursor[3]
+                  + "\n");
+        });
   }
 
   @Test
   void strayFilesInTheSpoolDirectory() throws Exception {
-    run("stray_files", (spool, e) -> {
-      Files.writeString(spool.resolve("notes.seg"), "perfusion run 12: swap the pO2 probe on day 9\n");
-      Files.writeString(spool.resolve("x.txt"), "x\n");
-    });
+    run(
+        "stray_files",
+        (spool, e) -> {
+          Files.writeString(
+              spool.resolve("notes.seg"), "perfusion run 12: swap the pO2 probe on day 9\n");
+          Files.writeString(spool.resolve("x.txt"), "x\n");
+        });
     assertThat(dir.resolve("stray_files").resolve("notes.seg")).exists();
   }
 
   @Test
   void fourKibZeroedInTheMiddleOfASegment() throws Exception {
-    run("zeroed_4kib", (spool, e) -> {
-      List<Path> segs = segments(spool);
-      int mid = segs.size() / 2;
-      Path seg = segs.get(mid);
-      long size = Files.size(seg);
-      long from = size / 2 - 2048;
-      long to = from + 4096;
-      List<Long> starts = recordOffsets(seg);
-      int first = recordsBefore(segs, mid);
-      for (int k = 0; k < starts.size(); k++) {
-        long end = k + 1 < starts.size() ? starts.get(k + 1) : size;
-        if (starts.get(k) < to && end > from) {
-          e.quarantined.addAll(batch(first + k));
-        }
-      }
-      overwrite(seg, from, new byte[4096]);
-    });
+    run(
+        "zeroed_4kib",
+        (spool, e) -> {
+          List<Path> segs = segments(spool);
+          int mid = segs.size() / 2;
+          Path seg = segs.get(mid);
+          long size = Files.size(seg);
+          long from = size / 2 - 2048;
+          long to = from + 4096;
+          List<Long> starts = recordOffsets(seg);
+          int first = recordsBefore(segs, mid);
+          for (int k = 0; k < starts.size(); k++) {
+            long end = k + 1 < starts.size() ? starts.get(k + 1) : size;
+            if (starts.get(k) < to && end > from) {
+              e.quarantined.addAll(batch(first + k));
+            }
+          }
+          overwrite(seg, from, new byte[4096]);
+        });
   }
 
   @Test
   void aGenuinelyTornTail() throws Exception {
-    run("torn_tail", (spool, e) -> {
-      List<Path> segs = segments(spool);
-      int last = segs.size() - 1;
-      Path seg = segs.get(last);
-      List<Long> offsets = recordOffsets(seg);
-      long lastStart = offsets.get(offsets.size() - 1);
-      try (RandomAccessFile raf = new RandomAccessFile(seg.toFile(), "rw")) {
-        raf.setLength(lastStart + Spool.HEADER_BYTES + 700); // the crash came in the middle of the payload
-      }
-      e.torn.addAll(batch(recordsBefore(segs, last) + offsets.size() - 1));
-    });
+    run(
+        "torn_tail",
+        (spool, e) -> {
+          List<Path> segs = segments(spool);
+          int last = segs.size() - 1;
+          Path seg = segs.get(last);
+          List<Long> offsets = recordOffsets(seg);
+          long lastStart = offsets.get(offsets.size() - 1);
+          try (RandomAccessFile raf = new RandomAccessFile(seg.toFile(), "rw")) {
+            raf.setLength(
+                lastStart
+                    + Spool.HEADER_BYTES
+                    + 700); // the crash came in the middle of the payload
+          }
+          e.torn.addAll(batch(recordsBefore(segs, last) + offsets.size() - 1));
+        });
   }
 }

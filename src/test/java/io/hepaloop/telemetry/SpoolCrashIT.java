@@ -12,20 +12,30 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** kill -9 of a process in the middle of spooling, then restart: nothing acknowledged is missing. */
+/**
+ * kill -9 of a process in the middle of spooling, then restart: nothing acknowledged is missing.
+ */
 class SpoolCrashIT {
   @TempDir Path dir;
 
   @Test
-  void pointsAcknowledgedToTheSpoolSurviveKillDashNineAndReachInfluxdAfterRestart() throws Exception {
+  void pointsAcknowledgedToTheSpoolSurviveKillDashNineAndReachInfluxdAfterRestart()
+      throws Exception {
     long t0 = LineBuilder.epochNanos(Instant.now().minusSeconds(3600));
     Path spool = dir.resolve("spool");
-    Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), SpoolCrashChild.class.getName(), spool.toString(), Long.toString(t0))
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process child =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                SpoolCrashChild.class.getName(),
+                spool.toString(),
+                Long.toString(t0))
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     long lastAck = 0;
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while ((line = out.readLine()) != null && System.nanoTime() < deadline) {
@@ -43,13 +53,20 @@ class SpoolCrashIT {
 
     try (LocalInfluxd influxd = LocalInfluxd.launch()) {
       InfluxConfig cfg = InfluxConfig.local(influxd.url(), "crash");
-      try (TelemetryWriter w = new TelemetryWriter(new InfluxHttp(cfg, Duration.ofSeconds(5)), spool, TelemetryWriter.Options.defaults(),
-          TelemetryMetrics.standalone(), null).start()) {
+      try (TelemetryWriter w =
+          new TelemetryWriter(
+                  new InfluxHttp(cfg, Duration.ofSeconds(5)),
+                  spool,
+                  TelemetryWriter.Options.defaults(),
+                  TelemetryMetrics.standalone(),
+                  null)
+              .start()) {
         assertThat(w.spoolPendingPoints()).isGreaterThanOrEqualTo(lastAck);
         assertThat(w.flush(Duration.ofSeconds(60))).isTrue();
       }
       try (InfluxQueries q = new InfluxQueries(influxd.url(), cfg.database())) {
-        assertThat(q.count("SELECT count(seq) FROM crash WHERE seq < " + lastAck)).isEqualTo(lastAck);
+        assertThat(q.count("SELECT count(seq) FROM crash WHERE seq < " + lastAck))
+            .isEqualTo(lastAck);
         assertThat(q.count("SELECT max(seq) FROM crash")).isGreaterThanOrEqualTo(lastAck - 1);
       }
     }

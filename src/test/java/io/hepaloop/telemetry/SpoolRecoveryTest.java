@@ -20,7 +20,10 @@ import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Recovery never destroys what the spool made durable: damage is quarantined and counted, the rest read. */
+/**
+ * Recovery never destroys what the spool made durable: damage is quarantined and counted, the rest
+ * read.
+ */
 class SpoolRecoveryTest {
   private static final int BATCHES = 40;
   private static final int POINTS_PER_BATCH = 10;
@@ -109,11 +112,15 @@ class SpoolRecoveryTest {
     try (Spool s = new Spool(dir, 1 << 30, 2048)) {
       assertThat(s.tornBytes()).isZero();
       assertThat(s.quarantinedRecords()).isEqualTo(1);
-      assertThat(s.quarantinedPoints()).as("no header after it: counted from its lines").isEqualTo(POINTS_PER_BATCH);
+      assertThat(s.quarantinedPoints())
+          .as("no header after it: counted from its lines")
+          .isEqualTo(POINTS_PER_BATCH);
       assertThat(s.pendingPoints()).isEqualTo(BATCHES * POINTS_PER_BATCH - POINTS_PER_BATCH);
       s.append(lines(1000, 5));
     }
-    assertThat(segments(dir)).as("appending goes on in a new segment, the damaged one is kept").hasSize(segs.size() + 1);
+    assertThat(segments(dir))
+        .as("appending goes on in a new segment, the damaged one is kept")
+        .hasSize(segs.size() + 1);
     assertThat(Files.size(last)).as("nothing cut from the damaged segment").isEqualTo(lastSize);
     try (Spool s = new Spool(dir, 1 << 30, 2048)) {
       assertThat(s.pendingPoints()).isEqualTo(BATCHES * POINTS_PER_BATCH - POINTS_PER_BATCH + 5);
@@ -150,7 +157,9 @@ class SpoolRecoveryTest {
         hit.addAll(batch(firstInSeg + k));
       }
     }
-    assertThat(hit.size()).as("the zeroed bytes reach more than one record").isGreaterThan(POINTS_PER_BATCH);
+    assertThat(hit.size())
+        .as("the zeroed bytes reach more than one record")
+        .isGreaterThan(POINTS_PER_BATCH);
     overwrite(seg, from, new byte[600]);
     try (Spool s = new Spool(dir, 1 << 30, 2048)) {
       assertThat(readAll(s)).isEqualTo(allBut(hit));
@@ -190,7 +199,9 @@ class SpoolRecoveryTest {
     String[] c = Files.readString(dir.resolve("cursor")).trim().split(" ");
     assertThat(Long.parseLong(c[0])).isEqualTo(cursor.segment());
     long size = Files.size(dir.resolve(String.format("%020d.seg", cursor.segment())));
-    Files.writeString(dir.resolve("cursor"), cursor.segment() + " " + (size + 5000) + " " + c[2] + " " + c[3] + "\n");
+    Files.writeString(
+        dir.resolve("cursor"),
+        cursor.segment() + " " + (size + 5000) + " " + c[2] + " " + c[3] + "\n");
     try (Spool s = new Spool(dir, 1 << 30, 2048)) {
       assertThat(s.cursorRepairs()).isEqualTo(1);
       assertThat(s.pendingPoints()).as("waiting = readable").isEqualTo(33L * POINTS_PER_BATCH);
@@ -255,7 +266,9 @@ class SpoolRecoveryTest {
       b.putInt(payload.length).putInt((int) c.getValue()).putInt(5).put(payload);
     }
     Files.createDirectories(dir);
-    Files.write(dir.resolve(String.format("%020d.seg", 3)), java.util.Arrays.copyOf(b.array(), b.position()));
+    Files.write(
+        dir.resolve(String.format("%020d.seg", 3)),
+        java.util.Arrays.copyOf(b.array(), b.position()));
     Files.writeString(dir.resolve("cursor"), "3 0\n");
     try (Spool s = new Spool(dir, 1 << 30, 1 << 20)) {
       assertThat(s.pendingPoints()).isEqualTo(15);
@@ -266,13 +279,15 @@ class SpoolRecoveryTest {
       }
       assertThat(readAll(s)).isEqualTo(expected);
     }
-    assertThat(segments(dir)).extracting(p -> p.getFileName().toString())
+    assertThat(segments(dir))
+        .extracting(p -> p.getFileName().toString())
         .containsExactly(String.format("%020d.seg", 3), String.format("%020d.seg", 4));
   }
 
   @Test
   void aMonthOfRotationLeavesOneSegmentAndNumbersThatKeepCounting() throws Exception {
-    // accelerated day 30: hundreds of segments written, delivered and deleted, with restarts between
+    // accelerated day 30: hundreds of segments written, delivered and deleted, with restarts
+    // between
     long points = 0;
     for (int restart = 0; restart < 3; restart++) {
       try (Spool s = new Spool(dir, 1 << 30, 400)) {
@@ -290,7 +305,9 @@ class SpoolRecoveryTest {
       }
     }
     assertThat(segments(dir)).as("delivered segments are deleted").hasSize(1);
-    assertThat(Long.parseLong(segments(dir).get(0).getFileName().toString().substring(0, 20))).as("segments rotated").isGreaterThan(100);
+    assertThat(Long.parseLong(segments(dir).get(0).getFileName().toString().substring(0, 20)))
+        .as("segments rotated")
+        .isGreaterThan(100);
     assertThat(quarantined(dir)).isEmpty();
   }
 
@@ -316,7 +333,8 @@ class SpoolRecoveryTest {
         s.append(lines(b * 10, 10));
       }
       Path seg = segments(dir).get(0);
-      overwrite(seg, recordOffsets(seg).get(2), new byte[40]); // header of the third record, while open
+      overwrite(
+          seg, recordOffsets(seg).get(2), new byte[40]); // header of the third record, while open
       Set<Integer> read = readAll(s);
       assertThat(read).hasSize(40).doesNotContain(20, 29);
       assertThat(s.quarantinedPoints()).isEqualTo(10);
@@ -335,12 +353,20 @@ class SpoolRecoveryTest {
     if (!OwnerOnly.posix(dir)) {
       return;
     }
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("quarantine")))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+        .isEqualTo("rwx------");
+    assertThat(
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("quarantine"))))
+        .isEqualTo("rwx------");
     List<Path> files = new ArrayList<>(segments(dir));
     files.add(dir.resolve("cursor"));
     files.addAll(quarantined(dir));
-    assertThat(files).hasSizeGreaterThan(3).allSatisfy(f ->
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).as(f.toString()).isEqualTo("rw-------"));
+    assertThat(files)
+        .hasSizeGreaterThan(3)
+        .allSatisfy(
+            f ->
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                    .as(f.toString())
+                    .isEqualTo("rw-------"));
   }
 }

@@ -92,7 +92,9 @@ class SpoolTest {
     }
     try (Spool s = new Spool(dir, 1 << 30, 1 << 20)) {
       assertThat(s.pendingPoints()).isEqualTo(5);
-      assertThat(s.tornPoints()).as("the interrupted append's points, never acknowledged").isEqualTo(5);
+      assertThat(s.tornPoints())
+          .as("the interrupted append's points, never acknowledged")
+          .isEqualTo(5);
       assertThat(s.quarantinedBytes()).isZero();
       s.append(lines(100, 2));
       assertThat(readAll(s)).containsExactlyElementsOf(concat(lines(0, 5), lines(100, 2)));
@@ -115,7 +117,10 @@ class SpoolTest {
       assertThat(s.pendingPoints()).isEqualTo(5);
       assertThat(s.quarantinedPoints()).isEqualTo(5);
       assertThat(s.quarantinedRecords()).isEqualTo(1);
-      assertThat(quarantined(dir)).singleElement().satisfies(q -> assertThat(Files.readString(q, StandardCharsets.ISO_8859_1)).contains("seq=0i"));
+      assertThat(quarantined(dir))
+          .singleElement()
+          .satisfies(
+              q -> assertThat(Files.readString(q, StandardCharsets.ISO_8859_1)).contains("seq=0i"));
     }
   }
 
@@ -123,11 +128,13 @@ class SpoolTest {
   void theSpoolRefusesToGrowBeyondItsBound() throws Exception {
     try (Spool s = new Spool(dir, 1000, 1 << 20)) {
       s.append(lines(0, 10));
-      assertThatThrownBy(() -> {
-        for (int i = 0; i < 100; i++) {
-          s.append(lines(0, 10));
-        }
-      }).isInstanceOf(Spool.SpoolFullException.class);
+      assertThatThrownBy(
+              () -> {
+                for (int i = 0; i < 100; i++) {
+                  s.append(lines(0, 10));
+                }
+              })
+          .isInstanceOf(Spool.SpoolFullException.class);
       assertThat(s.pendingBytes()).isLessThanOrEqualTo(1000);
     }
   }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The writer without InfluxDB: everything goes to the spool, the bound is announced, then enforced; and
- * its supervision: a batcher or sender that fails is resumed, counted and raised.
+ * The writer without InfluxDB: everything goes to the spool, the bound is announced, then enforced;
+ * and its supervision: a batcher or sender that fails is resumed, counted and raised.
  */
 class TelemetryWriterTest {
   @TempDir Path dir;
@@ -28,15 +28,23 @@ class TelemetryWriterTest {
 
   @Test
   void withoutInfluxdEverythingIsKeptInTheSpoolAndSurvivesARestart() {
-    TelemetryWriter w = new TelemetryWriter(null, dir, TelemetryWriter.Options.defaults().withBatch(100, Duration.ofMillis(20)),
-        TelemetryMetrics.standalone(), null).start();
+    TelemetryWriter w =
+        new TelemetryWriter(
+                null,
+                dir,
+                TelemetryWriter.Options.defaults().withBatch(100, Duration.ofMillis(20)),
+                TelemetryMetrics.standalone(),
+                null)
+            .start();
     for (int i = 0; i < 1000; i++) {
       w.submit(line(i));
     }
     assertThat(w.flush(Duration.ofSeconds(10))).isTrue();
     assertThat(w.spooled()).isEqualTo(1000);
     w.close();
-    TelemetryWriter again = new TelemetryWriter(null, dir, TelemetryWriter.Options.defaults(), TelemetryMetrics.standalone(), null);
+    TelemetryWriter again =
+        new TelemetryWriter(
+            null, dir, TelemetryWriter.Options.defaults(), TelemetryMetrics.standalone(), null);
     assertThat(again.spoolPendingPoints()).isEqualTo(1000);
     again.close();
   }
@@ -45,9 +53,17 @@ class TelemetryWriterTest {
   void nearingTheSpoolBoundRaisesAnEventAndBeyondItDropsAreCountedAndRaised() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     List<HepaEvent> events = new CopyOnWriteArrayList<>();
-    TelemetryWriter w = new TelemetryWriter(null, dir,
-        TelemetryWriter.Options.defaults().withBatch(50, Duration.ofMillis(10)).withSpool(20_000, 1 << 20).withMaxQueued(500),
-        new TelemetryMetrics(registry), events::add).start();
+    TelemetryWriter w =
+        new TelemetryWriter(
+                null,
+                dir,
+                TelemetryWriter.Options.defaults()
+                    .withBatch(50, Duration.ofMillis(10))
+                    .withSpool(20_000, 1 << 20)
+                    .withMaxQueued(500),
+                new TelemetryMetrics(registry),
+                events::add)
+            .start();
     int i = 0;
     while (events.stream().noneMatch(e -> e.severity().equals("warning")) && i < 100_000) {
       w.submit(line(i++));
@@ -56,19 +72,25 @@ class TelemetryWriterTest {
       }
     }
     assertThat(events).anySatisfy(e -> assertThat(e.message()).contains("spool is", "% full"));
-    assertThat(registry.get("hepaloop.telemetry.spool.fill.ratio").gauge().value()).isGreaterThanOrEqualTo(0.8);
-    // keep going: the spool fills, the memory queue fills, then points are dropped — counted, raised, never silent
+    assertThat(registry.get("hepaloop.telemetry.spool.fill.ratio").gauge().value())
+        .isGreaterThanOrEqualTo(0.8);
+    // keep going: the spool fills, the memory queue fills, then points are dropped — counted,
+    // raised, never silent
     for (int k = 0; k < 5000; k++) {
       w.submit(line(i++));
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> w.dropped() > 0);
-    assertThat(registry.get("hepaloop.telemetry.points.dropped").counter().count()).isEqualTo(w.dropped());
+    assertThat(registry.get("hepaloop.telemetry.points.dropped").counter().count())
+        .isEqualTo(w.dropped());
     assertThat(events).anySatisfy(e -> assertThat(e.severity()).isEqualTo("critical"));
     assertThat(w.spoolPendingBytes()).isLessThanOrEqualTo(20_000);
     w.close(Duration.ofMillis(100));
   }
 
-  /** A sink that fails its first calls (an exception, then an Error) and records what it got and when. */
+  /**
+   * A sink that fails its first calls (an exception, then an Error) and records what it got and
+   * when.
+   */
   private static final class FailingSink implements BatchSink {
     final List<String> received = new CopyOnWriteArrayList<>();
     final List<Long> callNanos = new CopyOnWriteArrayList<>();
@@ -98,8 +120,13 @@ class TelemetryWriterTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     List<HepaEvent> events = new CopyOnWriteArrayList<>();
     FailingSink sink = new FailingSink();
-    TelemetryWriter w = TelemetryWriter.withSink(sink, dir, TelemetryWriter.Options.defaults().withBatch(1000, Duration.ofMillis(50)),
-        new TelemetryMetrics(registry), events::add);
+    TelemetryWriter w =
+        TelemetryWriter.withSink(
+            sink,
+            dir,
+            TelemetryWriter.Options.defaults().withBatch(1000, Duration.ofMillis(50)),
+            new TelemetryMetrics(registry),
+            events::add);
     List<String> sent = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       sent.add(line(i));
@@ -111,17 +138,24 @@ class TelemetryWriterTest {
       sent.add(line(i));
       w.submit(line(i));
     }
-    assertThat(w.flush(Duration.ofSeconds(60))).as("the sender keeps working after its restarts").isTrue();
+    assertThat(w.flush(Duration.ofSeconds(60)))
+        .as("the sender keeps working after its restarts")
+        .isTrue();
     w.close();
 
     assertThat(sink.received).containsExactlyInAnyOrderElementsOf(sent);
     assertThat(w.delivered()).isEqualTo(1500);
     assertThat(w.restarts()).isEqualTo(2);
-    assertThat(registry.get("hepaloop.telemetry.restarts").tag("thread", "sender").counter().count()).isEqualTo(2);
-    assertThat(events).filteredOn(e -> e.type().equals("telemetry") && e.source().equals("sender")).hasSize(2)
+    assertThat(
+            registry.get("hepaloop.telemetry.restarts").tag("thread", "sender").counter().count())
+        .isEqualTo(2);
+    assertThat(events)
+        .filteredOn(e -> e.type().equals("telemetry") && e.source().equals("sender"))
+        .hasSize(2)
         .anySatisfy(e -> assertThat(e.message()).contains("IllegalStateException"))
         .anySatisfy(e -> assertThat(e.message()).contains("StackOverflowError"));
-    // backoff: 100 ms after the first failure, 200 ms after the second (lower bounds hold on any machine)
+    // backoff: 100 ms after the first failure, 200 ms after the second (lower bounds hold on any
+    // machine)
     assertThat(sink.callNanos.get(1) - sink.callNanos.get(0)).isGreaterThanOrEqualTo(100_000_000L);
     assertThat(sink.callNanos.get(2) - sink.callNanos.get(1)).isGreaterThanOrEqualTo(200_000_000L);
   }
@@ -129,14 +163,20 @@ class TelemetryWriterTest {
   @Test
   void aBatcherThatFailsIsResumedWithoutLosingOrRepeatingItsBatch() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    TelemetryWriter w = new TelemetryWriter(null, dir, TelemetryWriter.Options.defaults().withBatch(100, Duration.ofMillis(20)),
-        new TelemetryMetrics(registry), null);
+    TelemetryWriter w =
+        new TelemetryWriter(
+            null,
+            dir,
+            TelemetryWriter.Options.defaults().withBatch(100, Duration.ofMillis(20)),
+            new TelemetryMetrics(registry),
+            null);
     AtomicInteger calls = new AtomicInteger();
-    w.onSpooled(n -> {
-      if (calls.incrementAndGet() == 1) {
-        throw new IllegalStateException("simulated failing listener");
-      }
-    });
+    w.onSpooled(
+        n -> {
+          if (calls.incrementAndGet() == 1) {
+            throw new IllegalStateException("simulated failing listener");
+          }
+        });
     w.start();
     for (int i = 0; i < 1000; i++) {
       w.submit(line(i));
@@ -144,7 +184,9 @@ class TelemetryWriterTest {
     assertThat(w.flush(Duration.ofSeconds(30))).isTrue();
     assertThat(w.spooled()).isEqualTo(1000);
     assertThat(w.spoolPendingPoints()).as("each point spooled once").isEqualTo(1000);
-    assertThat(registry.get("hepaloop.telemetry.restarts").tag("thread", "batcher").counter().count()).isEqualTo(1);
+    assertThat(
+            registry.get("hepaloop.telemetry.restarts").tag("thread", "batcher").counter().count())
+        .isEqualTo(1);
     w.close();
   }
 }

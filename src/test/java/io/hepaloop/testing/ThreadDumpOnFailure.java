@@ -11,35 +11,44 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  * through. A condition that never came true over OPC UA is a hang somewhere (an event loop, Milo's
  * executor, a lock); the stacks at that moment say where, which a rerun on a quiet machine may not.
  */
-public final class ThreadDumpOnFailure implements TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
+public final class ThreadDumpOnFailure
+    implements TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
 
   @Override
-  public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+  public void handleTestExecutionException(ExtensionContext context, Throwable throwable)
+      throws Throwable {
     dump(context, throwable);
     throw throwable;
   }
 
   @Override
-  public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+  public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable throwable)
+      throws Throwable {
     dump(context, throwable);
     throw throwable;
   }
 
   @Override
-  public void handleAfterAllMethodExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+  public void handleAfterAllMethodExecutionException(ExtensionContext context, Throwable throwable)
+      throws Throwable {
     dump(context, throwable);
     throw throwable;
   }
 
   @Override
-  public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+  public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable throwable)
+      throws Throwable {
     dump(context, throwable);
     throw throwable;
   }
 
   private static void dump(ExtensionContext context, Throwable failure) {
     StringBuilder b = new StringBuilder(64 * 1024);
-    b.append("=== thread dump: ").append(context.getDisplayName()).append(" failed: ").append(failure).append(" ===\n");
+    b.append("=== thread dump: ")
+        .append(context.getDisplayName())
+        .append(" failed: ")
+        .append(failure)
+        .append(" ===\n");
     for (ThreadInfo t : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
       b.append('"').append(t.getThreadName()).append("\" ").append(t.getThreadState());
       if (t.getLockName() != null) {

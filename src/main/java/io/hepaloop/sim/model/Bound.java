@@ -2,8 +2,8 @@ package io.hepaloop.sim.model;
 
 /**
  * The range a simulated quantity can physically take, generous enough for any real rig and narrow
- * enough that a typo (an ambient of 1e308 °C, a start a million years in) is refused with the range in
- * the message instead of poisoning the model with infinities.
+ * enough that a typo (an ambient of 1e308 °C, a start a million years in) is refused with the range
+ * in the message instead of poisoning the model with infinities.
  *
  * @param min lowest allowed value
  * @param minExclusive true when {@code min} itself is not allowed (a volume must be more than 0)
@@ -31,7 +31,10 @@ public record Bound(double min, boolean minExclusive, double max, String unit, S
     return (minExclusive ? v > min : v >= min) && v <= max; // false for NaN
   }
 
-  /** Why {@code v} is refused, e.g. "80 °C is not physical: allowed -40 to 60 °C"; null when allowed. */
+  /**
+   * Why {@code v} is refused, e.g. "80 °C is not physical: allowed -40 to 60 °C"; null when
+   * allowed.
+   */
   public String problem(double v) {
     if (allows(v)) {
       return null;
@@ -43,7 +46,9 @@ public record Bound(double min, boolean minExclusive, double max, String unit, S
   /** "-40 to 60 °C", "above 0 up to 100 mmHg". */
   public String range() {
     String u = unit.isEmpty() ? "" : " " + unit;
-    return (minExclusive ? "above " + number(min) + " up to " : number(min) + " to ") + number(max) + u;
+    return (minExclusive ? "above " + number(min) + " up to " : number(min) + " to ")
+        + number(max)
+        + u;
   }
 
   private String show(double v) {

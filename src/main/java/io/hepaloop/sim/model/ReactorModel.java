@@ -8,18 +8,19 @@ package io.hepaloop.sim.model;
  * <h2>Equations (see {@link ReactorParameters} for the defaults)</h2>
  *
  * <ul>
- *   <li><b>Hydraulics.</b> Peristaltic pump, a flow source: flow → {@code pump% × maxFlow / 100} with a
- *       first-order lag (0 when stalled). Inlet pressure {@code p = Q × (R_tubing + R_scaffold ×
- *       factor)}; the factor rises when the scaffold clogs and falls below 1 with a leak.
+ *   <li><b>Hydraulics.</b> Peristaltic pump, a flow source: flow → {@code pump% × maxFlow / 100}
+ *       with a first-order lag (0 when stalled). Inlet pressure {@code p = Q × (R_tubing +
+ *       R_scaffold × factor)}; the factor rises when the scaffold clogs and falls below 1 with a
+ *       leak.
  *   <li><b>Thermal.</b> {@code C dT/dt = P_heater − G(Q) (T − T_amb)}, with {@code G(Q) = UA + Q ρc
  *       (1 − r)}: walls plus the heat the medium takes to the reservoir and does not bring back.
- *       Heater power follows the command with a first-order lag (0 when failed). Steady state {@code
- *       T = T_amb + P/G}, time constant {@code C/G}.
+ *       Heater power follows the command with a first-order lag (0 when failed). Steady state
+ *       {@code T = T_amb + P/G}, time constant {@code C/G}.
  *   <li><b>Oxygen.</b> The oxygenator drives inlet pO2 toward {@code gasO2% × (P_bar − P_H2O)/100}
- *       with a first-order lag. The construct is one well-mixed volume V (the downstream cells see the
- *       outlet pO2, so this is the conservative, outlet-limited view): {@code V α dp/dt = Q α (p_in −
- *       p) − OUR(p)}, {@code OUR = N/10⁶ × Vmax × demand × p/(Km + p)} (Michaelis–Menten). At steady
- *       state {@code p_out = p_in − OUR/(Q α)}.
+ *       with a first-order lag. The construct is one well-mixed volume V (the downstream cells see
+ *       the outlet pO2, so this is the conservative, outlet-limited view): {@code V α dp/dt = Q α
+ *       (p_in − p) − OUR(p)}, {@code OUR = N/10⁶ × Vmax × demand × p/(Km + p)} (Michaelis–Menten).
+ *       At steady state {@code p_out = p_in − OUR/(Q α)}.
  *   <li><b>Cells.</b> Active cell mass {@code N(day) = N0 × e^(g × min(day, d_decline)) × e^(−k ×
  *       max(0, day − d_decline)) × viability}; viability falls irreversibly while the medium is
  *       above the heat-damage threshold: {@code dv/dt = −h × (T − T_damage) × v} per day.
@@ -66,9 +67,10 @@ public final class ReactorModel {
     this.pumpPct = p.initialPumpPct();
     this.flowMlPerMin = targetFlowMlPerMin();
     this.temperatureC = p.initialTemperatureC();
-    this.heaterPct = Double.isNaN(p.initialHeaterPct())
-        ? clampPct(equilibriumHeaterPct(p.initialTemperatureC()))
-        : p.initialHeaterPct();
+    this.heaterPct =
+        Double.isNaN(p.initialHeaterPct())
+            ? clampPct(equilibriumHeaterPct(p.initialTemperatureC()))
+            : p.initialHeaterPct();
     this.heaterPowerW = targetHeaterPowerW();
     this.doInletMmHg = targetInletMmHg();
     this.doOutletMmHg = steadyOutletMmHg(doInletMmHg, flowMlPerMin);
@@ -79,8 +81,8 @@ public final class ReactorModel {
   }
 
   /**
-   * Advances the model by {@code dtS} seconds of simulated time (any length; split into sub-steps no
-   * longer than {@link ReactorParameters#maxSubStepS()}).
+   * Advances the model by {@code dtS} seconds of simulated time (any length; split into sub-steps
+   * no longer than {@link ReactorParameters#maxSubStepS()}).
    */
   public void step(double dtS) {
     if (!(dtS >= 0) || !Double.isFinite(dtS)) {
@@ -116,8 +118,9 @@ public final class ReactorModel {
     double convectionNmolPerSMmHg = flowMlPerMin / 60.0 * p.alphaNmolPerMlMmHg();
     double uptakeCoefNmolPerSMmHg = maxUptakeNmolPerS() / (p.kmMmHg() + doOutletMmHg);
     double k = h / capacityNmolPerMmHg;
-    doOutletMmHg = (doOutletMmHg + k * convectionNmolPerSMmHg * doInletMmHg)
-        / (1.0 + k * (convectionNmolPerSMmHg + uptakeCoefNmolPerSMmHg));
+    doOutletMmHg =
+        (doOutletMmHg + k * convectionNmolPerSMmHg * doInletMmHg)
+            / (1.0 + k * (convectionNmolPerSMmHg + uptakeCoefNmolPerSMmHg));
 
     // heat damage: irreversible loss of viable cells above the threshold
     double overheatC = temperatureC - p.heatDamageThresholdC();
@@ -164,7 +167,9 @@ public final class ReactorModel {
     double day = cultureDay();
     double growthDays = Math.min(day, p.declineStartDay());
     double declineDays = Math.max(0.0, day - p.declineStartDay());
-    return p.cellCount() * Math.exp(p.growthPerDay() * growthDays - p.declinePerDay() * declineDays) * viability;
+    return p.cellCount()
+        * Math.exp(p.growthPerDay() * growthDays - p.declinePerDay() * declineDays)
+        * viability;
   }
 
   /** Fraction of the cells not killed by overheating (1 = none lost). */
@@ -178,8 +183,8 @@ public final class ReactorModel {
   }
 
   /**
-   * Analytic steady-state outlet pO2 for an inlet pO2 and flow: the positive root of {@code Qα(p_in −
-   * p) = U p/(Km + p)}, computed in the cancellation-free form.
+   * Analytic steady-state outlet pO2 for an inlet pO2 and flow: the positive root of {@code Qα(p_in
+   * − p) = U p/(Km + p)}, computed in the cancellation-free form.
    */
   public double steadyOutletMmHg(double inletMmHg, double flow) {
     double a = flow / 60.0 * p.alphaNmolPerMlMmHg(); // nmol/(s·mmHg)
@@ -197,7 +202,10 @@ public final class ReactorModel {
     return b >= 0 ? 2 * c / (b + disc) : (-b + disc) / (2 * a);
   }
 
-  /** Heater % that holds {@code temperatureC} at the current flow and ambient (may be outside 0..100). */
+  /**
+   * Heater % that holds {@code temperatureC} at the current flow and ambient (may be outside
+   * 0..100).
+   */
   public double equilibriumHeaterPct(double temperatureC) {
     double w = (temperatureC - ambientC) * p.thermalConductanceWPerK(flowMlPerMin);
     return p.heaterMaxW() <= 0 ? Double.NaN : 100.0 * w / p.heaterMaxW();
@@ -249,8 +257,9 @@ public final class ReactorModel {
 
   /** Inlet pressure: flow × (tubing + scaffold × factor). */
   public double pressureInletMmHg() {
-    return flowMlPerMin * (p.tubingResistanceMmHgPerMlMin()
-        + p.scaffoldResistanceMmHgPerMlMin() * scaffoldResistanceFactor);
+    return flowMlPerMin
+        * (p.tubingResistanceMmHgPerMlMin()
+            + p.scaffoldResistanceMmHgPerMlMin() * scaffoldResistanceFactor);
   }
 
   /** Current O2 consumption of the construct (Michaelis–Menten at the outlet pO2), nmol/min. */
@@ -301,7 +310,9 @@ public final class ReactorModel {
     return cellOxygenDemandFactor;
   }
 
-  /** A failed heater delivers no heat whatever its command (its power decays with the heater lag). */
+  /**
+   * A failed heater delivers no heat whatever its command (its power decays with the heater lag).
+   */
   public void setHeaterFailed(boolean failed) {
     heaterFailed = failed;
   }

@@ -5,10 +5,11 @@ import java.util.Random;
 
 /**
  * One simulated instrument between the plant model's true value and what the device publishes:
- * calibration drift, Gaussian noise, range clamping, quantisation, and faults injectable at run time.
+ * calibration drift, Gaussian noise, range clamping, quantisation, and faults injectable at run
+ * time.
  *
- * <p>Deterministic: noise comes from a seeded {@link Random} and drift from the simulated time passed
- * to {@link #read}, so the same seed and the same calls give the same readings.
+ * <p>Deterministic: noise comes from a seeded {@link Random} and drift from the simulated time
+ * passed to {@link #read}, so the same seed and the same calls give the same readings.
  *
  * <p>Faults model what real instruments do, including the nasty ones that still say Good:
  *
@@ -16,7 +17,8 @@ import java.util.Random;
  *   <li>{@link #setStuck stuck}: the value freezes at its last reading, quality stays Good;
  *   <li>{@link #setBadQuality bad quality}: the value freezes and the quality is Bad (sensor
  *       disconnected, membrane broken);
- *   <li>{@link #setUncertain uncertain}: the value is live but flagged Uncertain (e.g. out of calibration);
+ *   <li>{@link #setUncertain uncertain}: the value is live but flagged Uncertain (e.g. out of
+ *       calibration);
  *   <li>{@link #spike spike}: an offset added for a while, quality Good (bubble on a DO probe);
  *   <li>{@link #setDriftFaultPerHour drift}: an extra offset growing with time, quality Good.
  * </ul>
@@ -34,13 +36,16 @@ public final class SensorChannel {
    * @param minValue lower end of the instrument range
    * @param maxValue upper end of the instrument range
    */
-  public record Spec(double noiseSigma, double driftPerHour, double quantStep, double minValue, double maxValue) {
+  public record Spec(
+      double noiseSigma, double driftPerHour, double quantStep, double minValue, double maxValue) {
     public Spec {
       if (!(noiseSigma >= 0) || !(quantStep >= 0) || !Double.isFinite(driftPerHour)) {
-        throw new IllegalArgumentException("sensor noiseSigma and quantStep must be >= 0 and drift finite");
+        throw new IllegalArgumentException(
+            "sensor noiseSigma and quantStep must be >= 0 and drift finite");
       }
       if (!(minValue < maxValue)) {
-        throw new IllegalArgumentException("sensor range must have min < max, got [" + minValue + ", " + maxValue + "]");
+        throw new IllegalArgumentException(
+            "sensor range must have min < max, got [" + minValue + ", " + maxValue + "]");
       }
     }
 
@@ -101,8 +106,10 @@ public final class SensorChannel {
     }
     if (spec.quantStep() > 0) {
       // via BigDecimal so that 594 steps of 0.1 read 59.4, not 59.400000000000006
-      v = java.math.BigDecimal.valueOf(Math.round(v / spec.quantStep()))
-          .multiply(java.math.BigDecimal.valueOf(spec.quantStep())).doubleValue();
+      v =
+          java.math.BigDecimal.valueOf(Math.round(v / spec.quantStep()))
+              .multiply(java.math.BigDecimal.valueOf(spec.quantStep()))
+              .doubleValue();
     }
     if (badQuality) {
       q = Quality.BAD;

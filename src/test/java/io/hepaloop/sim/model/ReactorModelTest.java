@@ -93,7 +93,10 @@ class ReactorModelTest {
       ReactorModel m = new ReactorModel(p);
       m.setPumpPct(100);
       run(m, 6 * 3600, 1.0);
-      assertThat(m.temperatureC()).isCloseTo(23.0 + 14.0 * p.thermalConductanceWPerK(1.0) / p.thermalConductanceWPerK(4.0), within(1e-6));
+      assertThat(m.temperatureC())
+          .isCloseTo(
+              23.0 + 14.0 * p.thermalConductanceWPerK(1.0) / p.thermalConductanceWPerK(4.0),
+              within(1e-6));
     }
   }
 
@@ -108,9 +111,11 @@ class ReactorModelTest {
         m.setGasO2Pct(30);
         run(m, 1800, 1.0);
         double q = m.flowMlPerMin();
-        double expected = m.doInletMmHg() - m.oxygenUptakeNmolPerMin() / (q * p.alphaNmolPerMlMmHg());
+        double expected =
+            m.doInletMmHg() - m.oxygenUptakeNmolPerMin() / (q * p.alphaNmolPerMlMmHg());
         assertThat(m.doOutletMmHg()).as("pump %s %%", pump).isCloseTo(expected, within(1e-6));
-        assertThat(m.doOutletMmHg()).isCloseTo(m.steadyOutletMmHg(m.doInletMmHg(), q), within(1e-6));
+        assertThat(m.doOutletMmHg())
+            .isCloseTo(m.steadyOutletMmHg(m.doInletMmHg(), q), within(1e-6));
       }
     }
 
@@ -120,7 +125,8 @@ class ReactorModelTest {
       ReactorModel m = new ReactorModel(p);
       double pO2 = m.doOutletMmHg();
       double vmaxNmolPerMin = 60 * p.vmaxNmolPerSPer1e6Cells() * p.cellCount() / 1e6;
-      assertThat(m.oxygenUptakeNmolPerMin()).isCloseTo(vmaxNmolPerMin * pO2 / (p.kmMmHg() + pO2), within(1e-9));
+      assertThat(m.oxygenUptakeNmolPerMin())
+          .isCloseTo(vmaxNmolPerMin * pO2 / (p.kmMmHg() + pO2), within(1e-9));
     }
 
     @Test
@@ -131,7 +137,8 @@ class ReactorModelTest {
       run(m, p.oxygenatorLagS(), 0.01);
       double start = 21 * 7.13;
       double end = 40 * 7.13;
-      assertThat((m.doInletMmHg() - start) / (end - start)).isCloseTo(1 - Math.exp(-1), within(1e-6));
+      assertThat((m.doInletMmHg() - start) / (end - start))
+          .isCloseTo(1 - Math.exp(-1), within(1e-6));
       run(m, 20 * p.oxygenatorLagS(), 1.0);
       assertThat(m.doInletMmHg()).isCloseTo(end, within(1e-6));
     }
@@ -178,8 +185,12 @@ class ReactorModelTest {
 
     @Test
     void cellActivityDeclinesExponentiallyAfterTheDeclineDay() {
-      ReactorParameters p = ReactorParameters.defaults().toBuilder()
-          .cultureDayAtStart(4).declineStartDay(4).declinePerDay(0.1).build();
+      ReactorParameters p =
+          ReactorParameters.defaults().toBuilder()
+              .cultureDayAtStart(4)
+              .declineStartDay(4)
+              .declinePerDay(0.1)
+              .build();
       ReactorModel m = new ReactorModel(p);
       run(m, 86_400, 1.0);
       assertThat(m.activeCells()).isCloseTo(p.cellCount() * Math.exp(-0.1), within(1.0));
@@ -243,7 +254,8 @@ class ReactorModelTest {
   @Test
   void aBadParameterIsRefusedWithItsName() {
     assertThatThrownBy(() -> ReactorParameters.defaults().toBuilder().kmMmHg(-1).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kmMmHg");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("kmMmHg");
     assertThatThrownBy(() -> new ReactorModel(ReactorParameters.defaults()).step(-1))
         .isInstanceOf(IllegalArgumentException.class);
   }
