@@ -71,6 +71,28 @@ class ArchitectureTest {
   }
 
   @Test
+  void theStoreUsesNothingButCoreAndTime() {
+    noClasses()
+        .that()
+        .resideInAPackage(pkg("store"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(everythingBut("store", "core", "time"))
+        .check(production);
+  }
+
+  @Test
+  void usersUseOnlyStoreCoreAndTime() {
+    noClasses()
+        .that()
+        .resideInAPackage(pkg("users"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(everythingBut("users", "store", "core", "time"))
+        .check(production);
+  }
+
+  @Test
   void configurationIsPlainDataThatUsesNoRuntimePart() {
     noClasses()
         .that()
@@ -188,7 +210,8 @@ class ArchitectureTest {
     "time",
     "alarm",
     "audit",
-    "store"
+    "store",
+    "users"
   };
 
   private static String[] everythingBut(String... allowed) {
