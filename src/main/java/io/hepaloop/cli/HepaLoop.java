@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ProfileCommand.class,
       TuneCommand.class,
       ExportCommand.class,
+      UserCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -40,18 +41,20 @@ public final class HepaLoop implements Runnable {
   }
 
   /**
-   * A broken profile or plant configuration, a refused option value, an unreadable run file, or a
-   * data directory another HepaLoop is using, is the user's to fix: its message (every problem,
-   * with file and line; the other process) without a stack trace, exit code 2. Anything else is a
-   * bug and keeps picocli's stack trace.
+   * A broken profile or plant configuration, a refused option value (an unknown role or user, a
+   * weak password), an unreadable run file, a data directory another HepaLoop is using, or a
+   * database whose schema this HepaLoop cannot use, is the user's to fix: its message (every
+   * problem, with file and line; the other process) without a stack trace, exit code 2. Anything
+   * else is a bug and keeps picocli's stack trace.
    */
   private static int userError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed)
       throws Exception {
     if (e instanceof io.hepaloop.profile.ProfileException
         || e instanceof IllegalArgumentException
         || e instanceof io.hepaloop.core.DirectoryInUseException
+        || e instanceof io.hepaloop.store.SchemaMismatchException
         || e instanceof io.hepaloop.run.RunFileException) {
-      cmd.getErr().println("hepaloop " + cmd.getCommandName() + ": " + e.getMessage());
+      cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
       cmd.getErr().flush();
       return 2;
     }

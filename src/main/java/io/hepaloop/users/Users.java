@@ -80,7 +80,7 @@ public final class Users {
     return store.transaction(
         c -> {
           if (find(c, name).isPresent()) {
-            throw new UserException("user '" + name + "' exists already");
+            throw exists(name);
           }
           try (PreparedStatement p =
               c.prepareStatement(
@@ -108,7 +108,7 @@ public final class Users {
    * @throws UserException for an unknown user or a weak password
    */
   public void setPassword(String name, char[] password, boolean mustChange) {
-    require(name);
+    get(name);
     PasswordRules.checkPassword(name, password);
     String hash = hasher.hash(password);
     update(
@@ -252,10 +252,30 @@ public final class Users {
     }
   }
 
-  private void require(String name) {
-    if (find(name).isEmpty()) {
-      throw new UserException("no user '" + name + "'" + known());
+  /**
+   * The user named {@code name}.
+   *
+   * @throws UserException naming the users there are, when there is none of that name
+   */
+  public User get(String name) {
+    return find(name).orElseThrow(() -> new UserException("no user '" + name + "'" + known()));
+  }
+
+  /**
+   * Checks that {@code name} is a valid name no user has yet, so a command can refuse it before it
+   * asks for a password.
+   *
+   * @throws UserException when the name is malformed or taken
+   */
+  public void checkNewName(String name) {
+    PasswordRules.checkName(name);
+    if (find(name).isPresent()) {
+      throw exists(name);
     }
+  }
+
+  private static UserException exists(String name) {
+    return new UserException("user '" + name + "' exists already");
   }
 
   private String known() {

@@ -1,0 +1,179 @@
+package io.hepaloop.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hepaloop.store.Store;
+import io.hepaloop.time.SystemClock;
+import io.hepaloop.users.LoginResult;
+import io.hepaloop.users.Users;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code hepaloop user ...} through picocli on a temporary data directory. */
+class UserCommandTest {
+  @TempDir Path tmp;
+  private final InputStream stdinBefore = System.in;
+
+  private record Result(int exit, String out, String err) {}
+
+  @AfterEach
+  void restore() {
+    System.setIn(stdinBefore);
+    PasswordInput.environment = System::getenv;
+  }
+
+  private Result run(String stdin, String... args) {
+    System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+    CommandLine cli = HepaLoop.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    String[] all = new String[args.length + 2];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--data-dir";
+    all[args.length + 1] = tmp.toString();
+    int exit = cli.execute(all);
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  private LoginResult.Outcome login(String name, String password) {
+    try (Store store = Store.open(tmp)) {
+      return new Users(store, SystemClock.INSTANCE).verify(name, password.toCharArray()).outcome();
+    }
+  }
+
+  private void assertUserError(Result r, String message) {
+    assertThat(r.exit()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains(message).doesNotContain("\tat ");
+  }
+
+  @Test
+  void addReadsThePasswordFromStandardInputAndListShowsTheUser() {
+    Result add = run("a long password\n", "user", "add", "alice", "--role", "operator");
+
+    assertThat(add.exit()).as(add.err()).isZero();
+    assertThat(add.out()).contains("added alice (operator) in " + tmp.resolve("hepaloop.db"));
+    assertThat(login("alice", "a long password")).isEqualTo(LoginResult.Outcome.OK);
+    Result list = run("", "user", "list");
+    assertThat(list.exit()).isZero();
+    assertThat(list.out().lines())
+        .anySatisfy(l -> assertThat(l).startsWith("alice ").contains("operator", "active"));
+    assertThat(list.out()).doesNotContain("argon2");
+  }
+
+  @Test
+  void aScriptGivesThePasswordInAnEnvironmentVariable() {
+    PasswordInput.environment = Map.of("OPS_PASSWORD", "from the environment")::get;
+
+    Result add =
+        run(
+            "",
+            "user",
+            "add",
+            "bob",
+            "--role",
+            "ENGINEER",
+            "--display-name",
+            "Bob Jones",
+            "--must-change-password",
+            "--password-env",
+            "OPS_PASSWORD");
+
+    assertThat(add.exit()).as(add.err()).isZero();
+    assertThat(login("bob", "from the environment")).isEqualTo(LoginResult.Outcome.OK);
+    assertThat(run("", "user", "list").out())
+        .contains("engineer")
+        .contains("must change password")
+        .contains("Bob Jones");
+  }
+
+  @Test
+  void anUnsetPasswordVariableOrEmptyStandardInputIsRefused() {
+    PasswordInput.environment = Map.<String, String>of()::get;
+    assertUserError(
+        run("", "user", "add", "bob", "--role", "viewer", "--password-env", "NOPE"),
+        "hepaloop user add: environment variable NOPE (--password-env) is not set");
+    assertUserError(
+        run("", "user", "add", "bob", "--role", "viewer"), "no password: standard input is empty");
+    assertThat(run("", "user", "list").out()).contains("no users");
+  }
+
+  @Test
+  void aPasswordIsNeverTakenFromAnArgument() {
+    Result r = run("", "user", "add", "bob", "--role", "viewer", "a long password");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("Unmatched argument");
+    assertThat(run("", "user", "list").out()).contains("no users");
+  }
+
+  @Test
+  void anUnknownRoleIsOneMessageNamingTheRoles() {
+    assertUserError(
+        run("a long password\n", "user", "add", "bob", "--role", "boss"),
+        "hepaloop user add: unknown role 'boss'; roles: viewer, operator, engineer, admin");
+  }
+
+  @Test
+  void anExistingUserIsRefusedAndKeepsItsPassword() {
+    run("a long password\n", "user", "add", "alice", "--role", "viewer");
+    assertUserError(
+        run("another password\n", "user", "add", "alice", "--role", "admin"),
+        "hepaloop user add: user 'alice' exists already");
+    assertThat(login("alice", "a long password")).isEqualTo(LoginResult.Outcome.OK);
+  }
+
+  @Test
+  void aWeakPasswordIsRefusedAndNoUserIsAdded() {
+    assertUserError(
+        run("short\n", "user", "add", "bob", "--role", "viewer"),
+        "hepaloop user add: password too short: 5 characters, at least 10 needed");
+    assertUserError(
+        run("bob.jones.x\n", "user", "add", "bob.jones.x", "--role", "viewer"),
+        "password must not be the user name");
+    assertThat(run("", "user", "list").out()).contains("no users");
+  }
+
+  @Test
+  void passwdSetsANewPasswordAndRefusesAnUnknownUser() {
+    run("a long password\n", "user", "add", "alice", "--role", "viewer");
+
+    Result passwd = run("a newer password\n", "user", "passwd", "alice");
+    assertThat(passwd.exit()).as(passwd.err()).isZero();
+    assertThat(login("alice", "a newer password")).isEqualTo(LoginResult.Outcome.OK);
+    assertThat(login("alice", "a long password")).isEqualTo(LoginResult.Outcome.WRONG_PASSWORD);
+
+    assertUserError(
+        run("a newer password\n", "user", "passwd", "carol"),
+        "hepaloop user passwd: no user 'carol'; users: alice");
+    assertUserError(run("short\n", "user", "passwd", "alice"), "password too short");
+    assertThat(login("alice", "a newer password")).isEqualTo(LoginResult.Outcome.OK);
+  }
+
+  @Test
+  void aDisabledUserCannotLogInAndIsListedAsDisabled() {
+    run("a long password\n", "user", "add", "alice", "--role", "admin");
+
+    Result disable = run("", "user", "disable", "alice");
+    assertThat(disable.exit()).as(disable.err()).isZero();
+    assertThat(login("alice", "a long password")).isEqualTo(LoginResult.Outcome.DISABLED);
+    assertThat(run("", "user", "list").out()).contains("disabled");
+    assertUserError(run("", "user", "disable", "zed"), "no user 'zed'; users: alice");
+  }
+
+  @Test
+  void theDatabaseIsCreatedInTheGivenDataDirectory() {
+    run("", "user", "list");
+    assertThat(Files.exists(tmp.resolve("hepaloop.db"))).isTrue();
+  }
+}
