@@ -3,6 +3,7 @@ package io.hepaloop.cli;
 import io.hepaloop.store.Store;
 import io.hepaloop.time.SystemClock;
 import io.hepaloop.users.Users;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -27,6 +28,25 @@ final class DataDirOption {
    * run while {@code demo} or {@code serve} uses the same directory.
    */
   Store openStore() {
+    return Store.open(path());
+  }
+
+  /**
+   * The database of a data directory that has one: listing or changing users in a mistyped
+   * directory would otherwise create an empty database there and report "no users".
+   *
+   * @throws IllegalArgumentException naming the directory when it has no database
+   */
+  Store openExistingStore() {
+    Path file = path().resolve(Store.FILE_NAME);
+    if (!Files.exists(file)) {
+      throw new IllegalArgumentException(
+          "no database in "
+              + path()
+              + " ("
+              + Store.FILE_NAME
+              + "); check --data-dir, or add a user first with: hepaloop user add");
+    }
     return Store.open(path());
   }
 

@@ -22,7 +22,7 @@ public final class UserDisableCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Store store = dataDir.openStore()) {
+    try (Store store = dataDir.openExistingStore()) {
       DataDirOption.users(store).disable(name);
       spec.commandLine().getOut().printf("%s disabled%n", name);
       spec.commandLine().getOut().flush();

@@ -24,12 +24,13 @@ public final class UserListCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<User> users;
-    try (Store store = dataDir.openStore()) {
+    try (Store store = dataDir.openExistingStore()) {
       users = DataDirOption.users(store).list();
     }
     PrintWriter out = spec.commandLine().getOut();
     if (users.isEmpty()) {
-      out.println("no users (the first start of demo or serve creates 'admin')");
+      out.println(
+          "no users in " + dataDir.path() + "; add one with: hepaloop user add NAME --role ROLE");
     } else {
       String format = "%-20s %-9s %-34s %s%n";
       out.printf(format, "NAME", "ROLE", "STATE", "DISPLAY NAME");

@@ -33,7 +33,7 @@ public final class UserPasswdCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (Store store = dataDir.openStore()) {
+    try (Store store = dataDir.openExistingStore()) {
       var users = DataDirOption.users(store);
       users.get(name); // an unknown user is refused before a password is asked for
       char[] secret = password.read(name);

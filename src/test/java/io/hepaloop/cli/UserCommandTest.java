@@ -53,6 +53,14 @@ class UserCommandTest {
     }
   }
 
+  private void assertNoUsers() {
+    if (Files.exists(tmp.resolve(Store.FILE_NAME))) {
+      try (Store store = Store.open(tmp)) {
+        assertThat(new Users(store, SystemClock.INSTANCE).count()).isZero();
+      }
+    }
+  }
+
   private void assertUserError(Result r, String message) {
     assertThat(r.exit()).as(r.err()).isEqualTo(2);
     assertThat(r.err()).contains(message).doesNotContain("\tat ");
@@ -106,7 +114,7 @@ class UserCommandTest {
         "hepaloop user add: environment variable NOPE (--password-env) is not set");
     assertUserError(
         run("", "user", "add", "bob", "--role", "viewer"), "no password: standard input is empty");
-    assertThat(run("", "user", "list").out()).contains("no users");
+    assertNoUsers();
   }
 
   @Test
@@ -114,7 +122,7 @@ class UserCommandTest {
     Result r = run("", "user", "add", "bob", "--role", "viewer", "a long password");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("Unmatched argument");
-    assertThat(run("", "user", "list").out()).contains("no users");
+    assertNoUsers();
   }
 
   @Test
@@ -141,7 +149,7 @@ class UserCommandTest {
     assertUserError(
         run("bob.jones.x\n", "user", "add", "bob.jones.x", "--role", "viewer"),
         "password must not be the user name");
-    assertThat(run("", "user", "list").out()).contains("no users");
+    assertNoUsers();
   }
 
   @Test
@@ -172,8 +180,20 @@ class UserCommandTest {
   }
 
   @Test
-  void theDatabaseIsCreatedInTheGivenDataDirectory() {
-    run("", "user", "list");
+  void addCreatesTheDatabaseButTheOtherCommandsRefuseADirectoryWithout() {
+    assertUserError(run("", "user", "list"), "hepaloop user list: no database in " + tmp);
+    assertUserError(run("a long password\n", "user", "passwd", "alice"), "check --data-dir");
+    assertThat(Files.exists(tmp.resolve("hepaloop.db"))).as("not created by a refusal").isFalse();
+
+    run("a long password\n", "user", "add", "alice", "--role", "viewer");
     assertThat(Files.exists(tmp.resolve("hepaloop.db"))).isTrue();
+  }
+
+  @Test
+  void listSaysSoWhenThereAreNoUsers() {
+    Store.open(tmp).close();
+    Result list = run("", "user", "list");
+    assertThat(list.exit()).isZero();
+    assertThat(list.out()).contains("no users in " + tmp);
   }
 }
