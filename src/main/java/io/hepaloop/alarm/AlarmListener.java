@@ -1,0 +1,10 @@
+package io.hepaloop.alarm;
+
+/**
+ * Receives every transition, on the engine's thread. Must not block (it runs beside the control
+ * loop): hand work for storage or notification to another thread.
+ */
+@FunctionalInterface
+public interface AlarmListener {
+  void onTransition(AlarmTransition transition);
+}
