@@ -41,43 +41,69 @@ public record AlarmDefinition(
     Rationale rationale) {
 
   public AlarmDefinition {
-    List<String> problems = problems(this);
+    List<String> problems =
+        problems(
+            id,
+            reactorId,
+            kind,
+            source,
+            limit,
+            deadbandInUnits,
+            onDelayS,
+            offDelayS,
+            priority,
+            reAlarmAfterS,
+            suppression,
+            rationale);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
           "alarm '" + id + "' of reactor '" + reactorId + "': " + String.join("; ", problems));
     }
   }
 
-  private static List<String> problems(AlarmDefinition d) {
+  // The compact constructor has not assigned the fields yet, so the components come as arguments.
+  private static List<String> problems(
+      String id,
+      String reactorId,
+      AlarmKind kind,
+      String source,
+      double limit,
+      double deadbandInUnits,
+      double onDelayS,
+      double offDelayS,
+      AlarmPriority priority,
+      double reAlarmAfterS,
+      Suppression suppression,
+      Rationale rationale) {
     List<String> p = new ArrayList<>();
-    if (blank(d.id)) {
+    if (blank(id)) {
       p.add("id is required");
     }
-    if (blank(d.reactorId)) {
+    if (blank(reactorId)) {
       p.add("reactorId is required");
     }
-    if (d.kind == null) {
+    if (kind == null) {
       p.add("kind is required");
     } else {
-      if (d.kind != AlarmKind.LINK_LOST && blank(d.source)) {
-        p.add("source (the " + sourceNoun(d.kind) + " id) is required for " + d.kind);
+      if (kind != AlarmKind.LINK_LOST && blank(source)) {
+        p.add("source (the " + sourceNoun(kind) + " id) is required for " + kind);
       }
-      checkLimit(d, p);
+      checkLimit(kind, limit, deadbandInUnits, p);
     }
-    nonNegative(p, "deadbandInUnits", d.deadbandInUnits);
-    nonNegative(p, "onDelayS", d.onDelayS);
-    nonNegative(p, "offDelayS", d.offDelayS);
-    nonNegative(p, "reAlarmAfterS", d.reAlarmAfterS);
-    if (d.priority == null) {
+    nonNegative(p, "deadbandInUnits", deadbandInUnits);
+    nonNegative(p, "onDelayS", onDelayS);
+    nonNegative(p, "offDelayS", offDelayS);
+    nonNegative(p, "reAlarmAfterS", reAlarmAfterS);
+    if (priority == null) {
       p.add("priority is required (CRITICAL, HIGH, MEDIUM, LOW)");
     }
-    if (d.suppression != null && (blank(d.suppression.loopId()) || blank(d.suppression.mode()))) {
+    if (suppression != null && (blank(suppression.loopId()) || blank(suppression.mode()))) {
       p.add("suppression needs both loopId and mode");
     }
-    if (d.rationale == null) {
+    if (rationale == null) {
       p.add("rationale (cause, consequence, correctiveAction, maxResponseTimeS) is required");
     } else {
-      Rationale r = d.rationale;
+      Rationale r = rationale;
       if (blank(r.cause())) {
         p.add("rationale.cause is required");
       }
@@ -94,35 +120,36 @@ public record AlarmDefinition(
     return p;
   }
 
-  private static void checkLimit(AlarmDefinition d, List<String> p) {
-    switch (d.kind) {
+  private static void checkLimit(
+      AlarmKind kind, double limit, double deadbandInUnits, List<String> p) {
+    switch (kind) {
       case HIGH_HIGH, HIGH, LOW, LOW_LOW -> {
-        if (!Double.isFinite(d.limit)) {
-          p.add("limit must be a finite number, got " + d.limit);
+        if (!Double.isFinite(limit)) {
+          p.add("limit must be a finite number, got " + limit);
         }
       }
       case DEVIATION, RATE_OF_CHANGE -> {
-        if (!(d.limit > 0) || Double.isInfinite(d.limit)) {
-          p.add("limit must be a positive number for " + d.kind + ", got " + d.limit);
-        } else if (d.deadbandInUnits >= d.limit) {
+        if (!(limit > 0) || Double.isInfinite(limit)) {
+          p.add("limit must be a positive number for " + kind + ", got " + limit);
+        } else if (deadbandInUnits >= limit) {
           p.add(
               "deadbandInUnits ("
-                  + d.deadbandInUnits
+                  + deadbandInUnits
                   + ") must be below the limit ("
-                  + d.limit
+                  + limit
                   + ") or "
-                  + d.kind
+                  + kind
                   + " could never clear");
         }
       }
       case BAD_QUALITY_OR_STALE -> {
-        if (!(d.limit > 0) || Double.isInfinite(d.limit)) {
-          p.add("limit (maximum age, s) must be a positive number, got " + d.limit);
+        if (!(limit > 0) || Double.isInfinite(limit)) {
+          p.add("limit (maximum age, s) must be a positive number, got " + limit);
         }
       }
       case LOOP_SATURATED -> {
-        if (!(d.limit >= 0) || Double.isInfinite(d.limit)) {
-          p.add("limit (saturated seconds) must be a number >= 0, got " + d.limit);
+        if (!(limit >= 0) || Double.isInfinite(limit)) {
+          p.add("limit (saturated seconds) must be a number >= 0, got " + limit);
         }
       }
       case LINK_LOST, INTERLOCK_TRIPPED -> {}

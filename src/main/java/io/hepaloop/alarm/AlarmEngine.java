@@ -38,8 +38,13 @@ public final class AlarmEngine {
   private final Map<String, Map<String, AlarmSlot[]>> byInterlock = new HashMap<>();
   private final Map<String, AlarmSlot[]> byLink = new HashMap<>();
 
-  /** Epoch nanoseconds minus {@link Clock#nanoTime()}, refreshed each tick (staleness). */
+  /**
+   * Epoch nanoseconds minus {@link Clock#nanoTime()}, for staleness; refreshed by a tick at most
+   * once a second of clock time, so that ticks, like evaluations, allocate nothing.
+   */
   private long wallOffsetNanos;
+
+  private long wallOffsetReadAtNanos;
 
   /**
    * @param maxShelve the longest an operator may shelve an alarm
@@ -90,6 +95,7 @@ public final class AlarmEngine {
     freeze(interlocks, byInterlock);
     links.forEach((reactor, m) -> byLink.put(reactor, m.get("").toArray(AlarmSlot[]::new)));
     this.wallOffsetNanos = AlarmSlot.epochNanos(clock.now()) - clock.nanoTime();
+    this.wallOffsetReadAtNanos = clock.nanoTime();
   }
 
   // ---- evaluations (the plant reports) ----
@@ -167,7 +173,10 @@ public final class AlarmEngine {
   /** Advances everything that depends on time alone: delays, expiry, re-alarm, staleness. */
   public void tick() {
     long now = clock.nanoTime();
-    wallOffsetNanos = AlarmSlot.epochNanos(clock.now()) - now;
+    if (now - wallOffsetReadAtNanos >= 1_000_000_000L) {
+      wallOffsetNanos = AlarmSlot.epochNanos(clock.now()) - clock.nanoTime();
+      wallOffsetReadAtNanos = now;
+    }
     long wallNow = now + wallOffsetNanos;
     for (AlarmSlot s : slots) {
       s.elapse(now, wallNow);
