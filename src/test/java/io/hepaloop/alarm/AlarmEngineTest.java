@@ -243,7 +243,8 @@ class AlarmEngineTest {
     }
     long allocated = threads.getThreadAllocatedBytes(threadId) - before;
     assertThat(seen).as("the source time stays fresh: 30 s limit, 12 s in all").isEmpty();
-    // tick() reads clock.now() once a second (10 Instants); nothing else may allocate.
-    assertThat(allocated).as("bytes allocated by 100 000 cycles").isLessThan(2_000);
+    // tick() reads clock.now() once a second (10 Instants) and the JVM itself allocates a little
+    // (a few kB measured); one 16-byte object per evaluation would be 8 MB here.
+    assertThat(allocated).as("bytes allocated by 100 000 cycles").isLessThan(32_000);
   }
 }
