@@ -114,6 +114,26 @@ class ArchitectureTest {
   }
 
   @Test
+  void theAlarmEngineUsesOnlyCoreProfileBusAndTimeAndNoVertx() {
+    noClasses()
+        .that()
+        .resideInAPackage(pkg("alarm"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(everythingBut("alarm", "core", "profile", "bus", "time"))
+        .check(production);
+    // The engine runs beside the control loop on the control clock: plain Java, no event loop.
+    // (Exactly this package: notifications, which may need Vert.x, belong in a subpackage.)
+    noClasses()
+        .that()
+        .resideInAPackage("io.hepaloop.alarm")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.vertx..")
+        .check(production);
+  }
+
+  @Test
   void controlNeverReachesApiTelemetryOrSimulator() {
     noClasses()
         .that()
