@@ -71,6 +71,15 @@ class AlarmLifecycleTest {
             "HIGH",
             "shelve 600; v 81; =SHELVED; t 10; =SHELVED; unshelve; =UNACK_ACTIVE"),
         c(
+            "returned unacknowledged, shelved, expires to normal",
+            "HIGH",
+            "v 81; v 70; =RTN_UNACK; shelve 60; =SHELVED; t 60; =NORMAL"),
+        c(
+            "shelving outranks suppression; expiry gives way to it, its end to the condition",
+            "HIGH suppress=MANUAL",
+            "v 81; shelve 60; loop MANUAL; =SHELVED; t 60; =SUPPRESSED_BY_DESIGN; loop AUTO;"
+                + " =UNACK_ACTIVE"),
+        c(
             "unshelved after the condition cleared is normal",
             "HIGH",
             "v 81; ack; shelve 60; v 70; unshelve; =NORMAL"),
