@@ -46,6 +46,10 @@ public final class AlarmEngine {
 
   private long wallOffsetReadAtNanos;
 
+  private final AlarmListener listener;
+  private long listenerFailures;
+  private RuntimeException lastListenerFailure;
+
   /**
    * @param maxShelve the longest an operator may shelve an alarm
    * @param listener receives every transition, on the caller's thread; must not block
@@ -62,6 +66,8 @@ public final class AlarmEngine {
     this.maxShelve = maxShelve;
     this.maxShelveNanos = maxShelve.toNanos();
     this.slots = new AlarmSlot[definitions.size()];
+    AlarmListener guarded = this::deliver;
+    this.listener = listener;
     Map<String, Map<String, List<AlarmSlot>>> signals = new LinkedHashMap<>();
     Map<String, Map<String, List<AlarmSlot>>> loops = new LinkedHashMap<>();
     Map<String, Map<String, List<AlarmSlot>>> suppressing = new LinkedHashMap<>();
@@ -69,7 +75,10 @@ public final class AlarmEngine {
     Map<String, Map<String, List<AlarmSlot>>> links = new LinkedHashMap<>();
     for (int i = 0; i < slots.length; i++) {
       AlarmDefinition d = definitions.get(i);
-      AlarmSlot slot = new AlarmSlot(d, clock, listener);
+      if (d == null) {
+        throw new IllegalArgumentException("definition " + i + " is null");
+      }
+      AlarmSlot slot = new AlarmSlot(d, clock, guarded);
       slots[i] = slot;
       if (byId.computeIfAbsent(d.reactorId(), r -> new HashMap<>()).putIfAbsent(d.id(), slot)
           != null) {
@@ -228,6 +237,19 @@ public final class AlarmEngine {
 
   // ---- queries ----
 
+  /**
+   * How many times the listener threw. A failing listener must not stop the engine (nor the control
+   * loop beside it): the state change stands, the failure is counted here for health and logs.
+   */
+  public long listenerFailures() {
+    return listenerFailures;
+  }
+
+  /** The listener's last failure, or null. */
+  public RuntimeException lastListenerFailure() {
+    return lastListenerFailure;
+  }
+
   public AlarmState state(String reactorId, String alarmId) {
     return slot(reactorId, alarmId).state();
   }
@@ -248,6 +270,15 @@ public final class AlarmEngine {
       out.add(s.def);
     }
     return out;
+  }
+
+  private void deliver(AlarmTransition t) {
+    try {
+      listener.onTransition(t);
+    } catch (RuntimeException e) {
+      listenerFailures++;
+      lastListenerFailure = e;
+    }
   }
 
   private AlarmSlot slot(

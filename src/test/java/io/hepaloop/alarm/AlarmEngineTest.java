@@ -203,6 +203,27 @@ class AlarmEngineTest {
   }
 
   @Test
+  void aListenerThatThrowsIsCountedAndTheLifecycleGoesOn() {
+    ManualClock clock = new ManualClock();
+    List<AlarmTransition> seen = new ArrayList<>();
+    AlarmEngine engine =
+        new AlarmEngine(
+            clock,
+            List.of(AlarmScript.definition(ALARM, "HIGH")),
+            Duration.ofHours(1),
+            t -> {
+              seen.add(t);
+              throw new IllegalStateException("database full");
+            });
+    engine.onSignal(REACTOR, "s", 81, Quality.GOOD, clock.now());
+    engine.acknowledge(REACTOR, ALARM, OPERATOR, "seen");
+    assertThat(engine.state(REACTOR, ALARM)).isEqualTo(AlarmState.ACK_ACTIVE);
+    assertThat(seen).hasSize(2);
+    assertThat(engine.listenerFailures()).isEqualTo(2);
+    assertThat(engine.lastListenerFailure()).hasMessage("database full");
+  }
+
+  @Test
   void evaluationsWithoutTransitionsAllocateNothing() {
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
