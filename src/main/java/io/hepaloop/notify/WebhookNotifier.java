@@ -1,9 +1,7 @@
 package io.hepaloop.notify;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -15,13 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.HexFormat;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Delivers {@link Notification}s to an HTTP webhook, at least once, in order, without ever making
@@ -39,8 +33,6 @@ import org.slf4j.LoggerFactory;
  * once per run of refusals; the alarm itself stays in the alarm list and history.
  */
 public final class WebhookNotifier implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(WebhookNotifier.class);
-
   /**
    * @param url the receiver, http or https
    * @param secret the shared HMAC key (from the environment, never a file)
@@ -63,10 +55,7 @@ public final class WebhookNotifier implements AutoCloseable {
         throw new IllegalArgumentException(
             "webhook secret must have at least 16 characters (it signs every notification)");
       }
-      if (maxQueued < 1 || firstRetry.isNegative() || maxRetry.compareTo(firstRetry) < 0) {
-        throw new IllegalArgumentException(
-            "webhook: maxQueued must be ≥ 1 and maxRetry ≥ firstRetry ≥ 0");
-      }
+      new DeliveryQueue.Policy(firstRetry, maxRetry, maxQueued);
     }
 
     public static Options defaults(URI url, String secret) {
@@ -81,61 +70,45 @@ public final class WebhookNotifier implements AutoCloseable {
   }
 
   private final Options options;
-  private final Vertx vertx;
-  private final Context context;
   private final HttpClient client;
-
-  // --- this notifier's context only ---
-  private final ArrayDeque<Notification> queue = new ArrayDeque<>();
-  private boolean inFlight;
-  private int failuresInARow;
-  private boolean refusing;
-  private boolean closed;
-
-  // --- any thread ---
-  private final AtomicInteger queued = new AtomicInteger();
-  private final Counter delivered;
-  private final Counter attemptsFailed;
-  private final Counter refused;
+  private final DeliveryQueue<Notification> queue;
 
   public WebhookNotifier(Vertx vertx, Options options, MeterRegistry registry) {
     this.options = options;
-    this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
     this.client =
         vertx.createHttpClient(
             new HttpClientOptions()
                 .setSsl("https".equals(options.url().getScheme()))
                 .setConnectTimeout((int) options.timeout().toMillis()));
-    delivered = Counter.builder("hepaloop.notify.webhook.delivered").register(registry);
-    attemptsFailed = Counter.builder("hepaloop.notify.webhook.attempts.failed").register(registry);
-    refused =
-        Counter.builder("hepaloop.notify.webhook.refused")
-            .description("Notifications not queued because the queue was full")
-            .register(registry);
-    Gauge.builder("hepaloop.notify.webhook.queued", queued, AtomicInteger::get).register(registry);
+    this.queue =
+        new DeliveryQueue<>(
+            vertx,
+            "webhook",
+            new DeliveryQueue.Policy(options.firstRetry(), options.maxRetry(), options.maxQueued()),
+            this::post,
+            registry);
   }
 
   /** Queues {@code n} for delivery and returns at once (any thread). */
   public void send(Notification n) {
-    context.runOnContext(v -> enqueue(n));
+    queue.offer(n);
   }
 
   /** Notifications waiting or in flight (any thread). */
   public int queued() {
-    return queued.get();
+    return queue.queued();
   }
 
   public double delivered() {
-    return delivered.count();
+    return queue.delivered();
   }
 
   public double failedAttempts() {
-    return attemptsFailed.count();
+    return queue.failedAttempts();
   }
 
   public double refused() {
-    return refused.count();
+    return queue.refused();
   }
 
   /** The signature a receiver computes to check a delivery. */
@@ -151,37 +124,9 @@ public final class WebhookNotifier implements AutoCloseable {
     }
   }
 
-  private void enqueue(Notification n) {
-    if (closed) {
-      return;
-    }
-    if (queue.size() >= options.maxQueued()) {
-      refused.increment();
-      if (!refusing) {
-        refusing = true;
-        LOG.error(
-            "webhook {}: {} notifications wait for a receiver that does not take them; "
-                + "further ones are refused (counted in hepaloop_notify_webhook_refused_total)",
-            options.url(),
-            queue.size());
-      }
-      return;
-    }
-    refusing = false;
-    queue.add(n);
-    queued.incrementAndGet();
-    next();
-  }
-
-  private void next() {
-    if (closed || inFlight || queue.isEmpty()) {
-      return;
-    }
-    inFlight = true;
-    Notification n = queue.peek();
+  private Future<Void> post(Notification n) {
     String body = n.toJson().encode();
     long now = System.currentTimeMillis() / 1000;
-    String signature = signature(options.secret(), now, body);
     RequestOptions request =
         new RequestOptions()
             .setMethod(HttpMethod.POST)
@@ -190,57 +135,21 @@ public final class WebhookNotifier implements AutoCloseable {
             .putHeader("Content-Type", "application/json")
             .putHeader("X-HepaLoop-Delivery", n.id())
             .putHeader("X-HepaLoop-Timestamp", Long.toString(now))
-            .putHeader("X-HepaLoop-Signature", signature);
-    client
+            .putHeader("X-HepaLoop-Signature", signature(options.secret(), now, body));
+    return client
         .request(request)
         .compose(req -> req.send(Buffer.buffer(body)))
         .compose(resp -> resp.body().map(b -> resp.statusCode()))
-        .onComplete(
-            ar -> {
-              inFlight = false;
-              if (ar.succeeded() && ar.result() / 100 == 2) {
-                queue.poll();
-                queued.decrementAndGet();
-                delivered.increment();
-                if (failuresInARow > 0) {
-                  LOG.info(
-                      "webhook {}: delivering again after {} failed attempts",
-                      options.url(),
-                      failuresInARow);
-                }
-                failuresInARow = 0;
-                next();
-              } else {
-                retryLater(n, ar.succeeded() ? "HTTP " + ar.result() : String.valueOf(ar.cause()));
-              }
-            });
-  }
-
-  private void retryLater(Notification n, String why) {
-    attemptsFailed.increment();
-    failuresInARow++;
-    if (failuresInARow == 1) {
-      LOG.warn(
-          "webhook {}: notification {} not taken ({}); retrying with backoff",
-          options.url(),
-          n.id(),
-          why);
-    }
-    long delayMs = backoffMs(failuresInARow);
-    vertx.setTimer(Math.max(1, delayMs), id -> next());
-  }
-
-  /** First retry after {@link Options#firstRetry}, doubling, capped at {@link Options#maxRetry}. */
-  long backoffMs(int failures) {
-    long first = options.firstRetry().toMillis();
-    long max = options.maxRetry().toMillis();
-    long d = first << Math.min(failures - 1, 30);
-    return d > max || d < first ? max : d;
+        .compose(
+            status ->
+                status / 100 == 2
+                    ? Future.<Void>succeededFuture()
+                    : Future.failedFuture("HTTP " + status + " from " + options.url()));
   }
 
   @Override
   public void close() {
-    context.runOnContext(v -> closed = true);
+    queue.close();
     client.close();
   }
 }

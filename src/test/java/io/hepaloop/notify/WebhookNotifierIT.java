@@ -134,19 +134,4 @@ class WebhookNotifierIT {
     }
     assertThat(received.stream().map(Received::delivery)).containsExactly("n-1", "n-2", "n-3");
   }
-
-  @Test
-  void backoffDoublesUpToItsCap() {
-    WebhookNotifier n = new WebhookNotifier(vertx, options(1, 1), new SimpleMeterRegistry());
-    assertThat(
-            List.of(
-                n.backoffMs(1),
-                n.backoffMs(2),
-                n.backoffMs(3),
-                n.backoffMs(4),
-                n.backoffMs(40),
-                n.backoffMs(Integer.MAX_VALUE)))
-        .containsExactly(20L, 40L, 80L, 160L, 200L, 200L);
-    n.close();
-  }
 }
