@@ -170,6 +170,17 @@ class ArchitectureTest {
         .check(production);
   }
 
+  @Test
+  void notificationsUseNoOtherHepaLoopPackage() {
+    noClasses()
+        .that()
+        .resideInAPackage(pkg("notify"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(everythingBut("notify", "core", "time"))
+        .check(production);
+  }
+
   private static final String[] ALL = {
     "api",
     "app",
