@@ -35,7 +35,11 @@ public final class AlarmHealth implements AlarmListener {
       boolean flood,
       List<Chattering> chattering,
       int staleCount,
-      int shelvedCount) {}
+      int shelvedCount) {
+    public Figures {
+      chattering = List.copyOf(chattering);
+    }
+  }
 
   /**
    * An alarm that activated {@value #CHATTER_ACTIVATIONS} or more times within a minute; {@code
