@@ -629,9 +629,8 @@ public final class DeviceLink extends VerticleBase {
     resumed();
     long sentNanos = System.nanoTime();
     if (beatSent && sentNanos - lastBeatSentNanos < (long) (wd.intervalMs() * 500_000)) {
-      // The beat at connect and a timer beat a moment later would race on the wire and could reach
-      // the
-      // device out of order; one is enough.
+      // The beat at connect and a timer beat a moment later would race on the wire and could
+      // reach the device out of order; one is enough.
       return Future.succeededFuture();
     }
     lastBeatSentNanos = sentNanos;
@@ -639,8 +638,8 @@ public final class DeviceLink extends VerticleBase {
     long gen = generation;
     DataType type = DataType.find(wd.dataType()).filter(DataType::holdsHeartbeat).orElse(null);
     if (type == null) {
-      // A profile built in code can name a type the checks refuse; say so as loudly as a refused
-      // write.
+      // A profile built in code can name a type the checks refuse: say so as loudly as a
+      // refused write.
       heartbeatFailures.incrementAndGet();
       heartbeatDone(
           gen,

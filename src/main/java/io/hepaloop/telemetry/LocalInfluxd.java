@@ -241,6 +241,7 @@ public final class LocalInfluxd implements AutoCloseable {
       stopLeftovers();
       Path config = dir.resolve("influxd.conf");
       Files.writeString(config, config(), StandardCharsets.UTF_8);
+      rotateLog(dir.resolve("influxd.log"), LOG_ROTATE_BYTES);
       ProcessBuilder pb =
           new ProcessBuilder(
                   InfluxdProcesses.command(binary, config, InfluxdProcesses.parentWatch()))
@@ -469,6 +470,22 @@ public final class LocalInfluxd implements AutoCloseable {
         "[logging]",
         "  level = \"warn\"",
         "");
+  }
+
+  /**
+   * influxd's log is appended to across restarts (the supervisor's included) for weeks: at each
+   * start, one larger than this becomes {@code influxd.log.1} (replacing the previous one), so the
+   * two together stay under twice this size however long the run. influxd logs at warn level only.
+   */
+  static final long LOG_ROTATE_BYTES = 8L << 20;
+
+  static void rotateLog(Path log, long maxBytes) throws IOException {
+    if (Files.isRegularFile(log) && Files.size(log) > maxBytes) {
+      Files.move(
+          log,
+          log.resolveSibling(log.getFileName() + ".1"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
   }
 
   private String logTail() {

@@ -1,0 +1,46 @@
+package io.hepaloop.alarm;
+
+/**
+ * What an alarm watches, and so what its {@link AlarmDefinition#source()} and {@link
+ * AlarmDefinition#limit()} mean.
+ */
+public enum AlarmKind {
+  /** Signal value above the limit (signal units); clears below limit − deadband. */
+  HIGH_HIGH,
+  /** Signal value above the limit (signal units); clears below limit − deadband. */
+  HIGH,
+  /** Signal value below the limit (signal units); clears above limit + deadband. */
+  LOW,
+  /** Signal value below the limit (signal units); clears above limit + deadband. */
+  LOW_LOW,
+  /** |PV − setpoint| of a loop above the limit (PV units); clears below limit − deadband. */
+  DEVIATION,
+  /**
+   * |rate of change| of a signal above the limit (signal units per minute), measured over the last
+   * minute; clears below limit − deadband.
+   */
+  RATE_OF_CHANGE,
+  /** Signal quality not Good, or its source time older than the limit (seconds). */
+  BAD_QUALITY_OR_STALE,
+  /** The reactor's device link is down; source and limit unused. */
+  LINK_LOST,
+  /** The interlock named by the source has tripped; limit unused. */
+  INTERLOCK_TRIPPED,
+  /** The loop's output has stayed saturated for at least the limit (seconds). */
+  LOOP_SATURATED;
+
+  /** Kinds fed by signal values (as opposed to loop snapshots, the link or interlocks). */
+  public boolean watchesSignal() {
+    return this == HIGH_HIGH
+        || this == HIGH
+        || this == LOW
+        || this == LOW_LOW
+        || this == RATE_OF_CHANGE
+        || this == BAD_QUALITY_OR_STALE;
+  }
+
+  /** Kinds fed by loop snapshots. */
+  public boolean watchesLoop() {
+    return this == DEVIATION || this == LOOP_SATURATED;
+  }
+}
