@@ -766,47 +766,46 @@ public final class ReactorControl {
             loop.overrideActive(),
             loop.interlock()));
     if (loop.overridePid() != null) {
-      Pid o = loop.overridePid();
-      String pvId = loop.spec().override().pv();
       snapshots.accept(
-          new LoopSnapshot(
-              reactorId,
+          innerSnapshot(
+              loop.overridePid(),
               loop.id() + ".override",
-              clock.now(),
               loop.mode().name(),
-              o.workingSetpoint(),
-              image.value(pvId),
-              image.quality(pvId),
-              o.output(),
-              o.pTerm(),
-              o.iTerm(),
-              o.dTerm(),
-              o.feedforward(),
-              o.saturated(),
+              loop.spec().override().pv(),
               loop.overrideActive(),
               loop.interlock()));
     }
     if (loop.outerPid() != null && loop.mode() == LoopMode.CASCADE) {
-      Pid o = loop.outerPid();
-      String pvId = loop.spec().cascade().pv();
       snapshots.accept(
-          new LoopSnapshot(
-              reactorId,
+          innerSnapshot(
+              loop.outerPid(),
               loop.id() + ".cascade",
-              clock.now(),
               "AUTO",
-              o.workingSetpoint(),
-              image.value(pvId),
-              image.quality(pvId),
-              o.output(),
-              o.pTerm(),
-              o.iTerm(),
-              o.dTerm(),
-              o.feedforward(),
-              o.saturated(),
+              loop.spec().cascade().pv(),
               false,
               null));
     }
+  }
+
+  /** The snapshot of a loop's override or cascade controller: its own PID and the PV it reads. */
+  private LoopSnapshot innerSnapshot(
+      Pid p, String id, String mode, String pvId, boolean overrideActive, String interlock) {
+    return new LoopSnapshot(
+        reactorId,
+        id,
+        clock.now(),
+        mode,
+        p.workingSetpoint(),
+        image.value(pvId),
+        image.quality(pvId),
+        p.output(),
+        p.pTerm(),
+        p.iTerm(),
+        p.dTerm(),
+        p.feedforward(),
+        p.saturated(),
+        overrideActive,
+        interlock);
   }
 
   // ---- the one command door ----
