@@ -100,18 +100,7 @@ public final class EndToEndRun {
               s.allowed(),
               s.safeValue()));
     }
-    return new DeviceProfile(
-        p.model(),
-        p.vendor(),
-        p.description(),
-        p.endpoint(),
-        p.namespaceUri(),
-        p.oxygen(),
-        signals,
-        p.watchdog(),
-        p.loops(),
-        p.interlocks(),
-        p.alarms());
+    return p.withSignals(signals);
   }
 
   public static Result run(

@@ -92,17 +92,6 @@ public final class HarnessAutoTune {
       }
       loops.add(l);
     }
-    return new DeviceProfile(
-        p.model(),
-        p.vendor(),
-        p.description(),
-        p.endpoint(),
-        p.namespaceUri(),
-        p.oxygen(),
-        p.signals(),
-        p.watchdog(),
-        loops,
-        p.interlocks(),
-        p.alarms());
+    return p.withLoops(loops);
   }
 }

@@ -28,6 +28,54 @@ public record DeviceProfile(
     alarms = alarms == null ? List.of() : List.copyOf(alarms);
   }
 
+  /** This profile with other signals (tests, benchmarks and tools that vary one part). */
+  public DeviceProfile withSignals(List<SignalSpec> newSignals) {
+    return new DeviceProfile(
+        model,
+        vendor,
+        description,
+        endpoint,
+        namespaceUri,
+        oxygen,
+        newSignals,
+        watchdog,
+        loops,
+        interlocks,
+        alarms);
+  }
+
+  /** This profile with another watchdog (null: none). */
+  public DeviceProfile withWatchdog(WatchdogSpec newWatchdog) {
+    return new DeviceProfile(
+        model,
+        vendor,
+        description,
+        endpoint,
+        namespaceUri,
+        oxygen,
+        signals,
+        newWatchdog,
+        loops,
+        interlocks,
+        alarms);
+  }
+
+  /** This profile with other loops. */
+  public DeviceProfile withLoops(List<LoopSpec> newLoops) {
+    return new DeviceProfile(
+        model,
+        vendor,
+        description,
+        endpoint,
+        namespaceUri,
+        oxygen,
+        signals,
+        watchdog,
+        newLoops,
+        interlocks,
+        alarms);
+  }
+
   public Optional<SignalSpec> signal(String id) {
     return signals.stream().filter(s -> s.id().equals(id)).findFirst();
   }

@@ -74,18 +74,7 @@ class ControlQualityTest {
                         l.cascade(),
                         null))
             .toList();
-    return new DeviceProfile(
-        p.model(),
-        p.vendor(),
-        p.description(),
-        p.endpoint(),
-        p.namespaceUri(),
-        p.oxygen(),
-        p.signals(),
-        p.watchdog(),
-        loops,
-        p.interlocks(),
-        p.alarms());
+    return p.withLoops(loops);
   }
 
   @Test

@@ -68,18 +68,7 @@ class CascadeRestartIT {
     DeviceProfile p =
         ProfileLoader.load(Path.of("device-profiles/liver-perfusion-bioreactor.yaml"));
     WatchdogSpec w = p.watchdog();
-    return new DeviceProfile(
-        p.model(),
-        p.vendor(),
-        p.description(),
-        p.endpoint(),
-        p.namespaceUri(),
-        p.oxygen(),
-        p.signals(),
-        new WatchdogSpec(w.nodeId(), w.dataType(), w.intervalMs(), 30_000),
-        p.loops(),
-        p.interlocks(),
-        p.alarms());
+    return p.withWatchdog(new WatchdogSpec(w.nodeId(), w.dataType(), w.intervalMs(), 30_000));
   }
 
   /**

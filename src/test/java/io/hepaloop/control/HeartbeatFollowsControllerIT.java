@@ -54,18 +54,7 @@ class HeartbeatFollowsControllerIT {
 
   static DeviceProfile withWatchdog(DeviceProfile p) {
     WatchdogSpec wd = new WatchdogSpec(p.watchdog().nodeId(), p.watchdog().dataType(), 200, 2000);
-    return new DeviceProfile(
-        p.model(),
-        p.vendor(),
-        p.description(),
-        p.endpoint(),
-        p.namespaceUri(),
-        p.oxygen(),
-        p.signals(),
-        wd,
-        p.loops(),
-        p.interlocks(),
-        p.alarms());
+    return p.withWatchdog(wd);
   }
 
   @BeforeEach

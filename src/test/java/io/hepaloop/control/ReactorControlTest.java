@@ -277,18 +277,7 @@ class ReactorControlTest {
     // The same profile without the flow loop: only the interlock drives the pump.
     DeviceProfile p = profile;
     DeviceProfile noFlowLoop =
-        new DeviceProfile(
-            p.model(),
-            p.vendor(),
-            p.description(),
-            p.endpoint(),
-            p.namespaceUri(),
-            p.oxygen(),
-            p.signals(),
-            p.watchdog(),
-            p.loops().stream().filter(l -> !l.id().equals("flow")).toList(),
-            p.interlocks(),
-            p.alarms());
+        p.withLoops(p.loops().stream().filter(l -> !l.id().equals("flow")).toList());
     Map<String, Double> out = new LinkedHashMap<>();
     ReactorControl c =
         new ReactorControl("r1", noFlowLoop, clock, (a, v, why) -> out.put(a, v), e -> {}, s -> {});

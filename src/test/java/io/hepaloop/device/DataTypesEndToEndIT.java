@@ -78,19 +78,7 @@ class DataTypesEndToEndIT {
               range,
               0.0));
     }
-    DeviceProfile profile =
-        new DeviceProfile(
-            p.model(),
-            p.vendor(),
-            p.description(),
-            p.endpoint(),
-            p.namespaceUri(),
-            p.oxygen(),
-            signals,
-            p.watchdog(),
-            p.loops(),
-            p.interlocks(),
-            p.alarms());
+    DeviceProfile profile = p.withSignals(signals);
     try (Simulator sim =
         Simulator.start(
             SimulatorOptions.builder()

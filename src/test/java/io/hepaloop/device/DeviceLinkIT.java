@@ -243,19 +243,7 @@ class DeviceLinkIT {
     var wd =
         new io.hepaloop.profile.WatchdogSpec(
             "nsu=urn:hepaloop:bioreactor;s={reactor}.pressure_inlet", "Int32", 200, 5000);
-    var refused =
-        new io.hepaloop.profile.DeviceProfile(
-            p.model(),
-            p.vendor(),
-            p.description(),
-            p.endpoint(),
-            p.namespaceUri(),
-            p.oxygen(),
-            p.signals(),
-            wd,
-            p.loops(),
-            p.interlocks(),
-            p.alarms());
+    var refused = p.withWatchdog(wd);
     var recWd = new LinkItSupport.Recorder(vertx, "r5");
     DeviceLink wdLink =
         new DeviceLink(
@@ -309,19 +297,7 @@ class DeviceLinkIT {
     var signals = new java.util.ArrayList<>(LinkItSupport.PROFILE.signals());
     signals.add(ph);
     var p = LinkItSupport.PROFILE;
-    var withPh =
-        new io.hepaloop.profile.DeviceProfile(
-            p.model(),
-            p.vendor(),
-            p.description(),
-            p.endpoint(),
-            p.namespaceUri(),
-            p.oxygen(),
-            signals,
-            p.watchdog(),
-            p.loops(),
-            p.interlocks(),
-            p.alarms());
+    var withPh = p.withSignals(signals);
     var recPh = new LinkItSupport.Recorder(vertx, "r3");
     int r1States = rec.states.size();
     // Same endpoint, security and identity as r1's link: r3 attaches to r1's session.
@@ -376,19 +352,7 @@ class DeviceLinkIT {
                             s.allowed(),
                             s.safeValue()))
             .toList();
-    var wrongType =
-        new io.hepaloop.profile.DeviceProfile(
-            p.model(),
-            p.vendor(),
-            p.description(),
-            p.endpoint(),
-            p.namespaceUri(),
-            p.oxygen(),
-            signals,
-            p.watchdog(),
-            p.loops(),
-            p.interlocks(),
-            p.alarms());
+    var wrongType = p.withSignals(signals);
     var rec = new LinkItSupport.Recorder(vertx, "r6");
     vertx
         .deployVerticle(

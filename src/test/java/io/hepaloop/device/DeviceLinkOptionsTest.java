@@ -43,19 +43,7 @@ class DeviceLinkOptionsTest {
     assertThat(DeviceLinkOptions.builder("r1", monitoring, URL).build().profile().watchdog())
         .isNull();
     DeviceProfile p = PROFILE;
-    DeviceProfile noWatchdog =
-        new DeviceProfile(
-            p.model(),
-            p.vendor(),
-            p.description(),
-            p.endpoint(),
-            p.namespaceUri(),
-            p.oxygen(),
-            p.signals(),
-            null,
-            p.loops(),
-            p.interlocks(),
-            p.alarms());
+    DeviceProfile noWatchdog = p.withWatchdog(null);
     assertThatThrownBy(() -> DeviceLinkOptions.builder("r1", noWatchdog, URL).build())
         .hasMessageContaining("has actuators but no watchdog");
   }

@@ -60,18 +60,7 @@ class HeartbeatWrapIT {
   static DeviceProfile withWatchdog(
       DeviceProfile p, String dataType, double intervalMs, double timeoutMs) {
     WatchdogSpec wd = new WatchdogSpec(p.watchdog().nodeId(), dataType, intervalMs, timeoutMs);
-    return new DeviceProfile(
-        p.model(),
-        p.vendor(),
-        p.description(),
-        p.endpoint(),
-        p.namespaceUri(),
-        p.oxygen(),
-        p.signals(),
-        wd,
-        p.loops(),
-        p.interlocks(),
-        p.alarms());
+    return p.withWatchdog(wd);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -423,17 +423,6 @@ class SharedEndpointNodeOpcUaIT {
       DeviceProfile p, String id, java.util.function.UnaryOperator<SignalSpec> change) {
     List<SignalSpec> signals =
         p.signals().stream().map(s -> s.id().equals(id) ? change.apply(s) : s).toList();
-    return new DeviceProfile(
-        p.model(),
-        p.vendor(),
-        p.description(),
-        p.endpoint(),
-        p.namespaceUri(),
-        p.oxygen(),
-        signals,
-        p.watchdog(),
-        p.loops(),
-        p.interlocks(),
-        p.alarms());
+    return p.withSignals(signals);
   }
 }

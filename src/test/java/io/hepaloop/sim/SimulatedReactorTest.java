@@ -155,19 +155,7 @@ class SimulatedReactorTest {
   void aUInt64HeartbeatNearItsMaximumIsSeenChangingAndItsWrapToo() throws Exception {
     var wd =
         new io.hepaloop.profile.WatchdogSpec(PROFILE.watchdog().nodeId(), "UInt64", 1000, 5000);
-    DeviceProfile p =
-        new DeviceProfile(
-            PROFILE.model(),
-            PROFILE.vendor(),
-            PROFILE.description(),
-            PROFILE.endpoint(),
-            PROFILE.namespaceUri(),
-            PROFILE.oxygen(),
-            PROFILE.signals(),
-            wd,
-            PROFILE.loops(),
-            PROFILE.interlocks(),
-            PROFILE.alarms());
+    DeviceProfile p = PROFILE.withWatchdog(wd);
     SimulatedReactor r =
         new SimulatedReactor("r1", p, null, ReactorParameters.defaults(), false, 1, nanos);
     io.hepaloop.core.DataType t = io.hepaloop.core.DataType.UINT64;
@@ -231,19 +219,7 @@ class SimulatedReactorTest {
             0.0,
             new io.hepaloop.profile.Range(0, 600),
             0.0));
-    DeviceProfile extended =
-        new DeviceProfile(
-            PROFILE.model(),
-            PROFILE.vendor(),
-            PROFILE.description(),
-            PROFILE.endpoint(),
-            PROFILE.namespaceUri(),
-            PROFILE.oxygen(),
-            signals,
-            PROFILE.watchdog(),
-            PROFILE.loops(),
-            PROFILE.interlocks(),
-            PROFILE.alarms());
+    DeviceProfile extended = PROFILE.withSignals(signals);
     SimulatedReactor r =
         new SimulatedReactor("r1", extended, null, ReactorParameters.defaults(), false, 1, nanos);
     run(r, 1);

@@ -48,18 +48,7 @@ class SimulatorFaultsIT {
   static DeviceProfile profileWithWatchdogMs(double timeoutMs) {
     DeviceProfile p = SimClients.profile();
     WatchdogSpec w = p.watchdog();
-    return new DeviceProfile(
-        p.model(),
-        p.vendor(),
-        p.description(),
-        p.endpoint(),
-        p.namespaceUri(),
-        p.oxygen(),
-        p.signals(),
-        new WatchdogSpec(w.nodeId(), w.dataType(), timeoutMs / 5, timeoutMs),
-        p.loops(),
-        p.interlocks(),
-        p.alarms());
+    return p.withWatchdog(new WatchdogSpec(w.nodeId(), w.dataType(), timeoutMs / 5, timeoutMs));
   }
 
   NodeId node(DeviceProfile profile, String signal) throws Exception {
