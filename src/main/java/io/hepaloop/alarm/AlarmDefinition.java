@@ -24,6 +24,12 @@ import java.util.List;
  *     never
  * @param suppression suppression by design, or null
  * @param rationale cause, consequence, corrective action and response time; all required
+ * @param windowS how far back the kind looks, seconds: the rate-of-change window ({@link
+ *     AlarmKind#RATE_OF_CHANGE}, 0 = 60 s), the OUR comparison window ({@link
+ *     AlarmKind#OUR_DECLINE}), the trend window ({@link AlarmKind#PREDICTED_LOW}); 0 = the kind's
+ *     default
+ * @param horizonS {@link AlarmKind#PREDICTED_LOW}: alarm when the predicted crossing lies within
+ *     this many seconds; unused by other kinds
  */
 public record AlarmDefinition(
     String id,
@@ -38,7 +44,42 @@ public record AlarmDefinition(
     boolean latched,
     double reAlarmAfterS,
     Suppression suppression,
-    Rationale rationale) {
+    Rationale rationale,
+    double windowS,
+    double horizonS) {
+
+  /** A definition whose kind needs no window or horizon. */
+  public AlarmDefinition(
+      String id,
+      String reactorId,
+      AlarmKind kind,
+      String source,
+      double limit,
+      double deadbandInUnits,
+      double onDelayS,
+      double offDelayS,
+      AlarmPriority priority,
+      boolean latched,
+      double reAlarmAfterS,
+      Suppression suppression,
+      Rationale rationale) {
+    this(
+        id,
+        reactorId,
+        kind,
+        source,
+        limit,
+        deadbandInUnits,
+        onDelayS,
+        offDelayS,
+        priority,
+        latched,
+        reAlarmAfterS,
+        suppression,
+        rationale,
+        0,
+        0);
+  }
 
   public AlarmDefinition {
     List<String> problems =
@@ -54,7 +95,9 @@ public record AlarmDefinition(
             priority,
             reAlarmAfterS,
             suppression,
-            rationale);
+            rationale,
+            windowS,
+            horizonS);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
           "alarm '" + id + "' of reactor '" + reactorId + "': " + String.join("; ", problems));
@@ -74,7 +117,9 @@ public record AlarmDefinition(
       AlarmPriority priority,
       double reAlarmAfterS,
       Suppression suppression,
-      Rationale rationale) {
+      Rationale rationale,
+      double windowS,
+      double horizonS) {
     List<String> p = new ArrayList<>();
     if (blank(id)) {
       p.add("id is required");
@@ -85,10 +130,11 @@ public record AlarmDefinition(
     if (kind == null) {
       p.add("kind is required");
     } else {
-      if (kind != AlarmKind.LINK_LOST && blank(source)) {
+      if (kind.needsSource() && blank(source)) {
         p.add("source (the " + sourceNoun(kind) + " id) is required for " + kind);
       }
       checkLimit(kind, limit, deadbandInUnits, p);
+      checkWindow(kind, windowS, horizonS, p);
     }
     nonNegative(p, "deadbandInUnits", deadbandInUnits);
     nonNegative(p, "onDelayS", onDelayS);
@@ -152,7 +198,33 @@ public record AlarmDefinition(
           p.add("limit (saturated seconds) must be a number >= 0, got " + limit);
         }
       }
-      case LINK_LOST, INTERLOCK_TRIPPED -> {}
+      case SPOOL_GROWING -> {
+        if (!(limit > 0) || Double.isInfinite(limit)) {
+          p.add("limit (backlog age, s) must be a positive number, got " + limit);
+        }
+      }
+      case OUR_DECLINE -> {
+        if (!(limit > 0 && limit < 100)) {
+          p.add("limit (decline, %) must lie between 0 and 100, got " + limit);
+        }
+      }
+      case PREDICTED_LOW -> {
+        if (!Double.isFinite(limit)) {
+          p.add("limit (the floor the trend must not cross) must be a finite number, got " + limit);
+        }
+      }
+      case LINK_LOST, INTERLOCK_TRIPPED, HEARTBEAT_FAILING -> {}
+    }
+  }
+
+  private static void checkWindow(AlarmKind kind, double windowS, double horizonS, List<String> p) {
+    nonNegative(p, "windowS", windowS);
+    nonNegative(p, "horizonS", horizonS);
+    if ((kind == AlarmKind.OUR_DECLINE || kind == AlarmKind.PREDICTED_LOW) && !(windowS > 0)) {
+      p.add("windowS (how far back the trend looks, s) must be positive for " + kind);
+    }
+    if (kind == AlarmKind.PREDICTED_LOW && !(horizonS > 0)) {
+      p.add("horizonS (how far ahead a crossing is announced, s) must be positive for " + kind);
     }
   }
 

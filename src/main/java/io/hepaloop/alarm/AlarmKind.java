@@ -27,7 +27,30 @@ public enum AlarmKind {
   /** The interlock named by the source has tripped; limit unused. */
   INTERLOCK_TRIPPED,
   /** The loop's output has stayed saturated for at least the limit (seconds). */
-  LOOP_SATURATED;
+  LOOP_SATURATED,
+  /**
+   * The device link cannot write the watchdog heartbeat (the device will soon put its outputs
+   * safe); source and limit unused. Fed by {@code AlarmEngine.onHeartbeat}.
+   */
+  HEARTBEAT_FAILING,
+  /**
+   * Telemetry is not reaching InfluxDB: the oldest point still in the spool is older than the limit
+   * (seconds). Source unused. Fed by {@code AlarmEngine.onTelemetryBacklog}.
+   */
+  SPOOL_GROWING,
+  /**
+   * The reactor's oxygen uptake rate (OUR) has fallen by more than the limit (percent) over the
+   * last {@link AlarmDefinition#windowS()} seconds: the construct is failing. Source unused. Fed by
+   * {@code AlarmEngine.onOur}.
+   */
+  OUR_DECLINE,
+  /**
+   * Predictive: from the trend of the source signal (outlet pO2) over the last {@link
+   * AlarmDefinition#windowS()} seconds, the time at which it will cross the limit (the hypoxia
+   * floor, signal units) lies within {@link AlarmDefinition#horizonS()} seconds. The message names
+   * the predicted time. Must not fire on noise.
+   */
+  PREDICTED_LOW;
 
   /** Kinds fed by signal values (as opposed to loop snapshots, the link or interlocks). */
   public boolean watchesSignal() {
@@ -37,6 +60,14 @@ public enum AlarmKind {
         || this == LOW_LOW
         || this == RATE_OF_CHANGE
         || this == BAD_QUALITY_OR_STALE;
+  }
+
+  /** Kinds whose {@link AlarmDefinition#source()} names a signal, loop or interlock. */
+  public boolean needsSource() {
+    return this != LINK_LOST
+        && this != HEARTBEAT_FAILING
+        && this != SPOOL_GROWING
+        && this != OUR_DECLINE;
   }
 
   /** Kinds fed by loop snapshots. */
