@@ -115,6 +115,10 @@ public final class AlarmJournal implements AutoCloseable {
 
   // Writer thread only (published to health() through the volatile counters).
   private final Map<Key, Long> appliedSeq = new HashMap<>();
+
+  /** The state of each alarm as committed (one entry per alarm), so a batch reads none back. */
+  private final Map<Key, CurrentAlarmState> stateCache = new HashMap<>();
+
   private List<Queued> pendingBatch = List.of();
   private long droppedRecorded;
   private Instant nextPruneAt;
@@ -294,6 +298,8 @@ public final class AlarmJournal implements AutoCloseable {
     long fromNs = gapFromNs.get();
     long toNs = gapToNs.get();
     List<Queued> batch = pendingBatch;
+    Map<Key, CurrentAlarmState> committed = new HashMap<>();
+    Map<Key, Long> committedSeq = new HashMap<>();
     try {
       store.transaction(
           c -> {
@@ -303,25 +309,38 @@ public final class AlarmJournal implements AutoCloseable {
               }
               p.executeBatch();
             }
+            // Each alarm's state follows its transitions in order; only the last is written.
             Map<Key, Long> applied = new HashMap<>();
+            Map<Key, CurrentAlarmState> changed = new HashMap<>();
             List<Queued> states = new ArrayList<>(batch);
             states.addAll(stateOnly);
             for (Queued q : states) {
               Key k = q.key();
               long done = applied.getOrDefault(k, appliedSeq.getOrDefault(k, 0L));
               if (q.seq() > done) {
-                AlarmTransition t = q.transition();
-                CurrentAlarmState before = AlarmTables.find(c, k.reactorId(), k.alarmId());
+                CurrentAlarmState before = changed.get(k);
+                if (before == null) {
+                  before = stateCache.get(k);
+                }
+                if (before == null) {
+                  before = AlarmTables.find(c, k.reactorId(), k.alarmId());
+                }
                 AlarmDefinition d = definitions.get(k);
-                AlarmTables.upsert(
-                    c, AlarmTables.next(before, t, priority(k), d != null && d.latched()));
+                changed.put(
+                    k,
+                    AlarmTables.next(
+                        before, q.transition(), priority(k), d != null && d.latched()));
                 applied.put(k, q.seq());
               }
             }
+            for (CurrentAlarmState s : changed.values()) {
+              AlarmTables.upsert(c, s);
+            }
+            committed.putAll(changed);
             if (lost > 0) {
               AlarmTables.insertGap(c, fromNs, toNs, lost);
             }
-            appliedSeq.putAll(applied);
+            committedSeq.putAll(applied);
             return null;
           });
     } catch (RuntimeException e) {
@@ -337,6 +356,8 @@ public final class AlarmJournal implements AutoCloseable {
       gapFromNs.compareAndSet(fromNs, Long.MAX_VALUE);
       gapToNs.compareAndSet(toNs, Long.MIN_VALUE);
     }
+    stateCache.putAll(committed);
+    appliedSeq.putAll(committedSeq);
     written += batch.size();
     pendingBatch = List.of();
     return true;
