@@ -205,6 +205,17 @@ class ArchitectureTest {
   }
 
   @Test
+  void plantStateUsesOnlyStoreAlarmCoreAndTime() {
+    // Loop settings are plain numbers there; the control package is mapped by the application.
+    noClasses()
+        .that()
+        .resideInAPackage(pkg("plantstate"))
+        .should()
+        .dependOnClassesThat(anyHepaLoopPackageBut("plantstate", "store", "alarm", "core", "time"))
+        .check(production);
+  }
+
+  @Test
   void notificationsUseNoOtherHepaLoopPackage() {
     noClasses()
         .that()
