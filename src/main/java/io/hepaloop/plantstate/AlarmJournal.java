@@ -127,6 +127,7 @@ public final class AlarmJournal implements AutoCloseable {
   private volatile long pruned;
   private volatile long writeFailures;
   private volatile String lastFailure;
+  private volatile boolean failing;
 
   private final SingleWriter writer;
 
@@ -254,6 +255,7 @@ public final class AlarmJournal implements AutoCloseable {
         written,
         pruned,
         writeFailures,
+        failing,
         lastFailure);
   }
 
@@ -356,6 +358,7 @@ public final class AlarmJournal implements AutoCloseable {
       gapFromNs.compareAndSet(fromNs, Long.MAX_VALUE);
       gapToNs.compareAndSet(toNs, Long.MIN_VALUE);
     }
+    failing = false;
     stateCache.putAll(committed);
     appliedSeq.putAll(committedSeq);
     written += batch.size();
@@ -382,6 +385,7 @@ public final class AlarmJournal implements AutoCloseable {
 
   private void failed(String what, RuntimeException e) {
     writeFailures++;
+    failing = true;
     lastFailure = e.getMessage();
     LOG.error("alarm journal: {} failed, will retry: {}", what, e.getMessage());
   }

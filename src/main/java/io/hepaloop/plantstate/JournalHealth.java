@@ -10,6 +10,7 @@ package io.hepaloop.plantstate;
  * @param written history rows written since start
  * @param prunedRows history rows removed by retention since start
  * @param writeFailures batches the database refused (each kept and retried)
+ * @param failing the last write was refused (the database fails now)
  * @param lastFailure the last refusal's message, or null
  */
 public record JournalHealth(
@@ -19,6 +20,7 @@ public record JournalHealth(
     long written,
     long prunedRows,
     long writeFailures,
+    boolean failing,
     String lastFailure) {
 
   /** A sentence for a critical alarm-system problem, or null when there is none. */
@@ -30,7 +32,7 @@ public record JournalHealth(
           + capacity
           + " was full (the current alarm states were kept; the gaps are recorded)";
     }
-    if (lastFailure != null && queued > 0) {
+    if (failing) {
       return "alarm journal: the database refuses writes ("
           + lastFailure
           + "); "

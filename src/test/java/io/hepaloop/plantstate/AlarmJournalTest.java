@@ -414,4 +414,28 @@ class AlarmJournalTest {
       vertx.close().await(30, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void aBatchTheDatabaseRefusesIsKeptAndWrittenWhenItAcceptsAgain() {
+    Instant t0 = Instant.parse("2026-03-01T00:00:00Z");
+    try (Store store = Store.open(tmp);
+        AlarmJournal journal = new AlarmJournal(store, new ManualClock(t0), List.of())) {
+      store.transaction(
+          c ->
+              c.createStatement()
+                  .executeUpdate(
+                      "CREATE TRIGGER refuse BEFORE INSERT ON alarm_history"
+                          + " BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END"));
+      journal.record(transition(t0, "r1", "a", AlarmState.NORMAL, AlarmState.UNACK_ACTIVE));
+      await().atMost(Duration.ofSeconds(30)).until(() -> journal.health().failing());
+      assertThat(journal.health().problem()).contains("refuses writes").contains("disk full");
+      assertThat(journal.currentStates()).as("nothing half written").isEmpty();
+      store.transaction(c -> c.createStatement().executeUpdate("DROP TRIGGER refuse"));
+      journal.flush();
+      assertThat(journal.historyRows()).isEqualTo(1);
+      assertThat(journal.currentStates()).hasSize(1);
+      assertThat(journal.health().failing()).isFalse();
+      assertThat(journal.health().problem()).isNull();
+    }
+  }
 }
