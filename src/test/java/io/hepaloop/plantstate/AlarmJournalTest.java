@@ -438,4 +438,29 @@ class AlarmJournalTest {
       assertThat(journal.health().problem()).isNull();
     }
   }
+
+  @Test
+  void theWriterPrunesOnItsOwnInSmallBatchesWithoutAFlush() {
+    ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+    int old = 3 * AlarmJournal.PRUNE_BATCH + 7;
+    try (Store store = Store.open(tmp);
+        AlarmJournal journal = new AlarmJournal(store, clock, List.of())) {
+      for (int i = 0; i < old; i++) {
+        journal.record(
+            transition(
+                clock.now().plusMillis(i),
+                "r1",
+                "a" + (i % 5),
+                AlarmState.NORMAL,
+                AlarmState.UNACK_ACTIVE));
+      }
+      journal.flush();
+      clock.advance(Duration.ofDays(401));
+      journal.record(
+          transition(clock.now(), "r1", "new", AlarmState.NORMAL, AlarmState.UNACK_ACTIVE));
+      await().atMost(Duration.ofSeconds(60)).until(() -> journal.historyRows() == 1);
+      assertThat(journal.health().prunedRows()).isEqualTo(old);
+      assertThat(journal.currentStates()).hasSize(6);
+    }
+  }
 }
