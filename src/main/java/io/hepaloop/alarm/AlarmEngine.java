@@ -345,7 +345,7 @@ public final class AlarmEngine {
         until = now + Math.min(left.toNanos(), maxShelveNanos);
       }
       String actor = t.actor() == null ? null : t.actor().name();
-      s.restore(t.to(), at, actor, t.comment(), until, t.message());
+      s.restore(t.to(), at, actor, t.comment(), until, t.value(), t.message());
     }
     return skipped;
   }

@@ -127,7 +127,9 @@ final class AlarmSlot {
       String actorName,
       String comment,
       long shelvedUntil,
+      double storedValue,
       String message) {
+    value = storedValue;
     boolean active = s.isActive();
     raw = active;
     condition = active;
