@@ -37,6 +37,9 @@ public final class AlarmEngine {
   private final Map<String, Map<String, AlarmSlot[]>> bySuppressingLoop = new HashMap<>();
   private final Map<String, Map<String, AlarmSlot[]>> byInterlock = new HashMap<>();
   private final Map<String, AlarmSlot[]> byLink = new HashMap<>();
+  private final Map<String, AlarmSlot[]> byHeartbeat = new HashMap<>();
+  private final Map<String, AlarmSlot[]> byOur = new HashMap<>();
+  private final AlarmSlot[] spool;
 
   /**
    * Epoch nanoseconds minus {@link Clock#nanoTime()}, for staleness; refreshed by a tick at most
@@ -73,6 +76,9 @@ public final class AlarmEngine {
     Map<String, Map<String, List<AlarmSlot>>> suppressing = new LinkedHashMap<>();
     Map<String, Map<String, List<AlarmSlot>>> interlocks = new LinkedHashMap<>();
     Map<String, Map<String, List<AlarmSlot>>> links = new LinkedHashMap<>();
+    Map<String, Map<String, List<AlarmSlot>>> heartbeats = new LinkedHashMap<>();
+    Map<String, Map<String, List<AlarmSlot>>> ours = new LinkedHashMap<>();
+    List<AlarmSlot> spools = new ArrayList<>();
     for (int i = 0; i < slots.length; i++) {
       AlarmDefinition d = definitions.get(i);
       if (d == null) {
@@ -90,10 +96,16 @@ public final class AlarmEngine {
             case LINK_LOST -> links;
             case INTERLOCK_TRIPPED -> interlocks;
             case DEVIATION, LOOP_SATURATED -> loops;
+            case HEARTBEAT_FAILING -> heartbeats;
+            case OUR_DECLINE -> ours;
+            case SPOOL_GROWING -> null;
             default -> signals;
           };
-      String source = d.kind() == AlarmKind.LINK_LOST ? "" : d.source();
-      add(index, d.reactorId(), source, slot);
+      if (index == null) {
+        spools.add(slot);
+      } else {
+        add(index, d.reactorId(), d.kind().needsSource() ? d.source() : "", slot);
+      }
       if (d.suppression() != null) {
         add(suppressing, d.reactorId(), d.suppression().loopId(), slot);
       }
@@ -103,6 +115,10 @@ public final class AlarmEngine {
     freeze(suppressing, bySuppressingLoop);
     freeze(interlocks, byInterlock);
     links.forEach((reactor, m) -> byLink.put(reactor, m.get("").toArray(AlarmSlot[]::new)));
+    heartbeats.forEach(
+        (reactor, m) -> byHeartbeat.put(reactor, m.get("").toArray(AlarmSlot[]::new)));
+    ours.forEach((reactor, m) -> byOur.put(reactor, m.get("").toArray(AlarmSlot[]::new)));
+    this.spool = spools.toArray(AlarmSlot[]::new);
     this.wallOffsetNanos = AlarmSlot.epochNanos(clock.now()) - clock.nanoTime();
     this.wallOffsetReadAtNanos = clock.nanoTime();
   }
@@ -179,6 +195,52 @@ public final class AlarmEngine {
     }
   }
 
+  /**
+   * Whether the reactor's device link can write its watchdog heartbeat ({@link
+   * AlarmKind#HEARTBEAT_FAILING}); report every change, or on every heartbeat attempt.
+   */
+  public void onHeartbeat(String reactorId, boolean failing) {
+    AlarmSlot[] found = reactorId == null ? null : byHeartbeat.get(reactorId);
+    if (found == null) {
+      return;
+    }
+    long now = clock.nanoTime();
+    for (AlarmSlot s : found) {
+      s.heartbeat(failing, now);
+      s.settle(null, null, null);
+    }
+  }
+
+  /**
+   * Plant-wide telemetry backlog: the age of the oldest point not yet in InfluxDB, seconds (0 when
+   * InfluxDB has everything). Feeds every {@link AlarmKind#SPOOL_GROWING} definition of every
+   * reactor.
+   */
+  public void onTelemetryBacklog(double oldestUnsentAgeS) {
+    long now = clock.nanoTime();
+    for (AlarmSlot s : spool) {
+      s.backlog(oldestUnsentAgeS, now);
+      s.settle(null, null, null);
+    }
+  }
+
+  /**
+   * The reactor's oxygen uptake rate ({@code OurTracker} / {@code OxygenUptake}, nmol/min) at
+   * {@code time} (null: now), for {@link AlarmKind#OUR_DECLINE}. Non-finite values are ignored.
+   */
+  public void onOur(String reactorId, Instant time, double ourNmolPerMin) {
+    AlarmSlot[] found = reactorId == null ? null : byOur.get(reactorId);
+    if (found == null) {
+      return;
+    }
+    long now = clock.nanoTime();
+    long at = time == null ? now : Math.min(now, AlarmSlot.epochNanos(time) - wallOffsetNanos);
+    for (AlarmSlot s : found) {
+      s.our(ourNmolPerMin, at, now);
+      s.settle(null, null, null);
+    }
+  }
+
   /** Advances everything that depends on time alone: delays, expiry, re-alarm, staleness. */
   public void tick() {
     long now = clock.nanoTime();
@@ -235,7 +297,105 @@ public final class AlarmEngine {
     slot(reactorId, alarmId, actor, Role.OPERATOR, comment, "reset").reset(actor, comment);
   }
 
+  // ---- restart ----
+
+  /**
+   * Puts each alarm back into the lifecycle state of its last stored transition, after a restart,
+   * without announcing anything (the listener hears nothing): acknowledged or unacknowledged active
+   * (with who acknowledged), returned to normal unacknowledged, shelved until the time named in the
+   * shelve message ("... until 2026-01-01T08:00:00Z"; a time already past expires at the next
+   * {@link #tick()}, with its ordinary "shelve expired" transition), out of service, suppressed by
+   * design (until the next loop snapshot says otherwise), and latched (an active latched alarm
+   * holds its latch until reset). The process side restarts from the stored state: an active alarm
+   * stays active until new values clear it through the off-delay. Call it once, before the first
+   * values.
+   *
+   * @param lastTransitionPerAlarm the newest stored transition of each alarm (later ones win)
+   * @return "reactor/alarm" of each transition skipped because no such alarm is defined any more
+   *     (or because it was malformed, e.g. a shelve without its end time), with the reason
+   */
+  public List<String> restore(List<AlarmTransition> lastTransitionPerAlarm) {
+    List<String> skipped = new ArrayList<>();
+    if (lastTransitionPerAlarm == null) {
+      return skipped;
+    }
+    long now = clock.nanoTime();
+    Instant wallNow = clock.now();
+    for (AlarmTransition t : lastTransitionPerAlarm) {
+      if (t == null || t.to() == null || t.time() == null) {
+        skipped.add("(null): incomplete transition " + t);
+        continue;
+      }
+      Map<String, AlarmSlot> reactor = t.reactorId() == null ? null : byId.get(t.reactorId());
+      AlarmSlot s = reactor == null || t.alarmId() == null ? null : reactor.get(t.alarmId());
+      String name = t.reactorId() + "/" + t.alarmId();
+      if (s == null) {
+        skipped.add(name + ": no such alarm defined any more");
+        continue;
+      }
+      long at = now + Duration.between(wallNow, t.time()).toNanos();
+      long until = 0;
+      if (t.to() == AlarmState.SHELVED) {
+        Instant end = shelveEnd(t.message());
+        if (end == null) {
+          skipped.add(name + ": shelved, but its message names no end ('until <instant>')");
+          continue;
+        }
+        Duration left = Duration.between(wallNow, end);
+        until = now + Math.min(left.toNanos(), maxShelveNanos);
+      }
+      String actor = t.actor() == null ? null : t.actor().name();
+      s.restore(t.to(), at, actor, t.comment(), until, t.value(), t.message());
+    }
+    return skipped;
+  }
+
+  private static Instant shelveEnd(String message) {
+    if (message == null) {
+      return null;
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("until (\\S+?)[:;,]?(\\s|$)").matcher(message);
+    while (m.find()) {
+      try {
+        return Instant.parse(m.group(1));
+      } catch (java.time.format.DateTimeParseException e) {
+        // not an instant; look further
+      }
+    }
+    return null;
+  }
+
   // ---- queries ----
+
+  /** Every alarm of the plant as the API shows it, in definition order. */
+  public List<AlarmView> alarms() {
+    long now = clock.nanoTime();
+    Instant wall = clock.now();
+    List<AlarmView> out = new ArrayList<>(slots.length);
+    for (AlarmSlot s : slots) {
+      out.add(s.view(now, wall));
+    }
+    return out;
+  }
+
+  /** The alarms of one reactor (empty for an unknown reactor), in definition order. */
+  public List<AlarmView> alarms(String reactorId) {
+    long now = clock.nanoTime();
+    Instant wall = clock.now();
+    List<AlarmView> out = new ArrayList<>();
+    for (AlarmSlot s : slots) {
+      if (s.def.reactorId().equals(reactorId)) {
+        out.add(s.view(now, wall));
+      }
+    }
+    return out;
+  }
+
+  /** One alarm as the API shows it. */
+  public AlarmView alarm(String reactorId, String alarmId) {
+    return slot(reactorId, alarmId).view(clock.nanoTime(), clock.now());
+  }
 
   /**
    * How many times the listener threw. A failing listener must not stop the engine (nor the control

@@ -17,7 +17,7 @@ public enum AlarmKind {
   DEVIATION,
   /**
    * |rate of change| of a signal above the limit (signal units per minute), measured over the last
-   * minute; clears below limit − deadband.
+   * {@link AlarmDefinition#windowS()} seconds (0 = 60 s); clears below limit − deadband.
    */
   RATE_OF_CHANGE,
   /** Signal quality not Good, or its source time older than the limit (seconds). */
@@ -59,7 +59,8 @@ public enum AlarmKind {
         || this == LOW
         || this == LOW_LOW
         || this == RATE_OF_CHANGE
-        || this == BAD_QUALITY_OR_STALE;
+        || this == BAD_QUALITY_OR_STALE
+        || this == PREDICTED_LOW;
   }
 
   /** Kinds whose {@link AlarmDefinition#source()} names a signal, loop or interlock. */

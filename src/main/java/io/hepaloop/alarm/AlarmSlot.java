@@ -19,6 +19,31 @@ final class AlarmSlot {
   private final long offDelayNanos;
   private final long reAlarmNanos;
   private final RateWindow rate;
+  private final BucketSeries series;
+  private final BucketSeries.Trend trend;
+
+  /** OUR_DECLINE: the compared levels and the hours between them, for the message. */
+  private double ourStart = Double.NaN;
+
+  private double ourRecent = Double.NaN;
+  private double ourSpanH;
+
+  /** PREDICTED_LOW: the last trend judgement, for the message. */
+  private boolean trendClear;
+
+  private long predictedCrossNanos;
+  private double slopePerH = Double.NaN;
+  private double levelNow = Double.NaN;
+
+  /** For the view: when it became active, last change, last message, who acknowledged. */
+  private boolean activeSinceKnown;
+
+  private long activeSinceNanos;
+  private long lastChangeNanos;
+  private boolean changed;
+  private String lastMessage;
+  private String ackedBy;
+  private String ackComment;
 
   private boolean raw;
   private long rawSinceNanos;
@@ -47,7 +72,10 @@ final class AlarmSlot {
     this.onDelayNanos = nanos(def.onDelayS());
     this.offDelayNanos = nanos(def.offDelayS());
     this.reAlarmNanos = nanos(def.reAlarmAfterS());
-    this.rate = def.kind() == AlarmKind.RATE_OF_CHANGE ? new RateWindow() : null;
+    this.rate = def.kind() == AlarmKind.RATE_OF_CHANGE ? new RateWindow(def.windowS()) : null;
+    boolean windowed = def.kind() == AlarmKind.OUR_DECLINE || def.kind() == AlarmKind.PREDICTED_LOW;
+    this.series = windowed ? new BucketSeries(def.windowS()) : null;
+    this.trend = def.kind() == AlarmKind.PREDICTED_LOW ? new BucketSeries.Trend() : null;
   }
 
   AlarmState state() {
@@ -60,6 +88,67 @@ final class AlarmSlot {
 
   long shelvedUntilNanos() {
     return shelvedUntilNanos;
+  }
+
+  /**
+   * The alarm as the API shows it; {@code nowNanos}/{@code now} map monotonic times to instants.
+   */
+  AlarmView view(long nowNanos, Instant now) {
+    return new AlarmView(
+        def.id(),
+        def.reactorId(),
+        def.kind(),
+        def.priority(),
+        state,
+        value,
+        activeSinceKnown ? now.plusNanos(activeSinceNanos - nowNanos) : null,
+        changed ? now.plusNanos(lastChangeNanos - nowNanos) : null,
+        ackedBy,
+        ackComment,
+        shelved ? now.plusNanos(shelvedUntilNanos - nowNanos) : null,
+        latchHeld,
+        lastMessage,
+        def.rationale());
+  }
+
+  /**
+   * Puts the alarm back into a stored lifecycle state without a transition (nothing is announced
+   * again). Active states assume the condition still holds until a new value says otherwise, so an
+   * alarm whose cause went away during the restart returns to normal through the ordinary off-delay
+   * (unacknowledged if it was). A latched alarm that was active holds its latch.
+   *
+   * @param atNanos when the stored transition happened (monotonic)
+   * @param shelvedUntil for {@link AlarmState#SHELVED}: when the shelve ends (monotonic); a time
+   *     already past expires at the next tick, as a shelve does
+   */
+  void restore(
+      AlarmState s,
+      long atNanos,
+      String actorName,
+      String comment,
+      long shelvedUntil,
+      double storedValue,
+      String message) {
+    value = storedValue;
+    boolean active = s.isActive();
+    raw = active;
+    condition = active;
+    rawSinceNanos = atNanos;
+    latchHeld = active && def.latched();
+    acked = s != AlarmState.UNACK_ACTIVE && s != AlarmState.RTN_UNACK;
+    ackedAtNanos = atNanos;
+    ackedBy = s == AlarmState.ACK_ACTIVE ? actorName : null;
+    ackComment = s == AlarmState.ACK_ACTIVE ? comment : null;
+    shelved = s == AlarmState.SHELVED;
+    shelvedUntilNanos = shelvedUntil;
+    outOfService = s == AlarmState.OUT_OF_SERVICE;
+    suppressed = s == AlarmState.SUPPRESSED_BY_DESIGN;
+    activeSinceKnown = active;
+    activeSinceNanos = atNanos;
+    changed = true;
+    lastChangeNanos = atNanos;
+    lastMessage = message;
+    state = s;
   }
 
   // ---- process side ----
@@ -85,6 +174,14 @@ final class AlarmSlot {
           if (!Double.isNaN(perMin)) {
             value = perMin;
             above(Math.abs(perMin), now);
+          }
+        }
+      }
+      case PREDICTED_LOW -> {
+        if (good) {
+          value = v;
+          if (series.add(now, v)) {
+            predict(now);
           }
         }
       }
@@ -130,6 +227,79 @@ final class AlarmSlot {
     }
   }
 
+  void heartbeat(boolean failing, long now) {
+    setRaw(failing, now);
+  }
+
+  void backlog(double oldestUnsentAgeS, long now) {
+    if (Double.isFinite(oldestUnsentAgeS)) {
+      value = oldestUnsentAgeS;
+      above(oldestUnsentAgeS, now);
+    }
+  }
+
+  /**
+   * One OUR value at {@code atNanos} (monotonic). When a bucket closes and the window is full: the
+   * mean of the newest tenth of the window against the mean of its oldest tenth.
+   */
+  void our(double ourNmolPerMin, long atNanos, long now) {
+    if (!Double.isFinite(ourNmolPerMin) || !series.add(atNanos, ourNmolPerMin)) {
+      return;
+    }
+    if (!series.filled()) {
+      setRaw(false, now);
+      return;
+    }
+    int k = Math.max(1, series.count() / 10);
+    ourStart = series.meanOfOldest(k);
+    ourRecent = series.meanOfNewest(k);
+    ourSpanH = series.spanH();
+    if (!(ourStart > 0)) {
+      setRaw(false, now); // no uptake to decline from (e.g. before seeding)
+      return;
+    }
+    value = (ourStart - ourRecent) / ourStart * 100;
+    above(value, now);
+  }
+
+  /** Trend thresholds: |t| of the slope and the line's R² needed to activate / to stay active. */
+  static final double T_ACTIVATE = 6;
+
+  static final double T_HOLD = 4;
+  static final double R2_ACTIVATE = 0.85;
+  static final double R2_HOLD = 0.7;
+
+  /**
+   * PREDICTED_LOW, on every closed bucket: a least-squares line through the window's bucket means;
+   * a clear fall (slope &lt; 0, slope/stderr beyond {@link #T_ACTIVATE}, R² at least {@link
+   * #R2_ACTIVATE}, so noise and a step are not trends) extrapolated to the limit. Active while the
+   * crossing lies within the horizon; once active the limit is raised by the deadband and the
+   * thresholds relax to the HOLD values, so the alarm does not chatter.
+   */
+  private void predict(long now) {
+    if (!series.filled()) {
+      trendClear = false;
+      setRaw(false, now);
+      return;
+    }
+    series.fit(trend);
+    double b = trend.slopePerS;
+    slopePerH = b * 3600;
+    levelNow = trend.levelNow;
+    trendClear =
+        b < 0
+            && trend.t() <= -(raw ? T_HOLD : T_ACTIVATE)
+            && trend.rSquared >= (raw ? R2_HOLD : R2_ACTIVATE);
+    if (!trendClear) {
+      setRaw(false, now);
+      return;
+    }
+    double floor = def.limit() + (raw ? def.deadbandInUnits() : 0);
+    double untilS = levelNow <= floor ? 0 : (floor - levelNow) / b;
+    predictedCrossNanos = series.newestNanos() + Math.round(untilS * 1e9);
+    setRaw((predictedCrossNanos - now) / 1e9 <= def.horizonS(), now);
+  }
+
   void suppress(boolean on) {
     suppressed = on;
   }
@@ -167,6 +337,8 @@ final class AlarmSlot {
     }
     acked = true;
     ackedAtNanos = clock.nanoTime();
+    ackedBy = actor.name();
+    ackComment = comment;
     settle(actor, comment, "acknowledged");
   }
 
@@ -179,8 +351,11 @@ final class AlarmSlot {
     }
     shelved = true;
     shelvedUntilNanos = untilNanos;
+    Instant until = clock.now().plusNanos(untilNanos - clock.nanoTime());
     settle(
-        actor, comment, "shelved for " + Math.round((untilNanos - clock.nanoTime()) / 1e9) + " s");
+        actor,
+        comment,
+        "shelved for " + Math.round((untilNanos - clock.nanoTime()) / 1e9) + " s until " + until);
   }
 
   void unshelve(Actor actor, String comment) {
@@ -256,6 +431,8 @@ final class AlarmSlot {
         }
         if (!activeBefore && condition) {
           acked = false;
+          ackedBy = null;
+          ackComment = null;
         }
         if (condition
             && acked
@@ -263,6 +440,8 @@ final class AlarmSlot {
             && state == AlarmState.ACK_ACTIVE
             && now - ackedAtNanos >= reAlarmNanos) {
           acked = false;
+          ackedBy = null;
+          ackComment = null;
           reason = "re-alarm: still active " + def.reAlarmAfterS() + " s after acknowledgement";
         }
       }
@@ -271,6 +450,15 @@ final class AlarmSlot {
     if (next != state) {
       AlarmState from = state;
       state = next;
+      if (next.isActive() && !from.isActive()) {
+        activeSinceKnown = true;
+        activeSinceNanos = now;
+      } else if (next == AlarmState.NORMAL || next == AlarmState.RTN_UNACK) {
+        activeSinceKnown = false;
+      }
+      changed = true;
+      lastChangeNanos = now;
+      lastMessage = message(from, next, reason);
       listener.onTransition(
           new AlarmTransition(
               clock.now(),
@@ -282,7 +470,7 @@ final class AlarmSlot {
               def.limit(),
               actor,
               comment,
-              message(from, next, reason)));
+              lastMessage));
     }
   }
 
@@ -325,8 +513,56 @@ final class AlarmSlot {
     } else {
       what = from + " -> " + to;
     }
-    String on = def.source() == null ? "" : " on " + def.source();
-    return what + ": " + def.kind() + on + ", value " + value + ", limit " + def.limit();
+    String on = def.source() == null || !def.kind().needsSource() ? "" : " on " + def.source();
+    String detail = detail(to);
+    return what
+        + ": "
+        + def.kind()
+        + on
+        + ", value "
+        + value
+        + ", limit "
+        + def.limit()
+        + (detail == null ? "" : "; " + detail);
+  }
+
+  /** What the windowed kinds add to a message: the decline, or the predicted crossing. */
+  private String detail(AlarmState to) {
+    if (def.kind() == AlarmKind.OUR_DECLINE && Double.isFinite(ourStart)) {
+      return String.format(
+          java.util.Locale.ROOT,
+          "OUR fell %.1f %% over %.1f h (from %.3g to %.3g nmol/min)",
+          (ourStart - ourRecent) / ourStart * 100,
+          ourSpanH,
+          ourStart,
+          ourRecent);
+    }
+    if (def.kind() == AlarmKind.PREDICTED_LOW && Double.isFinite(slopePerH)) {
+      String trendText =
+          String.format(
+              java.util.Locale.ROOT,
+              "now %.2f, slope %+.2f per hour over the last %.1f h",
+              levelNow,
+              slopePerH,
+              series.windowS() / 3600);
+      if (!trendClear || !(raw || to.isActive())) {
+        return "no crossing of " + def.limit() + " predicted within the horizon; " + trendText;
+      }
+      Instant cross =
+          clock
+              .now()
+              .plusNanos(predictedCrossNanos - clock.nanoTime())
+              .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+      return "predicted to cross "
+          + def.limit()
+          + " at "
+          + cross
+          + " (in "
+          + Math.max(0, Math.round((predictedCrossNanos - clock.nanoTime()) / 60e9))
+          + " min); "
+          + trendText;
+    }
+    return null;
   }
 
   private static long nanos(double seconds) {

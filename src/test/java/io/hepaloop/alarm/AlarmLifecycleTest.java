@@ -179,7 +179,44 @@ class AlarmLifecycleTest {
         c(
             "a falling rate trips it too",
             "RATE_OF_CHANGE limit=5",
-            "v 100; ramp -1 5 6; =UNACK_ACTIVE"));
+            "v 100; ramp -1 5 6; =UNACK_ACTIVE"),
+        c(
+            "rate of change over a ten-minute window: a one-minute burst averages out, a sustained"
+                + " ramp trips it",
+            "RATE_OF_CHANGE limit=5 window=600",
+            "v 0; ramp 0 10 30; ramp 1 10 6; ramp 0 10 30; =NORMAL; ramp 1 10 60; =UNACK_ACTIVE"),
+        c(
+            "heartbeat failing, with on-delay, acknowledged, cleared",
+            "HEARTBEAT_FAILING on=3",
+            "hb fail; t 2; =NORMAL; hb ok; t 5; hb fail; t 3; =UNACK_ACTIVE; ack; =ACK_ACTIVE;"
+                + " hb ok; =NORMAL"),
+        c(
+            "heartbeat failing latched needs a reset after it works again",
+            "HEARTBEAT_FAILING latched",
+            "hb fail; ack; hb ok; =ACK_ACTIVE; reset; =NORMAL"),
+        c(
+            "spool growing above the backlog age, deadband on the way back",
+            "SPOOL_GROWING limit=300 db=60",
+            "spool 0; =NORMAL; spool 301; =UNACK_ACTIVE; spool 250; =UNACK_ACTIVE; spool 239;"
+                + " =RTN_UNACK; ack; =NORMAL"),
+        c(
+            "spool growing shelved expires back into the active state",
+            "SPOOL_GROWING limit=300",
+            "spool 400; shelve 60; =SHELVED; t 59; =SHELVED; t 1; =UNACK_ACTIVE"),
+        c(
+            "heartbeat alarm suppressed by design while the loop is in MANUAL",
+            "HEARTBEAT_FAILING suppress=MANUAL",
+            "loop MANUAL; hb fail; =SUPPRESSED_BY_DESIGN; loop AUTO; =UNACK_ACTIVE"),
+        c(
+            "OUR decline fires only when the window is full and the fall exceeds the limit",
+            "OUR_DECLINE limit=20 window=3600 db=5",
+            "ours 100 10 120; ours 50 10 120; =NORMAL; ours 50 10 125; =UNACK_ACTIVE; ack;"
+                + " ours 100 10 400; =NORMAL"),
+        c(
+            "OUR decline re-alarms when still active after acknowledgement",
+            "OUR_DECLINE limit=20 window=3600 realarm=600",
+            "ours 100 10 360; ours 50 10 60; =UNACK_ACTIVE; ack; =ACK_ACTIVE; ours 50 10 59;"
+                + " =ACK_ACTIVE; ours 50 10 2; =UNACK_ACTIVE"));
   }
 
   private static Arguments c(String name, String spec, String script) {

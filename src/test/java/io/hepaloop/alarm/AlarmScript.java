@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * One alarm on reactor "r1" driven by a tiny script, so lifecycle cases read as a table. The
- * definition spec is "KIND key=value ..." (limit, db, on, off, realarm, suppress=MODE, latched);
- * the script is steps separated by ";":
+ * definition spec is "KIND key=value ..." (limit, db, on, off, realarm, suppress=MODE, latched,
+ * window, horizon); the script is steps separated by ";":
  *
  * <pre>
  *   v X          signal "s" = X, Good, source time now
@@ -22,6 +22,10 @@ import java.util.List;
  *   sat 0|1      loop "L" in AUTO, saturated or not
  *   link up|down, ilock trip|clear
  *   ramp STEP DT N           N samples each STEP higher, DT seconds apart (ticking)
+ *   hb fail|ok   heartbeat failing or working
+ *   spool S      telemetry backlog: oldest unsent point S seconds old
+ *   our X        OUR of "r1" = X nmol/min, now
+ *   ours X DT N  N OUR values X, DT seconds apart (ticking)
  *   ack, unshelve, reset      as operator "olga"; oos, rts as engineer "erik"
  *   shelve S     shelve for S seconds
  *   =STATE       the alarm is in STATE now
@@ -68,6 +72,8 @@ final class AlarmScript {
     boolean latched = false;
     Suppression suppression = null;
     String signal = "s";
+    double window = 0;
+    double horizon = 0;
     for (int i = 1; i < words.length; i++) {
       String[] kv = words[i].split("=");
       switch (kv[0]) {
@@ -79,6 +85,8 @@ final class AlarmScript {
         case "latched" -> latched = true;
         case "suppress" -> suppression = new Suppression("L", kv[1]);
         case "signal" -> signal = kv[1];
+        case "window" -> window = Double.parseDouble(kv[1]);
+        case "horizon" -> horizon = Double.parseDouble(kv[1]);
         default -> throw new IllegalArgumentException("unknown spec word " + words[i]);
       }
     }
@@ -86,7 +94,7 @@ final class AlarmScript {
         switch (kind) {
           case DEVIATION, LOOP_SATURATED -> "L";
           case INTERLOCK_TRIPPED -> "I";
-          case LINK_LOST -> null;
+          case LINK_LOST, HEARTBEAT_FAILING, SPOOL_GROWING, OUR_DECLINE -> null;
           default -> signal;
         };
     return new AlarmDefinition(
@@ -102,7 +110,9 @@ final class AlarmScript {
         latched,
         reAlarm,
         suppression,
-        RATIONALE);
+        RATIONALE,
+        window,
+        horizon);
   }
 
   AlarmScript run(String script) {
@@ -142,6 +152,19 @@ final class AlarmScript {
           clock.advanceSeconds(dtS);
           engine.tick();
           value(lastValue + stepSize, Quality.GOOD, 0);
+        }
+      }
+      case "hb" -> engine.onHeartbeat(REACTOR, w[1].equals("fail"));
+      case "spool" -> engine.onTelemetryBacklog(Double.parseDouble(w[1]));
+      case "our" -> engine.onOur(REACTOR, clock.now(), Double.parseDouble(w[1]));
+      case "ours" -> {
+        double our = Double.parseDouble(w[1]);
+        double dtS = Double.parseDouble(w[2]);
+        int n = Integer.parseInt(w[3]);
+        for (int i = 0; i < n; i++) {
+          clock.advanceSeconds(dtS);
+          engine.tick();
+          engine.onOur(REACTOR, clock.now(), our);
         }
       }
       case "ack" -> engine.acknowledge(REACTOR, ALARM, OPERATOR, "seen");
