@@ -12,8 +12,9 @@ import java.util.Iterator;
  * <p>Each {@link #sample} notes when the spool's next sequence number was first seen; the oldest
  * pending point was appended no later than the first note past it, so the age reported is a lower
  * bound, exact to one sampling period. Points already waiting when sampling starts (from before a
- * restart) count from the first sample. Memory is bounded: beyond {@value #MAX_NOTES} notes every
- * second one is dropped, which coarsens (never overstates) the age of a backlog months old. Not
+ * restart) count from the first sample. Memory is bounded: beyond {@value #MAX_NOTES} notes the
+ * minimum spacing between notes doubles and the notes closer than it are dropped, so a backlog
+ * months old is still dated evenly (to about a thousandth of its age), never overstated. Not
  * thread-safe: sample from one thread.
  */
 final class TelemetryBacklog {
@@ -22,6 +23,9 @@ final class TelemetryBacklog {
   /** {clock nanos, spool next point at that time}, oldest first, next point ascending. */
   private final ArrayDeque<long[]> notes = new ArrayDeque<>();
 
+  /** Notes are at least this far apart (0 until the first thinning). */
+  private long minGapNanos;
+
   /**
    * @param nowNanos the control clock's {@code nanoTime()}
    * @param nextPoint the spool's sequence number of the next point appended
@@ -29,14 +33,15 @@ final class TelemetryBacklog {
    * @return the age of the oldest undelivered point, seconds; 0 when nothing waits
    */
   double sample(long nowNanos, long nextPoint, long pendingPoints) {
-    long last = notes.isEmpty() ? Long.MIN_VALUE : notes.peekLast()[1];
-    if (nextPoint > last) {
+    long[] last = notes.peekLast();
+    if (last == null || (nextPoint > last[1] && nowNanos - last[0] >= minGapNanos)) {
       notes.addLast(new long[] {nowNanos, nextPoint});
     }
     if (pendingPoints <= 0) {
       while (notes.size() > 1) {
         notes.removeFirst();
       }
+      minGapNanos = 0;
       return 0;
     }
     long oldestPending = nextPoint - pendingPoints;
@@ -54,18 +59,19 @@ final class TelemetryBacklog {
     return notes.size();
   }
 
-  /** Drops every second note but the first and the last. */
+  /** Doubles the spacing and drops the notes closer than it to the note kept before them. */
   private void thin() {
+    long span = notes.peekLast()[0] - notes.peekFirst()[0];
+    minGapNanos = Math.max(minGapNanos * 2, span / (MAX_NOTES / 2));
     Iterator<long[]> it = notes.iterator();
-    it.next();
-    int i = 1;
-    int size = notes.size();
+    long kept = it.next()[0];
     while (it.hasNext()) {
-      it.next();
-      if (i < size - 1 && i % 2 == 1) {
+      long[] n = it.next();
+      if (n[0] - kept < minGapNanos && it.hasNext()) {
         it.remove();
+      } else {
+        kept = n[0];
       }
-      i++;
     }
   }
 }
