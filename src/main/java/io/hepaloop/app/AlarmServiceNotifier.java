@@ -46,6 +46,13 @@ final class AlarmServiceNotifier implements AutoCloseable {
     this.plan = plan;
     plan.webhooks()
         .forEach((name, o) -> webhooks.put(name, new WebhookNotifier(vertx, o, registry)));
+    if (!webhooks.isEmpty()) {
+      // The first signature and JSON body load the JCA provider and Jackson, which can take
+      // seconds on a loaded machine: do it here, off the event loops (a channel's event loop may
+      // also carry a controller).
+      Notification warmUp = new Notification("warm-up", "low", null, "-", Instant.EPOCH, "-");
+      WebhookNotifier.signature("warm-up-secret-16", 0, warmUp.toJson().encode());
+    }
     this.mail = plan.smtp() == null ? null : new MailNotifier(vertx, plan.smtp(), registry);
     NotificationPlan.EscalationPlan e = plan.escalation();
     if (e != null) {
@@ -73,7 +80,7 @@ final class AlarmServiceNotifier implements AutoCloseable {
       boolean reAlarm = !t.isActivation();
       Notification n = notification(t, d, key, reAlarm);
       if (escalation != null) {
-        escalation.acknowledged(key); // a re-alarm asks for an acknowledgement anew
+        // a new chain unless one still runs (an alarm back from RTN_UNACK is not told twice)
         escalation.raised(key, n);
       } else {
         NotificationPlan.Recipients r = plan.routes().get(d.priority());
