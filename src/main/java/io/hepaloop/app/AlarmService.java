@@ -19,7 +19,6 @@ import io.hepaloop.device.SampleBatch;
 import io.hepaloop.telemetry.OurTracker;
 import io.hepaloop.telemetry.Spool;
 import io.hepaloop.time.Clock;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -28,7 +27,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -190,8 +188,8 @@ public final class AlarmService extends VerticleBase {
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private long tickTimer = -1;
 
-  // --- any thread (metrics) ---
-  private volatile Map<String, ReactorHealth> healthSnapshot = Map.of();
+  /** Health figures for the API and {@code /metrics} (gauges read its snapshot, any thread). */
+  private final AlarmServiceHealth healthGauges;
 
   /**
    * Call off any Vert.x context (the notifier's channels take contexts of their own).
@@ -220,7 +218,7 @@ public final class AlarmService extends VerticleBase {
         setup.notifications().isEmpty()
             ? null
             : new AlarmServiceNotifier(vertx, setup.notifications(), clock, registry);
-    registerGauges(registry);
+    this.healthGauges = new AlarmServiceHealth(reactorIds, registry);
   }
 
   @Override
@@ -350,6 +348,10 @@ public final class AlarmService extends VerticleBase {
   }
 
   // ---------------------------------------------------------------- output (this context)
+
+  private Map<String, ReactorHealth> refreshHealth() {
+    return healthGauges.refresh(engine, health, definitionsByKey.values());
+  }
 
   private void deliver(AlarmTransition t) {
     lastTransition.put(key(t.reactorId(), t.alarmId()), t);
@@ -563,100 +565,5 @@ public final class AlarmService extends VerticleBase {
 
   private static String key(String reactorId, String alarmId) {
     return reactorId + "/" + alarmId;
-  }
-
-  // ---------------------------------------------------------------- health and metrics
-
-  private Map<String, ReactorHealth> refreshHealth() {
-    Map<String, Map<AlarmPriority, Integer>> unack = new HashMap<>();
-    for (String r : reactorIds) {
-      Map<AlarmPriority, Integer> m = new EnumMap<>(AlarmPriority.class);
-      for (AlarmPriority p : AlarmPriority.values()) {
-        m.put(p, 0);
-      }
-      unack.put(r, m);
-    }
-    for (AlarmDefinition d : definitionsByKey.values()) {
-      if (engine.state(d.reactorId(), d.id()).needsAcknowledgement()) {
-        unack.get(d.reactorId()).merge(d.priority(), 1, Integer::sum);
-      }
-    }
-    Map<String, ReactorHealth> out = new LinkedHashMap<>();
-    for (String r : reactorIds) {
-      out.put(r, new ReactorHealth(health.reactor(r), Map.copyOf(unack.get(r))));
-    }
-    Map<String, ReactorHealth> frozen = java.util.Collections.unmodifiableMap(out);
-    healthSnapshot = frozen;
-    return frozen;
-  }
-
-  /**
-   * A fixed set of gauges per reactor, reading the snapshot the last tick made: nothing grows with
-   * the number of events, and a scrape never touches the engine.
-   */
-  private void registerGauges(MeterRegistry registry) {
-    for (String r : reactorIds) {
-      gauge(
-          registry,
-          "hepaloop.alarm.activations.10min",
-          r,
-          "Alarm activations in the last 10 minutes (ISA-18.2: 10 or more is a flood)",
-          h -> h.figures().activationsLast10Min());
-      gauge(
-          registry,
-          "hepaloop.alarm.flood",
-          r,
-          "1 while the reactor's alarms flood (10 or more activations in 10 minutes)",
-          h -> h.figures().flood() ? 1 : 0);
-      gauge(
-          registry,
-          "hepaloop.alarm.chattering",
-          r,
-          "Alarms that activated 3 or more times within a minute",
-          h -> h.figures().chattering().size());
-      gauge(
-          registry,
-          "hepaloop.alarm.stale",
-          r,
-          "Alarms active for more than 24 hours",
-          h -> h.figures().staleCount());
-      gauge(
-          registry,
-          "hepaloop.alarm.shelved",
-          r,
-          "Alarms shelved by an operator",
-          h -> h.figures().shelvedCount());
-      for (AlarmPriority p : AlarmPriority.values()) {
-        Gauge.builder(
-                "hepaloop.alarm.unacknowledged",
-                this,
-                s -> {
-                  ReactorHealth h = s.healthSnapshot.get(r);
-                  return h == null ? 0 : h.unacknowledged().getOrDefault(p, 0);
-                })
-            .description("Alarms waiting for an acknowledgement, by priority")
-            .tag("reactor", r)
-            .tag("priority", p.name().toLowerCase(java.util.Locale.ROOT))
-            .register(registry);
-      }
-    }
-  }
-
-  private void gauge(
-      MeterRegistry registry,
-      String name,
-      String reactorId,
-      String description,
-      java.util.function.ToDoubleFunction<ReactorHealth> value) {
-    Gauge.builder(
-            name,
-            this,
-            s -> {
-              ReactorHealth h = s.healthSnapshot.get(reactorId);
-              return h == null ? 0 : value.applyAsDouble(h);
-            })
-        .description(description)
-        .tag("reactor", reactorId)
-        .register(registry);
   }
 }
