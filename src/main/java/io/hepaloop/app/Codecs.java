@@ -1,7 +1,9 @@
 package io.hepaloop.app;
 
+import io.hepaloop.alarm.AlarmTransition;
 import io.hepaloop.bus.HepaEvent;
 import io.hepaloop.bus.LocalCodec;
+import io.hepaloop.control.InterlockChange;
 import io.hepaloop.control.LoopSnapshot;
 import io.hepaloop.device.ActuatorCommand;
 import io.hepaloop.device.LinkState;
@@ -27,6 +29,8 @@ public final class Codecs {
         ActuatorCommand.class,
         WriteResult.class,
         LoopSnapshot.class,
-        HepaEvent.class);
+        HepaEvent.class,
+        InterlockChange.class,
+        AlarmTransition.class);
   }
 }

@@ -65,6 +65,7 @@ public final class PlantRuntime implements AutoCloseable {
   private final Map<String, ReactorController> controllers;
   private final Map<String, DeviceLink> links;
   private final List<String> deployments;
+  private final AlarmService alarms;
 
   private PlantRuntime(
       Vertx vertx,
@@ -73,7 +74,8 @@ public final class PlantRuntime implements AutoCloseable {
       HttpApi http,
       Map<String, ReactorController> controllers,
       Map<String, DeviceLink> links,
-      List<String> deployments) {
+      List<String> deployments,
+      AlarmService alarms) {
     this.vertx = vertx;
     this.registry = registry;
     this.telemetry = telemetry;
@@ -81,6 +83,7 @@ public final class PlantRuntime implements AutoCloseable {
     this.controllers = controllers;
     this.links = links;
     this.deployments = deployments;
+    this.alarms = alarms;
   }
 
   /**
@@ -88,6 +91,13 @@ public final class PlantRuntime implements AutoCloseable {
    * still be connecting).
    */
   public static PlantRuntime start(Options o) throws Exception {
+    // MERGE POINT: alarm.ProfileAlarms.definitions(reactorId, profile) per reactor, the plan from
+    // the config's notifications: section, the journal and its restored history go here.
+    return start(o, AlarmService.Setup.of(List.of()));
+  }
+
+  /** Starts everything, with the plant's alarms ({@link AlarmService}) set up by {@code alarms}. */
+  public static PlantRuntime start(Options o, AlarmService.Setup alarmSetup) throws Exception {
     PrometheusMeterRegistry registry = Metrics.prometheus();
     Vertx vertx = Metrics.vertx(registry);
     Codecs.register(vertx);
@@ -130,9 +140,12 @@ public final class PlantRuntime implements AutoCloseable {
           "{} reactor(s) on {} device endpoint(s), one OPC UA session each",
           links.size(),
           sessions.endpoints());
+      AlarmService alarms = alarmService(vertx, o, alarmSetup, registry, telemetry);
+      deployments.add(await(vertx.deployVerticle(alarms)));
       HttpApi http = new HttpApi(registry, o.httpHost(), o.httpPort());
       deployments.add(await(vertx.deployVerticle(http)));
-      return new PlantRuntime(vertx, registry, telemetry, http, controllers, links, deployments);
+      return new PlantRuntime(
+          vertx, registry, telemetry, http, controllers, links, deployments, alarms);
     } catch (Exception e) {
       vertx.close().await(10, TimeUnit.SECONDS);
       throw e;
@@ -148,6 +161,29 @@ public final class PlantRuntime implements AutoCloseable {
         .pkiDir(dataDir.resolve("pki").resolve("client"))
         .clock(clock)
         .build();
+  }
+
+  /**
+   * The plant's alarm service: every reactor with its α for OUR; the telemetry backlog is watched
+   * only when telemetry is meant to reach an InfluxDB (spool-only telemetry is no fault).
+   */
+  private static AlarmService alarmService(
+      Vertx vertx,
+      Options o,
+      AlarmService.Setup setup,
+      PrometheusMeterRegistry registry,
+      TelemetryService telemetry) {
+    Map<String, Double> alpha = new LinkedHashMap<>();
+    for (ReactorConfig r : o.plant().reactors()) {
+      alpha.put(r.id(), r.profile().oxygenSolubilityNmolPerMlMmHg());
+    }
+    return new AlarmService(
+        vertx,
+        alpha,
+        setup,
+        o.clock(),
+        registry,
+        telemetry.influx() == null ? null : telemetry.writer().spool()::backlog);
   }
 
   private static <T> T await(Future<T> f) throws Exception {
@@ -180,14 +216,23 @@ public final class PlantRuntime implements AutoCloseable {
     return controllers.get(reactorId);
   }
 
+  /** The plant's alarms: list, operator actions, health. */
+  public AlarmService alarms() {
+    return alarms;
+  }
+
   /**
-   * Stops loops first (no new commands), then links (the devices' watchdogs take over), then
-   * flushes telemetry and closes Vert.x.
+   * Stops the alarms first (a plant going down on purpose raises none, notifies nobody), then loops
+   * (no new commands), then links (the devices' watchdogs take over), then flushes telemetry and
+   * closes Vert.x.
    */
   @Override
   public void close() {
     try {
       List<String> order = new ArrayList<>();
+      if (alarms.deploymentID() != null) {
+        order.add(alarms.deploymentID());
+      }
       for (ReactorController c : controllers.values()) {
         order.add(c.deploymentID());
       }

@@ -29,6 +29,11 @@ public final class Addresses {
     return "reactor." + reactorId + ".control";
   }
 
+  /** Interlock trips, clears and resets of the reactor ({@code control.InterlockChange}). */
+  public static String interlocks(String reactorId) {
+    return "reactor." + reactorId + ".interlocks";
+  }
+
   /**
    * The reactor's controller is alive: after each loop execution its {@code ReactorController}
    * publishes a {@code Long}, the {@link System#nanoTime()} (this JVM; the bus is local) until
@@ -43,6 +48,8 @@ public final class Addresses {
   /** Events: interlock trips, alarms, operator actions, run phases (for the events measurement). */
   public static final String EVENTS = "hepaloop.events";
 
-  /** Alarm lifecycle events. */
+  /**
+   * Alarm lifecycle events: every {@code alarm.AlarmTransition}, published by the alarm service.
+   */
   public static final String ALARM_EVENTS = "alarms.events";
 }

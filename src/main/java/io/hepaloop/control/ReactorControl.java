@@ -56,6 +56,7 @@ public final class ReactorControl {
   private final Outputs outputs;
   private final Consumer<HepaEvent> events;
   private final Consumer<LoopSnapshot> snapshots;
+  private Consumer<InterlockChange> interlockChanges = c -> {};
   private final ProcessImage image = new ProcessImage();
   private final Map<String, ControlLoop> loops = new LinkedHashMap<>();
   private final Map<String, Interlock> interlocks = new LinkedHashMap<>();
@@ -159,6 +160,14 @@ public final class ReactorControl {
 
   public String reactorId() {
     return reactorId;
+  }
+
+  /**
+   * Receives every trip, clear and reset of an interlock, on the control thread (must not block);
+   * the controller publishes them for the alarm engine.
+   */
+  public void onInterlockChange(Consumer<InterlockChange> listener) {
+    this.interlockChanges = listener == null ? c -> {} : listener;
   }
 
   public DeviceProfile profile() {
@@ -322,8 +331,11 @@ public final class ReactorControl {
                 + unit(s.action().actuator())
                 + (s.latched() ? " until reset." : " while it lasts."));
         write(s.action().actuator(), s.action().value(), "interlock " + s.id(), true);
+        interlockChanges.accept(
+            new InterlockChange(reactorId, s.id(), true, clock.now(), il.cause));
       } else if (il.tripped && !s.latched() && il.clearWithHysteresis(v)) {
         il.tripped = false;
+        interlockChanges.accept(new InterlockChange(reactorId, s.id(), false, clock.now(), null));
         event(
             "interlock",
             s.id(),
@@ -993,6 +1005,7 @@ public final class ReactorControl {
     }
     il.tripped = false;
     il.cause = null;
+    interlockChanges.accept(new InterlockChange(reactorId, il.spec.id(), false, clock.now(), null));
     return CommandResult.accepted(
         "Interlock "
             + il.spec.id()

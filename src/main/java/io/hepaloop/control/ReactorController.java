@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
  *       loop counts as running (executed within {@value #LIVENESS_PERIODS} of its periods): the
  *       device link writes the watchdog heartbeat only until then, so a stalled loop lets the
  *       device put its outputs safe;
- *   <li>publishes {@link LoopSnapshot}s on {@link Addresses#control} and {@link HepaEvent}s on
- *       {@link Addresses#EVENTS}; a refused or failed write becomes an event at most once a minute
- *       per actuator (no logging storms).
+ *   <li>publishes {@link LoopSnapshot}s on {@link Addresses#control}, {@link InterlockChange}s on
+ *       {@link Addresses#interlocks} and {@link HepaEvent}s on {@link Addresses#EVENTS}; a refused
+ *       or failed write becomes an event at most once a minute per actuator (no logging storms).
  * </ul>
  *
  * Human actions come in through {@link #command(ControlCommand)}, which runs on the context too.
@@ -100,10 +100,12 @@ public final class ReactorController extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    LocalCodec.registerAll(vertx, ActuatorCommand.class, LoopSnapshot.class, HepaEvent.class);
+    LocalCodec.registerAll(
+        vertx, ActuatorCommand.class, LoopSnapshot.class, HepaEvent.class, InterlockChange.class);
     control =
         new ReactorControl(
             reactorId, profile, clock, this::send, this::publishEvent, this::publishSnapshot);
+    control.onInterlockChange(c -> vertx.eventBus().publish(Addresses.interlocks(reactorId), c));
     var bus = vertx.eventBus();
     MessageConsumer<SampleBatch> samples =
         bus.localConsumer(Addresses.samples(reactorId), m -> control.onSamples(m.body()));

@@ -684,7 +684,7 @@ public final class DeviceLink extends VerticleBase {
     withholdReported = true;
     WatchdogSpec wd = opts.profile().watchdog();
     heartbeatWithheldProblem =
-        "heartbeat withheld: the controller's loops have not executed in time";
+        LinkState.HEARTBEAT_WITHHELD + ": the controller's loops have not executed in time";
     String msg =
         (!controllerHeard
                 ? "no controller of reactor " + reactorId + " has reported a control scan"
@@ -744,7 +744,8 @@ public final class DeviceLink extends VerticleBase {
     if (!heartbeatFailing && (now || heartbeatFailuresInARow >= HEARTBEAT_FAILURES_REPORTED)) {
       heartbeatFailing = true;
       String node = opts.profile().watchdog().nodeIdFor(opts.nodeIdReactor());
-      heartbeatFailingProblem = "HEARTBEAT FAILING: cannot write " + node + " (" + failure + ")";
+      heartbeatFailingProblem =
+          LinkState.HEARTBEAT_FAILING + ": cannot write " + node + " (" + failure + ")";
       String msg =
           "heartbeat to the watchdog of reactor "
               + reactorId

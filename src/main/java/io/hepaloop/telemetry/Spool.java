@@ -783,6 +783,17 @@ public final class Spool implements AutoCloseable {
     return pendingPoints;
   }
 
+  /**
+   * The spool-wide sequence number of the next point appended and the points not yet delivered,
+   * read together: the first point waiting is {@code nextPoint - pendingPoints} (for the age of the
+   * telemetry backlog).
+   */
+  public record Backlog(long nextPoint, long pendingPoints) {}
+
+  public synchronized Backlog backlog() {
+    return new Backlog(nextPoint, pendingPoints);
+  }
+
   public synchronized long pendingRecords() {
     return pendingRecords;
   }

@@ -251,6 +251,38 @@ class ReactorControlTest {
   }
 
   @Test
+  void everyTripClearAndResetOfAnInterlockIsAStructuredChange() {
+    List<InterlockChange> changes = new ArrayList<>();
+    rc.onInterlockChange(changes::add);
+    plant(37, 1.0, 12, 100, 40);
+    readbacks(35, 25, 14);
+    feed("pressure_inlet", 61, Quality.GOOD);
+    rc.evaluateInterlocks();
+    rc.evaluateInterlocks(); // still tripped: no second change
+    feed("pressure_inlet", 5, Quality.GOOD);
+    rc.evaluateInterlocks();
+    feed("temperature", 39.5, Quality.GOOD);
+    rc.evaluateInterlocks();
+    feed("temperature", 37, Quality.GOOD);
+    rc.evaluateInterlocks(); // latched: stays tripped until reset
+    assertThat(
+            rc.command(new ControlCommand.ResetInterlock("temperature_high_high", "ops"))
+                .accepted())
+        .isTrue();
+    assertThat(changes)
+        .extracting(InterlockChange::interlockId, InterlockChange::tripped)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("pressure_high_high", true),
+            org.assertj.core.groups.Tuple.tuple("pressure_high_high", false),
+            org.assertj.core.groups.Tuple.tuple("temperature_high_high", true),
+            org.assertj.core.groups.Tuple.tuple("temperature_high_high", false));
+    assertThat(changes.get(0).cause()).contains("pressure_inlet 61.00").contains("above high-high");
+    assertThat(changes.get(0).reactorId()).isEqualTo("r1");
+    assertThat(changes.get(0).time()).isEqualTo(clock.now());
+    assertThat(changes.get(1).cause()).isNull();
+  }
+
+  @Test
   void pressureHighHighStopsThePumpAndReleasesItWhenThePressureFalls() {
     plant(37, 1.0, 12, 100, 40);
     readbacks(35, 25, 14);
