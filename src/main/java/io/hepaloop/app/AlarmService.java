@@ -4,6 +4,7 @@ import io.hepaloop.alarm.Actor;
 import io.hepaloop.alarm.AlarmDefinition;
 import io.hepaloop.alarm.AlarmEngine;
 import io.hepaloop.alarm.AlarmHealth;
+import io.hepaloop.alarm.AlarmKind;
 import io.hepaloop.alarm.AlarmListener;
 import io.hepaloop.alarm.AlarmPriority;
 import io.hepaloop.alarm.AlarmState;
@@ -311,40 +312,43 @@ public final class AlarmService extends VerticleBase {
     refreshHealth();
   }
 
-  // ---- the engine's three newer inputs: the lead plugs the engine calls in here at merge ----
+  // ---- the engine's restore and its heartbeat, backlog and OUR inputs ----
 
   /**
-   * MERGE POINT: the engine's restore ({@code engine.restore(transitions)}), before the first
-   * evaluation.
+   * The engine's restore of the journal's last transition per alarm, before the first evaluation.
    */
   private void restoreEngine(List<AlarmTransition> transitions) {
-    if (!transitions.isEmpty()) {
-      LOG.warn(
-          "alarm service: {} stored transitions not restored (engine.restore not connected yet)",
-          transitions.size());
+    if (transitions.isEmpty()) {
+      return;
     }
-    // engine.restore(transitions);
+    List<String> skipped = engine.restore(transitions);
+    LOG.info(
+        "alarm service: {} alarm state(s) restored from the journal{}",
+        transitions.size() - skipped.size(),
+        skipped.isEmpty() ? "" : "; skipped: " + skipped);
   }
 
-  /** MERGE POINT: {@code engine.onHeartbeat(reactorId, failing)}; called on each link state. */
+  /** Called on each link state. */
   private void feedHeartbeat(String reactorId, boolean failing) {
     heartbeatFailing.put(reactorId, failing);
-    // engine.onHeartbeat(reactorId, failing);
+    engine.onHeartbeat(reactorId, failing);
   }
 
-  /** MERGE POINT: {@code engine.onTelemetryBacklog(oldestUnsentAgeS)}; called on each tick. */
+  /** Called on each tick. */
   private void feedTelemetryBacklog(double oldestUnsentAgeS) {
     lastBacklogAgeS = oldestUnsentAgeS;
-    // engine.onTelemetryBacklog(oldestUnsentAgeS);
+    engine.onTelemetryBacklog(oldestUnsentAgeS);
   }
 
   /**
-   * MERGE POINT: {@code engine.onOur(reactorId, our.time(), our.ourNmolPerMin(), ...)}; called
-   * every {@link #OUR_INTERVAL} of source time per reactor with OUR (nmol/min) and its quality.
+   * Good OUR readings go to the engine ({@link AlarmKind#OUR_DECLINE}); called every {@link
+   * #OUR_INTERVAL} of source time per reactor with OUR (nmol/min) and its quality.
    */
   private void feedOur(String reactorId, OurReading our) {
     lastOur.put(reactorId, our);
-    // engine.onOur(reactorId, our.time(), our.ourNmolPerMin(), our.quality());
+    if (our.quality() != null && our.quality().isGood() && Double.isFinite(our.ourNmolPerMin())) {
+      engine.onOur(reactorId, our.time(), our.ourNmolPerMin()); // an uncertain OUR is no trend
+    }
   }
 
   // ---------------------------------------------------------------- output (this context)
