@@ -143,7 +143,8 @@ public final class AlarmChecks {
                   + (known.isEmpty() ? "none" : String.join(", ", new TreeSet<>(known)))
                   + "); "
                   + kind
-                  + " watches a "
+                  + " watches "
+                  + (noun.equals("interlock") ? "an " : "a ")
                   + noun,
               -1));
     }
