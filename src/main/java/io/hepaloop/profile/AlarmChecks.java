@@ -264,7 +264,7 @@ public final class AlarmChecks {
                 number(d)
                     + " takes the clearing point "
                     + number(high ? v - d : v + d)
-                    + " outside"
+                    + (high ? " to or below the bottom of" : " to or above the top of")
                     + where
                     + ": the alarm could never clear",
                 -1));
