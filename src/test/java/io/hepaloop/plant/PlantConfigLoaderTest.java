@@ -125,7 +125,7 @@ class PlantConfigLoaderTest {
                 assertThat(e.problems())
                     .singleElement()
                     .hasToString(
-                        "hepaloop.example.yaml:43: reactors[3].endpoint.identity.passwordEnv: environment variable "
+                        "hepaloop.example.yaml:51: reactors[3].endpoint.identity.passwordEnv: environment variable "
                             + "HEPALOOP_PLC_SKID_B_PASSWORD is not set; it must hold the password of user 'hepaloop-skid-b'"));
   }
 
