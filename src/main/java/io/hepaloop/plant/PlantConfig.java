@@ -15,10 +15,19 @@ import java.util.Optional;
  *     loading)
  * @param reactors in file order, ids unique
  * @param source the configuration file it was read from (null when built in code)
+ * @param notifications who is told about alarms, and how; {@link NotificationsConfig#none()} when
+ *     the file has no {@code notifications:} section
  */
-public record PlantConfig(Path dataDir, List<ReactorConfig> reactors, Path source) {
+public record PlantConfig(
+    Path dataDir, List<ReactorConfig> reactors, Path source, NotificationsConfig notifications) {
   public PlantConfig {
     reactors = List.copyOf(reactors);
+    notifications = notifications == null ? NotificationsConfig.none() : notifications;
+  }
+
+  /** A plant without notifications (tests, tools). */
+  public PlantConfig(Path dataDir, List<ReactorConfig> reactors, Path source) {
+    this(dataDir, reactors, source, NotificationsConfig.none());
   }
 
   public Optional<ReactorConfig> reactor(String id) {

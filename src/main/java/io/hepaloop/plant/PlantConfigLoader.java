@@ -36,6 +36,10 @@ import java.util.function.Function;
  * once {@code {reactor}} is filled, and no two reactors reading the same nodes of one endpoint.
  * Every problem of the file, and of the profiles it names, is reported at once; a config with any
  * problem is refused whole.
+ *
+ * <p>Also per reactor the overrides of its profile's alarms ({@link AlarmOverrides}: the reactor's
+ * {@link ReactorConfig#profile()} carries the effective definitions), and the plant's {@code
+ * notifications:} ({@link NotificationsReader}; secrets read from the environment or a file).
  */
 public final class PlantConfigLoader {
   private PlantConfigLoader() {}
@@ -86,7 +90,7 @@ public final class PlantConfigLoader {
     r.read();
     List<Problem> problems = r.sortedProblems();
     return problems.isEmpty()
-        ? new Checked<>(problems, new PlantConfig(r.dataDir, r.reactors, file))
+        ? new Checked<>(problems, new PlantConfig(r.dataDir, r.reactors, file, r.notifications))
         : new Checked<>(problems, null);
   }
 
@@ -104,6 +108,7 @@ public final class PlantConfigLoader {
     private final Set<Path> badProfiles = new LinkedHashSet<>();
     private final YamlDocument doc;
     private Path dataDir;
+    private NotificationsConfig notifications = NotificationsConfig.none();
 
     Reading(Path file, YamlDocument doc, Function<String, String> env) {
       this.doc = doc;
@@ -136,6 +141,8 @@ public final class PlantConfigLoader {
           problems.add(doc.problem("dataDir", dataDir + " exists and is not a directory"));
         }
       }
+      notifications =
+          new NotificationsReader(doc, baseDir, env, problems).read(root.path("notifications"));
       JsonNode list = root.path("reactors");
       if (!list.isArray()) {
         return;
@@ -179,10 +186,12 @@ public final class PlantConfigLoader {
     private ReactorConfig reactor(JsonNode r, String path) {
       JsonNode endpoint = r.path("endpoint");
       ProfileChecks.checkEndpoint(doc, endpoint, child(path, "endpoint"), problems);
-      DeviceProfile profile = profile(r.path("profile"), child(path, "profile"));
-      if (profile == null || !r.path("id").isTextual()) {
+      DeviceProfile shared = profile(r.path("profile"), child(path, "profile"));
+      if (shared == null || !r.path("id").isTextual()) {
         return null;
       }
+      DeviceProfile profile =
+          new AlarmOverrides(doc, problems).apply(r.path("alarms"), path, shared);
       String id = r.path("id").asText();
       EndpointSpec defaults = profile.endpoint();
       String url = text(endpoint, "url", defaults.url());

@@ -19,7 +19,7 @@ public record DeviceProfile(
     WatchdogSpec watchdog,
     List<LoopSpec> loops,
     List<InterlockSpec> interlocks,
-    List<Object> alarms) {
+    List<AlarmSpec> alarms) {
 
   public DeviceProfile {
     signals = signals == null ? List.of() : List.copyOf(signals);
@@ -74,6 +74,27 @@ public record DeviceProfile(
         newLoops,
         interlocks,
         alarms);
+  }
+
+  /** This profile with other alarm definitions (a reactor's after the plant's overrides). */
+  public DeviceProfile withAlarms(List<AlarmSpec> newAlarms) {
+    return new DeviceProfile(
+        model,
+        vendor,
+        description,
+        endpoint,
+        namespaceUri,
+        oxygen,
+        signals,
+        watchdog,
+        loops,
+        interlocks,
+        newAlarms);
+  }
+
+  /** The alarm definition {@code id}, if the profile has one. */
+  public Optional<AlarmSpec> alarm(String id) {
+    return alarms.stream().filter(a -> a.id().equals(id)).findFirst();
   }
 
   public Optional<SignalSpec> signal(String id) {

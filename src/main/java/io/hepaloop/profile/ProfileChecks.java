@@ -51,6 +51,7 @@ public final class ProfileChecks {
     c.watchdog(root.path("watchdog"));
     c.loops(root.path("loops"));
     c.interlocks(root.path("interlocks"));
+    c.alarms(root);
     return c.problems;
   }
 
@@ -631,6 +632,67 @@ public final class ProfileChecks {
         }
       }
     }
+  }
+
+  // --- alarms -----------------------------------------------------------------------------------
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper LENIENT =
+      new com.fasterxml.jackson.databind.ObjectMapper()
+          .configure(
+              com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+              true);
+
+  /**
+   * Ids unique here (lines are known only here); every other rule in {@link AlarmChecks}, on the
+   * definitions that can be read as records (one the schema refused is left to its message).
+   */
+  private void alarms(JsonNode root) {
+    JsonNode alarms = root.path("alarms");
+    if (!alarms.isArray()) {
+      return;
+    }
+    Map<String, String> ids = new HashMap<>();
+    List<AlarmSpec> specs = new ArrayList<>();
+    for (int i = 0; i < alarms.size(); i++) {
+      JsonNode a = alarms.get(i);
+      AlarmSpec spec = null;
+      if (a.isObject()) {
+        uniqueId(a, index("alarms", i), ids, "alarm");
+        try {
+          spec = LENIENT.treeToValue(a, AlarmSpec.class);
+        } catch (Exception e) {
+          spec = null; // a wrong type: the schema names it
+        }
+      }
+      specs.add(spec);
+    }
+    for (AlarmChecks.Finding f : AlarmChecks.check(specs, alarmContext(root))) {
+      report(child(index("alarms", f.index()), f.field()), f.message());
+    }
+  }
+
+  private AlarmChecks.Context alarmContext(JsonNode root) {
+    Map<String, Range> signals = new HashMap<>();
+    signalsById.forEach((id, s) -> signals.put(id, rangeOf(s)));
+    Map<String, Boolean> loops = new HashMap<>();
+    Map<String, Range> pvRanges = new HashMap<>();
+    for (JsonNode l : root.path("loops")) {
+      if (l.path("id").isTextual()) {
+        loops.putIfAbsent(l.path("id").asText(), l.path("cascade").isObject());
+        JsonNode pv = signalsById.get(l.path("pv").asText());
+        if (pv != null && rangeOf(pv) != null) {
+          pvRanges.putIfAbsent(l.path("id").asText(), rangeOf(pv));
+        }
+      }
+    }
+    Set<String> interlocks = new java.util.HashSet<>();
+    for (JsonNode il : root.path("interlocks")) {
+      if (il.path("id").isTextual()) {
+        interlocks.add(il.path("id").asText());
+      }
+    }
+    return new AlarmChecks.Context(
+        signals, loops, pvRanges, interlocks, root.path("watchdog").isObject());
   }
 
   // --- helpers ----------------------------------------------------------------------------------

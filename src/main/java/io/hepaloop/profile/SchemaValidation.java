@@ -85,8 +85,9 @@ public final class SchemaValidation {
                       : "required field is missing: " + custom));
         }
         case "additionalProperties" -> {
-          if ("password".equalsIgnoreCase(m.getProperty())) {
-            continue; // reported by the literal-password check, with the fix
+          if ("password".equalsIgnoreCase(m.getProperty())
+              || "secret".equalsIgnoreCase(m.getProperty())) {
+            continue; // reported by the literal-password (or -secret) check, with the fix
           }
           String key = YamlDocument.child(path, m.getProperty());
           problems.add(doc.problem(key, "unknown key '" + m.getProperty() + "'" + suggestion(m)));

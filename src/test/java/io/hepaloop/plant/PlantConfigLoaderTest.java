@@ -61,6 +61,18 @@ class PlantConfigLoaderTest {
     }
 
     @Test
+    void skidAsAlarmOverridesApplyToItAloneAndSkidBKeepsTheProfilesAlarms() {
+      ReactorConfig a = plant.reactor("skid-a").orElseThrow();
+      ReactorConfig b = plant.reactor("skid-b").orElseThrow();
+      assertThat(a.profile().alarm("temperature_high").orElseThrow().limit()).isEqualTo(37.8);
+      assertThat(a.profile().alarm("temperature_high").orElseThrow().onDelayS()).isEqualTo(120);
+      assertThat(a.profile().alarm("spool_growing")).isEmpty();
+      assertThat(b.profile().alarm("temperature_high").orElseThrow().limit()).isEqualTo(37.5);
+      assertThat(b.profile().alarm("spool_growing")).isPresent();
+      assertThat(plant.notifications().isEmpty()).isTrue();
+    }
+
+    @Test
     void securityComesFromTheProfileAndAnIdentityInTheConfigReplacesTheProfilesWhole() {
       ReactorConfig a = plant.reactor("skid-a").orElseThrow();
       ReactorConfig b = plant.reactor("skid-b").orElseThrow();
@@ -113,7 +125,7 @@ class PlantConfigLoaderTest {
                 assertThat(e.problems())
                     .singleElement()
                     .hasToString(
-                        "hepaloop.example.yaml:43: reactors[3].endpoint.identity.passwordEnv: environment variable "
+                        "hepaloop.example.yaml:51: reactors[3].endpoint.identity.passwordEnv: environment variable "
                             + "HEPALOOP_PLC_SKID_B_PASSWORD is not set; it must hold the password of user 'hepaloop-skid-b'"));
   }
 

@@ -44,7 +44,10 @@ class SchemaMatchesRecordsTest {
         Arguments.of("/$defs/loop/properties/override", LoopSpec.OverrideSpec.class),
         Arguments.of("/$defs/loop/properties/cascade", LoopSpec.CascadeSpec.class),
         Arguments.of("/$defs/interlock", InterlockSpec.class),
-        Arguments.of("/$defs/interlock/properties/action", InterlockSpec.Action.class));
+        Arguments.of("/$defs/interlock/properties/action", InterlockSpec.Action.class),
+        Arguments.of("/$defs/alarm", AlarmSpec.class),
+        Arguments.of("/$defs/alarm/properties/suppressWhen", AlarmSpec.SuppressWhen.class),
+        Arguments.of("/$defs/alarm/properties/rationale", AlarmSpec.Rationale.class));
   }
 
   @ParameterizedTest(name = "{1}")
