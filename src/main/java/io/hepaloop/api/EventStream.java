@@ -219,12 +219,11 @@ public final class EventStream extends VerticleBase {
   }
 
   private void onEvent(HepaEvent e) {
-    String frame = publish("event", PlantJson.event(e));
+    publish("event", PlantJson.event(e));
     recent.addLast(new Recent(ring.newestId(), e));
     while (recent.size() > options.recentEvents()) {
       recent.removeFirst();
     }
-    Objects.requireNonNull(frame);
   }
 
   private void onAlarm(AlarmTransition t) {

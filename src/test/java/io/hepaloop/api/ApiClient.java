@@ -11,7 +11,10 @@ import java.time.Duration;
 /** A blocking HTTP client for API tests, with the test guard's role header. */
 final class ApiClient {
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
   private final String base;
 
   ApiClient(int port) {

@@ -30,6 +30,8 @@ final class SseClient implements AutoCloseable {
   private final Thread reader;
   private final java.io.InputStream body;
   volatile boolean ended;
+  final java.util.concurrent.atomic.AtomicInteger comments =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * @param lastEventId sent as {@code Last-Event-ID}, or null
@@ -68,6 +70,8 @@ final class SseClient implements AutoCloseable {
           id = null;
           type = "message";
           data = null;
+        } else if (line.startsWith(":")) {
+          comments.incrementAndGet();
         } else if (line.startsWith("id: ")) {
           id = Long.parseLong(line.substring(4));
         } else if (line.startsWith("event: ")) {
@@ -105,7 +109,7 @@ final class SseClient implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws java.io.IOException {
     body.close();
   }
 }
