@@ -265,7 +265,7 @@ public final class EventStream extends VerticleBase {
       return;
     }
     if (c.queued.isEmpty() && !c.response.writeQueueFull()) {
-      c.response.write(frame);
+      write(c, frame);
       return;
     }
     if (c.queued.size() >= options.clientQueueEvents()) {
@@ -278,15 +278,31 @@ public final class EventStream extends VerticleBase {
 
   private void drain(Client c) {
     while (!c.closed && !c.queued.isEmpty() && !c.response.writeQueueFull()) {
-      c.response.write(c.queued.removeFirst());
+      write(c, c.queued.removeFirst());
     }
   }
 
   private void heartbeat() {
     for (Client c : new ArrayList<>(clients)) {
       if (!c.closed && c.queued.isEmpty() && !c.response.writeQueueFull()) {
-        c.response.write(": heartbeat\n\n");
+        write(c, ": heartbeat\n\n");
       }
+    }
+  }
+
+  /**
+   * Writes to a client; a connection that closed before its close handler was set (or between two
+   * events) is forgotten here rather than written to.
+   */
+  private void write(Client c, String text) {
+    if (c.response.closed() || c.response.ended()) {
+      forget(c);
+      return;
+    }
+    try {
+      c.response.write(text);
+    } catch (IllegalStateException closedMeanwhile) {
+      forget(c);
     }
   }
 
@@ -326,7 +342,7 @@ public final class EventStream extends VerticleBase {
     response.exceptionHandler(x -> context.runOnContext(y -> close(c)));
     response.drainHandler(x -> context.runOnContext(y -> drain(c)));
     clients.add(c);
-    response.write("retry: 2000\n: connected\n\n");
+    write(c, "retry: 2000\n: connected\n\n");
     if (lastEventId == null || lastEventId.isBlank()) {
       return;
     }
