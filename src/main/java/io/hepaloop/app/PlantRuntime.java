@@ -1,7 +1,12 @@
 package io.hepaloop.app;
 
+import io.hepaloop.api.AlarmAccess;
+import io.hepaloop.api.AlarmRoutes;
+import io.hepaloop.api.ApiGuard;
+import io.hepaloop.api.EventStream;
 import io.hepaloop.api.HttpApi;
 import io.hepaloop.api.Metrics;
+import io.hepaloop.api.PlantRoutes;
 import io.hepaloop.control.ReactorController;
 import io.hepaloop.device.DeviceLink;
 import io.hepaloop.device.DeviceLinkOptions;
@@ -66,6 +71,8 @@ public final class PlantRuntime implements AutoCloseable {
   private final Map<String, DeviceLink> links;
   private final List<String> deployments;
   private final AlarmService alarms;
+  private final EventStream eventStream;
+  private final PlantRuntimeAccess access;
 
   private PlantRuntime(
       Vertx vertx,
@@ -75,7 +82,11 @@ public final class PlantRuntime implements AutoCloseable {
       Map<String, ReactorController> controllers,
       Map<String, DeviceLink> links,
       List<String> deployments,
-      AlarmService alarms) {
+      AlarmService alarms,
+      EventStream eventStream,
+      PlantRuntimeAccess access) {
+    this.eventStream = eventStream;
+    this.access = access;
     this.vertx = vertx;
     this.registry = registry;
     this.telemetry = telemetry;
@@ -144,8 +155,15 @@ public final class PlantRuntime implements AutoCloseable {
       deployments.add(await(vertx.deployVerticle(alarms)));
       HttpApi http = new HttpApi(registry, o.httpHost(), o.httpPort());
       deployments.add(await(vertx.deployVerticle(http)));
+      EventStream stream =
+          new EventStream(plant.reactorIds(), registry, EventStream.Options.defaults());
+      deployments.add(await(vertx.deployVerticle(stream)));
+      PlantRuntimeAccess access =
+          new PlantRuntimeAccess(
+              plant, controllers::get, id -> links.get(id) == null ? null : links.get(id).state());
+      await(access.start(vertx));
       return new PlantRuntime(
-          vertx, registry, telemetry, http, controllers, links, deployments, alarms);
+          vertx, registry, telemetry, http, controllers, links, deployments, alarms, stream, access);
     } catch (Exception e) {
       vertx.close().await(10, TimeUnit.SECONDS);
       throw e;
@@ -210,6 +228,27 @@ public final class PlantRuntime implements AutoCloseable {
   public LinkState linkState(String reactorId) {
     DeviceLink link = links.get(reactorId);
     return link == null ? null : link.state();
+  }
+
+  /** The plant as the REST routes see it. */
+  public PlantRuntimeAccess access() {
+    return access;
+  }
+
+  public EventStream eventStream() {
+    return eventStream;
+  }
+
+  /**
+   * Mounts the plant routes ({@code /api/reactors...}), the SSE stream and recent events, and, when
+   * {@code alarms} is given, the alarm routes, all behind {@code guard}.
+   */
+  public void mountApi(ApiGuard guard, AlarmAccess alarms) {
+    PlantRoutes.mount(http.router(), guard, access);
+    eventStream.mount(http.router(), guard);
+    if (alarms != null) {
+      AlarmRoutes.mount(http.router(), guard, alarms, access);
+    }
   }
 
   public ReactorController controller(String reactorId) {

@@ -226,6 +226,23 @@ class ArchitectureTest {
   }
 
   /**
+   * The API sees the plant through its own interfaces (PlantAccess, AlarmAccess) that the app
+   * implements; it reads control, alarm and device records but never reaches the app that assembles
+   * them, the simulator, telemetry or the store.
+   */
+  @Test
+  void theApiUsesRecordsOfControlAlarmsAndDevicesButNotTheApp() {
+    noClasses()
+        .that()
+        .resideInAPackage(pkg("api"))
+        .should()
+        .dependOnClassesThat(
+            anyHepaLoopPackageBut(
+                "api", "control", "alarm", "device", "bus", "core", "profile", "users", "time"))
+        .check(production);
+  }
+
+  /**
    * Classes of HepaLoop outside the given packages: a package added later is forbidden too until a
    * rule allows it.
    */
