@@ -1,5 +1,7 @@
 package io.hepaloop.app;
 
+import io.hepaloop.alarm.AlarmDefinition;
+import io.hepaloop.alarm.ProfileAlarms;
 import io.hepaloop.api.AlarmAccess;
 import io.hepaloop.api.AlarmRoutes;
 import io.hepaloop.api.ApiGuard;
@@ -102,9 +104,7 @@ public final class PlantRuntime implements AutoCloseable {
    * still be connecting).
    */
   public static PlantRuntime start(Options o) throws Exception {
-    // MERGE POINT: alarm.ProfileAlarms.definitions(reactorId, profile) per reactor, the plan from
-    // the config's notifications: section, the journal and its restored history go here.
-    return start(o, AlarmService.Setup.of(List.of()));
+    return start(o, alarmSetup(o.plant()));
   }
 
   /** Starts everything, with the plant's alarms ({@link AlarmService}) set up by {@code alarms}. */
@@ -163,11 +163,33 @@ public final class PlantRuntime implements AutoCloseable {
               plant, controllers::get, id -> links.get(id) == null ? null : links.get(id).state());
       await(access.start(vertx));
       return new PlantRuntime(
-          vertx, registry, telemetry, http, controllers, links, deployments, alarms, stream, access);
+          vertx,
+          registry,
+          telemetry,
+          http,
+          controllers,
+          links,
+          deployments,
+          alarms,
+          stream,
+          access);
     } catch (Exception e) {
       vertx.close().await(10, TimeUnit.SECONDS);
       throw e;
     }
+  }
+
+  /**
+   * The plant's alarms without storage: every reactor's effective profile alarms (overrides
+   * applied) and the configuration's notifications.
+   */
+  public static AlarmService.Setup alarmSetup(PlantConfig plant) {
+    List<AlarmDefinition> definitions = new ArrayList<>();
+    for (ReactorConfig r : plant.reactors()) {
+      definitions.addAll(ProfileAlarms.definitions(r.id(), r.profile()));
+    }
+    return AlarmService.Setup.of(definitions)
+        .withNotifications(NotificationPlans.from(plant.notifications()));
   }
 
   /**
