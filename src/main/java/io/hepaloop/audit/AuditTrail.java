@@ -227,6 +227,7 @@ public final class AuditTrail implements AutoCloseable {
     AuditRecord last = written.get(written.size() - 1);
     tailSeq = last.sequence();
     tailHash = last.hash();
+    anchor(false); // before the callers hear of it: an append that returns is anchored if due
     for (int i = 0; i < entries.size(); i++) {
       entries.get(i).done().complete(written.get(i));
     }
