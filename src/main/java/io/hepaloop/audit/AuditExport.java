@@ -1,6 +1,7 @@
 package io.hepaloop.audit;
 
 import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
@@ -11,12 +12,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes a data directory's audit records as CSV (RFC 4180 quoting by Jackson's CSV writer), one
- * row per record in sequence order, every stored field including both hashes, so the export can be
- * checked against the chain. Reads through a read-only connection, like {@link AuditVerifier}.
+ * Writes a data directory's audit records as CSV (RFC 4180, quoted only where needed, by Jackson's
+ * CSV writer), one row per record in sequence order, every stored field including both hashes, so
+ * the export can be checked against the chain. Reads through a read-only connection, like {@link
+ * AuditVerifier}.
  */
 public final class AuditExport {
   /** The header row: the stored columns under the names of docs/audit.md. */
@@ -63,14 +66,22 @@ public final class AuditExport {
                     + " FROM audit_records WHERE recorded_at >= ? AND recorded_at < ?"
                     + " ORDER BY seq");
         SequenceWriter csv =
-            new CsvMapper().writerFor(List.class).with(schema.build()).writeValues(out)) {
+            new CsvMapper()
+                .enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING)
+                .writerFor(List.class)
+                .with(schema.build())
+                .writeValues(out)) {
       // Fixed-width times: text order is time order ('~' sorts after every digit and 'Z').
       p.setString(1, from == null ? "" : AuditHash.time(from));
       p.setString(2, to == null ? "~" : AuditHash.time(to));
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
           StoredRecord s = StoredRecord.read(r);
-          List<String> row = new java.util.ArrayList<>(s.hashedFields());
+          // An absent field is an empty cell (blank text is never stored, so nothing is lost).
+          List<String> row = new ArrayList<>(COLUMNS.size());
+          for (String field : s.hashedFields()) {
+            row.add(field == null ? "" : field);
+          }
           row.add(s.previousHash());
           row.add(s.hash());
           csv.write(row);
