@@ -69,7 +69,11 @@ final class AnchorFile {
   static Contents read(Path file) {
     List<String> lines;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+      String text = Files.readString(file, StandardCharsets.ISO_8859_1);
+      // A last line without its newline is being written now (or was torn by a crash): not yet an
+      // anchor, rather than a damaged one.
+      int end = text.lastIndexOf('\n') + 1;
+      lines = text.substring(0, end).lines().toList();
     } catch (NoSuchFileException e) {
       return new Contents(false, List.of(), List.of());
     } catch (IOException e) {

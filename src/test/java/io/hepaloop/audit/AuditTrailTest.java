@@ -190,4 +190,42 @@ class AuditTrailTest {
       assertThat(anchorSeqs()).as("nothing new, no anchor").containsExactly("1", "3");
     }
   }
+
+  @Test
+  void verifyWhileThePlantAppendsSeesAnIntactTrailAndBlocksNothing() throws Exception {
+    try (Store store = Store.open(dir);
+        AuditTrail trail =
+            AuditTrail.open(store, clock, new AnchorPolicy(20, Duration.ofHours(1)))) {
+      trail.append(setpoint("alice", 0));
+      CompletableFuture<Void> writing =
+          CompletableFuture.runAsync(
+              () -> {
+                for (int i = 1; i <= 1_500; i++) {
+                  trail.append(setpoint("alice", i));
+                }
+              });
+      int verifications = 0;
+      while (!writing.isDone() || verifications == 0) {
+        AuditVerification v = AuditVerifier.verify(dir);
+        assertThat(v.intact()).as(v.findings().toString()).isTrue();
+        assertThat(v.lastSequence()).isGreaterThanOrEqualTo(v.lastAnchoredSequence());
+        verifications++;
+      }
+      writing.get(120, TimeUnit.SECONDS);
+      assertThat(verifications).isPositive();
+    }
+  }
+
+  @Test
+  void aHalfWrittenLastAnchorLineIsNotYetAnAnchor() throws Exception {
+    try (Store store = Store.open(dir);
+        AuditTrail trail = AuditTrail.open(store, clock)) {
+      trail.append(setpoint("alice", 1));
+    }
+    Files.writeString(AnchorFile.of(dir), "2 abc", java.nio.file.StandardOpenOption.APPEND);
+
+    AuditVerification v = AuditVerifier.verify(dir);
+    assertThat(v.intact()).as(v.findings().toString()).isTrue();
+    assertThat(v.anchors()).isEqualTo(1);
+  }
 }
