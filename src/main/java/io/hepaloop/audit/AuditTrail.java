@@ -103,7 +103,8 @@ public final class AuditTrail implements AutoCloseable {
   /**
    * Queues {@code entry}, stamped with the clock's time now; never blocks. The future completes
    * with the record once it is committed, or exceptionally when it could not be written (the trail
-   * was closed, the disk failed).
+   * was closed, the disk failed). It completes on the writer thread: a callback that blocks holds
+   * up every append (use the {@code ...Async} variants for such work).
    */
   public CompletableFuture<AuditRecord> enqueue(AuditEntry entry) {
     if (entry == null) {
@@ -311,7 +312,14 @@ public final class AuditTrail implements AutoCloseable {
     }
   }
 
-  private static void refuseOnEventLoop(String what) {
+  private void refuseOnEventLoop(String what) {
+    if (Thread.currentThread() == writer) {
+      throw new IllegalStateException(
+          "AuditTrail."
+              + what
+              + " was called in a callback on the audit writer thread and would wait for itself;"
+              + " use enqueue, or a ...Async callback");
+    }
     if (io.vertx.core.Context.isOnEventLoopThread()) {
       throw new IllegalStateException(
           "AuditTrail."

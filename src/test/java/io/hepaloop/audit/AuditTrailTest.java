@@ -228,4 +228,44 @@ class AuditTrailTest {
     assertThat(v.intact()).as(v.findings().toString()).isTrue();
     assertThat(v.anchors()).isEqualTo(1);
   }
+
+  @Test
+  void aBlockingAppendInACallbackOnTheWriterIsRefusedInsteadOfDeadlocking() {
+    try (Store store = Store.open(dir);
+        AuditTrail trail = AuditTrail.open(store, clock)) {
+      // Hold the store, so the entry cannot be written before the callback is attached.
+      java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      CompletableFuture<Object> holder =
+          CompletableFuture.supplyAsync(
+              () ->
+                  store.transaction(
+                      c -> {
+                        holding.countDown();
+                        try {
+                          return release.await(60, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                          throw new IllegalStateException(e);
+                        }
+                      }));
+      assertThat(awaitLatch(holding)).isTrue();
+      CompletableFuture<AuditRecord> nested =
+          trail.enqueue(setpoint("alice", 1)).thenApply(r -> trail.append(setpoint("alice", 2)));
+      release.countDown();
+      holder.join();
+
+      assertThatThrownBy(() -> nested.get(30, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("would wait for itself");
+      assertThat(trail.append(setpoint("alice", 3)).sequence()).isEqualTo(2);
+    }
+  }
+
+  private static boolean awaitLatch(java.util.concurrent.CountDownLatch latch) {
+    try {
+      return latch.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }
