@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       TuneCommand.class,
       ExportCommand.class,
       UserCommand.class,
+      AuditCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

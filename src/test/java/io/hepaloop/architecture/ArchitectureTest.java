@@ -216,6 +216,17 @@ class ArchitectureTest {
   }
 
   @Test
+  void theAuditTrailUsesOnlyStoreCoreAndTime() {
+    // Not users: the caller checks a re-entered password and passes the signature in.
+    noClasses()
+        .that()
+        .resideInAPackage(pkg("audit"))
+        .should()
+        .dependOnClassesThat(anyHepaLoopPackageBut("audit", "store", "core", "time"))
+        .check(production);
+  }
+
+  @Test
   void notificationsUseNoOtherHepaLoopPackage() {
     noClasses()
         .that()
