@@ -159,9 +159,7 @@ public final class JsonBody {
       return false;
     }
     String detail =
-        errors.size() == 1
-            ? errors.get(0).field() + ": " + errors.get(0).problem()
-            : errors.size() + " invalid fields: " + errors.get(0).field() + ", ...";
+        String.join("; ", errors.stream().map(e -> e.field() + ": " + e.problem()).toList());
     Problems.send(rc, 400, "Invalid request", detail, errors.toArray(FieldError[]::new));
     return true;
   }

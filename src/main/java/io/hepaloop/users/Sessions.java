@@ -135,12 +135,11 @@ public final class Sessions {
     }
     Row s = row.get();
     if (!now.isBefore(expiry(s.created, s.lastSeen))) {
-      end(idHash);
+      // Left for create() to drop: a refused request writes nothing.
       return new Lookup(null, Refusal.EXPIRED);
     }
     Optional<User> user = store.read(c -> Users.find(c, s.user));
     if (user.isEmpty() || user.get().disabled()) {
-      end(idHash);
       return new Lookup(null, Refusal.USER_DISABLED);
     }
     Instant lastSeen = s.lastSeen;

@@ -77,6 +77,7 @@ final class ApiFixture implements AutoCloseable {
     String cookie;
     String csrf;
     String bearer;
+    String authorization;
 
     Response login(String name, String password) {
       Response r =
@@ -117,6 +118,8 @@ final class ApiFixture implements AutoCloseable {
       }
       if (bearer != null) {
         b.header("Authorization", "Bearer " + bearer);
+      } else if (authorization != null) {
+        b.header("Authorization", authorization);
       }
       try {
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
