@@ -1,5 +1,6 @@
 package io.hepaloop.app;
 
+import io.hepaloop.api.ApiSecurity;
 import io.hepaloop.api.HttpApi;
 import io.hepaloop.api.Metrics;
 import io.hepaloop.control.ReactorController;
@@ -47,6 +48,7 @@ public final class PlantRuntime implements AutoCloseable {
    * @param localInfluxd with no {@code influx}: start a private influxd when installed (otherwise
    *     telemetry stays in the spool)
    * @param httpPort port of the HTTP endpoint ({@code /metrics}); 0 picks a free one
+   * @param api users, sessions, tokens and TLS of the command API; null serves no {@code /api}
    */
   public record Options(
       PlantConfig plant,
@@ -56,7 +58,8 @@ public final class PlantRuntime implements AutoCloseable {
       boolean localInfluxd,
       String httpHost,
       int httpPort,
-      Clock clock) {}
+      Clock clock,
+      ApiSecurity api) {}
 
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
@@ -130,7 +133,7 @@ public final class PlantRuntime implements AutoCloseable {
           "{} reactor(s) on {} device endpoint(s), one OPC UA session each",
           links.size(),
           sessions.endpoints());
-      HttpApi http = new HttpApi(registry, o.httpHost(), o.httpPort());
+      HttpApi http = new HttpApi(registry, o.httpHost(), o.httpPort(), o.api());
       deployments.add(await(vertx.deployVerticle(http)));
       return new PlantRuntime(vertx, registry, telemetry, http, controllers, links, deployments);
     } catch (Exception e) {
@@ -168,6 +171,11 @@ public final class PlantRuntime implements AutoCloseable {
 
   public int httpPort() {
     return http.actualPort();
+  }
+
+  /** The HTTP server: its router and guard, for the routes of other features. */
+  public HttpApi http() {
+    return http;
   }
 
   /** The link's current state, for views that start after the link published its last change. */
