@@ -255,6 +255,15 @@ public final class AlarmService extends VerticleBase {
     return Future.all(ready);
   }
 
+  /**
+   * The alarms as the REST routes see them (after start): every call hops onto this service's
+   * context, where the engine lives, and an action naming several alarms is checked whole first.
+   */
+  public io.hepaloop.api.AlarmAccess access() {
+    return new io.hepaloop.api.AlarmEngineAccess(
+        context, engine, health, java.util.List.copyOf(reactorIds));
+  }
+
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(tickTimer);

@@ -5,6 +5,7 @@ import io.hepaloop.alarm.ProfileAlarms;
 import io.hepaloop.api.AlarmAccess;
 import io.hepaloop.api.AlarmRoutes;
 import io.hepaloop.api.ApiGuard;
+import io.hepaloop.api.ApiSecurity;
 import io.hepaloop.api.EventStream;
 import io.hepaloop.api.HttpApi;
 import io.hepaloop.api.Metrics;
@@ -54,6 +55,7 @@ public final class PlantRuntime implements AutoCloseable {
    * @param localInfluxd with no {@code influx}: start a private influxd when installed (otherwise
    *     telemetry stays in the spool)
    * @param httpPort port of the HTTP endpoint ({@code /metrics}); 0 picks a free one
+   * @param api users, sessions, tokens and TLS of the command API; null serves no {@code /api}
    */
   public record Options(
       PlantConfig plant,
@@ -63,7 +65,22 @@ public final class PlantRuntime implements AutoCloseable {
       boolean localInfluxd,
       String httpHost,
       int httpPort,
-      Clock clock) {}
+      Clock clock,
+      ApiSecurity api) {
+
+    /** A plant without the command API (benches, tests of the data path). */
+    public Options(
+        PlantConfig plant,
+        Path dataDir,
+        String runId,
+        InfluxConfig influx,
+        boolean localInfluxd,
+        String httpHost,
+        int httpPort,
+        Clock clock) {
+      this(plant, dataDir, runId, influx, localInfluxd, httpHost, httpPort, clock, null);
+    }
+  }
 
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
@@ -153,7 +170,7 @@ public final class PlantRuntime implements AutoCloseable {
           sessions.endpoints());
       AlarmService alarms = alarmService(vertx, o, alarmSetup, registry, telemetry);
       deployments.add(await(vertx.deployVerticle(alarms)));
-      HttpApi http = new HttpApi(registry, o.httpHost(), o.httpPort());
+      HttpApi http = new HttpApi(registry, o.httpHost(), o.httpPort(), o.api());
       deployments.add(await(vertx.deployVerticle(http)));
       EventStream stream =
           new EventStream(plant.reactorIds(), registry, EventStream.Options.defaults());
@@ -244,6 +261,11 @@ public final class PlantRuntime implements AutoCloseable {
 
   public int httpPort() {
     return http.actualPort();
+  }
+
+  /** The HTTP server: its router and guard, for the routes of other features. */
+  public HttpApi http() {
+    return http;
   }
 
   /** The link's current state, for views that start after the link published its last change. */

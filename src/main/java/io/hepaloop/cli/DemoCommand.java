@@ -1,5 +1,6 @@
 package io.hepaloop.cli;
 
+import io.hepaloop.api.ApiSecurity;
 import io.hepaloop.app.PlantRuntime;
 import io.hepaloop.app.StopHook;
 import io.hepaloop.console.LiveTableVerticle;
@@ -13,6 +14,7 @@ import io.hepaloop.run.RunStore;
 import io.hepaloop.sim.Layout;
 import io.hepaloop.sim.Simulator;
 import io.hepaloop.sim.SimulatorOptions;
+import io.hepaloop.store.Store;
 import io.hepaloop.time.SystemClock;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
@@ -60,8 +62,12 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--http-port",
       defaultValue = "8080",
-      description = "HTTP port for /metrics; 0 picks a free port (default ${DEFAULT-VALUE}).")
+      description =
+          "HTTP port of the API and /metrics (on 127.0.0.1); 0 picks a free port (default"
+              + " ${DEFAULT-VALUE}).")
   int httpPort;
+
+  @Mixin HttpSecurityOptions httpSecurity;
 
   @Option(
       names = "--no-influxd",
@@ -119,12 +125,16 @@ public final class DemoCommand implements Callable<Integer> {
     Files.createDirectories(data);
     // First of all: a second demo on the same data would overwrite its plant config and share its
     // spool.
-    try (DirectoryLock owner = ServeCommand.lockDataDir(data)) {
-      return run(profilePath, data);
+    ApiSecurity.Tls tls = httpSecurity.tls(); // a bad key store stops here, before anything starts
+    try (DirectoryLock owner = ServeCommand.lockDataDir(data);
+        Store store = Store.open(data)) {
+      ApiSecurity security =
+          ApiSecurity.of(store, SystemClock.INSTANCE, tls, httpSecurity.insecureHttp);
+      return run(profilePath, data, security);
     }
   }
 
-  private int run(Path profilePath, Path data) throws Exception {
+  private int run(Path profilePath, Path data, ApiSecurity security) throws Exception {
     DeviceProfile deviceProfile = ProfileLoader.load(profilePath);
     RunStart run =
         new RunStore(data)
@@ -166,12 +176,17 @@ public final class DemoCommand implements Callable<Integer> {
                   !noInfluxd,
                   "127.0.0.1",
                   httpPort,
-                  SystemClock.INSTANCE));
+                  SystemClock.INSTANCE,
+                  security));
       for (String id : ids) {
         out.println("  " + id + "  " + sim.endpointUrl(id));
       }
       out.println("plant config: " + configFile);
-      out.println("metrics:      http://127.0.0.1:" + plant.httpPort() + "/metrics");
+      String url = HttpSecurityOptions.scheme(security.tls()) + "://127.0.0.1:" + plant.httpPort();
+      out.println("metrics:      " + url + "/metrics");
+      out.println(
+          "API:          " + url + "/api (POST /api/login; described at " + url + "/openapi.yaml)");
+      HttpSecurityOptions.firstAdmin(security, data, out);
       out.println(
           "telemetry:    "
               + (plant.telemetry().influx() == null

@@ -1,5 +1,6 @@
 package io.hepaloop.cli;
 
+import io.hepaloop.api.ApiSecurity;
 import io.hepaloop.app.PlantRuntime;
 import io.hepaloop.app.StopHook;
 import io.hepaloop.console.LiveTableVerticle;
@@ -8,6 +9,7 @@ import io.hepaloop.plant.PlantConfig;
 import io.hepaloop.plant.PlantConfigLoader;
 import io.hepaloop.run.RunStart;
 import io.hepaloop.run.RunStore;
+import io.hepaloop.store.Store;
 import io.hepaloop.telemetry.InfluxConfig;
 import io.hepaloop.time.SystemClock;
 import io.vertx.core.DeploymentOptions;
@@ -20,6 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,14 +44,18 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--http-port",
       defaultValue = "8080",
-      description = "HTTP port for /metrics (default ${DEFAULT-VALUE}).")
+      description = "HTTP port of the API and /metrics (default ${DEFAULT-VALUE}).")
   int httpPort;
 
   @Option(
       names = "--http-host",
       defaultValue = "127.0.0.1",
-      description = "HTTP bind address (default ${DEFAULT-VALUE}).")
+      description =
+          "HTTP bind address (default ${DEFAULT-VALUE}); beyond loopback only with --tls-keystore"
+              + " or --insecure-http.")
   String httpHost;
+
+  @Mixin HttpSecurityOptions httpSecurity;
 
   @Option(
       names = "--run",
@@ -80,10 +87,16 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PlantConfig plant = PlantConfigLoader.load(config);
+    // Before anything starts: a bad key store, or plain HTTP beyond loopback, stops here.
+    ApiSecurity.Tls tls = httpSecurity.tls();
+    ApiSecurity.checkBind(httpHost, tls, httpSecurity.insecureHttp);
     Path data = plant.dataDir().toAbsolutePath();
     Files.createDirectories(data);
-    try (DirectoryLock owner = lockDataDir(data)) {
-      return run(plant, data);
+    try (DirectoryLock owner = lockDataDir(data);
+        Store store = Store.open(data)) {
+      ApiSecurity security =
+          ApiSecurity.of(store, SystemClock.INSTANCE, tls, httpSecurity.insecureHttp);
+      return run(plant, data, security);
     }
   }
 
@@ -95,7 +108,7 @@ public final class ServeCommand implements Callable<Integer> {
     return DirectoryLock.acquire(data, "hepaloop.lock", "the HepaLoop data directory");
   }
 
-  private int run(PlantConfig plant, Path data) throws Exception {
+  private int run(PlantConfig plant, Path data, ApiSecurity security) throws Exception {
     RunStart run =
         new RunStore(data)
             .open(
@@ -116,17 +129,21 @@ public final class ServeCommand implements Callable<Integer> {
                 !noInfluxd,
                 httpHost,
                 httpPort,
-                SystemClock.INSTANCE))) {
+                SystemClock.INSTANCE,
+                security))) {
       hook.install();
       out.println(
           "HepaLoop: supervising "
               + plant.reactorIds()
-              + ", metrics on http://"
+              + ", API and metrics on "
+              + HttpSecurityOptions.scheme(security.tls())
+              + "://"
               + httpHost
               + ":"
               + runtime.httpPort()
               + "/metrics");
       out.println("run: " + run.describe());
+      HttpSecurityOptions.firstAdmin(security, data, out);
       if (!quiet && !plant.reactors().isEmpty()) {
         runtime
             .vertx()

@@ -101,30 +101,130 @@ public final class Users {
   }
 
   /**
-   * Sets a new password; also ends a lockout and clears the failure count.
+   * Sets a new password; also ends a lockout, clears the failure count and ends every API session
+   * of the user.
    *
    * @param mustChange true when the user must choose another one at the next login (an admin's
    *     reset), false when the user chose it
    * @throws UserException for an unknown user or a weak password
    */
   public void setPassword(String name, char[] password, boolean mustChange) {
-    get(name);
-    PasswordRules.checkPassword(name, password);
-    String hash = hasher.hash(password);
-    update(
-        name,
-        "password_hash = ?, must_change_password = ?, failed_logins = 0, locked_until = NULL",
-        hash,
-        mustChange ? 1 : 0);
+    setPassword(name, password, mustChange, null);
   }
 
   /**
-   * Disables a user: no more logins. The row stays, so audit records keep naming someone.
+   * Sets a new password and, in the same transaction, ends the user's API sessions but {@code
+   * keepSessionIdHash} (the session that changed it, or null): a password changed because it leaked
+   * must not leave the leaker logged in.
    *
-   * @throws UserException for an unknown user
+   * @throws UserException for an unknown user or a weak password
+   */
+  public void setPassword(
+      String name, char[] password, boolean mustChange, String keepSessionIdHash) {
+    get(name);
+    PasswordRules.checkPassword(name, password);
+    String hash = hasher.hash(password);
+    String now = clock.now().toString();
+    store.transaction(
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "UPDATE users SET password_hash = ?, must_change_password = ?, failed_logins ="
+                      + " 0, locked_until = NULL, updated_at = ? WHERE name = ?")) {
+            p.setString(1, hash);
+            p.setInt(2, mustChange ? 1 : 0);
+            p.setString(3, now);
+            p.setString(4, name);
+            if (p.executeUpdate() == 0) {
+              throw new UserException(UserException.Kind.UNKNOWN_USER, "no user '" + name + "'");
+            }
+          }
+          return Sessions.endAll(c, name, keepSessionIdHash);
+        });
+  }
+
+  /**
+   * Disables a user: no more logins, and their API sessions end (their API tokens are refused while
+   * disabled). The row stays, so audit records keep naming someone.
+   *
+   * @throws UserException for an unknown user, or the last enabled admin (nobody could manage users
+   *     any more)
    */
   public void disable(String name) {
-    update(name, "disabled = 1");
+    get(name);
+    String now = clock.now().toString();
+    store.transaction(
+        c -> {
+          User user =
+              find(c, name)
+                  .orElseThrow(
+                      () ->
+                          new UserException(
+                              UserException.Kind.UNKNOWN_USER, "no user '" + name + "'"));
+          if (user.role() == Role.ADMIN && !user.disabled() && enabledAdmins(c) <= 1) {
+            throw lastAdmin(name, "disable");
+          }
+          try (PreparedStatement p =
+              c.prepareStatement("UPDATE users SET disabled = 1, updated_at = ? WHERE name = ?")) {
+            p.setString(1, now);
+            p.setString(2, name);
+            p.executeUpdate();
+          }
+          return Sessions.endAll(c, name, null);
+        });
+  }
+
+  /**
+   * Gives a user another role, effective at their next request (sessions and tokens act with the
+   * role as stored).
+   *
+   * @throws UserException for an unknown user, or demoting the last enabled admin
+   */
+  public User setRole(String name, Role role) {
+    get(name);
+    String now = clock.now().toString();
+    return store.transaction(
+        c -> {
+          User user =
+              find(c, name)
+                  .orElseThrow(
+                      () ->
+                          new UserException(
+                              UserException.Kind.UNKNOWN_USER, "no user '" + name + "'"));
+          if (user.role() == Role.ADMIN
+              && role != Role.ADMIN
+              && !user.disabled()
+              && enabledAdmins(c) <= 1) {
+            throw lastAdmin(name, "demote");
+          }
+          try (PreparedStatement p =
+              c.prepareStatement("UPDATE users SET role = ?, updated_at = ? WHERE name = ?")) {
+            p.setString(1, role.id());
+            p.setString(2, now);
+            p.setString(3, name);
+            p.executeUpdate();
+          }
+          return find(c, name).orElseThrow();
+        });
+  }
+
+  private static UserException lastAdmin(String name, String what) {
+    return new UserException(
+        UserException.Kind.CONFLICT,
+        "'"
+            + name
+            + "' is the last enabled admin: cannot "
+            + what
+            + " them (make another user admin first)");
+  }
+
+  private static int enabledAdmins(Connection c) throws SQLException {
+    try (PreparedStatement p =
+            c.prepareStatement("SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0");
+        ResultSet r = p.executeQuery()) {
+      r.next();
+      return r.getInt(1);
+    }
   }
 
   /** The user named {@code name}, if any. */
@@ -258,7 +358,11 @@ public final class Users {
    * @throws UserException naming the users there are, when there is none of that name
    */
   public User get(String name) {
-    return find(name).orElseThrow(() -> new UserException("no user '" + name + "'" + known()));
+    return find(name)
+        .orElseThrow(
+            () ->
+                new UserException(
+                    UserException.Kind.UNKNOWN_USER, "no user '" + name + "'" + known()));
   }
 
   /**
@@ -275,7 +379,7 @@ public final class Users {
   }
 
   private static UserException exists(String name) {
-    return new UserException("user '" + name + "' exists already");
+    return new UserException(UserException.Kind.CONFLICT, "user '" + name + "' exists already");
   }
 
   private String known() {
@@ -312,7 +416,7 @@ public final class Users {
               }
             });
     if (rows == 0) {
-      throw new UserException("no user '" + name + "'" + known());
+      throw new UserException(UserException.Kind.UNKNOWN_USER, "no user '" + name + "'" + known());
     }
   }
 
@@ -330,7 +434,7 @@ public final class Users {
     }
   }
 
-  private static Optional<User> find(Connection c, String name) throws SQLException {
+  static Optional<User> find(Connection c, String name) throws SQLException {
     return stored(c, name).map(Stored::user);
   }
 

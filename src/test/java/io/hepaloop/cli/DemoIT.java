@@ -95,6 +95,26 @@ class DemoIT {
                     .containsPattern("hepaloop_samples_total\\{reactor=\"r2\"\\} [1-9]")
                     .contains("hepaloop_telemetry_points_dropped_total 0.0");
               });
+      // The first start created the admin: password printed once and in an owner-only file; it
+      // logs in over the API and must be changed first.
+      Path initial = dataDir.resolve(HttpSecurityOptions.INITIAL_PASSWORD_FILE);
+      String password = Files.readString(initial).strip();
+      assertThat(
+              java.nio.file.attribute.PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(initial)))
+          .isEqualTo("rw-------");
+      assertThat(buffer.toString(StandardCharsets.UTF_8)).contains("initial password  " + password);
+      String base = url.group(1).replace("/metrics", "");
+      HttpResponse<String> login =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/api/login"))
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"user\":\"admin\",\"password\":\"" + password + "\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+      assertThat(login.body()).contains("\"mustChangePassword\":true");
     } finally {
       demo.stop.countDown();
     }

@@ -170,7 +170,7 @@ class UserCommandTest {
 
   @Test
   void aDisabledUserCannotLogInAndIsListedAsDisabled() {
-    run("a long password\n", "user", "add", "alice", "--role", "admin");
+    run("a long password\n", "user", "add", "alice", "--role", "operator");
 
     Result disable = run("", "user", "disable", "alice");
     assertThat(disable.exit()).as(disable.err()).isZero();

@@ -1,0 +1,204 @@
+package io.hepaloop.api;
+
+import io.hepaloop.users.LoginResult;
+import io.hepaloop.users.PasswordRules;
+import io.hepaloop.users.Sessions;
+import io.hepaloop.users.User;
+import io.hepaloop.users.UserException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+
+/**
+ * Logging in and out: {@code POST /api/login}, {@code POST /api/logout}, {@code GET /api/session}
+ * (who am I, with the CSRF token) and {@code POST /api/password} (a user's own new password; the
+ * only thing a user who must change theirs may do besides the other two).
+ *
+ * <p>A failed login says only "wrong user name or password", whatever the reason (unknown user,
+ * wrong password, disabled), so nobody learns which names exist; a locked account answers 429 with
+ * the end of the lockout, as the user must know when to try again.
+ */
+final class SessionRoutes {
+  private final ApiSecurity security;
+  private final SessionGuard guard;
+  private final Blocking blocking;
+
+  SessionRoutes(ApiSecurity security, SessionGuard guard, Blocking blocking) {
+    this.security = security;
+    this.guard = guard;
+    this.blocking = blocking;
+  }
+
+  void mount(Router router) {
+    router.post("/api/login").handler(this::login);
+    router
+        .post("/api/logout")
+        .handler(guard.requireEvenBeforePasswordChange())
+        .handler(this::logout);
+    router.get("/api/session").handler(guard.requireEvenBeforePasswordChange()).handler(this::who);
+    router
+        .post("/api/password")
+        .handler(guard.requireEvenBeforePasswordChange())
+        .handler(this::password);
+  }
+
+  private record LoggedIn(LoginResult result, Sessions.Created session) {}
+
+  private void login(RoutingContext rc) {
+    JsonBody body = JsonBody.of(rc);
+    if (body == null) {
+      return;
+    }
+    String name = body.string("user", 64, true);
+    String password = body.string("password", PasswordRules.MAX_PASSWORD_LENGTH, true);
+    if (body.rejected(rc)) {
+      return;
+    }
+    blocking
+        .hashing(
+            () -> {
+              char[] secret = password.toCharArray();
+              try {
+                LoginResult r = security.users().verify(name, secret);
+                return new LoggedIn(r, r.ok() ? security.sessions().create(r.user()) : null);
+              } finally {
+                Arrays.fill(secret, '\0');
+              }
+            })
+        .onSuccess(
+            done -> {
+              LoginResult r = done.result();
+              switch (r.outcome()) {
+                case OK -> {
+                  rc.response().addCookie(guard.cookie(done.session().id()));
+                  json(rc, 200, session(r.user(), done.session().session()));
+                }
+                case LOCKED -> locked(rc, r, security.clock().now());
+                default ->
+                    Problems.send(
+                        rc, 401, "Unauthorized", "login failed: wrong user name or password");
+              }
+            })
+        .onFailure(rc::fail);
+  }
+
+  private static void locked(RoutingContext rc, LoginResult r, Instant now) {
+    long seconds = Math.max(1, Duration.between(now, r.lockedUntil()).toSeconds());
+    rc.response().putHeader("Retry-After", Long.toString(seconds));
+    Problems.send(
+        rc,
+        429,
+        "Too Many Requests",
+        "account locked after repeated failed logins until "
+            + r.lockedUntil()
+            + "; try again then, or ask an admin to reset the password");
+  }
+
+  private void logout(RoutingContext rc) {
+    Sessions.Session session = SessionGuard.session(rc);
+    if (session == null) {
+      Problems.send(
+          rc,
+          400,
+          "Bad Request",
+          "logout ends a cookie session; an API token is revoked with DELETE /api/tokens/{id}");
+      return;
+    }
+    blocking
+        .db(
+            () -> {
+              security.sessions().end(session.idHash());
+              return null;
+            })
+        .onSuccess(
+            v -> {
+              rc.response().addCookie(SessionGuard.expired(guard.cookie()));
+              rc.response().setStatusCode(204).end();
+            })
+        .onFailure(rc::fail);
+  }
+
+  private void who(RoutingContext rc) {
+    json(rc, 200, session(SessionGuard.user(rc), SessionGuard.session(rc)));
+  }
+
+  private void password(RoutingContext rc) {
+    JsonBody body = JsonBody.of(rc);
+    if (body == null) {
+      return;
+    }
+    String current = body.string("currentPassword", PasswordRules.MAX_PASSWORD_LENGTH, true);
+    String next = body.string("newPassword", PasswordRules.MAX_PASSWORD_LENGTH, true);
+    if (body.rejected(rc)) {
+      return;
+    }
+    User user = SessionGuard.user(rc);
+    Sessions.Session session = SessionGuard.session(rc);
+    if (current.equals(next)) {
+      Problems.badField(rc, "newPassword", "must differ from the current password");
+      return;
+    }
+    try {
+      PasswordRules.checkPassword(user.name(), next.toCharArray());
+    } catch (UserException e) {
+      Problems.badField(rc, "newPassword", e.getMessage());
+      return;
+    }
+    blocking
+        .hashing(
+            () -> {
+              LoginResult check = security.users().verify(user.name(), current.toCharArray());
+              if (check.ok()) {
+                security
+                    .users()
+                    .setPassword(
+                        user.name(),
+                        next.toCharArray(),
+                        false,
+                        session == null ? null : session.idHash());
+              }
+              return check;
+            })
+        .onSuccess(
+            check -> {
+              switch (check.outcome()) {
+                case OK -> rc.response().setStatusCode(204).end();
+                case LOCKED -> locked(rc, check, security.clock().now());
+                default ->
+                    Problems.send(
+                        rc,
+                        403,
+                        "Forbidden",
+                        "currentPassword: wrong password",
+                        new Problems.FieldError("currentPassword", "wrong password"));
+              }
+            })
+        .onFailure(rc::fail);
+  }
+
+  /** What {@code GET /api/session} and a login answer. */
+  private static JsonObject session(User user, Sessions.Session session) {
+    JsonObject out =
+        new JsonObject()
+            .put("user", user.name())
+            .put("displayName", user.displayName())
+            .put("role", user.role().id())
+            .put("mustChangePassword", user.mustChangePassword())
+            .put("viaToken", session == null);
+    if (session != null) {
+      out.put("csrfToken", session.csrfToken()).put("expiresAt", session.expiresAt().toString());
+    }
+    return out;
+  }
+
+  static void json(RoutingContext rc, int status, Object body) {
+    rc.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-store")
+        .end(io.vertx.core.json.Json.encode(body));
+  }
+}

@@ -1,0 +1,170 @@
+package io.hepaloop.api;
+
+import io.hepaloop.users.PasswordRules;
+import io.hepaloop.users.Role;
+import io.hepaloop.users.User;
+import io.hepaloop.users.UserException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * User administration, for the admin role: list, add, change role, disable, reset password. A reset
+ * password must be changed at the next login and ends the user's sessions; the last enabled admin
+ * can be neither disabled nor demoted (409), so somebody can always manage users.
+ */
+final class UserRoutes {
+  private final ApiSecurity security;
+  private final ApiGuard guard;
+  private final Blocking blocking;
+
+  UserRoutes(ApiSecurity security, ApiGuard guard, Blocking blocking) {
+    this.security = security;
+    this.guard = guard;
+    this.blocking = blocking;
+  }
+
+  void mount(Router router) {
+    router.get("/api/users").handler(guard.require(Role.ADMIN)).handler(this::list);
+    router.post("/api/users").handler(guard.require(Role.ADMIN)).handler(this::add);
+    router.put("/api/users/:name/role").handler(guard.require(Role.ADMIN)).handler(this::role);
+    router
+        .post("/api/users/:name/disable")
+        .handler(guard.require(Role.ADMIN))
+        .handler(this::disable);
+    router
+        .post("/api/users/:name/password")
+        .handler(guard.require(Role.ADMIN))
+        .handler(this::resetPassword);
+  }
+
+  private void list(RoutingContext rc) {
+    blocking
+        .db(() -> security.users().list())
+        .onSuccess(
+            users -> {
+              JsonArray out = new JsonArray();
+              users.forEach(u -> out.add(json(u)));
+              SessionRoutes.json(rc, 200, out);
+            })
+        .onFailure(rc::fail);
+  }
+
+  private void add(RoutingContext rc) {
+    JsonBody body = JsonBody.of(rc);
+    if (body == null) {
+      return;
+    }
+    String name = body.string("name", 32, true);
+    String displayName = body.string("displayName", 128, false);
+    Role role = role(body);
+    String password = body.string("password", PasswordRules.MAX_PASSWORD_LENGTH, true);
+    boolean mustChange = body.bool("mustChangePassword", true);
+    if (name != null) {
+      try {
+        PasswordRules.checkName(name);
+      } catch (UserException e) {
+        body.problem("name", e.getMessage());
+      }
+      if (password != null) {
+        try {
+          PasswordRules.checkPassword(name, password.toCharArray());
+        } catch (UserException e) {
+          body.problem("password", e.getMessage());
+        }
+      }
+    }
+    if (body.rejected(rc)) {
+      return;
+    }
+    blocking
+        .hashing(
+            () -> security.users().add(name, displayName, role, password.toCharArray(), mustChange))
+        .onSuccess(
+            u -> {
+              rc.response().putHeader("Location", "/api/users/" + u.name());
+              SessionRoutes.json(rc, 201, json(u));
+            })
+        .onFailure(rc::fail);
+  }
+
+  private void role(RoutingContext rc) {
+    JsonBody body = JsonBody.of(rc);
+    if (body == null) {
+      return;
+    }
+    Role role = role(body);
+    if (body.rejected(rc)) {
+      return;
+    }
+    String name = rc.pathParam("name");
+    blocking
+        .db(() -> security.users().setRole(name, role))
+        .onSuccess(u -> SessionRoutes.json(rc, 200, json(u)))
+        .onFailure(rc::fail);
+  }
+
+  private void disable(RoutingContext rc) {
+    String name = rc.pathParam("name");
+    blocking
+        .db(
+            () -> {
+              security.users().disable(name);
+              return security.users().get(name);
+            })
+        .onSuccess(u -> SessionRoutes.json(rc, 200, json(u)))
+        .onFailure(rc::fail);
+  }
+
+  private void resetPassword(RoutingContext rc) {
+    JsonBody body = JsonBody.of(rc);
+    if (body == null) {
+      return;
+    }
+    String password = body.string("password", PasswordRules.MAX_PASSWORD_LENGTH, true);
+    if (body.rejected(rc)) {
+      return;
+    }
+    String name = rc.pathParam("name");
+    try {
+      PasswordRules.checkPassword(name, password.toCharArray());
+    } catch (UserException e) {
+      Problems.badField(rc, "password", e.getMessage());
+      return;
+    }
+    blocking
+        .hashing(
+            () -> {
+              security.users().setPassword(name, password.toCharArray(), true, null);
+              return null;
+            })
+        .onSuccess(v -> rc.response().setStatusCode(204).end())
+        .onFailure(rc::fail);
+  }
+
+  private static Role role(JsonBody body) {
+    String id = body.string("role", 16, true);
+    if (id == null) {
+      return null;
+    }
+    try {
+      return Role.parse(id);
+    } catch (UserException e) {
+      body.problem("role", e.getMessage());
+      return null;
+    }
+  }
+
+  static JsonObject json(User u) {
+    return new JsonObject()
+        .put("name", u.name())
+        .put("displayName", u.displayName())
+        .put("role", u.role().id())
+        .put("disabled", u.disabled())
+        .put("mustChangePassword", u.mustChangePassword())
+        .put("lockedUntil", u.lockedUntil() == null ? null : u.lockedUntil().toString())
+        .put("createdAt", u.createdAt().toString())
+        .put("updatedAt", u.updatedAt().toString());
+  }
+}

@@ -1,0 +1,119 @@
+package io.hepaloop.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code openapi.yaml} describes exactly the routes the server has: every method and path of the
+ * router is an operation of the document, and every operation is a route. Generic: it lists
+ * whatever routes are mounted, so routes other features add are held to the same rule.
+ */
+class OpenApiRoutesTest {
+  @TempDir Path tmp;
+
+  @Test
+  void theDocumentAndTheRouterListTheSameOperations() throws Exception {
+    Set<String> routes;
+    try (ApiFixture f = new ApiFixture(tmp)) {
+      routes = routes(f.api);
+    }
+    Set<String> documented = documented();
+    assertThat(routes).as("routes of the router").isNotEmpty();
+    Set<String> undocumented = new TreeSet<>(routes);
+    undocumented.removeAll(documented);
+    Set<String> missing = new TreeSet<>(documented);
+    missing.removeAll(routes);
+    assertThat(undocumented).as("routes that openapi.yaml does not describe").isEmpty();
+    assertThat(missing).as("operations of openapi.yaml that no route serves").isEmpty();
+  }
+
+  @Test
+  void everyOperationNamesItsResponsesAndEveryRefResolves() throws Exception {
+    JsonNode doc = document();
+    for (Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").fields();
+        paths.hasNext(); ) {
+      Map.Entry<String, JsonNode> path = paths.next();
+      for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext(); ) {
+        Map.Entry<String, JsonNode> op = ops.next();
+        assertThat(op.getValue().path("responses").size())
+            .as(op.getKey() + " " + path.getKey() + " responses")
+            .isPositive();
+        assertThat(op.getValue().path("operationId").asText())
+            .as(op.getKey() + " " + path.getKey() + " operationId")
+            .isNotEmpty();
+      }
+    }
+    for (String ref : refs(doc, new TreeSet<>())) {
+      assertThat(doc.at(ref.substring(1)).isMissingNode()).as(ref).isFalse();
+    }
+    assertThat(doc.at("/components/securitySchemes").size()).isEqualTo(3);
+  }
+
+  /** "GET /api/users/{name}/role" for each method of each route with a path. */
+  static Set<String> routes(HttpApi api) {
+    Set<String> out = new TreeSet<>();
+    for (Route r : api.router().getRoutes()) {
+      String path = r.getPath();
+      if (path == null || r.methods() == null || r.methods().isEmpty()) {
+        continue; // catch-alls: failure handler, body handler on /api/*
+      }
+      for (HttpMethod m : r.methods()) {
+        out.add(m.name() + " " + path.replaceAll(":([A-Za-z0-9_]+)", "{$1}"));
+      }
+    }
+    return out;
+  }
+
+  static Set<String> documented() throws Exception {
+    Set<String> out = new TreeSet<>();
+    Set<String> methods = Set.of("get", "put", "post", "delete", "patch", "head", "options");
+    for (Iterator<Map.Entry<String, JsonNode>> paths = document().get("paths").fields();
+        paths.hasNext(); ) {
+      Map.Entry<String, JsonNode> path = paths.next();
+      for (Iterator<String> ops = path.getValue().fieldNames(); ops.hasNext(); ) {
+        String op = ops.next();
+        if (methods.contains(op)) {
+          out.add(op.toUpperCase(Locale.ROOT) + " " + path.getKey());
+        }
+      }
+    }
+    return out;
+  }
+
+  private static JsonNode document() throws Exception {
+    try (InputStream in = OpenApiRoutesTest.class.getResourceAsStream("/openapi.yaml")) {
+      return new ObjectMapper(new YAMLFactory()).readTree(in);
+    }
+  }
+
+  private static Set<String> refs(JsonNode node, Set<String> out) {
+    if (node.isObject()) {
+      node.fields()
+          .forEachRemaining(
+              e -> {
+                if (e.getKey().equals("$ref")) {
+                  out.add(e.getValue().asText());
+                } else {
+                  refs(e.getValue(), out);
+                }
+              });
+    } else if (node.isArray()) {
+      node.forEach(n -> refs(n, out));
+    }
+    return out;
+  }
+}
