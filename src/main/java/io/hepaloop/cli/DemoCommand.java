@@ -177,7 +177,8 @@ public final class DemoCommand implements Callable<Integer> {
                   "127.0.0.1",
                   httpPort,
                   SystemClock.INSTANCE,
-                  security));
+                  security,
+                  store));
       for (String id : ids) {
         out.println("  " + id + "  " + sim.endpointUrl(id));
       }

@@ -130,7 +130,8 @@ public final class ServeCommand implements Callable<Integer> {
                 httpHost,
                 httpPort,
                 SystemClock.INSTANCE,
-                security))) {
+                security,
+                store))) {
       hook.install();
       out.println(
           "HepaLoop: supervising "
