@@ -100,7 +100,8 @@ class TuneClientTest {
     assertThat(r.out())
         .contains("Auto-tune of loop temperature started by anna")
         .contains("leaving this command does not stop it")
-        .containsPattern("running: [1-4] of 4 cycles, PV amplitude [0-9.]+, period [0-9.]+ s")
+        .containsPattern(
+            "running: [0-4] of 4 cycles, PV amplitude [-0-9.]+, period [-0-9.]+ s, elapsed [0-9]+ s")
         .contains("proposal ready")
         .contains("proposal: Tyreus-Luyben PID")
         .containsPattern("gain +64\\.00 +[0-9.]+")
