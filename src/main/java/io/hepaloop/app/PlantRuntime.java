@@ -7,6 +7,7 @@ import io.hepaloop.api.AlarmAccess;
 import io.hepaloop.api.AlarmRoutes;
 import io.hepaloop.api.ApiGuard;
 import io.hepaloop.api.ApiSecurity;
+import io.hepaloop.api.AutotuneRoutes;
 import io.hepaloop.api.EventStream;
 import io.hepaloop.api.HttpApi;
 import io.hepaloop.api.Metrics;
@@ -328,6 +329,8 @@ public final class PlantRuntime implements AutoCloseable {
     if (alarms != null) {
       AlarmRoutes.mount(http.router(), guard, alarms, access);
     }
+    AutotuneRoutes.mount(
+        http.router(), guard, PlantAutotuneAccess.of(this, List.copyOf(controllers.keySet())));
   }
 
   public ReactorController controller(String reactorId) {
