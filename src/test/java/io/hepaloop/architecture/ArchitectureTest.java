@@ -249,7 +249,8 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat(
             anyHepaLoopPackageBut(
-                "api", "control", "alarm", "device", "bus", "core", "profile", "users", "time"))
+                "api", "control", "alarm", "device", "bus", "core", "profile", "users", "time",
+                "audit"))
         .check(production);
   }
 
