@@ -29,6 +29,15 @@ class OpenApiRoutesTest {
   void theDocumentAndTheRouterListTheSameOperations() throws Exception {
     Set<String> routes;
     try (ApiFixture f = new ApiFixture(tmp)) {
+      // the plant, alarm and stream routes the runtime mounts beside the security ones
+      FakePlantAccess plant = new FakePlantAccess("r1");
+      PlantRoutes.mount(f.api.router(), f.api.guard(), plant);
+      AlarmRoutes.mount(f.api.router(), f.api.guard(), null, plant);
+      new EventStream(
+              java.util.List.of("r1"),
+              new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+              EventStream.Options.defaults())
+          .mount(f.api.router(), f.api.guard());
       routes = routes(f.api);
     }
     Set<String> documented = documented();
