@@ -1,7 +1,15 @@
 package io.hepaloop.api;
 
+import static io.hepaloop.audit.AuditAction.ACKNOWLEDGE;
+import static io.hepaloop.audit.AuditAction.ALARM_RESET;
+import static io.hepaloop.audit.AuditAction.OUT_OF_SERVICE;
+import static io.hepaloop.audit.AuditAction.RETURN_TO_SERVICE;
+import static io.hepaloop.audit.AuditAction.SHELVE;
+import static io.hepaloop.audit.AuditAction.UNSHELVE;
+
 import io.hepaloop.alarm.AlarmPriority;
 import io.hepaloop.alarm.AlarmState;
+import io.hepaloop.audit.AuditAction;
 import io.hepaloop.users.Role;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -33,28 +41,50 @@ public final class AlarmRoutes {
 
   private final AlarmAccess alarms;
   private final PlantAccess plant;
+  private final AuditAlarmActions audit;
 
-  private AlarmRoutes(AlarmAccess alarms, PlantAccess plant) {
+  private AlarmRoutes(AlarmAccess alarms, PlantAccess plant, AuditRecorder audit) {
     this.alarms = alarms;
     this.plant = plant;
+    this.audit = new AuditAlarmActions(alarms, audit);
+  }
+
+  /** The routes without audit records (route tests). */
+  public static void mount(Router router, ApiGuard guard, AlarmAccess alarms, PlantAccess plant) {
+    mount(router, guard, alarms, plant, AuditRecorder.none());
   }
 
   /**
-   * Adds the alarm routes to {@code router}, each behind {@code guard}.
+   * Adds the alarm routes to {@code router}, each behind {@code guard}; {@code audit} records each
+   * action once per alarm ({@link AuditAlarmActions}).
    *
    * @param plant for the reactor ids a filter or an alarm may name (404 for others)
    */
-  public static void mount(Router router, ApiGuard guard, AlarmAccess alarms, PlantAccess plant) {
-    AlarmRoutes r = new AlarmRoutes(alarms, plant);
+  public static void mount(
+      Router router, ApiGuard guard, AlarmAccess alarms, PlantAccess plant, AuditRecorder audit) {
+    AlarmRoutes r = new AlarmRoutes(alarms, plant, audit);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
     router.get("/api/alarms").handler(guard.require(Role.VIEWER)).handler(r::list);
     router.get("/api/alarm-health").handler(guard.require(Role.VIEWER)).handler(r::health);
-    action(router, body, guard, "acknowledge", Role.OPERATOR, r, false, r::acknowledge);
-    action(router, body, guard, "shelve", Role.OPERATOR, r, true, r::shelve);
-    action(router, body, guard, "unshelve", Role.OPERATOR, r, false, r::unshelve);
-    action(router, body, guard, "out-of-service", Role.ENGINEER, r, false, r::outOfService);
-    action(router, body, guard, "return-to-service", Role.ENGINEER, r, false, r::returnToService);
-    action(router, body, guard, "reset", Role.OPERATOR, r, false, r::reset);
+    action(router, body, guard, ACKNOWLEDGE, Role.OPERATOR, r, false, r::acknowledge);
+    action(router, body, guard, SHELVE, Role.OPERATOR, r, true, r::shelve);
+    action(router, body, guard, UNSHELVE, Role.OPERATOR, r, false, r::unshelve);
+    action(router, body, guard, OUT_OF_SERVICE, Role.ENGINEER, r, false, r::outOfService);
+    action(router, body, guard, RETURN_TO_SERVICE, Role.ENGINEER, r, false, r::returnToService);
+    action(router, body, guard, ALARM_RESET, Role.OPERATOR, r, false, r::reset);
+  }
+
+  /** The path of an action's route. */
+  private static String path(AuditAction action) {
+    return switch (action) {
+      case ACKNOWLEDGE -> "acknowledge";
+      case SHELVE -> "shelve";
+      case UNSHELVE -> "unshelve";
+      case OUT_OF_SERVICE -> "out-of-service";
+      case RETURN_TO_SERVICE -> "return-to-service";
+      case ALARM_RESET -> "reset";
+      default -> throw new IllegalArgumentException("no alarm route for " + action);
+    };
   }
 
   /** One checked action request. */
@@ -65,13 +95,13 @@ public final class AlarmRoutes {
       Router router,
       BodyHandler body,
       ApiGuard guard,
-      String name,
+      AuditAction action,
       Role role,
       AlarmRoutes r,
       boolean withDuration,
       Function<Request, Future<AlarmAccess.ActionResult>> act) {
     router
-        .post("/api/alarms/" + name)
+        .post("/api/alarms/" + path(action))
         .handler(body)
         .handler(guard.require(role))
         .handler(
@@ -80,7 +110,11 @@ public final class AlarmRoutes {
               if (req == null) {
                 return;
               }
-              act.apply(req).onComplete(ar -> answer(rc, ar.failed() ? null : ar.result(), ar));
+              r.audit.run(
+                  req,
+                  action,
+                  () -> act.apply(req),
+                  ar -> answer(rc, ar.failed() ? null : ar.result(), ar));
             });
   }
 

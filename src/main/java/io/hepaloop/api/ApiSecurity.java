@@ -1,6 +1,6 @@
 package io.hepaloop.api;
 
-import io.hepaloop.store.Store;
+import io.hepaloop.audit.AuditTrail;
 import io.hepaloop.time.Clock;
 import io.hepaloop.users.ApiTokens;
 import io.hepaloop.users.Sessions;
@@ -17,24 +17,54 @@ import java.security.KeyStore;
 /**
  * What the API server needs to let people in: the users, their sessions and API tokens (all in the
  * data directory's database), and how it is reached: HTTPS with a key store, or plain HTTP, which
- * is allowed beyond loopback only when explicitly asked for ({@link #checkBind}).
+ * is allowed beyond loopback only when explicitly asked for ({@link #checkBind}); and where what
+ * people do is recorded: the audit trail, and whether critical actions need an electronic signature
+ * ({@link AuditSignatures.Mode}).
+ *
+ * <p>Closing it closes the audit trail (everything queued is written, and anchored): its owner
+ * closes it after the HTTP server has stopped, so no action's record is cut off, and before the
+ * database.
  *
  * @param clock wall time for expiries and lockouts (the one the users, sessions and tokens use)
  * @param tls the HTTPS key store, or null for plain HTTP
  * @param insecureHttp plain HTTP on a non-loopback address was explicitly asked for
+ * @param audit the trail human actions are recorded in; null records nothing
+ * @param esign whether critical actions need an electronic signature
  */
 public record ApiSecurity(
-    Users users, Sessions sessions, ApiTokens tokens, Clock clock, Tls tls, boolean insecureHttp) {
+    Users users,
+    Sessions sessions,
+    ApiTokens tokens,
+    Clock clock,
+    Tls tls,
+    boolean insecureHttp,
+    AuditTrail audit,
+    AuditSignatures.Mode esign)
+    implements AutoCloseable {
 
-  /** The security of a data directory's database with the default session policy. */
-  public static ApiSecurity of(Store store, Clock clock, Tls tls, boolean insecureHttp) {
-    return new ApiSecurity(
-        new Users(store, clock),
-        new Sessions(store, clock, Sessions.Policy.DEFAULT),
-        new ApiTokens(store, clock),
-        clock,
-        tls,
-        insecureHttp);
+  public ApiSecurity {
+    if (esign == null) {
+      throw new IllegalArgumentException("e-signature mode is missing (strict or research)");
+    }
+  }
+
+  /** Without an audit trail, signatures optional (tests of access alone). */
+  public ApiSecurity(
+      Users users,
+      Sessions sessions,
+      ApiTokens tokens,
+      Clock clock,
+      Tls tls,
+      boolean insecureHttp) {
+    this(users, sessions, tokens, clock, tls, insecureHttp, null, AuditSignatures.Mode.RESEARCH);
+  }
+
+  /** Writes the audit records still queued and closes the trail; blocks, not on an event loop. */
+  @Override
+  public void close() {
+    if (audit != null) {
+      audit.close();
+    }
   }
 
   /**

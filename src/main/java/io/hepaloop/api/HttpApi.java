@@ -33,7 +33,9 @@ public final class HttpApi extends VerticleBase {
   private final String host;
   private final int port;
   private final ApiSecurity security;
+  private final String runId;
   private HttpServer server;
+  private AuditRecorder audit = AuditRecorder.none();
   private Router router;
   private SessionGuard guard;
   private Blocking blocking;
@@ -49,6 +51,14 @@ public final class HttpApi extends VerticleBase {
    * @throws IllegalArgumentException for plain HTTP beyond loopback not explicitly allowed
    */
   public HttpApi(PrometheusMeterRegistry registry, String host, int port, ApiSecurity security) {
+    this(registry, host, port, security, null);
+  }
+
+  /**
+   * @param runId the run the plant continues, added to every audit record; null outside a run
+   */
+  public HttpApi(
+      PrometheusMeterRegistry registry, String host, int port, ApiSecurity security, String runId) {
     ApiSecurity.checkBind(
         host,
         security == null ? null : security.tls(),
@@ -57,6 +67,7 @@ public final class HttpApi extends VerticleBase {
     this.host = host;
     this.port = port;
     this.security = security;
+    this.runId = runId;
   }
 
   /**
@@ -70,6 +81,14 @@ public final class HttpApi extends VerticleBase {
   /** The guard for routes added to {@link #router()} (after start); null without security. */
   public ApiGuard guard() {
     return guard;
+  }
+
+  /**
+   * How routes record what people do and check signatures (after start): the security's trail and
+   * e-signature mode; records nothing without security.
+   */
+  public AuditRecorder audit() {
+    return audit;
   }
 
   /** True when the server speaks HTTPS. */
@@ -117,9 +136,14 @@ public final class HttpApi extends VerticleBase {
     if (security != null) {
       blocking = new Blocking(vertx);
       guard = new SessionGuard(vertx, security.sessions(), security.tokens(), tls());
-      new SessionRoutes(security, guard, blocking).mount(router);
-      new UserRoutes(security, guard, blocking).mount(router);
-      new TokenRoutes(security, guard, blocking).mount(router);
+      audit =
+          new AuditRecorder(
+              security.audit(),
+              runId,
+              new AuditSignatures(security.users(), blocking, security.clock(), security.esign()));
+      new SessionRoutes(security, guard, blocking, audit).mount(router);
+      new UserRoutes(security, guard, blocking, audit).mount(router);
+      new TokenRoutes(security, guard, blocking, audit).mount(router);
     }
     HttpServerOptions options = new HttpServerOptions();
     if (tls()) {

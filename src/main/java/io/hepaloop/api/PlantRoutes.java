@@ -1,17 +1,17 @@
 package io.hepaloop.api;
 
-import io.hepaloop.control.CommandResult;
+import io.hepaloop.audit.AuditAction;
 import io.hepaloop.control.ControlCommand;
 import io.hepaloop.control.LoopMode;
 import io.hepaloop.control.PidTuning;
 import io.hepaloop.profile.Range;
 import io.hepaloop.users.Role;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -22,6 +22,11 @@ import java.util.Set;
  * reset (engineer). Every input is checked here before the command goes to the controller, which
  * checks it again: a setpoint outside the loop's {@code setpointLimits} is refused with 422 naming
  * the value and the limits, never clamped.
+ *
+ * <p>Every command of an authorised caller is recorded in the audit trail once it is applied or
+ * refused ({@link AuditedCommands}): the value before, read from the controller's state, and the
+ * value set. A body may carry a {@code comment} (the reason recorded) and a {@code signature}
+ * ({@link AuditSignatures}), which critical actions (tuning, interlock reset) need in strict mode.
  */
 public final class PlantRoutes {
   /** Largest body a plant route reads; a command is a few fields. */
@@ -40,17 +45,32 @@ public final class PlantRoutes {
           "setpointWeightD",
           "derivativeFilterN",
           "trackingTimeS",
-          "outputRateLimitPerS");
+          "outputRateLimitPerS",
+          "comment",
+          "signature");
+
+  /** Fields of a tuning body that are no tuning parameter. */
+  private static final Set<String> NOT_PARAMETERS = Set.of("controller", "comment", "signature");
 
   private final PlantAccess plant;
+  private final AuditedCommands commands;
 
-  private PlantRoutes(PlantAccess plant) {
+  private PlantRoutes(PlantAccess plant, AuditRecorder audit) {
     this.plant = plant;
+    this.commands = new AuditedCommands(plant, audit);
   }
 
-  /** Adds the reactor and loop routes to {@code router}, each behind {@code guard}. */
+  /** The routes without audit records, signatures optional (route tests). */
   public static void mount(Router router, ApiGuard guard, PlantAccess plant) {
-    PlantRoutes r = new PlantRoutes(plant);
+    mount(router, guard, plant, AuditRecorder.none());
+  }
+
+  /**
+   * Adds the reactor and loop routes to {@code router}, each behind {@code guard}; every command is
+   * recorded by {@code audit}, which also checks the electronic signatures of critical ones.
+   */
+  public static void mount(Router router, ApiGuard guard, PlantAccess plant, AuditRecorder audit) {
+    PlantRoutes r = new PlantRoutes(plant, audit);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
     router.get("/api/reactors").handler(guard.require(Role.VIEWER)).handler(r::listReactors);
     router.get(R).handler(guard.require(Role.VIEWER)).handler(r::reactor);
@@ -217,17 +237,35 @@ public final class PlantRoutes {
 
   private void setpoint(RoutingContext rc) {
     PlantAccess.LoopLimits l = loopOr404(rc);
-    JsonObject body = l == null ? null : PlantInput.object(rc, Set.of("setpoint"));
+    JsonObject body = l == null ? null : PlantInput.object(rc, fields("setpoint"));
     Double sp = body == null ? null : PlantInput.number(rc, body, "setpoint");
-    if (sp == null || !within(rc, "setpoint", sp, l.setpointLimits(), l.pvUnit(), l.loopId())) {
+    AuditedCommands.Extras x = sp == null ? null : AuditedCommands.extras(rc, body);
+    if (x == null) {
       return;
     }
-    run(rc, new ControlCommand.SetSetpoint(l.loopId(), sp, user(rc)));
+    withState(
+        rc,
+        rc.pathParam("reactorId"),
+        state -> {
+          PlantAccess.LoopSettings s = settingsOf(state, l.loopId());
+          AuditedCommands.Change c =
+              change(
+                  rc,
+                  AuditAction.SETPOINT,
+                  l.loopId(),
+                  s == null ? null : value(s.setpoint(), l.pvUnit()),
+                  value(sp, l.pvUnit()),
+                  x);
+          if (within(rc, c, "setpoint", sp, l.setpointLimits(), l.pvUnit(), l.loopId())) {
+            commands.execute(
+                rc, c, x.signature(), new ControlCommand.SetSetpoint(l.loopId(), sp, user(rc)));
+          }
+        });
   }
 
   private void cascadeSetpoint(RoutingContext rc) {
     PlantAccess.LoopLimits l = loopOr404(rc);
-    JsonObject body = l == null ? null : PlantInput.object(rc, Set.of("setpoint"));
+    JsonObject body = l == null ? null : PlantInput.object(rc, fields("setpoint"));
     if (body == null) {
       return;
     }
@@ -241,16 +279,37 @@ public final class PlantRoutes {
       return;
     }
     Double sp = PlantInput.number(rc, body, "setpoint");
-    if (sp == null
-        || !within(rc, "setpoint", sp, l.cascadeSetpointLimits(), l.cascadePvUnit(), l.loopId())) {
+    AuditedCommands.Extras x = sp == null ? null : AuditedCommands.extras(rc, body);
+    if (x == null) {
       return;
     }
-    run(rc, new ControlCommand.SetCascadeSetpoint(l.loopId(), sp, user(rc)));
+    withState(
+        rc,
+        rc.pathParam("reactorId"),
+        state -> {
+          PlantAccess.LoopSettings s = settingsOf(state, l.loopId());
+          AuditedCommands.Change c =
+              change(
+                  rc,
+                  AuditAction.CASCADE_SETPOINT,
+                  l.loopId() + "/cascade",
+                  s == null ? null : value(s.cascadeSetpoint(), l.cascadePvUnit()),
+                  value(sp, l.cascadePvUnit()),
+                  x);
+          if (within(
+              rc, c, "setpoint", sp, l.cascadeSetpointLimits(), l.cascadePvUnit(), l.loopId())) {
+            commands.execute(
+                rc,
+                c,
+                x.signature(),
+                new ControlCommand.SetCascadeSetpoint(l.loopId(), sp, user(rc)));
+          }
+        });
   }
 
   private void mode(RoutingContext rc) {
     PlantAccess.LoopLimits l = loopOr404(rc);
-    JsonObject body = l == null ? null : PlantInput.object(rc, Set.of("mode"));
+    JsonObject body = l == null ? null : PlantInput.object(rc, fields("mode"));
     String text = body == null ? null : PlantInput.string(rc, body, "mode");
     if (text == null) {
       return;
@@ -271,17 +330,51 @@ public final class PlantRoutes {
           new Problems.FieldError("mode", "CASCADE needs a cascade; allowed: OFF, MANUAL, AUTO"));
       return;
     }
-    run(rc, new ControlCommand.SetMode(l.loopId(), mode, user(rc)));
+    AuditedCommands.Extras x = AuditedCommands.extras(rc, body);
+    if (x == null) {
+      return;
+    }
+    withState(
+        rc,
+        rc.pathParam("reactorId"),
+        state -> {
+          PlantAccess.LoopSettings s = settingsOf(state, l.loopId());
+          AuditedCommands.Change c =
+              change(rc, AuditAction.MODE, l.loopId(), s == null ? null : s.mode(), mode.name(), x);
+          commands.execute(
+              rc, c, x.signature(), new ControlCommand.SetMode(l.loopId(), mode, user(rc)));
+        });
   }
 
   private void manualOutput(RoutingContext rc) {
     PlantAccess.LoopLimits l = loopOr404(rc);
-    JsonObject body = l == null ? null : PlantInput.object(rc, Set.of("output"));
+    JsonObject body = l == null ? null : PlantInput.object(rc, fields("output"));
     Double out = body == null ? null : PlantInput.number(rc, body, "output");
-    if (out == null || !within(rc, "output", out, l.outputRange(), l.outputUnit(), l.loopId())) {
+    AuditedCommands.Extras x = out == null ? null : AuditedCommands.extras(rc, body);
+    if (x == null) {
       return;
     }
-    run(rc, new ControlCommand.SetManualOutput(l.loopId(), out, user(rc)));
+    withState(
+        rc,
+        rc.pathParam("reactorId"),
+        state -> {
+          PlantAccess.LoopSettings s = settingsOf(state, l.loopId());
+          AuditedCommands.Change c =
+              change(
+                  rc,
+                  AuditAction.MANUAL_OUTPUT,
+                  l.loopId(),
+                  s == null ? null : value(s.manualOutput(), l.outputUnit()),
+                  value(out, l.outputUnit()),
+                  x);
+          if (within(rc, c, "output", out, l.outputRange(), l.outputUnit(), l.loopId())) {
+            commands.execute(
+                rc,
+                c,
+                x.signature(),
+                new ControlCommand.SetManualOutput(l.loopId(), out, user(rc)));
+          }
+        });
   }
 
   private void tuning(RoutingContext rc) {
@@ -304,21 +397,50 @@ public final class PlantRoutes {
           new Problems.FieldError("controller", "must be one of " + l.controllers()));
       return;
     }
-    String reactorId = rc.pathParam("reactorId");
+    AuditedCommands.Extras x = AuditedCommands.extras(rc, body);
+    if (x == null) {
+      return;
+    }
     withState(
         rc,
-        reactorId,
+        rc.pathParam("reactorId"),
         state -> {
           PlantAccess.LoopSettings s = settingsOf(state, l.loopId());
-          PidTuning now = s == null ? null : s.tuning().get(which);
-          if (now == null) {
-            now = PidTuning.of(0, 0, 0);
-          }
-          PidTuning t = tuningFrom(rc, body, now);
+          PidTuning before = s == null ? null : s.tuning().get(which);
+          PidTuning t = tuningFrom(rc, body, before == null ? PidTuning.of(0, 0, 0) : before);
           if (t != null) {
-            run(rc, new ControlCommand.SetTuning(l.loopId(), which, t, user(rc)));
+            AuditedCommands.Change c =
+                change(
+                    rc,
+                    AuditAction.TUNING,
+                    l.loopId() + "/" + which,
+                    before == null ? null : text(before),
+                    text(t),
+                    x);
+            commands.execute(
+                rc, c, x.signature(), new ControlCommand.SetTuning(l.loopId(), which, t, user(rc)));
           }
         });
+  }
+
+  /** A tuning as the audit record shows it: every parameter, named. */
+  static String text(PidTuning t) {
+    return "gain="
+        + fmt(t.gain())
+        + " integralTimeS="
+        + fmt(t.integralTimeS())
+        + " derivativeTimeS="
+        + fmt(t.derivativeTimeS())
+        + " setpointWeightP="
+        + fmt(t.setpointWeightP())
+        + " setpointWeightD="
+        + fmt(t.setpointWeightD())
+        + " derivativeFilterN="
+        + fmt(t.derivativeFilterN())
+        + " trackingTimeS="
+        + fmt(t.trackingTimeS())
+        + " outputRateLimitPerS="
+        + fmt(t.outputRateLimitPerS());
   }
 
   /** The tuning asked for: given fields over the controller's current ones; null when wrong. */
@@ -326,7 +448,7 @@ public final class PlantRoutes {
     if (!body.containsKey("gain")
         && !body.containsKey("integralTimeS")
         && !body.containsKey("derivativeTimeS")
-        && body.fieldNames().stream().allMatch("controller"::equals)) {
+        && body.fieldNames().stream().allMatch(NOT_PARAMETERS::contains)) {
       Problems.badField(
           rc, "body", "name at least one tuning parameter (gain, integralTimeS, ...)");
       return null;
@@ -378,14 +500,28 @@ public final class PlantRoutes {
     if (id == null) {
       return;
     }
+    AuditedCommands.Extras x = new AuditedCommands.Extras(null, null);
+    if (rc.body() != null && rc.body().length() > 0) {
+      JsonObject body = PlantInput.object(rc, fields());
+      x = body == null ? null : AuditedCommands.extras(rc, body);
+      if (x == null) {
+        return;
+      }
+    }
+    AuditedCommands.Extras extras = x;
     String interlockId = rc.pathParam("interlockId");
     withState(
         rc,
         id,
         state -> {
-          List<String> known =
-              state.interlocks().stream().map(PlantAccess.InterlockState::interlockId).toList();
-          if (!known.contains(interlockId)) {
+          PlantAccess.InterlockState il =
+              state.interlocks().stream()
+                  .filter(i -> i.interlockId().equals(interlockId))
+                  .findFirst()
+                  .orElse(null);
+          if (il == null) {
+            List<String> known =
+                state.interlocks().stream().map(PlantAccess.InterlockState::interlockId).toList();
             Problems.send(
                 rc,
                 404,
@@ -399,36 +535,61 @@ public final class PlantRoutes {
                     + ")");
             return;
           }
-          run(rc, new ControlCommand.ResetInterlock(interlockId, user(rc)));
+          String before =
+              il.tripped()
+                  ? "tripped" + (il.cause() == null ? "" : " (" + il.cause() + ")")
+                  : "not tripped";
+          AuditedCommands.Change c =
+              new AuditedCommands.Change(
+                  id,
+                  AuditAction.INTERLOCK_RESET,
+                  id + "/" + interlockId,
+                  before,
+                  "reset",
+                  extras.comment());
+          commands.execute(
+              rc, c, extras.signature(), new ControlCommand.ResetInterlock(interlockId, user(rc)));
         });
   }
 
-  /** Sends the command; accepted is 200, a refusal by the controller 409 with its reason. */
-  private void run(RoutingContext rc, ControlCommand c) {
+  /** The fields a command body may have: its own, a comment and a signature. */
+  private static Set<String> fields(String... own) {
+    Set<String> out = new HashSet<>(List.of(own));
+    out.add("comment");
+    out.add("signature");
+    return out;
+  }
+
+  private static AuditedCommands.Change change(
+      RoutingContext rc,
+      AuditAction action,
+      String loopTarget,
+      String oldValue,
+      String newValue,
+      AuditedCommands.Extras x) {
     String reactorId = rc.pathParam("reactorId");
-    Future<CommandResult> f = plant.command(reactorId, c);
-    f.onComplete(
-        ar -> {
-          if (ar.failed()) {
-            rc.fail(ar.cause());
-          } else if (ar.result().accepted()) {
-            json(
-                rc,
-                200,
-                new JsonObject()
-                    .put("accepted", true)
-                    .put("message", ar.result().message())
-                    .encode());
-          } else {
-            Problems.send(rc, 409, "Command refused", ar.result().message());
-          }
-        });
+    return new AuditedCommands.Change(
+        reactorId, action, reactorId + "/" + loopTarget, oldValue, newValue, x.comment());
+  }
+
+  /** A value with its unit, as the audit record shows it; null for NaN (no such value). */
+  static String value(double v, String unit) {
+    if (Double.isNaN(v)) {
+      return null;
+    }
+    return fmt(v) + (unit == null || unit.isEmpty() ? "" : " " + unit);
   }
 
   // ---- checks ----
 
   private boolean within(
-      RoutingContext rc, String field, double v, Range limits, String unit, String loopId) {
+      RoutingContext rc,
+      AuditedCommands.Change c,
+      String field,
+      double v,
+      Range limits,
+      String unit,
+      String loopId) {
     if (limits.contains(v)) {
       return true;
     }
@@ -443,8 +604,9 @@ public final class PlantRoutes {
             fmt(limits.max()),
             u,
             loopId);
-    Problems.send(
+    commands.refuse(
         rc,
+        c,
         422,
         "Value out of range",
         field + " " + problem,

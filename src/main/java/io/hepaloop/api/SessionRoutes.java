@@ -1,5 +1,6 @@
 package io.hepaloop.api;
 
+import io.hepaloop.audit.AuditAction;
 import io.hepaloop.users.LoginResult;
 import io.hepaloop.users.PasswordRules;
 import io.hepaloop.users.Sessions;
@@ -25,11 +26,13 @@ final class SessionRoutes {
   private final ApiSecurity security;
   private final SessionGuard guard;
   private final Blocking blocking;
+  private final AuditRecorder audit;
 
-  SessionRoutes(ApiSecurity security, SessionGuard guard, Blocking blocking) {
+  SessionRoutes(ApiSecurity security, SessionGuard guard, Blocking blocking, AuditRecorder audit) {
     this.security = security;
     this.guard = guard;
     this.blocking = blocking;
+    this.audit = audit;
   }
 
   void mount(Router router) {
@@ -75,14 +78,43 @@ final class SessionRoutes {
                 case OK -> {
                   rc.response().addCookie(guard.cookie(done.session().id()));
                   json(rc, 200, session(r.user(), done.session().session()));
+                  audit.record(
+                      r.user().name(),
+                      r.user().role().id(),
+                      AuditAction.LOGIN,
+                      null,
+                      null,
+                      r.user().mustChangePassword() ? "session; must change password" : "session",
+                      null,
+                      null);
                 }
-                case LOCKED -> locked(rc, r, security.clock().now());
-                default ->
-                    Problems.send(
-                        rc, 401, "Unauthorized", "login failed: wrong user name or password");
+                case LOCKED -> {
+                  locked(rc, r, security.clock().now());
+                  loginFailed(name, "account locked until " + r.lockedUntil());
+                }
+                default -> {
+                  Problems.send(
+                      rc, 401, "Unauthorized", "login failed: wrong user name or password");
+                  loginFailed(name, why(r.outcome()));
+                }
               }
             })
         .onFailure(rc::fail);
+  }
+
+  /** A failed login's record: the name typed (never the password) and why it failed. */
+  private void loginFailed(String name, String why) {
+    audit.record(name, null, AuditAction.LOGIN_FAILED, null, null, null, why, null);
+  }
+
+  private static String why(LoginResult.Outcome outcome) {
+    return switch (outcome) {
+      case WRONG_PASSWORD -> "wrong password";
+      case UNKNOWN_USER -> "unknown user";
+      case DISABLED -> "user disabled";
+      case LOCKED -> "account locked";
+      case OK -> "ok";
+    };
   }
 
   private static void locked(RoutingContext rc, LoginResult r, Instant now) {
@@ -117,6 +149,7 @@ final class SessionRoutes {
             v -> {
               rc.response().addCookie(SessionGuard.expired(guard.cookie()));
               rc.response().setStatusCode(204).end();
+              audit.record(ApiGuard.caller(rc), AuditAction.LOGOUT, null, null, null, null, null);
             })
         .onFailure(rc::fail);
   }
@@ -164,16 +197,46 @@ final class SessionRoutes {
             })
         .onSuccess(
             check -> {
+              ApiCaller caller = ApiGuard.caller(rc);
               switch (check.outcome()) {
-                case OK -> rc.response().setStatusCode(204).end();
-                case LOCKED -> locked(rc, check, security.clock().now());
-                default ->
-                    Problems.send(
-                        rc,
-                        403,
-                        "Forbidden",
-                        "currentPassword: wrong password",
-                        new Problems.FieldError("currentPassword", "wrong password"));
+                case OK -> {
+                  rc.response().setStatusCode(204).end();
+                  audit.record(
+                      caller,
+                      AuditAction.PASSWORD_CHANGE,
+                      user.name(),
+                      null,
+                      "changed by the user",
+                      null,
+                      null);
+                }
+                case LOCKED -> {
+                  locked(rc, check, security.clock().now());
+                  audit.record(
+                      caller,
+                      AuditAction.PASSWORD_CHANGE,
+                      user.name(),
+                      null,
+                      AuditRecorder.refused("new password"),
+                      "account locked until " + check.lockedUntil(),
+                      null);
+                }
+                default -> {
+                  Problems.send(
+                      rc,
+                      403,
+                      "Forbidden",
+                      "currentPassword: wrong password",
+                      new Problems.FieldError("currentPassword", "wrong password"));
+                  audit.record(
+                      caller,
+                      AuditAction.PASSWORD_CHANGE,
+                      user.name(),
+                      null,
+                      AuditRecorder.refused("new password"),
+                      "wrong current password",
+                      null);
+                }
               }
             })
         .onFailure(rc::fail);

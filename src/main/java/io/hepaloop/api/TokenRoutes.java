@@ -1,5 +1,6 @@
 package io.hepaloop.api;
 
+import io.hepaloop.audit.AuditAction;
 import io.hepaloop.users.ApiTokens;
 import io.hepaloop.users.Role;
 import io.vertx.core.json.JsonArray;
@@ -21,11 +22,13 @@ final class TokenRoutes {
   private final ApiSecurity security;
   private final ApiGuard guard;
   private final Blocking blocking;
+  private final AuditRecorder audit;
 
-  TokenRoutes(ApiSecurity security, ApiGuard guard, Blocking blocking) {
+  TokenRoutes(ApiSecurity security, ApiGuard guard, Blocking blocking, AuditRecorder audit) {
     this.security = security;
     this.guard = guard;
     this.blocking = blocking;
+    this.audit = audit;
   }
 
   void mount(Router router) {
@@ -77,6 +80,17 @@ final class TokenRoutes {
             created -> {
               rc.response().putHeader("Location", "/api/tokens/" + created.token().id());
               SessionRoutes.json(rc, 201, json(created.token()).put("token", created.secret()));
+              audit.record(
+                  ApiGuard.caller(rc),
+                  AuditAction.TOKEN_CREATE,
+                  user + "/token/" + created.token().id(),
+                  null,
+                  "'"
+                      + created.token().label()
+                      + "' expires "
+                      + (expiresAt == null ? "never" : expiresAt.toString()),
+                  null,
+                  null);
             })
         .onFailure(rc::fail);
   }
@@ -96,6 +110,14 @@ final class TokenRoutes {
             revoked -> {
               if (revoked) {
                 rc.response().setStatusCode(204).end();
+                audit.record(
+                    ApiGuard.caller(rc),
+                    AuditAction.TOKEN_REVOKE,
+                    user + "/token/" + id,
+                    "live",
+                    "revoked",
+                    null,
+                    null);
               } else {
                 Problems.send(
                     rc,

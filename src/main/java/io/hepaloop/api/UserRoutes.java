@@ -1,5 +1,6 @@
 package io.hepaloop.api;
 
+import io.hepaloop.audit.AuditAction;
 import io.hepaloop.users.PasswordRules;
 import io.hepaloop.users.Role;
 import io.hepaloop.users.User;
@@ -18,11 +19,13 @@ final class UserRoutes {
   private final ApiSecurity security;
   private final ApiGuard guard;
   private final Blocking blocking;
+  private final AuditRecorder audit;
 
-  UserRoutes(ApiSecurity security, ApiGuard guard, Blocking blocking) {
+  UserRoutes(ApiSecurity security, ApiGuard guard, Blocking blocking, AuditRecorder audit) {
     this.security = security;
     this.guard = guard;
     this.blocking = blocking;
+    this.audit = audit;
   }
 
   void mount(Router router) {
@@ -85,8 +88,9 @@ final class UserRoutes {
             u -> {
               rc.response().putHeader("Location", "/api/users/" + u.name());
               SessionRoutes.json(rc, 201, json(u));
+              record(rc, AuditAction.USER, name, null, describe(u));
             })
-        .onFailure(rc::fail);
+        .onFailure(e -> refused(rc, e, AuditAction.USER, name, null, "add role=" + role.id()));
   }
 
   private void role(RoutingContext rc) {
@@ -99,22 +103,37 @@ final class UserRoutes {
       return;
     }
     String name = rc.pathParam("name");
+    String[] before = new String[1];
     blocking
-        .db(() -> security.users().setRole(name, role))
-        .onSuccess(u -> SessionRoutes.json(rc, 200, json(u)))
-        .onFailure(rc::fail);
+        .db(
+            () -> {
+              before[0] = "role=" + security.users().get(name).role().id();
+              return security.users().setRole(name, role);
+            })
+        .onSuccess(
+            u -> {
+              SessionRoutes.json(rc, 200, json(u));
+              record(rc, AuditAction.USER, name, before[0], "role=" + u.role().id());
+            })
+        .onFailure(e -> refused(rc, e, AuditAction.USER, name, before[0], "role=" + role.id()));
   }
 
   private void disable(RoutingContext rc) {
     String name = rc.pathParam("name");
+    String[] before = new String[1];
     blocking
         .db(
             () -> {
+              before[0] = security.users().get(name).disabled() ? "disabled" : "enabled";
               security.users().disable(name);
               return security.users().get(name);
             })
-        .onSuccess(u -> SessionRoutes.json(rc, 200, json(u)))
-        .onFailure(rc::fail);
+        .onSuccess(
+            u -> {
+              SessionRoutes.json(rc, 200, json(u));
+              record(rc, AuditAction.USER, name, before[0], "disabled");
+            })
+        .onFailure(e -> refused(rc, e, AuditAction.USER, name, before[0], "disabled"));
   }
 
   private void resetPassword(RoutingContext rc) {
@@ -139,8 +158,56 @@ final class UserRoutes {
               security.users().setPassword(name, password.toCharArray(), true, null);
               return null;
             })
-        .onSuccess(v -> rc.response().setStatusCode(204).end())
+        .onSuccess(
+            v -> {
+              rc.response().setStatusCode(204).end();
+              record(
+                  rc,
+                  AuditAction.PASSWORD_CHANGE,
+                  name,
+                  null,
+                  "reset by an admin; must be changed at the next login");
+            })
         .onFailure(rc::fail);
+  }
+
+  private void record(
+      RoutingContext rc, AuditAction action, String target, String oldValue, String newValue) {
+    audit.record(ApiGuard.caller(rc), action, target, oldValue, newValue, null, null);
+  }
+
+  /**
+   * Fails the request with {@code e}; a conflict with what is stored (name taken, the last admin)
+   * is a refusal of an authorised admin and is recorded first. Bad input and unknown users are not.
+   */
+  private void refused(
+      RoutingContext rc,
+      Throwable e,
+      AuditAction action,
+      String target,
+      String oldValue,
+      String requested) {
+    if (e instanceof UserException u && u.kind() == UserException.Kind.CONFLICT) {
+      audit.record(
+          ApiGuard.caller(rc),
+          action,
+          target,
+          oldValue,
+          AuditRecorder.refused(requested),
+          u.getMessage(),
+          null);
+    }
+    rc.fail(e);
+  }
+
+  /** A user as its audit record shows it; never the password. */
+  private static String describe(User u) {
+    return "added: role="
+        + u.role().id()
+        + ", displayName="
+        + u.displayName()
+        + ", mustChangePassword="
+        + u.mustChangePassword();
   }
 
   private static Role role(JsonBody body) {

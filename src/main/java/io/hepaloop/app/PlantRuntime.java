@@ -206,7 +206,7 @@ public final class PlantRuntime implements AutoCloseable {
           sessions.endpoints());
       AlarmService alarms = alarmService(vertx, o, alarmSetup, registry, telemetry);
       deployments.add(await(vertx.deployVerticle(alarms)));
-      HttpApi http = new HttpApi(registry, o.httpHost(), o.httpPort(), o.api());
+      HttpApi http = new HttpApi(registry, o.httpHost(), o.httpPort(), o.api(), o.runId());
       deployments.add(await(vertx.deployVerticle(http)));
       EventStream stream =
           new EventStream(plant.reactorIds(), registry, EventStream.Options.defaults());
@@ -215,17 +215,22 @@ public final class PlantRuntime implements AutoCloseable {
           new PlantRuntimeAccess(
               plant, controllers::get, id -> links.get(id) == null ? null : links.get(id).state());
       await(access.start(vertx));
-      return new PlantRuntime(
-          vertx,
-          registry,
-          telemetry,
-          http,
-          controllers,
-          links,
-          deployments,
-          alarms,
-          stream,
-          access);
+      PlantRuntime runtime =
+          new PlantRuntime(
+              vertx,
+              registry,
+              telemetry,
+              http,
+              controllers,
+              links,
+              deployments,
+              alarms,
+              stream,
+              access);
+      if (o.api() != null) {
+        runtime.mountApi(http.guard(), alarms.access());
+      }
+      return runtime;
     } catch (Exception e) {
       vertx.close().await(10, TimeUnit.SECONDS);
       throw e;
@@ -321,13 +326,15 @@ public final class PlantRuntime implements AutoCloseable {
 
   /**
    * Mounts the plant routes ({@code /api/reactors...}), the SSE stream and recent events, and, when
-   * {@code alarms} is given, the alarm routes, all behind {@code guard}.
+   * {@code alarms} is given, the alarm routes, all behind {@code guard}, with every human action
+   * recorded in the API's audit trail ({@link HttpApi#audit()}). {@link #start} does it with the
+   * session guard when {@link Options#api()} is given.
    */
   public void mountApi(ApiGuard guard, AlarmAccess alarms) {
-    PlantRoutes.mount(http.router(), guard, access);
+    PlantRoutes.mount(http.router(), guard, access, http.audit());
     eventStream.mount(http.router(), guard);
     if (alarms != null) {
-      AlarmRoutes.mount(http.router(), guard, alarms, access);
+      AlarmRoutes.mount(http.router(), guard, alarms, access, http.audit());
     }
     AutotuneRoutes.mount(
         http.router(), guard, PlantAutotuneAccess.of(this, List.copyOf(controllers.keySet())));

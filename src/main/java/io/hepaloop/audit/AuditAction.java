@@ -38,7 +38,13 @@ public enum AuditAction {
   CONFIGURATION(false),
   LAB_ENTRY(false),
   LAB_CORRECTION(false),
-  SIGNATURE_REFUSED(false);
+  SIGNATURE_REFUSED(false),
+  CASCADE_SETPOINT(false),
+  OUT_OF_SERVICE(false),
+  RETURN_TO_SERVICE(false),
+  ALARM_RESET(false),
+  TOKEN_CREATE(false),
+  TOKEN_REVOKE(false);
 
   private final boolean critical;
 

@@ -1,6 +1,7 @@
 package io.hepaloop.cli;
 
 import io.hepaloop.api.ApiSecurity;
+import io.hepaloop.api.AuditSignatures;
 import io.hepaloop.app.PlantRuntime;
 import io.hepaloop.app.StopHook;
 import io.hepaloop.console.LiveTableVerticle;
@@ -70,6 +71,15 @@ public final class DemoCommand implements Callable<Integer> {
   @Mixin HttpSecurityOptions httpSecurity;
 
   @Option(
+      names = "--esign",
+      paramLabel = "strict|research",
+      defaultValue = "research",
+      description =
+          "Electronic signatures of critical actions (tuning, interlock reset): strict requires"
+              + " them, research makes them optional (default ${DEFAULT-VALUE}).")
+  String esign;
+
+  @Option(
       names = "--no-influxd",
       description =
           "Do not start a private InfluxDB even if influxd is installed: keep telemetry in the spool.")
@@ -126,10 +136,10 @@ public final class DemoCommand implements Callable<Integer> {
     // First of all: a second demo on the same data would overwrite its plant config and share its
     // spool.
     ApiSecurity.Tls tls = httpSecurity.tls(); // a bad key store stops here, before anything starts
+    AuditSignatures.Mode esignMode = AuditSignatures.Mode.parse(esign);
     try (DirectoryLock owner = ServeCommand.lockDataDir(data);
-        Store store = Store.open(data)) {
-      ApiSecurity security =
-          ApiSecurity.of(store, SystemClock.INSTANCE, tls, httpSecurity.insecureHttp);
+        Store store = Store.open(data);
+        ApiSecurity security = httpSecurity.security(store, SystemClock.INSTANCE, tls, esignMode)) {
       return run(profilePath, data, security, store);
     }
   }
@@ -220,6 +230,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (plant != null) {
           plant.close();
         }
+        security.close(); // the audit records still queued, before the JVM may halt
         sim.close();
         out.println("HepaLoop demo: stopped.");
       } finally {

@@ -1,6 +1,13 @@
 package io.hepaloop.cli;
 
 import io.hepaloop.api.ApiSecurity;
+import io.hepaloop.api.AuditSignatures;
+import io.hepaloop.audit.AuditTrail;
+import io.hepaloop.store.Store;
+import io.hepaloop.time.Clock;
+import io.hepaloop.users.ApiTokens;
+import io.hepaloop.users.Sessions;
+import io.hepaloop.users.Users;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -85,6 +92,24 @@ final class HttpSecurityOptions {
       }
     }
     return new ApiSecurity.Tls(keyStore.toAbsolutePath(), password).checked();
+  }
+
+  /**
+   * The API's security over the data directory's database: users, sessions, tokens, and the audit
+   * trail, opened here. Closing it closes the trail: close it after the plant (its HTTP server) and
+   * before the database.
+   */
+  ApiSecurity security(Store store, Clock clock, ApiSecurity.Tls tls, AuditSignatures.Mode esign) {
+    AuditTrail audit = AuditTrail.open(store, clock);
+    return new ApiSecurity(
+        new Users(store, clock),
+        new Sessions(store, clock, Sessions.Policy.DEFAULT),
+        new ApiTokens(store, clock),
+        clock,
+        tls,
+        insecureHttp,
+        audit,
+        esign);
   }
 
   /** {@code https} or {@code http}. */

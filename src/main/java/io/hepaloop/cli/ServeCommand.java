@@ -1,6 +1,7 @@
 package io.hepaloop.cli;
 
 import io.hepaloop.api.ApiSecurity;
+import io.hepaloop.api.AuditSignatures;
 import io.hepaloop.app.PlantRuntime;
 import io.hepaloop.app.StopHook;
 import io.hepaloop.console.LiveTableVerticle;
@@ -58,6 +59,15 @@ public final class ServeCommand implements Callable<Integer> {
   @Mixin HttpSecurityOptions httpSecurity;
 
   @Option(
+      names = "--esign",
+      paramLabel = "strict|research",
+      defaultValue = "strict",
+      description =
+          "Electronic signatures of critical actions (tuning, interlock reset): strict requires"
+              + " them, research makes them optional (default ${DEFAULT-VALUE}).")
+  String esign;
+
+  @Option(
       names = "--run",
       description =
           "Run id tagged on telemetry. Default: the run the data directory continues"
@@ -90,12 +100,12 @@ public final class ServeCommand implements Callable<Integer> {
     // Before anything starts: a bad key store, or plain HTTP beyond loopback, stops here.
     ApiSecurity.Tls tls = httpSecurity.tls();
     ApiSecurity.checkBind(httpHost, tls, httpSecurity.insecureHttp);
+    AuditSignatures.Mode esignMode = AuditSignatures.Mode.parse(esign);
     Path data = plant.dataDir().toAbsolutePath();
     Files.createDirectories(data);
     try (DirectoryLock owner = lockDataDir(data);
-        Store store = Store.open(data)) {
-      ApiSecurity security =
-          ApiSecurity.of(store, SystemClock.INSTANCE, tls, httpSecurity.insecureHttp);
+        Store store = Store.open(data);
+        ApiSecurity security = httpSecurity.security(store, SystemClock.INSTANCE, tls, esignMode)) {
       return run(plant, data, security, store);
     }
   }
@@ -120,19 +130,22 @@ public final class ServeCommand implements Callable<Integer> {
     InfluxConfig influx =
         System.getenv("HEPALOOP_INFLUX_URL") != null ? InfluxConfig.fromEnv(System.getenv()) : null;
     StopHook hook = new StopHook(stop, DemoCommand.CLOSE_GRACE, "hepaloop-serve-shutdown");
-    try (PlantRuntime runtime =
-        PlantRuntime.start(
-            new PlantRuntime.Options(
-                plant,
-                data,
-                run.run().id(),
-                influx,
-                !noInfluxd,
-                httpHost,
-                httpPort,
-                SystemClock.INSTANCE,
-                security,
-                store))) {
+    // Closed in reverse order: the plant (its HTTP server) first, then the audit trail, before the
+    // JVM may halt.
+    try (security;
+        PlantRuntime runtime =
+            PlantRuntime.start(
+                new PlantRuntime.Options(
+                    plant,
+                    data,
+                    run.run().id(),
+                    influx,
+                    !noInfluxd,
+                    httpHost,
+                    httpPort,
+                    SystemClock.INSTANCE,
+                    security,
+                    store))) {
       hook.install();
       out.println(
           "HepaLoop: supervising "

@@ -1,5 +1,6 @@
 package io.hepaloop.api;
 
+import io.hepaloop.audit.AuditTrail;
 import io.hepaloop.store.Store;
 import io.hepaloop.time.ManualClock;
 import io.hepaloop.users.ApiTokens;
@@ -38,10 +39,21 @@ final class ApiFixture implements AutoCloseable {
   final HttpApi api;
   final HttpClient http;
   final String base;
+  final AuditTrail audit;
 
   ApiFixture(Path dir, ApiSecurity.Tls tls, HttpClient client) {
+    this(dir, tls, client, null);
+  }
+
+  /** With an audit trail in {@code dir} and e-signatures in {@code esign} mode (null: no trail). */
+  ApiFixture(Path dir, AuditSignatures.Mode esign) {
+    this(dir, null, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build(), esign);
+  }
+
+  private ApiFixture(Path dir, ApiSecurity.Tls tls, HttpClient client, AuditSignatures.Mode esign) {
     store = Store.open(dir);
     users = new Users(store, clock, new PasswordHasher(new PasswordHasher.Params(256, 1, 1)));
+    audit = esign == null ? null : AuditTrail.open(store, clock);
     security =
         new ApiSecurity(
             users,
@@ -49,7 +61,9 @@ final class ApiFixture implements AutoCloseable {
             new ApiTokens(store, clock),
             clock,
             tls,
-            false);
+            false,
+            audit,
+            esign == null ? AuditSignatures.Mode.RESEARCH : esign);
     vertx = Vertx.vertx();
     api = new HttpApi(Metrics.prometheus(), "127.0.0.1", 0, security);
     vertx.deployVerticle(api).await();
@@ -64,6 +78,7 @@ final class ApiFixture implements AutoCloseable {
   @Override
   public void close() {
     vertx.close().await();
+    security.close();
     store.close();
   }
 

@@ -249,8 +249,8 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat(
             anyHepaLoopPackageBut(
-                "api", "control", "alarm", "device", "bus", "core", "profile", "users", "store",
-                "time"))
+                "api", "control", "alarm", "device", "bus", "core", "profile", "users", "time",
+                "audit"))
         .check(production);
   }
 

@@ -1,0 +1,143 @@
+package io.hepaloop.api;
+
+import io.hepaloop.audit.AuditAction;
+import io.hepaloop.audit.AuditEntry;
+import io.hepaloop.audit.AuditRecord;
+import io.hepaloop.audit.AuditTrail;
+import io.hepaloop.audit.Signature;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How the API's routes append audit records (docs/audit.md, "What the API records"): each human
+ * action, once applied or refused, becomes one {@link AuditEntry} queued on the {@link AuditTrail}
+ * with {@link AuditTrail#enqueue}, which never blocks, so routes call it on the event loop. The run
+ * the plant continues is added to every record; the trail stamps the time.
+ *
+ * <p>A record that cannot be written (disk failure, trail already closed at shutdown) cannot undo
+ * the action it describes; it is logged as an error naming the action, and the answer to the client
+ * is not changed. Without a trail ({@link #none()}: tests of other features) nothing is recorded.
+ */
+public final class AuditRecorder {
+  private static final Logger LOG = LoggerFactory.getLogger(AuditRecorder.class);
+
+  /** What a refused action's new value starts with, before the value that was asked for. */
+  public static final String REFUSED = "refused: ";
+
+  private final AuditTrail trail;
+  private final String runId;
+  private final AuditSignatures signatures;
+
+  /**
+   * @param trail where records go; null records nothing
+   * @param runId the run the plant continues, added to every record; null outside a run
+   * @param signatures how electronic signatures of critical actions are checked
+   */
+  AuditRecorder(AuditTrail trail, String runId, AuditSignatures signatures) {
+    this.trail = trail;
+    this.runId = runId;
+    this.signatures = signatures;
+  }
+
+  /** Records nothing and takes signatures as optional (route tests without a database). */
+  public static AuditRecorder none() {
+    return new AuditRecorder(null, null, AuditSignatures.unchecked());
+  }
+
+  /** How critical actions' signatures are checked. */
+  AuditSignatures signatures() {
+    return signatures;
+  }
+
+  /** True when records are kept. */
+  public boolean recording() {
+    return trail != null;
+  }
+
+  /** Records what {@code caller} did (applied, or refused with {@link #REFUSED} values). */
+  CompletableFuture<AuditRecord> record(
+      ApiCaller caller,
+      AuditAction action,
+      String target,
+      String oldValue,
+      String newValue,
+      String reason,
+      Signature signature) {
+    return record(
+        caller.userName(),
+        caller.role().id(),
+        action,
+        target,
+        oldValue,
+        newValue,
+        reason,
+        signature);
+  }
+
+  /**
+   * Records an action of {@code user} (for a failed login: the name typed, role null). Values
+   * longer than the trail takes are cut, marked with "...", rather than the record lost.
+   */
+  CompletableFuture<AuditRecord> record(
+      String user,
+      String role,
+      AuditAction action,
+      String target,
+      String oldValue,
+      String newValue,
+      String reason,
+      Signature signature) {
+    if (trail == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    AuditEntry entry;
+    try {
+      entry =
+          new AuditEntry(
+              clip(user == null || user.isBlank() ? "(none)" : user, AuditEntry.MAX_NAME),
+              clip(role, AuditEntry.MAX_NAME),
+              action,
+              clip(target, AuditEntry.MAX_NAME),
+              clip(oldValue, AuditEntry.MAX_TEXT),
+              clip(newValue, AuditEntry.MAX_TEXT),
+              clip(reason, AuditEntry.MAX_TEXT),
+              runId,
+              signature);
+    } catch (IllegalArgumentException e) {
+      LOG.error(
+          "audit record of {} on {} by {} not made: {}", action.id(), target, user, e.getMessage());
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<AuditRecord> written = trail.enqueue(entry);
+    written.whenComplete(
+        (r, failure) -> {
+          if (failure != null) {
+            LOG.error(
+                "audit record of {} on {} by {} not written: {}",
+                action.id(),
+                target,
+                entry.user(),
+                failure.getMessage());
+          }
+        });
+    return written;
+  }
+
+  /** The new value of a refused action: {@code refused: <what was asked>}. */
+  static String refused(String requested) {
+    return REFUSED + (requested == null ? "" : requested);
+  }
+
+  /** A refusal's reason, with the user's comment when there is one. */
+  static String because(String why, String comment) {
+    return comment == null ? why : why + "; comment: " + comment;
+  }
+
+  private static String clip(String s, int max) {
+    if (s == null || s.length() <= max) {
+      return s;
+    }
+    return s.substring(0, max - 3) + "...";
+  }
+}
