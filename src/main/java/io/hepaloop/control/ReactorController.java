@@ -65,6 +65,7 @@ public final class ReactorController extends VerticleBase {
   private final Clock clock;
   private final LoopTiming timing;
   private ReactorControl control;
+  private List<LoopSettings> restored = List.of();
   private final List<Long> timers = new ArrayList<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private final Map<String, Boolean> inFlight = new HashMap<>();
@@ -98,14 +99,31 @@ public final class ReactorController extends VerticleBase {
     this.timing = timing;
   }
 
+  /**
+   * Loop settings kept from before a restart, applied at start before the loops first execute
+   * ({@link ReactorControl#restore}); call before deploying.
+   */
+  public ReactorController restoring(List<LoopSettings> settings) {
+    this.restored = settings == null ? List.of() : List.copyOf(settings);
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     LocalCodec.registerAll(
-        vertx, ActuatorCommand.class, LoopSnapshot.class, HepaEvent.class, InterlockChange.class);
+        vertx,
+        ActuatorCommand.class,
+        LoopSnapshot.class,
+        HepaEvent.class,
+        InterlockChange.class,
+        LoopSettings.class);
     control =
         new ReactorControl(
             reactorId, profile, clock, this::send, this::publishEvent, this::publishSnapshot);
     control.onInterlockChange(c -> vertx.eventBus().publish(Addresses.interlocks(reactorId), c));
+    control.onLoopSettingsChange(
+        s -> vertx.eventBus().publish(Addresses.loopSettings(reactorId), s));
+    control.restore(restored);
     var bus = vertx.eventBus();
     MessageConsumer<SampleBatch> samples =
         bus.localConsumer(Addresses.samples(reactorId), m -> control.onSamples(m.body()));
