@@ -123,7 +123,20 @@ public final class ReactorController extends VerticleBase {
     control.onInterlockChange(c -> vertx.eventBus().publish(Addresses.interlocks(reactorId), c));
     control.onLoopSettingsChange(
         s -> vertx.eventBus().publish(Addresses.loopSettings(reactorId), s));
-    control.restore(restored);
+    try {
+      control.restore(restored);
+    } catch (RuntimeException e) {
+      // kept settings that cannot be applied must not keep the loops from running
+      LOG.error("reactor {}: restoring the kept loop settings failed", reactorId, e);
+      publishEvent(
+          new HepaEvent(
+              clock.now(),
+              reactorId,
+              "control",
+              "loop-settings",
+              "warning",
+              "Kept loop settings not (all) restored: " + e + "; the profile's values apply."));
+    }
     var bus = vertx.eventBus();
     MessageConsumer<SampleBatch> samples =
         bus.localConsumer(Addresses.samples(reactorId), m -> control.onSamples(m.body()));
