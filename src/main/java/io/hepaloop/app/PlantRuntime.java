@@ -12,6 +12,7 @@ import io.hepaloop.api.EventStream;
 import io.hepaloop.api.HttpApi;
 import io.hepaloop.api.Metrics;
 import io.hepaloop.api.PlantRoutes;
+import io.hepaloop.control.LoopSettings;
 import io.hepaloop.control.ReactorController;
 import io.hepaloop.device.DeviceLink;
 import io.hepaloop.device.DeviceLinkOptions;
@@ -113,6 +114,9 @@ public final class PlantRuntime implements AutoCloseable {
   /** The alarm history and states in the data directory's database, or null (nothing kept). */
   private AlarmJournal journal;
 
+  /** The loop settings changed at run time, kept in the database; null (nothing kept). */
+  private LoopSettingsKeeper loopSettings;
+
   private final EventStream eventStream;
   private final PlantRuntimeAccess access;
 
@@ -149,19 +153,33 @@ public final class PlantRuntime implements AutoCloseable {
       return start(o, setup);
     }
     AlarmJournal journal = new AlarmJournal(o.store(), o.clock(), setup.definitions());
+    LoopSettingsKeeper keeper = new LoopSettingsKeeper(o.store(), o.clock());
     try {
       List<AlarmTransition> last = journal.lastTransitions();
-      PlantRuntime runtime = start(o, setup.withJournal(journal::record).withRestored(last));
+      PlantRuntime runtime =
+          start(o, setup.withJournal(journal::record).withRestored(last), keeper);
       runtime.journal = journal;
+      runtime.loopSettings = keeper;
       return runtime;
     } catch (Exception | Error e) {
       journal.close();
+      keeper.close();
       throw e;
     }
   }
 
   /** Starts everything, with the plant's alarms ({@link AlarmService}) set up by {@code alarms}. */
   public static PlantRuntime start(Options o, AlarmService.Setup alarmSetup) throws Exception {
+    return start(o, alarmSetup, null);
+  }
+
+  /**
+   * With {@code keeper}, the loops start with the settings saved before (restored before they first
+   * execute) and every run-time change is saved.
+   */
+  private static PlantRuntime start(
+      Options o, AlarmService.Setup alarmSetup, LoopSettingsKeeper keeper) throws Exception {
+    Map<String, List<LoopSettings>> restored = keeper == null ? Map.of() : keeper.load(o.plant());
     PrometheusMeterRegistry registry = Metrics.prometheus();
     Vertx vertx = Metrics.vertx(registry);
     Codecs.register(vertx);
@@ -190,10 +208,14 @@ public final class PlantRuntime implements AutoCloseable {
       ControlMetrics loopTiming = new ControlMetrics(registry);
       TelemetryService telemetry =
           await(TelemetryService.start(vertx, tc, new TelemetryMetrics(registry)));
+      if (keeper != null) {
+        await(keeper.start(vertx, plant.reactorIds()));
+      }
       for (ReactorConfig r : plant.reactors()) {
         telemetry.setRun(r.id(), o.runId(), r.cellsSeeded() == null ? Double.NaN : r.cellsSeeded());
         ReactorController controller =
-            new ReactorController(r.id(), r.profile(), o.clock(), loopTiming);
+            new ReactorController(r.id(), r.profile(), o.clock(), loopTiming)
+                .restoring(restored.get(r.id()));
         deployments.add(await(vertx.deployVerticle(controller)));
         controllers.put(r.id(), controller);
         DeviceLink link = new DeviceLink(linkOptions(r, o.dataDir(), o.clock()), sessions);
@@ -375,6 +397,9 @@ public final class PlantRuntime implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("plant shutdown: {}", e.toString());
     } finally {
+      if (loopSettings != null) {
+        loopSettings.close(); // the controllers are stopped: every change they made is written
+      }
       try {
         vertx.close().await(10, TimeUnit.SECONDS);
       } catch (Exception e) {

@@ -45,6 +45,14 @@ public final class Addresses {
     return "reactor." + reactorId + ".controller.alive";
   }
 
+  /**
+   * A loop's whole run-time settings ({@code control.LoopSettings}) after each applied change (a
+   * command, an accepted auto-tune); the application keeps them across restarts.
+   */
+  public static String loopSettings(String reactorId) {
+    return "reactor." + reactorId + ".loop-settings";
+  }
+
   /** Events: interlock trips, alarms, operator actions, run phases (for the events measurement). */
   public static final String EVENTS = "hepaloop.events";
 

@@ -66,6 +66,12 @@ public final class ControlLoop {
 
   private double cascadeStartedFromPlant = Double.NaN;
 
+  /**
+   * A MANUAL output restored at start: the first initialisation holds it instead of the read-back
+   * (the operator's output, not whatever the device holds after the restart); NaN otherwise.
+   */
+  private double restoredManualOutput = Double.NaN;
+
   private double lastPv = Double.NaN;
   private Quality lastPvQuality = Quality.BAD;
   private double lastOutput = Double.NaN;
@@ -306,8 +312,10 @@ public final class ControlLoop {
       outerPid.initialize(pid.workingSetpoint());
     }
     if (mode == LoopMode.MANUAL) {
-      pid.setManualOutput(outputInPlace);
+      pid.setManualOutput(
+          Double.isFinite(restoredManualOutput) ? restoredManualOutput : outputInPlace);
     }
+    restoredManualOutput = Double.NaN;
     awaitingReadback = false;
     awaitStarted = false;
     lastOutput = outputInPlace;
@@ -432,6 +440,39 @@ public final class ControlLoop {
   }
 
   // ---- commands (validated by ReactorControl) ----
+
+  /**
+   * Settings kept from before a restart (each null keeps the profile's), applied before the loop
+   * first executes: it still waits for the actuator's read-back and starts from it bumplessly, in
+   * the restored mode, as it would in the profile's. Setpoints take effect at once (no ramp from
+   * the profile's: the loop was at the restored one). A restored CASCADE still starts its inner
+   * setpoint from the plant (see {@link #startCascadeFromPlant}); a restored MANUAL holds its
+   * restored output from the first write.
+   *
+   * @throws IllegalStateException once the loop has executed
+   */
+  void restore(LoopMode newMode, Double setpoint, Double cascadeSp, Double manualOutput) {
+    if (!awaitingReadback || !Double.isNaN(lastOutput)) {
+      throw new IllegalStateException("loop " + id() + " already runs; settings not restored");
+    }
+    if (setpoint != null) {
+      operatorSetpoint = setpoint;
+      pid.setSetpointNow(setpoint);
+    }
+    if (cascadeSp != null && outerPid != null) {
+      outerSetpoint = cascadeSp;
+      outerPid.setSetpointNow(cascadeSp);
+    }
+    if (newMode != null) {
+      mode = newMode;
+      cascadeFromPlantPending = newMode == LoopMode.CASCADE && outerPid != null;
+      applyModeToPids();
+    }
+    if (manualOutput != null) {
+      pid.setManualOutput(manualOutput);
+      restoredManualOutput = pid.manualOutput();
+    }
+  }
 
   void setMode(LoopMode newMode) {
     if (newMode != mode) {

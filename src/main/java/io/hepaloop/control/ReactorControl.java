@@ -57,6 +57,8 @@ public final class ReactorControl {
   private final Consumer<HepaEvent> events;
   private final Consumer<LoopSnapshot> snapshots;
   private Consumer<InterlockChange> interlockChanges = c -> {};
+  private Consumer<LoopSettings> settingsChanges = c -> {};
+  private final RuntimeSettings runtimeSettings;
   private final ProcessImage image = new ProcessImage();
   private final Map<String, ControlLoop> loops = new LinkedHashMap<>();
   private final Map<String, Interlock> interlocks = new LinkedHashMap<>();
@@ -157,6 +159,7 @@ public final class ReactorControl {
       profile.requireSignal(spec.action().actuator());
       interlocks.put(spec.id(), new Interlock(spec));
     }
+    runtimeSettings = new RuntimeSettings(reactorId, profile, loops::get);
   }
 
   public String reactorId() {
@@ -169,6 +172,39 @@ public final class ReactorControl {
    */
   public void onInterlockChange(Consumer<InterlockChange> listener) {
     this.interlockChanges = listener == null ? c -> {} : listener;
+  }
+
+  /**
+   * Receives a loop's whole run-time settings after each applied change of them (a command, an
+   * accepted auto-tune), on the control thread (must not block); the controller publishes them so
+   * that the application can keep them across a restart. A refused command sends nothing.
+   */
+  public void onLoopSettingsChange(Consumer<LoopSettings> listener) {
+    this.settingsChanges = listener == null ? c -> {} : listener;
+  }
+
+  /**
+   * The loop's settings changed at run time, now (null for an unknown loop): what {@link
+   * #onLoopSettingsChange} last sent, or what a restore applied.
+   */
+  public LoopSettings loopSettings(String loopId, String actor) {
+    return loops.containsKey(loopId)
+        ? runtimeSettings.current(loopId, actorName(actor), clock.now())
+        : null;
+  }
+
+  /**
+   * Applies loop settings kept from before a restart; call before the loops first execute (the
+   * controller does, at its start). Each value is validated as a command would be: a setpoint now
+   * outside the profile's changed limits is refused with a warning event naming it, not clamped; a
+   * loop no longer in the profile is skipped with a warning. One event per restored loop says from
+   * when and by whom. The loops then start as they would with the profile's settings: from the
+   * actuator read-backs, bumplessly, in the restored mode.
+   */
+  public void restore(List<LoopSettings> stored) {
+    for (RuntimeSettings.Notice n : runtimeSettings.restore(stored)) {
+      event("control", n.loopId(), n.severity(), n.message());
+    }
   }
 
   public DeviceProfile profile() {
@@ -522,6 +558,8 @@ public final class ReactorControl {
     PidTuning proposal = s.tuner.result().proposal();
     loop.setTuning("main", proposal);
     s.decide(AutotuneProgress.Phase.ACCEPTED, actorName(actor));
+    runtimeSettings.mark(loopId, "main");
+    settingsChanges.accept(loopSettings(loopId, actor));
     String msg =
         String.format(
             Locale.ROOT,
@@ -979,6 +1017,10 @@ public final class ReactorControl {
     CommandResult r = validateAndApply(c);
     if (r.accepted()) {
       event("operator", c.actor() == null ? "unknown" : c.actor(), "info", r.message());
+      String loopId = runtimeSettings.markChanged(c);
+      if (loopId != null) {
+        settingsChanges.accept(loopSettings(loopId, c.actor()));
+      }
     }
     return r;
   }

@@ -65,6 +65,7 @@ public final class ReactorController extends VerticleBase {
   private final Clock clock;
   private final LoopTiming timing;
   private ReactorControl control;
+  private List<LoopSettings> restored = List.of();
   private final List<Long> timers = new ArrayList<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private final Map<String, Boolean> inFlight = new HashMap<>();
@@ -98,14 +99,44 @@ public final class ReactorController extends VerticleBase {
     this.timing = timing;
   }
 
+  /**
+   * Loop settings kept from before a restart, applied at start before the loops first execute
+   * ({@link ReactorControl#restore}); call before deploying.
+   */
+  public ReactorController restoring(List<LoopSettings> settings) {
+    this.restored = settings == null ? List.of() : List.copyOf(settings);
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     LocalCodec.registerAll(
-        vertx, ActuatorCommand.class, LoopSnapshot.class, HepaEvent.class, InterlockChange.class);
+        vertx,
+        ActuatorCommand.class,
+        LoopSnapshot.class,
+        HepaEvent.class,
+        InterlockChange.class,
+        LoopSettings.class);
     control =
         new ReactorControl(
             reactorId, profile, clock, this::send, this::publishEvent, this::publishSnapshot);
     control.onInterlockChange(c -> vertx.eventBus().publish(Addresses.interlocks(reactorId), c));
+    control.onLoopSettingsChange(
+        s -> vertx.eventBus().publish(Addresses.loopSettings(reactorId), s));
+    try {
+      control.restore(restored);
+    } catch (RuntimeException e) {
+      // kept settings that cannot be applied must not keep the loops from running
+      LOG.error("reactor {}: restoring the kept loop settings failed", reactorId, e);
+      publishEvent(
+          new HepaEvent(
+              clock.now(),
+              reactorId,
+              "control",
+              "loop-settings",
+              "warning",
+              "Kept loop settings not (all) restored: " + e + "; the profile's values apply."));
+    }
     var bus = vertx.eventBus();
     MessageConsumer<SampleBatch> samples =
         bus.localConsumer(Addresses.samples(reactorId), m -> control.onSamples(m.body()));

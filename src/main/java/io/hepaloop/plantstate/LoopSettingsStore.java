@@ -77,6 +77,26 @@ public final class LoopSettingsStore implements AutoCloseable {
     return store.read(c -> read(c, reactorId));
   }
 
+  /**
+   * The reactors that have saved settings (a restart finds those no longer in the plant). Blocks:
+   * not on an event loop.
+   */
+  public java.util.Set<String> reactorIds() {
+    flush();
+    return store.read(
+        c -> {
+          java.util.Set<String> ids = new java.util.TreeSet<>();
+          try (PreparedStatement p =
+                  c.prepareStatement("SELECT DISTINCT reactor_id FROM loop_settings");
+              ResultSet r = p.executeQuery()) {
+            while (r.next()) {
+              ids.add(r.getString(1));
+            }
+          }
+          return ids;
+        });
+  }
+
   /** Waits until every save made before the call is written. */
   public void flush() {
     writer.flush(FLUSH_TIMEOUT);
