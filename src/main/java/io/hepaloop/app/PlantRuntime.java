@@ -4,6 +4,7 @@ import io.hepaloop.alarm.AlarmDefinition;
 import io.hepaloop.alarm.AlarmTransition;
 import io.hepaloop.alarm.ProfileAlarms;
 import io.hepaloop.api.AlarmAccess;
+import io.hepaloop.api.AlarmHistoryRoutes;
 import io.hepaloop.api.AlarmRoutes;
 import io.hepaloop.api.ApiGuard;
 import io.hepaloop.api.ApiSecurity;
@@ -153,6 +154,10 @@ public final class PlantRuntime implements AutoCloseable {
       List<AlarmTransition> last = journal.lastTransitions();
       PlantRuntime runtime = start(o, setup.withJournal(journal::record).withRestored(last));
       runtime.journal = journal;
+      if (runtime.http.guard() != null) {
+        // demo and serve: the plant, alarm and history routes and the stream behind the real guard
+        runtime.mountApi(runtime.http.guard(), runtime.alarms.access());
+      }
       return runtime;
     } catch (Exception | Error e) {
       journal.close();
@@ -321,12 +326,16 @@ public final class PlantRuntime implements AutoCloseable {
 
   /**
    * Mounts the plant routes ({@code /api/reactors...}), the SSE stream and recent events, and, when
-   * {@code alarms} is given, the alarm routes, all behind {@code guard}.
+   * {@code alarms} is given, the alarm routes (with the history when the journal is kept), all
+   * behind {@code guard}.
    */
   public void mountApi(ApiGuard guard, AlarmAccess alarms) {
     PlantRoutes.mount(http.router(), guard, access);
     eventStream.mount(http.router(), guard);
     if (alarms != null) {
+      if (journal != null) {
+        AlarmHistoryRoutes.mount(vertx, http.router(), guard, journal, access);
+      }
       AlarmRoutes.mount(http.router(), guard, alarms, access);
     }
     AutotuneRoutes.mount(
