@@ -243,6 +243,13 @@ class PlantAlarmBadRequestCorpusTest {
   void hugeBodiesAre413() throws Exception {
     // over every limit on the way: the API's, the plant routes' and the alarm routes' own
     String pad = "x".repeat((int) AlarmRoutes.BODY_LIMIT_BYTES + 10);
+    // over the plant routes' 16 KiB, under the API's 64 KiB: the plant routes' own limit holds
+    String mid = "x".repeat((int) PlantRoutes.BODY_LIMIT_BYTES + 10);
+    refused(
+        413,
+        null,
+        "larger than",
+        () -> operator.raw("PUT", SP, "{\"setpoint\":37,\"pad\":\"" + mid + "\"}", true));
     refused(
         413,
         null,
