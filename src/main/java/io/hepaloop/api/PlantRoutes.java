@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -71,7 +70,7 @@ public final class PlantRoutes {
    */
   public static void mount(Router router, ApiGuard guard, PlantAccess plant, AuditRecorder audit) {
     PlantRoutes r = new PlantRoutes(plant, audit);
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
+    io.vertx.core.Handler<RoutingContext> body = BodyLimit.of(BODY_LIMIT_BYTES);
     router.get("/api/reactors").handler(guard.require(Role.VIEWER)).handler(r::listReactors);
     router.get(R).handler(guard.require(Role.VIEWER)).handler(r::reactor);
     router.get(R + "/loops").handler(guard.require(Role.VIEWER)).handler(r::loops);

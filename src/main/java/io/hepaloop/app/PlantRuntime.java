@@ -4,6 +4,7 @@ import io.hepaloop.alarm.AlarmDefinition;
 import io.hepaloop.alarm.AlarmTransition;
 import io.hepaloop.alarm.ProfileAlarms;
 import io.hepaloop.api.AlarmAccess;
+import io.hepaloop.api.AlarmHistoryRoutes;
 import io.hepaloop.api.AlarmRoutes;
 import io.hepaloop.api.ApiGuard;
 import io.hepaloop.api.ApiSecurity;
@@ -160,6 +161,10 @@ public final class PlantRuntime implements AutoCloseable {
           start(o, setup.withJournal(journal::record).withRestored(last), keeper);
       runtime.journal = journal;
       runtime.loopSettings = keeper;
+      if (runtime.http.guard() != null) {
+        // demo and serve: the plant, alarm and history routes and the stream behind the real guard
+        runtime.mountApi(runtime.http.guard(), runtime.alarms.access());
+      }
       return runtime;
     } catch (Exception | Error e) {
       journal.close();
@@ -249,7 +254,8 @@ public final class PlantRuntime implements AutoCloseable {
               alarms,
               stream,
               access);
-      if (o.api() != null) {
+      if (o.api() != null && keeper == null) {
+        // with a store, start(Options) mounts once the journal is attached (for the history)
         runtime.mountApi(http.guard(), alarms.access());
       }
       return runtime;
@@ -348,14 +354,18 @@ public final class PlantRuntime implements AutoCloseable {
 
   /**
    * Mounts the plant routes ({@code /api/reactors...}), the SSE stream and recent events, and, when
-   * {@code alarms} is given, the alarm routes, all behind {@code guard}, with every human action
-   * recorded in the API's audit trail ({@link HttpApi#audit()}). {@link #start} does it with the
-   * session guard when {@link Options#api()} is given.
+   * {@code alarms} is given, the alarm routes (with the history when the journal is kept), all
+   * behind {@code guard}, with every human action recorded in the API's audit trail ({@link
+   * HttpApi#audit()}). {@link #start} does it with the session guard when {@link Options#api()} is
+   * given.
    */
   public void mountApi(ApiGuard guard, AlarmAccess alarms) {
     PlantRoutes.mount(http.router(), guard, access, http.audit());
     eventStream.mount(http.router(), guard);
     if (alarms != null) {
+      if (journal != null) {
+        AlarmHistoryRoutes.mount(vertx, http.router(), guard, journal, access);
+      }
       AlarmRoutes.mount(http.router(), guard, alarms, access, http.audit());
     }
     AutotuneRoutes.mount(

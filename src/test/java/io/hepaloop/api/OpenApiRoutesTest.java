@@ -39,6 +39,7 @@ class OpenApiRoutesTest {
       FakePlantAccess plant = new FakePlantAccess("r1");
       PlantRoutes.mount(f.api.router(), guard, plant);
       AlarmRoutes.mount(f.api.router(), guard, null, plant);
+      AlarmHistoryRoutes.mount(f.vertx, f.api.router(), guard, null, plant);
       new EventStream(List.of("r1"), new SimpleMeterRegistry(), EventStream.Options.defaults())
           .mount(f.api.router(), guard);
       AutotuneRoutes.mount(

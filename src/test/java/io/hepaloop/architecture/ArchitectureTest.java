@@ -238,8 +238,8 @@ class ArchitectureTest {
 
   /**
    * The API sees the plant through its own interfaces (PlantAccess, AlarmAccess) that the app
-   * implements; it reads control, alarm and device records but never reaches the app that assembles
-   * them, the simulator, telemetry or the store.
+   * implements; it reads control, alarm and device records (and the alarm journal's history) but
+   * never reaches the app that assembles them, the simulator, telemetry or the store.
    */
   @Test
   void theApiUsesRecordsOfControlAlarmsAndDevicesButNotTheApp() {
@@ -249,8 +249,17 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat(
             anyHepaLoopPackageBut(
-                "api", "control", "alarm", "device", "bus", "core", "profile", "users", "time",
-                "audit"))
+                "api",
+                "control",
+                "alarm",
+                "device",
+                "bus",
+                "core",
+                "profile",
+                "users",
+                "time",
+                "audit",
+                "plantstate"))
         .check(production);
   }
 
