@@ -339,8 +339,9 @@ public final class AlarmBench {
   }
 
   /**
-   * Waits until every reactor reported every bench signal on the normal side, with margin: a
-   * reading near a bench limit before the first spike would cross by noise and blur the count.
+   * Waits until every reactor reported every bench signal on the normal side, with margin, and
+   * where a spike crosses the limit: a reading near a bench limit would cross by noise and blur the
+   * count; one too far away would not cross at all.
    */
   private static void awaitNormal(List<String> ids, Map<String, Double> lastValue)
       throws InterruptedException {
@@ -350,7 +351,7 @@ public final class AlarmBench {
       for (String id : ids) {
         for (BenchAlarm a : BenchAlarm.DEFAULT) {
           Double v = lastValue.get(id + "/" + a.id());
-          if (v == null || !a.clearlyNormal(v)) {
+          if (v == null || !a.clearlyNormal(v) || !a.crossedBySpike(v)) {
             notYet.add(id + " " + a.signal() + "=" + (v == null ? "no value yet" : v));
           }
         }
@@ -360,7 +361,8 @@ public final class AlarmBench {
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
-            "bench signals not clearly on the normal side of their bench limits after 60 s: "
+            "bench signals not where a spike crosses their bench limit and the end of it clears"
+                + " it, after 60 s: "
                 + String.join(", ", notYet.subList(0, Math.min(8, notYet.size())))
                 + (notYet.size() > 8 ? " ..." : ""));
       }

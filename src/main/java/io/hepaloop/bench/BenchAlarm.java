@@ -34,14 +34,15 @@ public record BenchAlarm(
     double normalMargin) {
 
   /**
-   * Inlet pressure HIGH at 20 mmHg (clean scaffold ≈ 12 mmHg) crossed by +16 mmHg, below the
-   * profile's 30 mmHg alarm and the 40 mmHg pressure override; outlet pO2 LOW at 28 mmHg (cascade
-   * setpoint 40 mmHg) crossed by −20 mmHg, above the 15 mmHg hypoxia floor.
+   * Inlet pressure HIGH at 20 mmHg (clean scaffold ≈ 12 mmHg at 1 mL/min) crossed by +16 mmHg,
+   * below the profile's 30 mmHg alarm and the 40 mmHg pressure override; outlet pO2 LOW at 28 mmHg
+   * (40–60 mmHg while the cascade settles toward its 40 mmHg setpoint) crossed by −45 mmHg. The
+   * spikes are too short for the profile's own alarms on these signals (on-delays 10–60 s).
    */
   public static final List<BenchAlarm> DEFAULT =
       List.of(
           new BenchAlarm("bench_pressure_high", "pressure_inlet", AlarmKind.HIGH, 20, 1, 16, 2),
-          new BenchAlarm("bench_do_outlet_low", "do_outlet", AlarmKind.LOW, 28, 2, -20, 2));
+          new BenchAlarm("bench_do_outlet_low", "do_outlet", AlarmKind.LOW, 28, 2, -45, 2));
 
   public BenchAlarm {
     if (kind != AlarmKind.HIGH && kind != AlarmKind.LOW) {
@@ -91,5 +92,11 @@ public record BenchAlarm(
     return kind == AlarmKind.HIGH
         ? value < limit - deadbandInUnits - normalMargin
         : value > limit + deadbandInUnits + normalMargin;
+  }
+
+  /** True when a spike from {@code value} lands past the limit by {@link #normalMargin}. */
+  public boolean crossedBySpike(double value) {
+    double spiked = value + spikeInUnits;
+    return kind == AlarmKind.HIGH ? spiked > limit + normalMargin : spiked < limit - normalMargin;
   }
 }

@@ -97,7 +97,7 @@ public final class BenchAlarmsCommand implements Callable<Integer> {
     }
     if (!verbose) {
       // Every spike is an INFO line at the simulator; 64 reactors' start-up lines would bury the
-      // figures. Warnings still show.
+      // figures. Warnings still show, but not Milo's stack traces of sessions closing at shutdown.
       for (String name :
           List.of(
               "io.hepaloop.device",
@@ -108,6 +108,10 @@ public final class BenchAlarmsCommand implements Callable<Integer> {
         if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) {
           l.setLevel(ch.qos.logback.classic.Level.WARN);
         }
+      }
+      if (org.slf4j.LoggerFactory.getLogger("org.eclipse.milo")
+          instanceof ch.qos.logback.classic.Logger l) {
+        l.setLevel(ch.qos.logback.classic.Level.ERROR);
       }
     }
     AlarmBench.Options options;
