@@ -190,9 +190,10 @@ public final class BenchAlarmsCommand implements Callable<Integer> {
         r.framesTotal() / s,
         String.join(
             ", ",
-            r.framesInWindow().entrySet().stream()
-                .map(e -> String.format("%s %,.1f/s", e.getKey(), e.getValue() / s))
-                .toList()),
+            new java.util.TreeMap<>(r.framesInWindow())
+                .entrySet().stream()
+                    .map(e -> String.format("%s %,.1f/s", e.getKey(), e.getValue() / s))
+                    .toList()),
         r.pairs().size() / s,
         r.otherActivations());
     out.printf(
