@@ -98,7 +98,8 @@ public final class AlarmBench {
    * @param duplicates bench-alarm activations of the whole run that no crossing explains
    * @param otherActivations activations of the profiles' own alarms seen on the stream
    * @param framesInWindow SSE frames received in the measured window, by event type
-   * @param streamEnded the server closed the stream (a client that fell behind is dropped)
+   * @param streamReconnects how often the server closed the stream (it drops a client that falls
+   *     behind) and the client resumed it with {@code Last-Event-ID}
    */
   public record Result(
       int reactors,
@@ -117,7 +118,7 @@ public final class AlarmBench {
       long heapUsedBytes,
       long heapAfterGcBytes,
       long heapMaxBytes,
-      boolean streamEnded) {
+      int streamReconnects) {
     public long framesTotal() {
       return framesInWindow.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -196,27 +197,14 @@ public final class AlarmBench {
     AtomicLong otherActivations = new AtomicLong();
     Map<String, BenchAlarm> byId = new HashMap<>();
     BenchAlarm.DEFAULT.forEach(a -> byId.put(a.id(), a));
+    awaitConnected(plant, ids);
+    awaitNormal(ids, lastValue);
     try (SseReader stream =
         SseReader.connect(
             "http://127.0.0.1:" + plant.httpPort(),
             token,
-            (type, data, arrived) -> {
-              if (!"alarm".equals(type)) {
-                return;
-              }
-              JsonObject t = new JsonObject(data);
-              if (!"UNACK_ACTIVE".equals(t.getString("to"))
-                  || "ACK_ACTIVE".equals(t.getString("from"))) {
-                return; // not an activation
-              }
-              if (byId.containsKey(t.getString("alarmId"))) {
-                ledger.activation(t.getString("reactorId"), t.getString("alarmId"), arrived);
-              } else {
-                otherActivations.incrementAndGet();
-              }
-            })) {
-      awaitConnected(plant, ids);
-      awaitNormal(ids, lastValue);
+            (type, data, arrived) ->
+                onFrame(type, data, arrived, byId, ledger, otherActivations))) {
       double startupS = (System.nanoTime() - t0) / 1e9;
       o.progress()
           .accept(
@@ -257,10 +245,34 @@ public final class AlarmBench {
             heap.getUsed(),
             HeapFigures.afterLastGcBytes(),
             heap.getMax(),
-            stream.ended());
+            stream.reconnects());
       } finally {
         spikes.shutdownNow();
       }
+    }
+  }
+
+  /**
+   * An {@code alarm} frame that is an activation goes to the ledger (bench alarms) or is counted.
+   */
+  private static void onFrame(
+      String type,
+      String data,
+      Instant arrived,
+      Map<String, BenchAlarm> byId,
+      AlarmLedger ledger,
+      AtomicLong otherActivations) {
+    if (!"alarm".equals(type)) {
+      return;
+    }
+    JsonObject t = new JsonObject(data);
+    if (!"UNACK_ACTIVE".equals(t.getString("to")) || "ACK_ACTIVE".equals(t.getString("from"))) {
+      return; // not an activation
+    }
+    if (byId.containsKey(t.getString("alarmId"))) {
+      ledger.activation(t.getString("reactorId"), t.getString("alarmId"), arrived);
+    } else {
+      otherActivations.incrementAndGet();
     }
   }
 

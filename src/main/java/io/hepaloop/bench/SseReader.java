@@ -15,12 +15,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A client of {@code GET /api/stream} as a script would be one: plain HTTP with {@code
  * Authorization: Bearer}, the JDK's HTTP client, a thread of its own that reads lines and hands
  * each complete frame on with the instant its last line was read. Counts frames by event type.
+ *
+ * <p>When the server closes the stream (it drops a client that falls behind), it reconnects with
+ * {@code Last-Event-ID} as a well-behaved client does, and counts the reconnects; what it missed
+ * comes again, late, or a {@code reset} frame says it is gone.
  */
 public final class SseReader implements AutoCloseable {
   /** Receives each frame on the reader thread; must be quick. */
@@ -28,17 +33,24 @@ public final class SseReader implements AutoCloseable {
     void frame(String type, String data, Instant arrived);
   }
 
-  private final InputStream body;
-  private final Thread thread;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final String baseUrl;
+  private final String bearerToken;
   private final Listener listener;
+  private final Thread thread;
   private final CountDownLatch connected = new CountDownLatch(1);
   private final Map<String, LongAdder> framesByType = new ConcurrentHashMap<>();
-  private volatile boolean ended;
+  private final AtomicInteger reconnects = new AtomicInteger();
+  private volatile InputStream body;
+  private volatile boolean closed;
+  private String lastEventId;
 
-  private SseReader(InputStream body, Listener listener) {
-    this.body = body;
+  private SseReader(String baseUrl, String bearerToken, Listener listener) {
+    this.baseUrl = baseUrl;
+    this.bearerToken = bearerToken;
     this.listener = listener;
-    this.thread = new Thread(this::read, "bench-sse-reader");
+    this.thread = new Thread(this::run, "bench-sse-reader");
     thread.setDaemon(true);
   }
 
@@ -49,22 +61,8 @@ public final class SseReader implements AutoCloseable {
    */
   public static SseReader connect(String baseUrl, String bearerToken, Listener listener)
       throws IOException, InterruptedException {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(baseUrl + "/api/stream"))
-            .header("Accept", "text/event-stream")
-            .header("Authorization", "Bearer " + bearerToken)
-            .build();
-    HttpResponse<InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    if (r.statusCode() != 200) {
-      String text;
-      try (InputStream in = r.body()) {
-        text = new String(in.readNBytes(2000), StandardCharsets.UTF_8);
-      }
-      throw new IllegalStateException(
-          "GET " + baseUrl + "/api/stream answered " + r.statusCode() + ": " + text);
-    }
-    SseReader reader = new SseReader(r.body(), listener);
+    SseReader reader = new SseReader(baseUrl, bearerToken, listener);
+    reader.body = reader.open();
     reader.thread.start();
     if (!reader.connected.await(30, TimeUnit.SECONDS)) {
       reader.close();
@@ -73,10 +71,50 @@ public final class SseReader implements AutoCloseable {
     return reader;
   }
 
-  private void read() {
+  private InputStream open() throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + "/api/stream"))
+            .header("Accept", "text/event-stream")
+            .header("Authorization", "Bearer " + bearerToken);
+    if (lastEventId != null) {
+      request.header("Last-Event-ID", lastEventId);
+    }
+    HttpResponse<InputStream> r =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    if (r.statusCode() != 200) {
+      String text;
+      try (InputStream in = r.body()) {
+        text = new String(in.readNBytes(2000), StandardCharsets.UTF_8);
+      }
+      throw new IllegalStateException(
+          "GET " + baseUrl + "/api/stream answered " + r.statusCode() + ": " + text);
+    }
+    return r.body();
+  }
+
+  private void run() {
+    while (!closed) {
+      read(body);
+      while (!closed) {
+        try {
+          Thread.sleep(200); // the retry the server asks for is 2 s; a bench wants its events
+          body = open();
+          reconnects.incrementAndGet();
+          break;
+        } catch (IOException | RuntimeException e) {
+          // the server is going away or busy: try again until closed
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void read(InputStream in0) {
     try (BufferedReader in =
-        new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+        new BufferedReader(new InputStreamReader(in0, StandardCharsets.UTF_8))) {
       String type = "message";
+      String id = null;
       StringBuilder data = null;
       String line;
       while ((line = in.readLine()) != null) {
@@ -85,11 +123,15 @@ public final class SseReader implements AutoCloseable {
             Instant arrived = Instant.now();
             framesByType.computeIfAbsent(type, k -> new LongAdder()).increment();
             listener.frame(type, data.toString(), arrived);
+            lastEventId = id == null ? lastEventId : id;
           }
           type = "message";
+          id = null;
           data = null;
         } else if (line.startsWith(":")) {
           connected.countDown();
+        } else if (line.startsWith("id: ")) {
+          id = line.substring(4);
         } else if (line.startsWith("event: ")) {
           type = line.substring(7);
         } else if (line.startsWith("data: ")) {
@@ -99,25 +141,28 @@ public final class SseReader implements AutoCloseable {
       }
     } catch (IOException e) {
       // closed by close() or by the server
-    } finally {
-      ended = true;
     }
   }
 
-  /** Frames received so far, by event type. */
+  /** Frames received so far, by event type ({@code reset}: events lost for good). */
   public Map<String, Long> framesByType() {
     Map<String, Long> out = new java.util.TreeMap<>();
     framesByType.forEach((k, v) -> out.put(k, v.sum()));
     return out;
   }
 
-  /** True once the stream ended (the server closed it, e.g. a client that fell behind). */
-  public boolean ended() {
-    return ended;
+  /** How often the server closed the stream and the reader resumed it. */
+  public int reconnects() {
+    return reconnects.get();
   }
 
   @Override
   public void close() throws IOException {
-    body.close();
+    closed = true;
+    thread.interrupt();
+    InputStream b = body;
+    if (b != null) {
+      b.close();
+    }
   }
 }

@@ -50,7 +50,7 @@ class BenchAlarmsCommandTest {
         100 << 20,
         50 << 20,
         1000 << 20,
-        false);
+        0);
   }
 
   static String print(AlarmBench.Result r) {
