@@ -201,7 +201,7 @@ public final class AlarmBench {
     awaitNormal(ids, lastValue);
     try (SseReader stream =
         SseReader.connect(
-            "http://127.0.0.1:" + plant.httpPort(),
+            plant.httpPort(),
             token,
             (type, data, arrived) ->
                 onFrame(type, data, arrived, byId, ledger, otherActivations))) {

@@ -1,15 +1,15 @@
 package io.hepaloop.bench;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.parsetools.RecordParser;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,129 +19,138 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A client of {@code GET /api/stream} as a script would be one: plain HTTP with {@code
- * Authorization: Bearer}, the JDK's HTTP client, a thread of its own that reads lines and hands
- * each complete frame on with the instant its last line was read. Counts frames by event type.
+ * A client of {@code GET /api/stream} as a script would be one, in a Vert.x of its own (one event
+ * loop, nothing shared with the plant): plain HTTP with {@code Authorization: Bearer}, lines split
+ * as they arrive, each complete frame handed on with the instant its last line was read. Counts
+ * frames by event type.
  *
- * <p>When the server closes the stream (it drops a client that falls behind), it reconnects with
- * {@code Last-Event-ID} as a well-behaved client does, and counts the reconnects; what it missed
- * comes again, late, or a {@code reset} frame says it is gone.
+ * <p>The JDK's HTTP client was tried first: on a 2-core machine under load its hand-offs between
+ * threads (selector, executor, the reader's blocking queue) left it seconds behind, and the server
+ * dropped it as a slow client. One Netty event loop reads what it is sent.
+ *
+ * <p>When the server closes the stream (it drops a client that falls behind), the reader resumes
+ * with {@code Last-Event-ID} as a well-behaved client does, and counts the reconnects; what it
+ * missed comes again, late, or a {@code reset} frame says it is gone.
  */
 public final class SseReader implements AutoCloseable {
-  /** Receives each frame on the reader thread; must be quick. */
+  /** Receives each frame on the reader's event loop; must be quick. */
   public interface Listener {
     void frame(String type, String data, Instant arrived);
   }
 
+  private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-  private final String baseUrl;
+      vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000));
+  private final int port;
   private final String bearerToken;
   private final Listener listener;
-  private final Thread thread;
   private final CountDownLatch connected = new CountDownLatch(1);
   private final Map<String, LongAdder> framesByType = new ConcurrentHashMap<>();
   private final AtomicInteger reconnects = new AtomicInteger();
-  private volatile InputStream body;
   private volatile boolean closed;
+  private volatile String failure;
+  // the reader's event loop only
   private String lastEventId;
+  private String type = "message";
+  private String id;
+  private StringBuilder data;
 
-  private SseReader(String baseUrl, String bearerToken, Listener listener) {
-    this.baseUrl = baseUrl;
+  private SseReader(int port, String bearerToken, Listener listener) {
+    this.port = port;
     this.bearerToken = bearerToken;
     this.listener = listener;
-    this.thread = new Thread(this::run, "bench-sse-reader");
-    thread.setDaemon(true);
   }
 
   /**
-   * Connects and waits for the server's {@code : connected} comment.
+   * Connects to {@code 127.0.0.1:port} and waits for the server's {@code : connected} comment.
    *
    * @throws IllegalStateException naming the status and body when the server refuses
    */
-  public static SseReader connect(String baseUrl, String bearerToken, Listener listener)
-      throws IOException, InterruptedException {
-    SseReader reader = new SseReader(baseUrl, bearerToken, listener);
-    reader.body = reader.open();
-    reader.thread.start();
+  public static SseReader connect(int port, String bearerToken, Listener listener)
+      throws Exception {
+    SseReader reader = new SseReader(port, bearerToken, listener);
+    reader.vertx.runOnContext(v -> reader.open());
     if (!reader.connected.await(30, TimeUnit.SECONDS)) {
+      String why = reader.failure;
       reader.close();
-      throw new IllegalStateException("the SSE stream sent no ': connected' within 30 s");
+      throw new IllegalStateException(
+          why != null ? why : "the SSE stream sent no ': connected' within 30 s");
     }
     return reader;
   }
 
-  private InputStream open() throws IOException, InterruptedException {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(baseUrl + "/api/stream"))
-            .header("Accept", "text/event-stream")
-            .header("Authorization", "Bearer " + bearerToken);
+  private void open() {
+    RequestOptions request =
+        new RequestOptions()
+            .setMethod(HttpMethod.GET)
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setURI("/api/stream")
+            .putHeader("Accept", "text/event-stream")
+            .putHeader("Authorization", "Bearer " + bearerToken);
     if (lastEventId != null) {
-      request.header("Last-Event-ID", lastEventId);
+      request.putHeader("Last-Event-ID", lastEventId);
     }
-    HttpResponse<InputStream> r =
-        http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    http.request(request).compose(r -> r.send()).compose(this::stream).onFailure(e -> retry());
+  }
+
+  private Future<Void> stream(HttpClientResponse r) {
     if (r.statusCode() != 200) {
-      String text;
-      try (InputStream in = r.body()) {
-        text = new String(in.readNBytes(2000), StandardCharsets.UTF_8);
-      }
-      throw new IllegalStateException(
-          "GET " + baseUrl + "/api/stream answered " + r.statusCode() + ": " + text);
+      return r.body()
+          .compose(
+              b -> {
+                failure = "GET /api/stream answered " + r.statusCode() + ": " + b;
+                closed = true; // refused: retrying would not help
+                return Future.failedFuture(failure);
+              });
     }
-    return r.body();
+    type = "message";
+    id = null;
+    data = null;
+    RecordParser lines = RecordParser.newDelimited("\n", this::line);
+    r.handler(lines);
+    r.endHandler(v -> retry());
+    r.exceptionHandler(e -> {}); // the end handler or the connection's close follows
+    return Future.succeededFuture();
   }
 
-  private void run() {
-    while (!closed) {
-      read(body);
-      while (!closed) {
-        try {
-          Thread.sleep(200); // the retry the server asks for is 2 s; a bench wants its events
-          body = open();
-          reconnects.incrementAndGet();
-          break;
-        } catch (IOException | RuntimeException e) {
-          // the server is going away or busy: try again until closed
-        } catch (InterruptedException e) {
-          return;
-        }
+  private void line(Buffer b) {
+    String line = b.toString();
+    if (line.isEmpty()) {
+      if (data != null) {
+        Instant arrived = Instant.now();
+        framesByType.computeIfAbsent(type, k -> new LongAdder()).increment();
+        listener.frame(type, data.toString(), arrived);
+        lastEventId = id == null ? lastEventId : id;
       }
+      type = "message";
+      id = null;
+      data = null;
+    } else if (line.startsWith(":")) {
+      connected.countDown();
+    } else if (line.startsWith("id: ")) {
+      id = line.substring(4);
+    } else if (line.startsWith("event: ")) {
+      type = line.substring(7);
+    } else if (line.startsWith("data: ")) {
+      data = data == null ? new StringBuilder() : data.append('\n');
+      data.append(line, 6, line.length());
     }
   }
 
-  private void read(InputStream in0) {
-    try (BufferedReader in =
-        new BufferedReader(new InputStreamReader(in0, StandardCharsets.UTF_8))) {
-      String type = "message";
-      String id = null;
-      StringBuilder data = null;
-      String line;
-      while ((line = in.readLine()) != null) {
-        if (line.isEmpty()) {
-          if (data != null) {
-            Instant arrived = Instant.now();
-            framesByType.computeIfAbsent(type, k -> new LongAdder()).increment();
-            listener.frame(type, data.toString(), arrived);
-            lastEventId = id == null ? lastEventId : id;
+  /** After the stream ended or a connect failed: again in 200 ms, until closed. */
+  private void retry() {
+    if (closed) {
+      return;
+    }
+    vertx.setTimer(
+        200,
+        t -> {
+          if (!closed) {
+            reconnects.incrementAndGet();
+            open();
           }
-          type = "message";
-          id = null;
-          data = null;
-        } else if (line.startsWith(":")) {
-          connected.countDown();
-        } else if (line.startsWith("id: ")) {
-          id = line.substring(4);
-        } else if (line.startsWith("event: ")) {
-          type = line.substring(7);
-        } else if (line.startsWith("data: ")) {
-          data = data == null ? new StringBuilder() : data.append('\n');
-          data.append(line, 6, line.length());
-        }
-      }
-    } catch (IOException e) {
-      // closed by close() or by the server
-    }
+        });
   }
 
   /** Frames received so far, by event type ({@code reset}: events lost for good). */
@@ -151,18 +160,14 @@ public final class SseReader implements AutoCloseable {
     return out;
   }
 
-  /** How often the server closed the stream and the reader resumed it. */
+  /** How often the stream ended (or a reconnect failed) and the reader tried again. */
   public int reconnects() {
     return reconnects.get();
   }
 
   @Override
-  public void close() throws IOException {
+  public void close() throws Exception {
     closed = true;
-    thread.interrupt();
-    InputStream b = body;
-    if (b != null) {
-      b.close();
-    }
+    vertx.close().await(10, TimeUnit.SECONDS);
   }
 }
