@@ -10,6 +10,7 @@ import io.hepaloop.device.Sample;
 import io.hepaloop.device.SampleBatch;
 import io.hepaloop.plant.PlantConfig;
 import io.hepaloop.plant.PlantConfigWriter;
+import io.hepaloop.plantstate.AlarmJournal;
 import io.hepaloop.profile.ProfileLoader;
 import io.hepaloop.sim.Layout;
 import io.hepaloop.sim.Simulator;
@@ -41,8 +42,9 @@ import java.util.function.Consumer;
 /**
  * The alarm path under load, end to end: N simulated reactors over real OPC UA, the whole
  * controller side in this process ({@link PlantRuntime}: links, loops, telemetry spool, alarm
- * service, the command API behind its real guard), and a client of {@code GET /api/stream} over
- * HTTP with an API token. Used by {@code hepaloop bench alarms} and its IT.
+ * service with its journal in the database, the command API behind its real guard), and a client of
+ * {@code GET /api/stream} over HTTP with an API token. Used by {@code hepaloop bench alarms} and
+ * its IT.
  *
  * <p>Every reactor gets the {@link BenchAlarm}s (on-delay 0) next to its profile's alarms; the
  * simulator spikes their sensors once per {@code period}, staggered across reactors, for {@code
@@ -147,19 +149,23 @@ public final class AlarmBench {
       PlantConfig config =
           PlantConfigWriter.writeSimulated(
               o.workDir().resolve("hepaloop.yaml"), o.workDir(), o.profilePath(), endpoints);
-      try (PlantRuntime plant =
-          PlantRuntime.start(
-              new PlantRuntime.Options(
-                  config,
-                  o.workDir(),
-                  "bench-alarms",
-                  null,
-                  false,
-                  "127.0.0.1",
-                  0,
-                  SystemClock.INSTANCE,
-                  security),
-              setup(config, ids))) {
+      AlarmService.Setup setup = setup(config, ids);
+      // The journal as demo and serve keep it: every transition written to the database.
+      try (AlarmJournal journal =
+              new AlarmJournal(store, SystemClock.INSTANCE, setup.definitions());
+          PlantRuntime plant =
+              PlantRuntime.start(
+                  new PlantRuntime.Options(
+                      config,
+                      o.workDir(),
+                      "bench-alarms",
+                      null,
+                      false,
+                      "127.0.0.1",
+                      0,
+                      SystemClock.INSTANCE,
+                      security),
+                  setup.withJournal(journal::record))) {
         plant.mountApi(plant.http().guard(), plant.alarms().access());
         return measure(o, ids, sim, plant, token, t0);
       }
