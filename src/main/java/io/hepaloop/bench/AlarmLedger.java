@@ -23,7 +23,9 @@ public final class AlarmLedger {
    *
    * @param source the device's SourceTimestamp of the first sample past the limit
    * @param onBus when that sample arrived on the event bus
-   * @param onStream when the {@code alarm} event arrived at the SSE client
+   * @param onStream when the {@code alarm} event arrived at the SSE client; may precede {@code
+   *     onBus} by a little, as the bench's bus consumer and the alarm service are different
+   *     contexts
    */
   public record Pair(
       String reactorId, String alarmId, Instant source, Instant onBus, Instant onStream) {}

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The alarms benchmark small: 4 simulated reactors on one shared endpoint, the whole controller
  * side, and the SSE client over HTTP with an API token. Every crossing the bench saw on the bus
- * must come back as exactly one activation on the stream, with its timestamps in causal order.
+ * must come back as exactly one activation on the stream, after the device timestamp of the sample
+ * that crossed.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 @ExtendWith(ThreadDumpOnFailure.class)
@@ -53,8 +54,11 @@ class AlarmBenchIT {
     assertThat(r.pairs())
         .allSatisfy(
             p -> {
+              // onBus and onStream are taken on different threads: the stream may see the
+              // activation before the bench's own bus consumer sees the sample, so only the
+              // device timestamp comes before both.
               assertThat(p.onBus()).isAfterOrEqualTo(p.source());
-              assertThat(p.onStream()).isAfterOrEqualTo(p.onBus());
+              assertThat(p.onStream()).isAfterOrEqualTo(p.source());
             });
     assertThat(r.framesInWindow()).containsKeys("alarm", "sample", "loop");
   }
