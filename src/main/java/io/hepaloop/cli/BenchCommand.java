@@ -6,6 +6,11 @@ import picocli.CommandLine.Command;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Benchmarks that print figures (link, control, telemetry).",
-    subcommands = {BenchLinkCommand.class, BenchControlCommand.class, BenchTelemetryCommand.class})
+    description = "Benchmarks that print figures (link, control, telemetry, alarms).",
+    subcommands = {
+      BenchLinkCommand.class,
+      BenchControlCommand.class,
+      BenchTelemetryCommand.class,
+      BenchAlarmsCommand.class
+    })
 public final class BenchCommand {}

@@ -143,35 +143,6 @@ public final class BenchLinkCommand implements Callable<Integer> {
   }
 
   /**
-   * Heap in use right after the most recent collection (young or old): what the simulator and the
-   * links keep alive. No System.gc(): a forced full GC on a busy 2-core machine pauses long enough
-   * to trip the links' keep-alive.
-   */
-  private static long heapAfterLastGc() {
-    com.sun.management.GcInfo last = null;
-    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      if (gc instanceof com.sun.management.GarbageCollectorMXBean sun
-          && sun.getLastGcInfo() != null
-          && (last == null || sun.getLastGcInfo().getEndTime() > last.getEndTime())) {
-        last = sun.getLastGcInfo();
-      }
-    }
-    if (last == null) {
-      return -1;
-    }
-    java.util.Set<String> heapPools = new java.util.HashSet<>();
-    for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == java.lang.management.MemoryType.HEAP) {
-        heapPools.add(pool.getName());
-      }
-    }
-    return last.getMemoryUsageAfterGc().entrySet().stream()
-        .filter(e -> heapPools.contains(e.getKey()))
-        .mapToLong(e -> e.getValue().getUsed())
-        .sum();
-  }
-
-  /**
    * The actuator the bench steps for the loss count, and how often (4 samples per step at 250 ms).
    */
   static final String STEPPED = "pump";
@@ -339,7 +310,7 @@ public final class BenchLinkCommand implements Callable<Integer> {
       double cpuS = (os.getProcessCpuTime() - cpu0) / 1e9;
       long heapUsed = mem.getHeapMemoryUsage().getUsed();
       long heapMax = mem.getHeapMemoryUsage().getMax();
-      long heapLive = heapAfterLastGc();
+      long heapLive = io.hepaloop.bench.HeapFigures.afterLastGcBytes();
       int cores = Runtime.getRuntime().availableProcessors();
       int clientSessions = sessions.stream().mapToInt(EndpointSessions::sessionsOpen).sum();
       Map<String, String> serverOf = new LinkedHashMap<>();
