@@ -1,11 +1,13 @@
 package io.hepaloop.app;
 
 import io.hepaloop.alarm.AlarmDefinition;
+import io.hepaloop.alarm.AlarmTransition;
 import io.hepaloop.alarm.ProfileAlarms;
 import io.hepaloop.api.AlarmAccess;
 import io.hepaloop.api.AlarmRoutes;
 import io.hepaloop.api.ApiGuard;
 import io.hepaloop.api.ApiSecurity;
+import io.hepaloop.api.AutotuneRoutes;
 import io.hepaloop.api.EventStream;
 import io.hepaloop.api.HttpApi;
 import io.hepaloop.api.Metrics;
@@ -17,6 +19,8 @@ import io.hepaloop.device.EndpointSessions;
 import io.hepaloop.device.LinkState;
 import io.hepaloop.plant.PlantConfig;
 import io.hepaloop.plant.ReactorConfig;
+import io.hepaloop.plantstate.AlarmJournal;
+import io.hepaloop.store.Store;
 import io.hepaloop.telemetry.ControlMetrics;
 import io.hepaloop.telemetry.InfluxConfig;
 import io.hepaloop.telemetry.TelemetryMetrics;
@@ -66,7 +70,22 @@ public final class PlantRuntime implements AutoCloseable {
       String httpHost,
       int httpPort,
       Clock clock,
-      ApiSecurity api) {
+      ApiSecurity api,
+      Store store) {
+
+    /** With the command API of {@code api}, remembering nothing across restarts. */
+    public Options(
+        PlantConfig plant,
+        Path dataDir,
+        String runId,
+        InfluxConfig influx,
+        boolean localInfluxd,
+        String httpHost,
+        int httpPort,
+        Clock clock,
+        ApiSecurity api) {
+      this(plant, dataDir, runId, influx, localInfluxd, httpHost, httpPort, clock, api, null);
+    }
 
     /** A plant without the command API (benches, tests of the data path). */
     public Options(
@@ -78,7 +97,7 @@ public final class PlantRuntime implements AutoCloseable {
         String httpHost,
         int httpPort,
         Clock clock) {
-      this(plant, dataDir, runId, influx, localInfluxd, httpHost, httpPort, clock, null);
+      this(plant, dataDir, runId, influx, localInfluxd, httpHost, httpPort, clock, null, null);
     }
   }
 
@@ -90,6 +109,10 @@ public final class PlantRuntime implements AutoCloseable {
   private final Map<String, DeviceLink> links;
   private final List<String> deployments;
   private final AlarmService alarms;
+
+  /** The alarm history and states in the data directory's database, or null (nothing kept). */
+  private AlarmJournal journal;
+
   private final EventStream eventStream;
   private final PlantRuntimeAccess access;
 
@@ -121,7 +144,20 @@ public final class PlantRuntime implements AutoCloseable {
    * still be connecting).
    */
   public static PlantRuntime start(Options o) throws Exception {
-    return start(o, alarmSetup(o.plant()));
+    AlarmService.Setup setup = alarmSetup(o.plant());
+    if (o.store() == null) {
+      return start(o, setup);
+    }
+    AlarmJournal journal = new AlarmJournal(o.store(), o.clock(), setup.definitions());
+    try {
+      List<AlarmTransition> last = journal.lastTransitions();
+      PlantRuntime runtime = start(o, setup.withJournal(journal::record).withRestored(last));
+      runtime.journal = journal;
+      return runtime;
+    } catch (Exception | Error e) {
+      journal.close();
+      throw e;
+    }
   }
 
   /** Starts everything, with the plant's alarms ({@link AlarmService}) set up by {@code alarms}. */
@@ -293,6 +329,8 @@ public final class PlantRuntime implements AutoCloseable {
     if (alarms != null) {
       AlarmRoutes.mount(http.router(), guard, alarms, access);
     }
+    AutotuneRoutes.mount(
+        http.router(), guard, PlantAutotuneAccess.of(this, List.copyOf(controllers.keySet())));
   }
 
   public ReactorController controller(String reactorId) {
@@ -322,6 +360,9 @@ public final class PlantRuntime implements AutoCloseable {
       deployments.stream().filter(d -> !order.contains(d)).forEach(order::add);
       for (String id : order) {
         vertx.undeploy(id).await(10, TimeUnit.SECONDS);
+        if (id.equals(alarms.deploymentID()) && journal != null) {
+          journal.close(); // every transition, the last ones of the shutdown too, is written
+        }
       }
       telemetry.stop().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -1,5 +1,6 @@
 package io.hepaloop.bench;
 
+import io.hepaloop.control.AutotuneDefaults;
 import io.hepaloop.control.CommandResult;
 import io.hepaloop.control.ControlLoop;
 import io.hepaloop.control.PidTuning;
@@ -22,13 +23,11 @@ public final class HarnessAutoTune {
    * noise, abort band).
    */
   public static RelayAutoTuner.Config defaultConfig(String loopId) {
-    return switch (loopId) {
-      case "temperature" -> new RelayAutoTuner.Config(10.0, 0.05, 0.6, 3, 4 * 3600, true);
-      case "flow" -> new RelayAutoTuner.Config(5.0, 0.01, 0.3, 4, 600, false);
-      case "oxygen" -> new RelayAutoTuner.Config(3.0, 1.5, 25.0, 3, 3600, false);
-      default ->
-          throw new IllegalArgumentException("no default relay settings for loop '" + loopId + "'");
-    };
+    RelayAutoTuner.Config c = AutotuneDefaults.forLoop(loopId);
+    if (c == null) {
+      throw new IllegalArgumentException("no default relay settings for loop '" + loopId + "'");
+    }
+    return c;
   }
 
   /**

@@ -81,6 +81,7 @@ public final class PlantHarness {
   private final List<Consumer<PlantHarness>> observers = new ArrayList<>();
   private final Map<String, Double> lastReading = new LinkedHashMap<>();
   private long tick;
+  private final long seed;
   private Consumer<LoopSnapshot> snapshotSink = s -> {};
 
   public PlantHarness(
@@ -92,6 +93,7 @@ public final class PlantHarness {
     this.profile = profile;
     this.model = new ReactorModel(parameters);
     this.strategy = strategy;
+    this.seed = seed;
     long k = seed;
     for (Map.Entry<String, SensorChannel.Spec> e : SENSOR_SPECS.entrySet()) {
       SensorChannel.Spec spec = noise ? e.getValue() : SensorChannel.Spec.ideal();
@@ -127,6 +129,19 @@ public final class PlantHarness {
             REACTOR, profile, clock, this::write, events::add, s -> snapshotSink.accept(s));
     publishSensors(true);
     publishReadbacks();
+  }
+
+  /**
+   * Replaces one sensor's instrument (a coarser transmitter, say one that reports 0.1 °C steps),
+   * with the noise seed it had, so a run differs from the standard one only by that instrument.
+   */
+  public void replaceSensor(String signalId, SensorChannel.Spec spec) {
+    if (!sensors.containsKey(signalId)) {
+      throw new IllegalArgumentException(
+          "no sensor " + signalId + " (sensors: " + sensors.keySet() + ")");
+    }
+    int index = new ArrayList<>(sensors.keySet()).indexOf(signalId);
+    sensors.put(signalId, new SensorChannel(signalId, spec, seed * 31 + seed + index));
   }
 
   /** Runs {@code seconds} of simulated time. */

@@ -130,11 +130,11 @@ public final class DemoCommand implements Callable<Integer> {
         Store store = Store.open(data)) {
       ApiSecurity security =
           ApiSecurity.of(store, SystemClock.INSTANCE, tls, httpSecurity.insecureHttp);
-      return run(profilePath, data, security);
+      return run(profilePath, data, security, store);
     }
   }
 
-  private int run(Path profilePath, Path data, ApiSecurity security) throws Exception {
+  private int run(Path profilePath, Path data, ApiSecurity security, Store store) throws Exception {
     DeviceProfile deviceProfile = ProfileLoader.load(profilePath);
     RunStart run =
         new RunStore(data)
@@ -177,7 +177,8 @@ public final class DemoCommand implements Callable<Integer> {
                   "127.0.0.1",
                   httpPort,
                   SystemClock.INSTANCE,
-                  security));
+                  security,
+                  store));
       for (String id : ids) {
         out.println("  " + id + "  " + sim.endpointUrl(id));
       }

@@ -96,7 +96,7 @@ public final class ServeCommand implements Callable<Integer> {
         Store store = Store.open(data)) {
       ApiSecurity security =
           ApiSecurity.of(store, SystemClock.INSTANCE, tls, httpSecurity.insecureHttp);
-      return run(plant, data, security);
+      return run(plant, data, security, store);
     }
   }
 
@@ -108,7 +108,8 @@ public final class ServeCommand implements Callable<Integer> {
     return DirectoryLock.acquire(data, "hepaloop.lock", "the HepaLoop data directory");
   }
 
-  private int run(PlantConfig plant, Path data, ApiSecurity security) throws Exception {
+  private int run(PlantConfig plant, Path data, ApiSecurity security, Store store)
+      throws Exception {
     RunStart run =
         new RunStore(data)
             .open(
@@ -130,7 +131,8 @@ public final class ServeCommand implements Callable<Integer> {
                 httpHost,
                 httpPort,
                 SystemClock.INSTANCE,
-                security))) {
+                security,
+                store))) {
       hook.install();
       out.println(
           "HepaLoop: supervising "

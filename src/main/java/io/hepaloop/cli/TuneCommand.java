@@ -26,17 +26,23 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code hepaloop tune --reactor R --loop temperature}: relay-feedback auto-tune of one loop.
- * Against a live (or simulated) reactor over OPC UA by default — named in a plant configuration
- * ({@code --config}, with its security and identity) or by profile and endpoint; {@code --harness}
- * runs the same test against the plant-in-the-loop harness. Prints the measured ultimate gain and
- * period and the Tyreus–Luyben proposal; applies nothing.
+ * {@code hepaloop tune --reactor R --loop temperature}: relay-feedback auto-tune of one loop, as a
+ * client of the running {@code serve} or {@code demo} ({@code --url}, API token from {@code
+ * --token-file} or {@code HEPALOOP_TOKEN}): starts the test in the controller that already drives
+ * the device, shows its progress, and asks whether to accept or reject the proposal. {@code
+ * --status}, {@code --accept}, {@code --reject} and {@code --abort} act on a test already started.
+ * Leaving the command does not stop the test.
+ *
+ * <p>{@code --harness} runs the test on the plant-in-the-loop harness (no device). {@code
+ * --standalone} is the old mode that connects to the device itself: a second controller on a device
+ * the plant may already drive, whose heartbeat stops when it exits (the device watchdog then puts
+ * the outputs safe); only for a rig nothing else controls.
  */
 @Command(
     name = "tune",
     mixinStandardHelpOptions = true,
     description =
-        "Relay-feedback auto-tune of one loop on a live reactor; prints the proposed tuning.")
+        "Relay auto-tune of a loop in the running serve/demo: progress, accept or reject.")
 public final class TuneCommand implements Callable<Integer> {
   @Option(
       names = "--reactor",
@@ -51,9 +57,48 @@ public final class TuneCommand implements Callable<Integer> {
   String loop;
 
   @Option(
+      names = "--url",
+      defaultValue = "http://127.0.0.1:8080",
+      description = "HTTP address of the running serve/demo (default ${DEFAULT-VALUE})")
+  String url;
+
+  @Option(
+      names = "--token-file",
+      description = "File holding the API token (engineer role); default: env HEPALOOP_TOKEN")
+  Path tokenFile;
+
+  @Option(names = "--status", description = "Show the loop's auto-tune once and exit")
+  boolean status;
+
+  @Option(names = "--accept", description = "Accept the waiting proposal (applied bumplessly)")
+  boolean accept;
+
+  @Option(
+      names = "--reject",
+      description = "Reject the waiting proposal (the loop keeps its tuning)")
+  boolean reject;
+
+  @Option(names = "--abort", description = "Abort the running test (output back to its bias)")
+  boolean abort;
+
+  @Option(
+      names = "--poll-ms",
+      defaultValue = "2000",
+      description = "How often to ask for progress, ms (default ${DEFAULT-VALUE})")
+  long pollMs;
+
+  @Option(
+      names = "--standalone",
+      description =
+          "Old mode: connect to the device directly instead of the running controller. Takes the"
+              + " device over; its watchdog trips when this command exits. Only for a rig that"
+              + " nothing else controls.")
+  boolean standalone;
+
+  @Option(
       names = "--config",
       description =
-          "Plant configuration (YAML), as for serve: the reactor's profile, endpoint, "
+          "--standalone: plant configuration (YAML), as for serve: the reactor's profile, endpoint, "
               + "security and identity come from it (instead of --profile/--endpoint)")
   Path config;
 
@@ -61,19 +106,22 @@ public final class TuneCommand implements Callable<Integer> {
 
   @Option(
       names = "--endpoint",
-      description = "OPC UA endpoint of the reactor (default: the profile's)")
+      description = "--standalone: OPC UA endpoint of the reactor (default: the profile's)")
   String endpoint;
 
   @Option(
       names = "--speed",
-      defaultValue = "1",
-      description = "Time acceleration of a simulated reactor (simulate --speed); 1 for hardware")
-  double speed;
+      description =
+          "--standalone: time acceleration of a simulated reactor (simulate --speed); 1 for hardware")
+  Double speedGiven;
 
   @Option(
       names = "--settle-s",
-      defaultValue = "300",
-      description = "Process seconds to let the loop settle in AUTO before the relay test")
+      description =
+          "--standalone: process seconds to let the loop settle in AUTO before the relay test (300)")
+  Double settleGiven;
+
+  double speed;
   double settleS;
 
   @Option(names = "--amplitude", description = "Relay amplitude, output units (default per loop)")
@@ -99,6 +147,8 @@ public final class TuneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    speed = speedGiven == null ? 1 : speedGiven;
+    settleS = settleGiven == null ? 300 : settleGiven;
     if (!(speed > 0) || Double.isInfinite(speed) || !(settleS >= 0) || Double.isInfinite(settleS)) {
       System.err.println(
           "hepaloop tune: --speed must be a finite number > 0 and --settle-s a finite number >= 0 (got "
@@ -107,6 +157,25 @@ public final class TuneCommand implements Callable<Integer> {
               + settleS
               + ")");
       return 2;
+    }
+    if (!harness && !standalone) {
+      if (config != null
+          || profile.given != null
+          || endpoint != null
+          || speedGiven != null
+          || settleGiven != null) {
+        System.err.println(
+            "hepaloop tune: --config, --profile, --endpoint, --speed and --settle-s belong to"
+                + " --standalone (or --harness); against the running serve/demo give --url");
+        return 2;
+      }
+      return new TuneSession(this).run();
+    }
+    if (standalone) {
+      System.err.println(
+          "hepaloop tune --standalone: WARNING this process connects to the device as a second"
+              + " controller. Stop serve/demo for this reactor first; when this command exits its"
+              + " heartbeat stops and the device watchdog puts the outputs safe.");
     }
     ReactorConfig fromConfig = null;
     if (config != null) {

@@ -411,6 +411,18 @@ public final class ControlLoop {
     return e;
   }
 
+  /**
+   * An engineer stops the relay test: the output goes back to the relay's bias (where the loop was
+   * settled), as when the test ends by itself, and the loop continues from there in its mode.
+   */
+  void abortAutotune(String reason) {
+    if (autotuneRunning()) {
+      pid.initialize(tuner.bias());
+      lastOutput = tuner.bias();
+      cancelAutotune(reason);
+    }
+  }
+
   void cancelAutotune(String reason) {
     if (autotuneRunning()) {
       tuner.cancel(reason);

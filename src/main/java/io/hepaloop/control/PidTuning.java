@@ -94,6 +94,18 @@ public record PidTuning(
         r);
   }
 
+  public PidTuning withDerivativeFilterN(double n) {
+    return new PidTuning(
+        gain,
+        integralTimeS,
+        derivativeTimeS,
+        setpointWeightP,
+        setpointWeightD,
+        n,
+        trackingTimeS,
+        outputRateLimitPerS);
+  }
+
   public PidTuning withTrackingTimeS(double tt) {
     return new PidTuning(
         gain,

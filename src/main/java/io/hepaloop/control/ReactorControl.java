@@ -62,6 +62,7 @@ public final class ReactorControl {
   private final Map<String, Interlock> interlocks = new LinkedHashMap<>();
   private final Map<String, LoopFlags> flags = new HashMap<>();
   private final Map<String, double[]> lastWrite = new HashMap<>(); // actuator -> {value, nanos}
+  private final Map<String, AutotuneSession> autotunes = new HashMap<>();
   private boolean linkUp = true;
   private long linkUpNanos = -1;
   private long linkDownNanos = -1;
@@ -393,7 +394,7 @@ public final class ReactorControl {
                 + loop.id()
                 + " done: "
                 + t.result()
-                + ". Not applied: apply it with a tuning command.");
+                + " Not applied: waiting for an engineer to accept or reject it.");
       } else {
         event(
             "control",
@@ -419,7 +420,9 @@ public final class ReactorControl {
   /**
    * Starts a relay auto-tune on a loop that is in AUTO with a good PV and no interlock: the relay
    * oscillates around the current setpoint and output. The proposal is published as an event and
-   * kept in {@link ControlLoop#autotuner()}; it is not applied by itself.
+   * kept in {@link ControlLoop#autotuner()}; it is not applied by itself: an engineer accepts
+   * ({@link #acceptAutotune}) or rejects ({@link #rejectAutotune}) it. Only this loop is touched:
+   * other loops, a cascade and the heartbeat carry on as they are.
    */
   public CommandResult startAutotune(String loopId, RelayAutoTuner.Config config, String actor) {
     ControlLoop loop = loops.get(loopId);
@@ -438,6 +441,15 @@ public final class ReactorControl {
     if (loop.autotuneRunning()) {
       return CommandResult.rejected("loop " + loopId + " is already auto-tuning");
     }
+    AutotuneSession previous = autotunes.get(loopId);
+    if (previous != null && previous.phase() == AutotuneProgress.Phase.PROPOSAL_READY) {
+      return CommandResult.rejected(
+          "loop "
+              + loopId
+              + " has an auto-tune proposal waiting (by "
+              + previous.startedBy
+              + "): accept or reject it first");
+    }
     if (!image.usable(loop.spec().pv()) || loop.awaitingReadback()) {
       return CommandResult.rejected("loop " + loopId + " has no good PV / read-back to tune on");
     }
@@ -449,10 +461,11 @@ public final class ReactorControl {
               + activeInterlockOn(loop.actuatorId()).spec.id()
               + " is tripped");
     }
+    RelayAutoTuner t;
     try {
       double bias =
           Double.isFinite(loop.averageOutput()) ? loop.averageOutput() : loop.pid().applied();
-      RelayAutoTuner t =
+      t =
           new RelayAutoTuner(
               config,
               loop.pid().workingSetpoint(),
@@ -462,22 +475,162 @@ public final class ReactorControl {
               loop.pid().config().direction(),
               loop.pid().tuning());
       loop.startAutotune(t);
+      autotunes.put(loopId, new AutotuneSession(t, actorName(actor), clock.now()));
     } catch (IllegalArgumentException e) {
       return CommandResult.rejected("auto-tune of loop " + loopId + " refused: " + e.getMessage());
     }
     String msg =
         String.format(
             Locale.ROOT,
-            "Auto-tune of loop %s started: relay %.2f ± %.2f %s, hysteresis %.3f, abort beyond ± %.3f %s",
+            "Auto-tune of loop %s started by %s: relay %.2f ± %.2f %s, hysteresis %.3f, abort beyond ± %.3f %s",
             loopId,
-            loop.pid().applied(),
+            actorName(actor),
+            t.bias(),
             config.amplitude(),
             unit(loop.actuatorId()),
             config.hysteresis(),
             config.maxDeviation(),
             unit(loop.spec().pv()));
-    event("operator", actor == null ? "unknown" : actor, "info", msg);
+    event("operator", actorName(actor), "info", msg);
     return CommandResult.accepted(msg);
+  }
+
+  /**
+   * Where the loop's latest auto-tune stands (null when it never had one).
+   *
+   * @throws IllegalArgumentException when the reactor has no such loop
+   */
+  public AutotuneProgress autotuneProgress(String loopId) {
+    ControlLoop loop = requireLoop(loopId);
+    AutotuneSession s = autotunes.get(loopId);
+    return s == null ? null : s.progress(reactorId, loopId, loop.pid().tuning());
+  }
+
+  /**
+   * Applies the waiting proposal to the loop's main controller, bumplessly (as {@link
+   * ControlCommand.SetTuning}: the output continues from the value in place).
+   */
+  public CommandResult acceptAutotune(String loopId, String actor) {
+    ControlLoop loop = loops.get(loopId);
+    AutotuneSession s = loop == null ? null : autotunes.get(loopId);
+    CommandResult refused =
+        refuseUnless(loopId, s, AutotuneProgress.Phase.PROPOSAL_READY, "accept");
+    if (refused != null) {
+      return refused;
+    }
+    PidTuning before = loop.pid().tuning();
+    PidTuning proposal = s.tuner.result().proposal();
+    loop.setTuning("main", proposal);
+    s.decide(AutotuneProgress.Phase.ACCEPTED, actorName(actor));
+    String msg =
+        String.format(
+            Locale.ROOT,
+            "Auto-tune proposal for loop %s accepted by %s: main tuning set to %s (was %s). %s",
+            loopId,
+            actorName(actor),
+            describe(proposal),
+            describe(before),
+            s.tuner.result().shaping());
+    event("operator", actorName(actor), "info", msg);
+    return CommandResult.accepted(msg);
+  }
+
+  /** Discards the waiting proposal; the loop keeps its tuning. */
+  public CommandResult rejectAutotune(String loopId, String actor) {
+    ControlLoop loop = loops.get(loopId);
+    AutotuneSession s = loop == null ? null : autotunes.get(loopId);
+    CommandResult refused =
+        refuseUnless(loopId, s, AutotuneProgress.Phase.PROPOSAL_READY, "reject");
+    if (refused != null) {
+      return refused;
+    }
+    s.decide(AutotuneProgress.Phase.REJECTED, actorName(actor));
+    String msg =
+        String.format(
+            Locale.ROOT,
+            "Auto-tune proposal for loop %s rejected by %s (%s); the loop keeps %s.",
+            loopId,
+            actorName(actor),
+            describe(s.tuner.result().proposal()),
+            describe(loop.pid().tuning()));
+    event("operator", actorName(actor), "info", msg);
+    return CommandResult.accepted(msg);
+  }
+
+  /** Stops a running relay test: output back to the relay's bias, loop back to its mode. */
+  public CommandResult abortAutotune(String loopId, String actor) {
+    ControlLoop loop = loops.get(loopId);
+    AutotuneSession s = loop == null ? null : autotunes.get(loopId);
+    CommandResult refused = refuseUnless(loopId, s, AutotuneProgress.Phase.RUNNING, "abort");
+    if (refused != null) {
+      return refused;
+    }
+    loop.abortAutotune("aborted by " + actorName(actor));
+    s.decide(AutotuneProgress.Phase.ABORTED, actorName(actor));
+    String msg =
+        String.format(
+            Locale.ROOT,
+            "Auto-tune of loop %s aborted by %s after %.0f s (%d of %d cycles); %s back to %s %s, loop back to %s.",
+            loopId,
+            actorName(actor),
+            s.tuner.elapsedS(),
+            s.tuner.cyclesSeen(),
+            s.tuner.cyclesNeeded(),
+            loop.actuatorId(),
+            fmt(s.tuner.bias()),
+            unit(loop.actuatorId()),
+            loop.mode());
+    event("operator", actorName(actor), "info", msg);
+    return CommandResult.accepted(msg);
+  }
+
+  /** Null when the loop's auto-tune is in {@code needed}; otherwise the refusal naming why. */
+  private CommandResult refuseUnless(
+      String loopId, AutotuneSession s, AutotuneProgress.Phase needed, String action) {
+    if (!loops.containsKey(loopId)) {
+      return CommandResult.rejected(
+          "reactor " + reactorId + " has no loop '" + loopId + "' (loops: " + loops.keySet() + ")");
+    }
+    if (s == null) {
+      return CommandResult.rejected("loop " + loopId + " has no auto-tune to " + action);
+    }
+    AutotuneProgress.Phase phase = s.phase();
+    if (phase != needed) {
+      return CommandResult.rejected(
+          "cannot "
+              + action
+              + " the auto-tune of loop "
+              + loopId
+              + ": it is "
+              + phase.name().toLowerCase(Locale.ROOT).replace('_', ' ')
+              + (needed == AutotuneProgress.Phase.RUNNING
+                  ? " (only a running test can be aborted)"
+                  : " (only a proposal ready can be accepted or rejected)"));
+    }
+    return null;
+  }
+
+  private ControlLoop requireLoop(String loopId) {
+    ControlLoop loop = loops.get(loopId);
+    if (loop == null) {
+      throw new IllegalArgumentException(
+          "reactor " + reactorId + " has no loop '" + loopId + "' (loops: " + loops.keySet() + ")");
+    }
+    return loop;
+  }
+
+  private static String actorName(String actor) {
+    return actor == null || actor.isBlank() ? "unknown" : actor;
+  }
+
+  private static String describe(PidTuning t) {
+    return String.format(
+        Locale.ROOT,
+        "K=%.4g Ti=%.4g s Td=%.4g s N=%.3g",
+        t.gain(),
+        t.integralTimeS(),
+        t.derivativeTimeS(),
+        t.derivativeFilterN());
   }
 
   private Interlock activeInterlockOn(String actuatorId) {

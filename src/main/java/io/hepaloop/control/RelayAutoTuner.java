@@ -21,6 +21,16 @@ import java.util.Locale;
  *   PID:  K = Ku / 2.2   Ti = 2.2·Pu   Td = Pu / 6.3
  * </pre>
  *
+ * <p><b>Sensor resolution.</b> A quantised PV (a transmitter reporting 0.1 °C steps) changes in
+ * jumps; the filtered derivative turns each jump into an output kick of {@code K·Td·q/(Td/N + h)}
+ * (quantum q, loop period h), about {@code K·N·q}. The textbook proposal on a 0.1 °C temperature
+ * swung the heater between 10 and 70 %. The tuner therefore estimates q from the PV seen during the
+ * test ({@link PvResolution}) and bounds that kick to {@link #MAX_DERIVATIVE_KICK_FRACTION} of the
+ * output span: first by a stronger derivative filter (smaller N), and when that would need {@code N
+ * < }{@link #MIN_DERIVATIVE_FILTER_N} (the filter then eats most of D's phase lead, so D would
+ * bring mostly quantisation noise) by proposing Tyreus–Luyben PI instead. {@link Result#shaping()}
+ * says what was done and why.
+ *
  * <p>Safety during the test: the output never leaves the actuator's allowed range, the relay
  * amplitude is the operator's choice, and the test aborts (output back to the bias) if the PV
  * leaves {@code setpoint ± maxDeviation}, if the PV goes bad, or if no stable oscillation shows
@@ -30,6 +40,21 @@ import java.util.Locale;
  * <p>Pure Java, stepped by the loop on its period with the loop's clock time.
  */
 public final class RelayAutoTuner {
+
+  /**
+   * Largest output move, as a fraction of the output span, that one quantum step of the PV may
+   * cause through the derivative term. 2 % of a heater: a PV dithering between two codes then moves
+   * the output by at most ±2 % through D (see {@link #derivativeKick}), on top of the proportional
+   * term's K·q, which any controller with that gain has.
+   */
+  public static final double MAX_DERIVATIVE_KICK_FRACTION = 0.02;
+
+  /**
+   * Below this derivative filter N the filter time constant Td/N exceeds Td: at the ultimate
+   * frequency (ωu·Td ≈ 1 for Td = Pu/6.3) D keeps less than 45° of its 90° lead, so a D term that
+   * needs such a filter to stay quiet is dominated by quantisation and PI is proposed instead.
+   */
+  public static final double MIN_DERIVATIVE_FILTER_N = 1.0;
 
   /**
    * @param amplitude relay amplitude d, output units (e.g. 10 % of heater)
@@ -78,25 +103,35 @@ public final class RelayAutoTuner {
     ABORTED
   }
 
-  /** What the test measured and what it proposes. */
+  /**
+   * What the test measured and what it proposes.
+   *
+   * @param pvQuantum the PV's resolution seen during the test; 0 when no quantisation is visible,
+   *     NaN when the PV changed too seldom to tell
+   * @param shaping what the tuner did about the PV's resolution, and why (one sentence)
+   */
   public record Result(
       double ultimateGain,
       double ultimatePeriodS,
       double pvAmplitude,
       PidTuning proposal,
-      String rule) {
+      String rule,
+      double pvQuantum,
+      String shaping) {
     @Override
     public String toString() {
       return String.format(
           Locale.ROOT,
-          "Ku=%.4g Pu=%.1f s (PV amplitude %.4g) -> %s: K=%.4g Ti=%.1f s Td=%.1f s",
+          "Ku=%.4g Pu=%.1f s (PV amplitude %.4g) -> %s: K=%.4g Ti=%.1f s Td=%.1f s N=%.3g. %s",
           ultimateGain,
           ultimatePeriodS,
           pvAmplitude,
           rule,
           proposal.gain(),
           proposal.integralTimeS(),
-          proposal.derivativeTimeS());
+          proposal.derivativeTimeS(),
+          proposal.derivativeFilterN(),
+          shaping);
     }
   }
 
@@ -113,6 +148,9 @@ public final class RelayAutoTuner {
   private Result result;
 
   private double startS = Double.NaN;
+  private double lastS = Double.NaN;
+  private long steps;
+  private final PvResolution resolution = new PvResolution();
   private boolean high;
   private double output;
   private final List<Double> risingSwitchTimesS = new ArrayList<>();
@@ -163,9 +201,12 @@ public final class RelayAutoTuner {
     if (Double.isNaN(startS)) {
       startS = nowS;
     }
+    lastS = nowS;
+    steps++;
     if (!usable || !Double.isFinite(pv)) {
       return abort("the PV went bad");
     }
+    resolution.observe(pv);
     double e = sign * (setpoint - pv); // > 0: PV on the side where the output must go up
     if (Math.abs(pv - setpoint) > config.maxDeviation()) {
       return abort(
@@ -228,13 +269,98 @@ public final class RelayAutoTuner {
       return;
     }
     double ku = 4 * config.amplitude() / (Math.PI * Math.sqrt(a * a - eps * eps));
-    PidTuning p =
-        config.derivative()
-            ? template.withGains(ku / 2.2, 2.2 * pu, pu / 6.3)
-            : template.withGains(ku / 3.2, 2.2 * pu, 0);
-    result =
-        new Result(ku, pu, a, p, config.derivative() ? "Tyreus-Luyben PID" : "Tyreus-Luyben PI");
+    double q = resolution.quantum();
+    PidTuning pi = template.withGains(ku / 3.2, 2.2 * pu, 0);
+    if (!config.derivative()) {
+      result = new Result(ku, pu, a, pi, "Tyreus-Luyben PI", q, resolutionNote(q, pi) + ".");
+    } else {
+      result = shapeDerivative(ku, pu, a, q, template.withGains(ku / 2.2, 2.2 * pu, pu / 6.3), pi);
+    }
     state = State.DONE;
+  }
+
+  /**
+   * The Tyreus–Luyben PID as it is when one quantum step of the PV kicks the output by at most
+   * {@link #MAX_DERIVATIVE_KICK_FRACTION} of its span through D; otherwise with a stronger
+   * derivative filter, or PI when that filter would leave D no lead.
+   */
+  private Result shapeDerivative(
+      double ku, double pu, double a, double q, PidTuning pid, PidTuning pi) {
+    double dt = meanStepS();
+    double bound = MAX_DERIVATIVE_KICK_FRACTION * (outMax - outMin);
+    double kick = derivativeKick(pid, q, dt);
+    if (!(q > 0) || kick <= bound) {
+      String why =
+          !(q > 0)
+              ? resolutionNote(q, pid) + "; derivative kept"
+              : String.format(
+                  Locale.ROOT,
+                  "PV resolution %.3g: one step moves the output by %.2f through D (bound %.2f, %.0f %% of its span): derivative kept",
+                  q,
+                  kick,
+                  bound,
+                  100 * MAX_DERIVATIVE_KICK_FRACTION);
+      return new Result(ku, pu, a, pid, "Tyreus-Luyben PID", q, why + ".");
+    }
+    // K·Td·q / (Td/N + h) <= bound  <=>  N <= Td / (K·Td·q/bound − h)
+    double filterS = pid.gain() * pid.derivativeTimeS() * q / bound - dt;
+    double nMax = filterS > 0 ? pid.derivativeTimeS() / filterS : Double.POSITIVE_INFINITY;
+    nMax = Math.floor(nMax * 1000) / 1000; // rounded down: the bound holds, not just nearly
+    if (nMax >= MIN_DERIVATIVE_FILTER_N) {
+      PidTuning filtered = pid.withDerivativeFilterN(Math.min(nMax, pid.derivativeFilterN()));
+      String why =
+          String.format(
+              Locale.ROOT,
+              "PV resolution %.3g: with N=%.3g one step would move the output by %.2f through D; derivative filter raised to N=%.3g (Td/N = %.1f s) so it moves it by at most %.2f (%.0f %% of its span).",
+              q,
+              pid.derivativeFilterN(),
+              kick,
+              filtered.derivativeFilterN(),
+              filtered.derivativeTimeS() / filtered.derivativeFilterN(),
+              derivativeKick(filtered, q, dt),
+              100 * MAX_DERIVATIVE_KICK_FRACTION);
+      return new Result(ku, pu, a, filtered, "Tyreus-Luyben PID", q, why);
+    }
+    String why =
+        String.format(
+            Locale.ROOT,
+            "PV resolution %.3g: the PID's D term would move the output by %.2f per step, and a filter that keeps it within %.2f (N=%.3g < %.3g) leaves D hardly any lead: PI proposed instead (P moves the output %.2f per step).",
+            q,
+            kick,
+            bound,
+            nMax,
+            MIN_DERIVATIVE_FILTER_N,
+            pi.gain() * q);
+    return new Result(ku, pu, a, pi, "Tyreus-Luyben PI (derivative dropped: PV quantised)", q, why);
+  }
+
+  private static String resolutionNote(double q, PidTuning t) {
+    if (Double.isNaN(q)) {
+      return "PV changed too seldom to estimate its resolution";
+    }
+    if (q == 0) {
+      return "no quantisation visible in the PV";
+    }
+    return String.format(
+        Locale.ROOT, "PV resolution %.3g: P moves the output %.2f per step", q, t.gain() * q);
+  }
+
+  /**
+   * The output move that one PV step of {@code quantum} causes through the filtered derivative of
+   * {@link Pid} ({@code d = tf/(tf+h)·d + K·Td/(tf+h)·Δy}, tf = Td/N): {@code K·Td·q/(Td/N + h)}. A
+   * PV confined to a band of width R keeps D within ±R/q times this, whatever its dither.
+   */
+  public static double derivativeKick(PidTuning t, double quantum, double periodS) {
+    if (t.derivativeTimeS() <= 0 || !(quantum > 0)) {
+      return 0;
+    }
+    double tf = t.derivativeTimeS() / t.derivativeFilterN();
+    return t.gain() * t.derivativeTimeS() * quantum / (tf + periodS);
+  }
+
+  /** Mean time between executions so far (the loop's period), seconds; 0 before the second. */
+  double meanStepS() {
+    return steps >= 2 ? (lastS - startS) / (steps - 1) : 0;
   }
 
   private double abort(String reason) {
@@ -268,5 +394,53 @@ public final class RelayAutoTuner {
 
   public int cyclesSeen() {
     return amplitudes.size();
+  }
+
+  /** Cycles the test needs (the first is discarded). */
+  public int cyclesNeeded() {
+    return config.cycles() + 1;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public double setpoint() {
+    return setpoint;
+  }
+
+  /** Seconds from the first execution to the latest (frozen when the test ends). */
+  public double elapsedS() {
+    return Double.isNaN(startS) ? 0 : lastS - startS;
+  }
+
+  /**
+   * Mean PV half-amplitude of the cycles so far (first discarded once there are two); NaN before.
+   */
+  public double amplitudeSoFar() {
+    int n = amplitudes.size();
+    if (n == 0) {
+      return Double.NaN;
+    }
+    int from = n >= 2 ? 1 : 0;
+    double sum = 0;
+    for (int i = from; i < n; i++) {
+      sum += amplitudes.get(i);
+    }
+    return sum / (n - from);
+  }
+
+  /** Mean period of the cycles so far (first discarded once there are two), seconds; NaN before. */
+  public double periodSoFarS() {
+    int m = risingSwitchTimesS.size();
+    if (m >= 3) {
+      return (risingSwitchTimesS.get(m - 1) - risingSwitchTimesS.get(1)) / (m - 2);
+    }
+    return m == 2 ? risingSwitchTimesS.get(1) - risingSwitchTimesS.get(0) : Double.NaN;
+  }
+
+  /** The PV's resolution as seen so far ({@link PvResolution#quantum()}). */
+  public double pvQuantumSoFar() {
+    return resolution.quantum();
   }
 }

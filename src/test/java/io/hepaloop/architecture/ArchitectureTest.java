@@ -280,7 +280,8 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat(
             anyHepaLoopPackageBut(
-                "api", "control", "alarm", "device", "bus", "core", "profile", "users", "time"))
+                "api", "control", "alarm", "device", "bus", "core", "profile", "users", "store",
+                "time"))
         .check(production);
   }
 

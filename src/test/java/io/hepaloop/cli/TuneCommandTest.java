@@ -44,7 +44,14 @@ class TuneCommandTest {
   void aReactorTheConfigDoesNotHaveIsNamedWithTheOnesItHas() throws Exception {
     String err =
         runExpectingExit2(
-            "tune", "--config", plant().toString(), "--reactor", "r9", "--loop", "temperature");
+            "tune",
+            "--standalone",
+            "--config",
+            plant().toString(),
+            "--reactor",
+            "r9",
+            "--loop",
+            "temperature");
     assertThat(err).contains("no reactor 'r9'").contains("reactors: r1, r2");
   }
 
@@ -53,6 +60,7 @@ class TuneCommandTest {
     String err =
         runExpectingExit2(
             "tune",
+            "--standalone",
             "--config",
             plant().toString(),
             "--endpoint",

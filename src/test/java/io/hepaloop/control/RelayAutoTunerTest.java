@@ -144,4 +144,59 @@ class RelayAutoTunerTest {
         .contains("never crossed the setpoint ± 0.050 within 600 s")
         .contains("relay 25.00 ± 10.00");
   }
+
+  /** The relay test on the FOPDT plant with its PV read through a quantiser of step q. */
+  static RelayAutoTuner.Result tuneQuantised(double q, double filterN) {
+    RelayAutoTuner t =
+        new RelayAutoTuner(
+            new RelayAutoTuner.Config(1.0, 0.0, 5.0, 4, 600, true),
+            0.0,
+            0.0,
+            -10,
+            10,
+            Pid.Direction.REVERSE,
+            PidTuning.of(1, 10, 0).withDerivativeFilterN(filterN));
+    Fopdt plant = new Fopdt();
+    double u = 0;
+    for (int k = 0; k < 60_000 && t.state() == RelayAutoTuner.State.RUNNING; k++) {
+      double y = plant.step(u);
+      u = t.step(q > 0 ? Math.round(y / q) * q : y, true, k * plant.h);
+    }
+    assertThat(t.state()).as(String.valueOf(t.abortReason())).isEqualTo(RelayAutoTuner.State.DONE);
+    return t.result();
+  }
+
+  @Test
+  void aQuantisedPvGetsAStrongerDerivativeFilterSoOneStepKicksTheOutputByAtMostTheBound() {
+    RelayAutoTuner.Result r = tuneQuantised(0.05, 10);
+    assertThat(r.pvQuantum()).isCloseTo(0.05, within(1e-9));
+    assertThat(r.rule()).isEqualTo("Tyreus-Luyben PID");
+    double bound = RelayAutoTuner.MAX_DERIVATIVE_KICK_FRACTION * 20; // span [-10, 10]
+    PidTuning unshaped = r.proposal().withDerivativeFilterN(10);
+    assertThat(RelayAutoTuner.derivativeKick(unshaped, 0.05, 0.01)).isGreaterThan(bound);
+    assertThat(r.proposal().derivativeFilterN()).isBetween(1.0, 10.0);
+    assertThat(r.proposal().derivativeTimeS()).isCloseTo(r.ultimatePeriodS() / 6.3, within(1e-9));
+    assertThat(RelayAutoTuner.derivativeKick(r.proposal(), 0.05, 0.01))
+        .isLessThanOrEqualTo(bound)
+        .isGreaterThan(0.9 * bound);
+    assertThat(r.shaping()).contains("derivative filter raised to N=");
+  }
+
+  @Test
+  void theSamePlantWithoutQuantisationKeepsTheTextbookDerivative() {
+    RelayAutoTuner.Result r = tuneQuantised(0, 10);
+    assertThat(r.pvQuantum()).isZero();
+    assertThat(r.proposal().derivativeFilterN()).isEqualTo(10);
+    assertThat(r.proposal().derivativeTimeS()).isCloseTo(r.ultimatePeriodS() / 6.3, within(1e-9));
+    assertThat(r.shaping()).contains("no quantisation visible");
+  }
+
+  @Test
+  void aPvSoCoarseThatOnlyAUselessFilterWouldTameDGetsPi() {
+    RelayAutoTuner.Result r = tuneQuantised(0.2, 10);
+    assertThat(r.pvQuantum()).isCloseTo(0.2, within(1e-9));
+    assertThat(r.proposal().derivativeTimeS()).isZero();
+    assertThat(r.proposal().gain()).isCloseTo(r.ultimateGain() / 3.2, within(1e-9));
+    assertThat(r.rule()).contains("derivative dropped");
+  }
 }

@@ -52,6 +52,7 @@ class TuneCommandIT {
             HepaLoop.commandLine()
                 .execute(
                     "tune",
+                    "--standalone",
                     "--config",
                     config.toString(),
                     "--reactor",
