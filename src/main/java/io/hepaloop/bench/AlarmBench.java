@@ -18,7 +18,10 @@ import io.hepaloop.sim.SimulatorOptions;
 import io.hepaloop.store.Store;
 import io.hepaloop.telemetry.ProcessCpu;
 import io.hepaloop.time.SystemClock;
+import io.hepaloop.users.ApiTokens;
 import io.hepaloop.users.Role;
+import io.hepaloop.users.Sessions;
+import io.hepaloop.users.Users;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
@@ -142,7 +145,14 @@ public final class AlarmBench {
                 .pkiDir(o.workDir().resolve("sim-pki"))
                 .build());
     try (Store store = Store.open(o.workDir())) {
-      ApiSecurity security = ApiSecurity.of(store, SystemClock.INSTANCE, null, false);
+      ApiSecurity security =
+          new ApiSecurity(
+              new Users(store, SystemClock.INSTANCE),
+              new Sessions(store, SystemClock.INSTANCE, Sessions.Policy.DEFAULT),
+              new ApiTokens(store, SystemClock.INSTANCE),
+              SystemClock.INSTANCE,
+              null,
+              false);
       String token = benchToken(security);
       Map<String, String> endpoints = new LinkedHashMap<>();
       ids.forEach(id -> endpoints.put(id, sim.endpointUrl(id)));

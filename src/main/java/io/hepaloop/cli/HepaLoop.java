@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       ExportCommand.class,
       UserCommand.class,
       AuditCommand.class,
+      RecipeCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

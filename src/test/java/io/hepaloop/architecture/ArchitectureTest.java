@@ -57,13 +57,44 @@ class ArchitectureTest {
         .check(production);
   }
 
+  /**
+   * The run package holds the run identity and the recipe executor. The executor steers the plant
+   * only through the control door's command records ({@code ControlCommand}, {@code
+   * CommandResult}), never through the loops themselves, so that every recipe action is validated
+   * like an operator's; it reads recipes (configuration) and runs on a Clock. The run identity
+   * classes stay plain Java that use nothing.
+   */
   @Test
-  void theRunIdentityIsPlainJavaThatUsesNoOtherHepaLoopPackage() {
+  void runsUseRecipesTimeAndOnlyTheControlDoorsCommands() {
     noClasses()
         .that()
         .resideInAPackage(pkg("run"))
         .should()
+        .dependOnClassesThat(
+            anyHepaLoopPackageBut("run", "recipe", "profile", "core", "time")
+                .and(
+                    DescribedPredicate.not(
+                        com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching(
+                            "io\\.hepaloop\\.control\\.(ControlCommand(\\$.*)?|CommandResult)"))))
+        .check(production);
+    noClasses()
+        .that()
+        .resideInAPackage(pkg("run"))
+        .and()
+        .haveSimpleNameStartingWith("Run")
+        .should()
         .dependOnClassesThat(anyHepaLoopPackageBut("run"))
+        .check(production);
+  }
+
+  /** Recipes are configuration: read and checked against a profile, like the profile itself. */
+  @Test
+  void recipesArePlainConfigurationThatUsesOnlyProfileAndCore() {
+    noClasses()
+        .that()
+        .resideInAPackage(pkg("recipe"))
+        .should()
+        .dependOnClassesThat(anyHepaLoopPackageBut("recipe", "profile", "core"))
         .check(production);
   }
 
