@@ -1,5 +1,6 @@
 package io.hepaloop.api;
 
+import io.hepaloop.audit.AuditAction;
 import io.hepaloop.control.AutotuneDefaults;
 import io.hepaloop.control.AutotuneProgress;
 import io.hepaloop.control.CommandResult;
@@ -45,15 +46,26 @@ public final class AutotuneRoutes {
 
   private final ApiGuard guard;
   private final AutotuneAccess access;
+  private final AuditRecorder audit;
 
-  private AutotuneRoutes(ApiGuard guard, AutotuneAccess access) {
+  private AutotuneRoutes(ApiGuard guard, AutotuneAccess access, AuditRecorder audit) {
     this.guard = guard;
     this.access = access;
+    this.audit = audit;
   }
 
-  /** Adds the routes to {@code router}. */
+  /** Adds the routes to {@code router}, recording nothing. */
   public static void mount(Router router, ApiGuard guard, AutotuneAccess access) {
-    AutotuneRoutes r = new AutotuneRoutes(guard, access);
+    mount(router, guard, access, AuditRecorder.none());
+  }
+
+  /**
+   * Adds the routes to {@code router}; every start, accept, reject and abort, applied or refused by
+   * the controller, is recorded by {@code audit}.
+   */
+  public static void mount(
+      Router router, ApiGuard guard, AutotuneAccess access, AuditRecorder audit) {
+    AutotuneRoutes r = new AutotuneRoutes(guard, access, audit);
     router.route(PATH + "*").failureHandler(AutotuneRoutes::failure);
     router
         .post(PATH)
@@ -79,7 +91,7 @@ public final class AutotuneRoutes {
             rc -> {
               String reactor = rc.pathParam("reactorId");
               String loop = rc.pathParam("loopId");
-              reply(rc, action.apply(reactor, loop, actor(rc)), 200);
+              reply(rc, name, action.apply(reactor, loop, actor(rc)), 200);
             });
   }
 
@@ -103,7 +115,7 @@ public final class AutotuneRoutes {
                 Problems.badField(rc, e.field, e.getMessage());
                 return;
               }
-              reply(rc, access.start(reactor, loop, config, actor(rc)), 202);
+              reply(rc, "start", access.start(reactor, loop, config, actor(rc)), 202);
             });
   }
 
@@ -185,7 +197,7 @@ public final class AutotuneRoutes {
   }
 
   /** Answers an action: the progress after it, or 409 with the controller's reason. */
-  private void reply(RoutingContext rc, Future<CommandResult> result, int status) {
+  private void reply(RoutingContext rc, String name, Future<CommandResult> result, int status) {
     String reactor = rc.pathParam("reactorId");
     String loop = rc.pathParam("loopId");
     result
@@ -197,6 +209,17 @@ public final class AutotuneRoutes {
                 return;
               }
               CommandResult r = (CommandResult) ar.result()[0];
+              ApiCaller caller = ApiGuard.caller(rc);
+              if (caller != null) {
+                audit.record(
+                    caller,
+                    AuditAction.AUTOTUNE,
+                    reactor + "/" + loop,
+                    null,
+                    (r.accepted() ? "" : AuditRecorder.REFUSED) + name,
+                    r.message(),
+                    null);
+              }
               if (!r.accepted()) {
                 Problems.send(rc, 409, "Auto-tune action refused", r.message());
                 return;

@@ -369,7 +369,10 @@ public final class PlantRuntime implements AutoCloseable {
       AlarmRoutes.mount(http.router(), guard, alarms, access, http.audit());
     }
     AutotuneRoutes.mount(
-        http.router(), guard, PlantAutotuneAccess.of(this, List.copyOf(controllers.keySet())));
+        http.router(),
+        guard,
+        PlantAutotuneAccess.of(this, List.copyOf(controllers.keySet())),
+        http.audit());
   }
 
   public ReactorController controller(String reactorId) {

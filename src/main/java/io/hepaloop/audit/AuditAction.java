@@ -44,7 +44,9 @@ public enum AuditAction {
   RETURN_TO_SERVICE(false),
   ALARM_RESET(false),
   TOKEN_CREATE(false),
-  TOKEN_REVOKE(false);
+  TOKEN_REVOKE(false),
+  /** Auto-tune of a loop started, accepted, rejected or aborted (the new value says which). */
+  AUTOTUNE(false);
 
   private final boolean critical;
 

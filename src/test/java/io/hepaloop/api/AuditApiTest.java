@@ -237,4 +237,61 @@ class AuditApiTest {
     assertThat(awaitRecords("token_revoke", 1).get(0).get("new_value")).isEqualTo("revoked");
     assertThat(AuditRows.all(f.store).toString()).doesNotContain("a long enough password");
   }
+
+  @Test
+  void autotuneActionsAreRecordedAppliedOrRefused() {
+    start(AuditSignatures.Mode.STRICT);
+    AutotuneAccess tuner =
+        new AutotuneAccess() {
+          @Override
+          public io.vertx.core.Future<io.hepaloop.control.CommandResult> start(
+              String reactorId,
+              String loopId,
+              io.hepaloop.control.RelayAutoTuner.Config config,
+              String actor) {
+            return io.vertx.core.Future.succeededFuture(
+                io.hepaloop.control.CommandResult.accepted(
+                    "Auto-tune of loop " + loopId + " started"));
+          }
+
+          @Override
+          public io.vertx.core.Future<io.hepaloop.control.AutotuneProgress> progress(
+              String reactorId, String loopId) {
+            return io.vertx.core.Future.succeededFuture(null);
+          }
+
+          @Override
+          public io.vertx.core.Future<io.hepaloop.control.CommandResult> accept(
+              String reactorId, String loopId, String actor) {
+            return io.vertx.core.Future.succeededFuture(
+                io.hepaloop.control.CommandResult.rejected("no proposal to accept"));
+          }
+
+          @Override
+          public io.vertx.core.Future<io.hepaloop.control.CommandResult> reject(
+              String reactorId, String loopId, String actor) {
+            return accept(reactorId, loopId, actor);
+          }
+
+          @Override
+          public io.vertx.core.Future<io.hepaloop.control.CommandResult> abort(
+              String reactorId, String loopId, String actor) {
+            return accept(reactorId, loopId, actor);
+          }
+        };
+    AutotuneRoutes.mount(f.api.router(), f.api.guard(), tuner, f.api.audit());
+    ApiFixture.Client eve = f.loggedIn("eve");
+    ApiFixture.Response started =
+        eve.send("POST", LOOP + "/autotune", new JsonObject().put("amplitude", 5));
+    assertThat(started.status()).as(started.body()).isEqualTo(202);
+    assertThat(eve.send("POST", LOOP + "/autotune/accept", null).status()).isEqualTo(409);
+    List<Map<String, String>> rows = awaitRecords("autotune", 2);
+    assertThat(rows.get(0))
+        .containsEntry("user_name", "eve")
+        .containsEntry("target", "r1/temperature")
+        .containsEntry("new_value", "start");
+    assertThat(rows.get(1))
+        .containsEntry("new_value", "refused: accept")
+        .containsEntry("reason", "no proposal to accept");
+  }
 }
