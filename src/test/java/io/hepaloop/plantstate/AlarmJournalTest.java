@@ -189,11 +189,13 @@ class AlarmJournalTest {
                 AlarmJournal.Options.defaults().withCapacity(capacity))) {
       // Hold the database so that the writer cannot empty the queue.
       CountDownLatch release = new CountDownLatch(1);
+      CountDownLatch held = new CountDownLatch(1);
       CompletableFuture<Void> holder =
           CompletableFuture.runAsync(
               () ->
                   store.transaction(
                       c -> {
+                        held.countDown();
                         try {
                           release.await(60, TimeUnit.SECONDS);
                         } catch (InterruptedException e) {
@@ -201,6 +203,10 @@ class AlarmJournalTest {
                         }
                         return null;
                       }));
+      // Only once the database is held: otherwise, on a loaded machine, the writer may write
+      // "first"
+      // before the holder gets the database and then empty the queue as it fills.
+      assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
       journal.record(transition(t0, "r1", "first", AlarmState.NORMAL, AlarmState.UNACK_ACTIVE));
       await().atMost(Duration.ofSeconds(30)).until(() -> journal.health().queued() == 0);
       for (int i = 0; i < capacity; i++) {
