@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       UserCommand.class,
       AuditCommand.class,
       RecipeCommand.class,
+      RunCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -5,22 +5,22 @@ import java.sql.PreparedStatement;
 import java.time.Instant;
 
 /** Inserts rows into the V2, V4, V6 and V7 tables the way their writers do, for the tests. */
-final class ReportRows {
+public final class ReportRows {
   private final Store store;
   private int auditSeq;
   private String lastHash = "0".repeat(64);
 
-  ReportRows(Store store) {
+  public ReportRows(Store store) {
     this.store = store;
   }
 
-  static String iso(Instant t) {
+  public static String iso(Instant t) {
     return String.format(
         "%sT%s.%06dZ",
         t.toString().substring(0, 10), t.toString().substring(11, 19), t.getNano() / 1000);
   }
 
-  void run(String runId, String reactorId, Instant started, Instant ended, String state) {
+  public void run(String runId, String reactorId, Instant started, Instant ended, String state) {
     exec(
         "INSERT INTO runs (run_id, reactor_id, recipe_name, recipe_version, recipe_sha256,"
             + " recipe_text, cell_source, cell_source_detail, cells_seeded, scaffold, medium,"
@@ -37,7 +37,7 @@ final class ReportRows {
         iso(started));
   }
 
-  void event(String runId, Instant at, String kind, int phaseIndex, String phaseId) {
+  public void event(String runId, Instant at, String kind, int phaseIndex, String phaseId) {
     exec(
         "INSERT INTO run_events (run_id, at, kind, phase_index, phase_id, state, message)"
             + " VALUES (?, ?, ?, ?, ?, 'RUNNING', 'test')",
@@ -48,7 +48,7 @@ final class ReportRows {
         phaseId);
   }
 
-  void note(String runId, Instant at, String user, String text) {
+  public void note(String runId, Instant at, String user, String text) {
     exec(
         "INSERT INTO run_notes (run_id, noted_at, written_at, user_name, text)"
             + " VALUES (?, ?, ?, ?, ?)",
@@ -59,7 +59,7 @@ final class ReportRows {
         text);
   }
 
-  void sample(
+  public void sample(
       String sampleId,
       int revision,
       String runId,
@@ -88,7 +88,7 @@ final class ReportRows {
         reason);
   }
 
-  void alarm(
+  public void alarm(
       String reactorId,
       Instant at,
       String alarmId,
@@ -110,7 +110,7 @@ final class ReportRows {
         actor == null ? null : "OPERATOR");
   }
 
-  void audit(Instant at, String action, String runId, String signedBy, String meaning) {
+  public void audit(Instant at, String action, String runId, String signedBy, String meaning) {
     auditSeq++;
     String hash = String.format("%064x", auditSeq);
     exec(
