@@ -118,6 +118,9 @@ public final class PlantRuntime implements AutoCloseable {
   /** The loop settings changed at run time, kept in the database; null (nothing kept). */
   private LoopSettingsKeeper loopSettings;
 
+  /** Run reports from the database (and InfluxDB when there is one); null without a database. */
+  private io.hepaloop.report.RunReports reports;
+
   private final EventStream eventStream;
   private final PlantRuntimeAccess access;
 
@@ -161,6 +164,8 @@ public final class PlantRuntime implements AutoCloseable {
           start(o, setup.withJournal(journal::record).withRestored(last), keeper);
       runtime.journal = journal;
       runtime.loopSettings = keeper;
+      runtime.reports =
+          PlantReports.of(o.store(), runtime.telemetry.influx(), o.plant(), o.clock());
       if (runtime.http.guard() != null) {
         // demo and serve: the plant, alarm and history routes and the stream behind the real guard
         runtime.mountApi(runtime.http.guard(), runtime.alarms.access());
@@ -373,6 +378,9 @@ public final class PlantRuntime implements AutoCloseable {
         guard,
         PlantAutotuneAccess.of(this, List.copyOf(controllers.keySet())),
         http.audit());
+    if (reports != null) {
+      io.hepaloop.api.ReportRoutes.mount(vertx, http.router(), guard, reports);
+    }
   }
 
   public ReactorController controller(String reactorId) {

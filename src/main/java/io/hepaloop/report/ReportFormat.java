@@ -21,9 +21,12 @@ public enum ReportFormat {
     return contentType;
   }
 
-  /** The file name a download of {@code runId}'s report gets. */
+  /**
+   * The file name a download of {@code runId}'s report gets (characters a run id may not hold
+   * replaced, so the name is safe in a header and a file system).
+   */
   public String fileName(String runId) {
-    return runId + "-report." + extension;
+    return runId.replaceAll("[^A-Za-z0-9._:+@-]", "_") + "-report." + extension;
   }
 
   /** True when the format needs the wide table (more queries to InfluxDB). */

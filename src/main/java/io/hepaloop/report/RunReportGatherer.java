@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * still made, and names the sections it lacks and why. Blocks on disk and HTTP: call it on a
  * worker.
  */
-public final class RunReportGatherer {
+public final class RunReportGatherer implements RunReports {
   private static final Logger LOG = LoggerFactory.getLogger(RunReportGatherer.class);
 
   private final Store store;
@@ -60,6 +60,7 @@ public final class RunReportGatherer {
    *
    * @throws UnknownRunException when there is no such run
    */
+  @Override
   public RunReport gather(String runId, boolean wide) {
     Instant now = clock.now();
     Sql sql = store.read(c -> Sql.read(new RunRecords(c), runId, now));

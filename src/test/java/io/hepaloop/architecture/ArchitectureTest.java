@@ -290,7 +290,24 @@ class ArchitectureTest {
                 "users",
                 "time",
                 "audit",
-                "plantstate"))
+                "plantstate",
+                "report"))
+        .check(production);
+  }
+
+  /**
+   * The run report reads: the database through the store, telemetry through the InfluxDB client and
+   * schema, device profiles for the loops' bands. It steers nothing and knows neither the app nor
+   * the API that serve it.
+   */
+  @Test
+  void theRunReportReadsTheStoreTelemetryAndProfilesOnly() {
+    noClasses()
+        .that()
+        .resideInAPackage(pkg("report"))
+        .should()
+        .dependOnClassesThat(
+            anyHepaLoopPackageBut("report", "store", "telemetry", "profile", "core", "time"))
         .check(production);
   }
 
