@@ -145,6 +145,36 @@ class RunReportGathererTest {
   }
 
   @Test
+  void anInfluxThatDoesNotAnswerIsNamedAndTheRestOfTheReportIsMade() throws Exception {
+    rows.run(RUN, "r1", T0, END, "COMPLETE");
+    rows.note(RUN, T0.plusSeconds(50), "alice", "still here");
+    int port;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort(); // closed again: nothing listens there
+    }
+    String url = "http://127.0.0.1:" + port;
+    ReportTelemetry telemetry =
+        new ReportTelemetry(
+            new io.hepaloop.telemetry.InfluxHttp(
+                io.hepaloop.telemetry.InfluxConfig.local(url, "hepaloop"), Duration.ofSeconds(10)));
+    RunReport r =
+        new RunReportGatherer(
+                store,
+                telemetry,
+                reactor ->
+                    io.hepaloop.profile.ProfileLoader.load(
+                        Path.of("device-profiles/liver-perfusion-bioreactor.yaml")),
+                clock)
+            .gather(RUN, false);
+    assertThat(r.unavailableReason(RunReport.TIME_IN_BAND))
+        .isEqualTo("InfluxDB at " + url + " database hepaloop does not answer /ping");
+    assertThat(r.unavailableReason(RunReport.OUR_TREND)).contains(url);
+    assertThat(r.loops()).isEmpty();
+    assertThat(r.notes()).hasSize(1);
+  }
+
+  @Test
   void anOpenRunEndsNowAndAnUnknownRunIsNamed() {
     rows.run(RUN, "r1", T0, null, "RUNNING");
     assertThat(gather().duration()).isEqualTo(Duration.between(T0, clock.now()));
