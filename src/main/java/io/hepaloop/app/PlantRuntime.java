@@ -11,6 +11,7 @@ import io.hepaloop.api.ApiSecurity;
 import io.hepaloop.api.AutotuneRoutes;
 import io.hepaloop.api.EventStream;
 import io.hepaloop.api.HttpApi;
+import io.hepaloop.api.LabRoutes;
 import io.hepaloop.api.Metrics;
 import io.hepaloop.api.PlantRoutes;
 import io.hepaloop.control.LoopSettings;
@@ -19,6 +20,8 @@ import io.hepaloop.device.DeviceLink;
 import io.hepaloop.device.DeviceLinkOptions;
 import io.hepaloop.device.EndpointSessions;
 import io.hepaloop.device.LinkState;
+import io.hepaloop.lab.LabAnalytes;
+import io.hepaloop.lab.LabSamples;
 import io.hepaloop.plant.PlantConfig;
 import io.hepaloop.plant.ReactorConfig;
 import io.hepaloop.plantstate.AlarmJournal;
@@ -121,6 +124,9 @@ public final class PlantRuntime implements AutoCloseable {
   private final EventStream eventStream;
   private final PlantRuntimeAccess access;
 
+  /** The runs' lab results in the database, written to InfluxDB too; null without a store. */
+  private LabSamples lab;
+
   private PlantRuntime(
       Vertx vertx,
       PrometheusMeterRegistry registry,
@@ -161,6 +167,12 @@ public final class PlantRuntime implements AutoCloseable {
           start(o, setup.withJournal(journal::record).withRestored(last), keeper);
       runtime.journal = journal;
       runtime.loopSettings = keeper;
+      runtime.lab =
+          new LabSamples(
+              o.store(),
+              o.clock(),
+              new LabAnalytes(o.plant().labAnalytes()),
+              new LabSampleLines(runtime.telemetry.writer()));
       if (runtime.http.guard() != null) {
         // demo and serve: the plant, alarm and history routes and the stream behind the real guard
         runtime.mountApi(runtime.http.guard(), runtime.alarms.access());
@@ -373,6 +385,14 @@ public final class PlantRuntime implements AutoCloseable {
         guard,
         PlantAutotuneAccess.of(this, List.copyOf(controllers.keySet())),
         http.audit());
+    if (lab != null) {
+      LabRoutes.mount(vertx, http.router(), guard, lab, http.audit());
+    }
+  }
+
+  /** The runs' lab results; null when the plant has no database. */
+  public LabSamples lab() {
+    return lab;
   }
 
   public ReactorController controller(String reactorId) {
