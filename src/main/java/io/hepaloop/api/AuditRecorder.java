@@ -88,6 +88,43 @@ public final class AuditRecorder {
       String newValue,
       String reason,
       Signature signature) {
+    return record(user, role, action, target, oldValue, newValue, reason, signature, runId);
+  }
+
+  /**
+   * Records what {@code caller} did to run {@code inRun} (a lab result of that run), whichever run
+   * the plant continues.
+   */
+  CompletableFuture<AuditRecord> recordInRun(
+      ApiCaller caller,
+      String inRun,
+      AuditAction action,
+      String target,
+      String oldValue,
+      String newValue,
+      String reason) {
+    return record(
+        caller.userName(),
+        caller.role().id(),
+        action,
+        target,
+        oldValue,
+        newValue,
+        reason,
+        null,
+        inRun);
+  }
+
+  private CompletableFuture<AuditRecord> record(
+      String user,
+      String role,
+      AuditAction action,
+      String target,
+      String oldValue,
+      String newValue,
+      String reason,
+      Signature signature,
+      String recordRunId) {
     if (trail == null) {
       return CompletableFuture.completedFuture(null);
     }
@@ -102,7 +139,7 @@ public final class AuditRecorder {
               clip(oldValue, AuditEntry.MAX_TEXT),
               clip(newValue, AuditEntry.MAX_TEXT),
               clip(reason, AuditEntry.MAX_TEXT),
-              runId,
+              clip(recordRunId, AuditEntry.MAX_NAME),
               signature);
     } catch (IllegalArgumentException e) {
       LOG.error(

@@ -11,6 +11,7 @@ import io.hepaloop.api.ApiSecurity;
 import io.hepaloop.api.AutotuneRoutes;
 import io.hepaloop.api.EventStream;
 import io.hepaloop.api.HttpApi;
+import io.hepaloop.api.LabRoutes;
 import io.hepaloop.api.Metrics;
 import io.hepaloop.api.PlantRoutes;
 import io.hepaloop.control.LoopSettings;
@@ -19,6 +20,8 @@ import io.hepaloop.device.DeviceLink;
 import io.hepaloop.device.DeviceLinkOptions;
 import io.hepaloop.device.EndpointSessions;
 import io.hepaloop.device.LinkState;
+import io.hepaloop.lab.LabAnalytes;
+import io.hepaloop.lab.LabSamples;
 import io.hepaloop.plant.PlantConfig;
 import io.hepaloop.plant.ReactorConfig;
 import io.hepaloop.plantstate.AlarmJournal;
@@ -124,6 +127,9 @@ public final class PlantRuntime implements AutoCloseable {
   private final EventStream eventStream;
   private final PlantRuntimeAccess access;
 
+  /** The runs' lab results in the database, written to InfluxDB too; null without a store. */
+  private LabSamples lab;
+
   private PlantRuntime(
       Vertx vertx,
       PrometheusMeterRegistry registry,
@@ -166,6 +172,12 @@ public final class PlantRuntime implements AutoCloseable {
       runtime.loopSettings = keeper;
       runtime.reports =
           PlantReports.of(o.store(), runtime.telemetry.influx(), o.plant(), o.clock());
+      runtime.lab =
+          new LabSamples(
+              o.store(),
+              o.clock(),
+              new LabAnalytes(o.plant().labAnalytes()),
+              new LabSampleLines(runtime.telemetry.writer()));
       if (runtime.http.guard() != null) {
         // demo and serve: the plant, alarm and history routes and the stream behind the real guard
         runtime.mountApi(runtime.http.guard(), runtime.alarms.access());
@@ -381,6 +393,14 @@ public final class PlantRuntime implements AutoCloseable {
     if (reports != null) {
       io.hepaloop.api.ReportRoutes.mount(vertx, http.router(), guard, reports);
     }
+    if (lab != null) {
+      LabRoutes.mount(vertx, http.router(), guard, lab, http.audit());
+    }
+  }
+
+  /** The runs' lab results; null when the plant has no database. */
+  public LabSamples lab() {
+    return lab;
   }
 
   public ReactorController controller(String reactorId) {

@@ -1,5 +1,6 @@
 package io.hepaloop.plant;
 
+import io.hepaloop.lab.Analyte;
 import io.hepaloop.profile.DeviceProfile;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -17,12 +18,25 @@ import java.util.Optional;
  * @param source the configuration file it was read from (null when built in code)
  * @param notifications who is told about alarms, and how; {@link NotificationsConfig#none()} when
  *     the file has no {@code notifications:} section
+ * @param labAnalytes the analytes of {@code lab: analytes:}, added to (or replacing by id) the
+ *     built-in ones ({@link io.hepaloop.lab.LabAnalytes}); empty when the file has none
  */
 public record PlantConfig(
-    Path dataDir, List<ReactorConfig> reactors, Path source, NotificationsConfig notifications) {
+    Path dataDir,
+    List<ReactorConfig> reactors,
+    Path source,
+    NotificationsConfig notifications,
+    List<Analyte> labAnalytes) {
   public PlantConfig {
     reactors = List.copyOf(reactors);
     notifications = notifications == null ? NotificationsConfig.none() : notifications;
+    labAnalytes = labAnalytes == null ? List.of() : List.copyOf(labAnalytes);
+  }
+
+  /** A plant without lab analytes of its own. */
+  public PlantConfig(
+      Path dataDir, List<ReactorConfig> reactors, Path source, NotificationsConfig notifications) {
+    this(dataDir, reactors, source, notifications, List.of());
   }
 
   /** A plant without notifications (tests, tools). */

@@ -4,6 +4,8 @@ import static io.hepaloop.profile.YamlDocument.child;
 import static io.hepaloop.profile.YamlDocument.index;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hepaloop.lab.Analyte;
+import io.hepaloop.lab.LabUnits;
 import io.hepaloop.profile.Checked;
 import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.profile.EndpointSpec;
@@ -90,7 +92,8 @@ public final class PlantConfigLoader {
     r.read();
     List<Problem> problems = r.sortedProblems();
     return problems.isEmpty()
-        ? new Checked<>(problems, new PlantConfig(r.dataDir, r.reactors, file, r.notifications))
+        ? new Checked<>(
+            problems, new PlantConfig(r.dataDir, r.reactors, file, r.notifications, r.labAnalytes))
         : new Checked<>(problems, null);
   }
 
@@ -109,6 +112,7 @@ public final class PlantConfigLoader {
     private final YamlDocument doc;
     private Path dataDir;
     private NotificationsConfig notifications = NotificationsConfig.none();
+    private List<Analyte> labAnalytes = List.of();
 
     Reading(Path file, YamlDocument doc, Function<String, String> env) {
       this.doc = doc;
@@ -143,6 +147,7 @@ public final class PlantConfigLoader {
       }
       notifications =
           new NotificationsReader(doc, baseDir, env, problems).read(root.path("notifications"));
+      labAnalytes = labAnalytes(root.path("lab").path("analytes"));
       JsonNode list = root.path("reactors");
       if (!list.isArray()) {
         return;
@@ -177,6 +182,57 @@ public final class PlantConfigLoader {
           reactors.add(reactor);
         }
       }
+    }
+
+    /**
+     * The analytes of {@code lab: analytes:}: ids unique, each unit one {@link LabUnits} reads (a
+     * unit it cannot read is named at its line, not found at the first lab entry).
+     */
+    private List<Analyte> labAnalytes(JsonNode list) {
+      List<Analyte> out = new ArrayList<>();
+      if (!list.isArray()) {
+        return out;
+      }
+      Map<String, String> ids = new HashMap<>();
+      for (int i = 0; i < list.size(); i++) {
+        JsonNode a = list.get(i);
+        String path = index("lab.analytes", i);
+        if (!a.isObject() || !a.path("id").isTextual() || !a.path("unit").isTextual()) {
+          continue; // the schema names what is missing
+        }
+        String id = a.path("id").asText();
+        String previous = ids.putIfAbsent(id, path);
+        if (previous != null) {
+          problems.add(
+              doc.problem(
+                  child(path, "id"),
+                  "duplicate analyte id '"
+                      + id
+                      + "' (also "
+                      + previous
+                      + " at line "
+                      + doc.lineOf(previous)
+                      + ")"));
+          continue;
+        }
+        String unitProblem = LabUnits.problem(a.path("unit").asText());
+        if (unitProblem != null) {
+          problems.add(doc.problem(child(path, "unit"), "analyte " + id + ": unit " + unitProblem));
+          continue;
+        }
+        JsonNode molarMass = a.path("molarMassGPerMol");
+        try {
+          out.add(
+              new Analyte(
+                  id,
+                  a.path("name").asText(id),
+                  a.path("unit").asText(),
+                  molarMass.isNumber() ? molarMass.doubleValue() : null));
+        } catch (IllegalArgumentException e) {
+          problems.add(doc.problem(path, e.getMessage()));
+        }
+      }
+      return out;
     }
 
     /**

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code openapi.yaml} describes exactly the routes the server has: every method and path of the
  * router is an operation of the document, and every operation is a route. The router carries every
- * feature's routes (security, plant, alarms, stream, auto-tune), so a route added without its
+ * feature's routes (security, plant, alarms, stream, auto-tune, lab), so a route added without its
  * documentation, or documented but not served, fails here.
  */
 class OpenApiRoutesTest {
@@ -59,6 +59,13 @@ class OpenApiRoutesTest {
           (runId, wide) -> {
             throw new UnsupportedOperationException("routes are listed, not called");
           });
+      LabRoutes.mount(
+          f.vertx,
+          f.api.router(),
+          guard,
+          new io.hepaloop.lab.LabSamples(
+              f.store, f.clock, io.hepaloop.lab.LabAnalytes.defaults(), null),
+          AuditRecorder.none());
       routes = routes(f.api);
     }
     Set<String> documented = documented();

@@ -257,6 +257,27 @@ class ArchitectureTest {
         .check(production);
   }
 
+  /**
+   * Lab results are plain Java over the store: units (tech.units) and time, no Vert.x; who writes
+   * them to InfluxDB and who audits them is the caller's (the app and the API).
+   */
+  @Test
+  void labResultsUseOnlyStoreCoreAndTimeAndNoVertx() {
+    noClasses()
+        .that()
+        .resideInAPackage(pkg("lab"))
+        .should()
+        .dependOnClassesThat(anyHepaLoopPackageBut("lab", "store", "core", "time"))
+        .check(production);
+    noClasses()
+        .that()
+        .resideInAPackage(pkg("lab"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.vertx..")
+        .check(production);
+  }
+
   @Test
   void notificationsUseNoOtherHepaLoopPackage() {
     noClasses()
@@ -291,7 +312,8 @@ class ArchitectureTest {
                 "time",
                 "audit",
                 "plantstate",
-                "report"))
+                "report",
+                "lab"))
         .check(production);
   }
 

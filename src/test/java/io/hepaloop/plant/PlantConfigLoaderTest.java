@@ -156,4 +156,49 @@ class PlantConfigLoaderTest {
                 Path.of("src/test/resources/plant/valid-base.yaml"), k -> null))
         .isEmpty();
   }
+
+  /** {@code lab: analytes:} adds analytes to the built-in ones, or replaces one by id. */
+  @Nested
+  class LabAnalytes {
+    @org.junit.jupiter.api.io.TempDir Path dir;
+
+    @Test
+    void configuredAnalytesAreReadWithTheirUnitsAndMolarMasses() throws Exception {
+      Path file = dir.resolve("hepaloop.yaml");
+      String profile =
+          Path.of("device-profiles/liver-perfusion-bioreactor.yaml").toAbsolutePath().toString();
+      java.nio.file.Files.writeString(
+          file,
+          String.join(
+              "\n",
+              "dataDir: data",
+              "reactors:",
+              "  - id: r1",
+              "    profile: " + profile,
+              "lab:",
+              "  analytes:",
+              "    - id: ammonia",
+              "      name: Ammonia",
+              "      unit: umol/L",
+              "      molarMassGPerMol: 17.03",
+              "    - id: albumin",
+              "      name: Albumin",
+              "      unit: mg/L",
+              ""));
+      PlantConfig plant = PlantConfigLoader.load(file, ENV::get);
+      assertThat(plant.labAnalytes())
+          .containsExactly(
+              new io.hepaloop.lab.Analyte("ammonia", "Ammonia", "umol/L", 17.03),
+              io.hepaloop.lab.Analyte.of("albumin", "Albumin", "mg/L"));
+      io.hepaloop.lab.LabAnalytes all = new io.hepaloop.lab.LabAnalytes(plant.labAnalytes());
+      assertThat(all.find("albumin").orElseThrow().unit()).isEqualTo("mg/L");
+      assertThat(all.find("ammonia")).isPresent();
+      assertThat(all.find("glucose")).isPresent();
+    }
+
+    @Test
+    void theShippedExampleHasNoneAndKeepsTheBuiltInOnes() {
+      assertThat(PlantConfigLoader.load(EXAMPLE, ENV::get).labAnalytes()).isEmpty();
+    }
+  }
 }
