@@ -15,6 +15,7 @@ import io.hepaloop.api.Metrics;
 import io.hepaloop.api.PlantRoutes;
 import io.hepaloop.control.LoopSettings;
 import io.hepaloop.control.ReactorController;
+import io.hepaloop.core.ActiveRuns;
 import io.hepaloop.device.DeviceLink;
 import io.hepaloop.device.DeviceLinkOptions;
 import io.hepaloop.device.EndpointSessions;
@@ -120,6 +121,7 @@ public final class PlantRuntime implements AutoCloseable {
 
   private final EventStream eventStream;
   private final PlantRuntimeAccess access;
+  private final ActiveRunsSwitch activeRuns;
 
   private PlantRuntime(
       Vertx vertx,
@@ -131,7 +133,9 @@ public final class PlantRuntime implements AutoCloseable {
       List<String> deployments,
       AlarmService alarms,
       EventStream eventStream,
-      PlantRuntimeAccess access) {
+      PlantRuntimeAccess access,
+      ActiveRunsSwitch activeRuns) {
+    this.activeRuns = activeRuns;
     this.eventStream = eventStream;
     this.access = access;
     this.vertx = vertx;
@@ -153,12 +157,15 @@ public final class PlantRuntime implements AutoCloseable {
     if (o.store() == null) {
       return start(o, setup);
     }
-    AlarmJournal journal = new AlarmJournal(o.store(), o.clock(), setup.definitions());
+    ActiveRunsSwitch runs = new ActiveRunsSwitch();
+    AlarmJournal journal =
+        new AlarmJournal(
+            o.store(), o.clock(), setup.definitions(), AlarmJournal.Options.defaults(), runs);
     LoopSettingsKeeper keeper = new LoopSettingsKeeper(o.store(), o.clock());
     try {
       List<AlarmTransition> last = journal.lastTransitions();
       PlantRuntime runtime =
-          start(o, setup.withJournal(journal::record).withRestored(last), keeper);
+          start(o, setup.withJournal(journal::record).withRestored(last), keeper, runs);
       runtime.journal = journal;
       runtime.loopSettings = keeper;
       if (runtime.http.guard() != null) {
@@ -175,7 +182,7 @@ public final class PlantRuntime implements AutoCloseable {
 
   /** Starts everything, with the plant's alarms ({@link AlarmService}) set up by {@code alarms}. */
   public static PlantRuntime start(Options o, AlarmService.Setup alarmSetup) throws Exception {
-    return start(o, alarmSetup, null);
+    return start(o, alarmSetup, null, new ActiveRunsSwitch());
   }
 
   /**
@@ -183,7 +190,8 @@ public final class PlantRuntime implements AutoCloseable {
    * execute) and every run-time change is saved.
    */
   private static PlantRuntime start(
-      Options o, AlarmService.Setup alarmSetup, LoopSettingsKeeper keeper) throws Exception {
+      Options o, AlarmService.Setup alarmSetup, LoopSettingsKeeper keeper, ActiveRunsSwitch runs)
+      throws Exception {
     Map<String, List<LoopSettings>> restored = keeper == null ? Map.of() : keeper.load(o.plant());
     PrometheusMeterRegistry registry = Metrics.prometheus();
     Vertx vertx = Metrics.vertx(registry);
@@ -235,12 +243,14 @@ public final class PlantRuntime implements AutoCloseable {
       deployments.add(await(vertx.deployVerticle(alarms)));
       HttpApi http = new HttpApi(registry, o.httpHost(), o.httpPort(), o.api(), o.runId());
       deployments.add(await(vertx.deployVerticle(http)));
+      http.audit().useActiveRuns(runs);
       EventStream stream =
-          new EventStream(plant.reactorIds(), registry, EventStream.Options.defaults());
+          new EventStream(plant.reactorIds(), registry, EventStream.Options.defaults(), runs);
       deployments.add(await(vertx.deployVerticle(stream)));
       PlantRuntimeAccess access =
           new PlantRuntimeAccess(
               plant, controllers::get, id -> links.get(id) == null ? null : links.get(id).state());
+      access.useActiveRuns(runs);
       await(access.start(vertx));
       PlantRuntime runtime =
           new PlantRuntime(
@@ -253,7 +263,8 @@ public final class PlantRuntime implements AutoCloseable {
               deployments,
               alarms,
               stream,
-              access);
+              access,
+              runs);
       if (o.api() != null && keeper == null) {
         // with a store, start(Options) mounts once the journal is attached (for the history)
         runtime.mountApi(http.guard(), alarms.access());
@@ -350,6 +361,21 @@ public final class PlantRuntime implements AutoCloseable {
 
   public EventStream eventStream() {
     return eventStream;
+  }
+
+  /**
+   * Plugs in the run service's answer to which run each reactor grows: from then on alarm history
+   * rows, audit records of reactor actions, alarm lists and stream events carry that run's id. The
+   * plant starts with none ({@link ActiveRuns#NONE}), since the run service needs the running
+   * plant.
+   */
+  public void useActiveRuns(ActiveRuns runs) {
+    activeRuns.use(runs);
+  }
+
+  /** What the plant's parts ask to stamp run ids (the one plugged in, or none). */
+  public ActiveRuns activeRuns() {
+    return activeRuns;
   }
 
   /**
