@@ -13,6 +13,7 @@ import io.hepaloop.api.EventStream;
 import io.hepaloop.api.HttpApi;
 import io.hepaloop.api.Metrics;
 import io.hepaloop.api.PlantRoutes;
+import io.hepaloop.api.RecipeRoutes;
 import io.hepaloop.control.LoopSettings;
 import io.hepaloop.control.ReactorController;
 import io.hepaloop.core.ActiveRuns;
@@ -23,6 +24,7 @@ import io.hepaloop.device.LinkState;
 import io.hepaloop.plant.PlantConfig;
 import io.hepaloop.plant.ReactorConfig;
 import io.hepaloop.plantstate.AlarmJournal;
+import io.hepaloop.plantstate.RecipeReleases;
 import io.hepaloop.store.Store;
 import io.hepaloop.telemetry.ControlMetrics;
 import io.hepaloop.telemetry.InfluxConfig;
@@ -63,6 +65,8 @@ public final class PlantRuntime implements AutoCloseable {
    *     telemetry stays in the spool)
    * @param httpPort port of the HTTP endpoint ({@code /metrics}); 0 picks a free one
    * @param api users, sessions, tokens and TLS of the command API; null serves no {@code /api}
+   * @param recipesDir the plant's recipe files ({@code GET /api/recipes}, releases); null means
+   *     {@link #DEFAULT_RECIPES_DIR} under the working directory
    */
   public record Options(
       PlantConfig plant,
@@ -74,7 +78,37 @@ public final class PlantRuntime implements AutoCloseable {
       int httpPort,
       Clock clock,
       ApiSecurity api,
-      Store store) {
+      Store store,
+      Path recipesDir) {
+
+    /** Where recipes are when no directory is given: {@code recipes/}, as the demo ships them. */
+    public static final Path DEFAULT_RECIPES_DIR = Path.of("recipes");
+
+    public Options {
+      recipesDir = recipesDir == null ? DEFAULT_RECIPES_DIR : recipesDir;
+    }
+
+    /** With the recipes in {@link #DEFAULT_RECIPES_DIR}. */
+    public Options(
+        PlantConfig plant,
+        Path dataDir,
+        String runId,
+        InfluxConfig influx,
+        boolean localInfluxd,
+        String httpHost,
+        int httpPort,
+        Clock clock,
+        ApiSecurity api,
+        Store store) {
+      this(
+          plant, dataDir, runId, influx, localInfluxd, httpHost, httpPort, clock, api, store, null);
+    }
+
+    /** These options with the recipes in {@code dir} (null: the default). */
+    public Options withRecipesDir(Path dir) {
+      return new Options(
+          plant, dataDir, runId, influx, localInfluxd, httpHost, httpPort, clock, api, store, dir);
+    }
 
     /** With the command API of {@code api}, remembering nothing across restarts. */
     public Options(
@@ -87,7 +121,7 @@ public final class PlantRuntime implements AutoCloseable {
         int httpPort,
         Clock clock,
         ApiSecurity api) {
-      this(plant, dataDir, runId, influx, localInfluxd, httpHost, httpPort, clock, api, null);
+      this(plant, dataDir, runId, influx, localInfluxd, httpHost, httpPort, clock, api, null, null);
     }
 
     /** A plant without the command API (benches, tests of the data path). */
@@ -100,7 +134,8 @@ public final class PlantRuntime implements AutoCloseable {
         String httpHost,
         int httpPort,
         Clock clock) {
-      this(plant, dataDir, runId, influx, localInfluxd, httpHost, httpPort, clock, null, null);
+      this(
+          plant, dataDir, runId, influx, localInfluxd, httpHost, httpPort, clock, null, null, null);
     }
   }
 
@@ -115,6 +150,9 @@ public final class PlantRuntime implements AutoCloseable {
 
   /** The alarm history and states in the data directory's database, or null (nothing kept). */
   private AlarmJournal journal;
+
+  /** The recipes and their releases (in the database); null without a store. */
+  private PlantRecipes recipes;
 
   /** The loop settings changed at run time, kept in the database; null (nothing kept). */
   private LoopSettingsKeeper loopSettings;
@@ -168,6 +206,11 @@ public final class PlantRuntime implements AutoCloseable {
           start(o, setup.withJournal(journal::record).withRestored(last), keeper, runs);
       runtime.journal = journal;
       runtime.loopSettings = keeper;
+      runtime.recipes =
+          new PlantRecipes(
+              o.recipesDir(),
+              o.plant().reactors().stream().map(ReactorConfig::profile).toList(),
+              new RecipeReleases(o.store()));
       if (runtime.http.guard() != null) {
         // demo and serve: the plant, alarm and history routes and the stream behind the real guard
         runtime.mountApi(runtime.http.guard(), runtime.alarms.access());
@@ -393,6 +436,9 @@ public final class PlantRuntime implements AutoCloseable {
         AlarmHistoryRoutes.mount(vertx, http.router(), guard, journal, access);
       }
       AlarmRoutes.mount(http.router(), guard, alarms, access, http.audit());
+    }
+    if (recipes != null) {
+      RecipeRoutes.mount(vertx, http.router(), guard, recipes, http.audit());
     }
     AutotuneRoutes.mount(
         http.router(),
