@@ -297,6 +297,61 @@ public final class AlarmEngine {
     slot(reactorId, alarmId, actor, Role.OPERATOR, comment, "reset").reset(actor, comment);
   }
 
+  // ---- a recipe phase's changes ----
+
+  /**
+   * Replaces an alarm's limit, deadband, delays, priority and re-alarm while the lifecycle state
+   * stays (a recipe phase's override, or the profile's definition back). An alarm active under the
+   * old limit is judged against the new one at its next value, without the old hysteresis; delays
+   * count from the change. Only these fields may differ: id, reactor, kind, source, latch,
+   * suppression, rationale, window and horizon must be the definition's own.
+   *
+   * @throws IllegalArgumentException naming the alarm, when it is unknown or a fixed field differs
+   */
+  public void redefine(AlarmDefinition next) {
+    if (next == null) {
+      throw new IllegalArgumentException("a definition is required");
+    }
+    AlarmSlot s = slot(next.reactorId(), next.id());
+    AlarmDefinition d = s.def;
+    if (d.kind() != next.kind()
+        || !java.util.Objects.equals(d.source(), next.source())
+        || d.latched() != next.latched()
+        || !java.util.Objects.equals(d.suppression(), next.suppression())
+        || !java.util.Objects.equals(d.rationale(), next.rationale())
+        || d.windowS() != next.windowS()
+        || d.horizonS() != next.horizonS()) {
+      throw new IllegalArgumentException(
+          "alarm '"
+              + d.id()
+              + "' of reactor '"
+              + d.reactorId()
+              + "': only limit, deadband, delays, priority and re-alarm may change at run time");
+    }
+    s.redefine(next);
+    s.settle(null, null, null);
+  }
+
+  /**
+   * Suppresses an alarm by design for {@code reason} (e.g. "recipe phase attachment"), or lifts
+   * that suppression when {@code reason} is null. It is shown as {@link
+   * AlarmState#SUPPRESSED_BY_DESIGN}, never announced while suppressed, and on release takes the
+   * state its process condition implies, like the definition's own loop-mode suppression (which
+   * holds independently).
+   *
+   * @throws IllegalArgumentException for an unknown alarm
+   */
+  public void suppressByDesign(String reactorId, String alarmId, String reason) {
+    AlarmSlot s = slot(reactorId, alarmId);
+    s.suppressForPhase(reason == null || reason.isBlank() ? null : reason);
+    s.settle(null, null, null);
+  }
+
+  /** Why an alarm is suppressed by {@link #suppressByDesign}, or null. */
+  public String designSuppression(String reactorId, String alarmId) {
+    return slot(reactorId, alarmId).phaseSuppression();
+  }
+
   // ---- restart ----
 
   /**

@@ -12,12 +12,24 @@ import java.time.Instant;
  * it reports a transition.
  */
 final class AlarmSlot {
-  final AlarmDefinition def;
+  /** Replaced only by {@link #redefine} (a recipe phase's limits), same kind and source. */
+  AlarmDefinition def;
+
   private final Clock clock;
   private final AlarmListener listener;
-  private final long onDelayNanos;
-  private final long offDelayNanos;
-  private final long reAlarmNanos;
+  private long onDelayNanos;
+  private long offDelayNanos;
+  private long reAlarmNanos;
+
+  /**
+   * Set by {@link #redefine}: the next value is judged against the new limit afresh, without the
+   * old state's hysteresis, so an alarm raised under an old limit does not linger on its deadband.
+   */
+  private boolean rejudge;
+
+  /** Suppressed by design by a recipe phase (besides the definition's loop-mode suppression). */
+  private String phaseSuppression;
+
   private final RateWindow rate;
   private final BucketSeries series;
   private final BucketSeries.Trend trend;
@@ -142,7 +154,9 @@ final class AlarmSlot {
     shelved = s == AlarmState.SHELVED;
     shelvedUntilNanos = shelvedUntil;
     outOfService = s == AlarmState.OUT_OF_SERVICE;
-    suppressed = s == AlarmState.SUPPRESSED_BY_DESIGN;
+    // A loop-mode suppression holds until the next snapshot says otherwise; a phase's suppression
+    // is the run's to apply again (until then the alarm leaves it at its next settle).
+    suppressed = s == AlarmState.SUPPRESSED_BY_DESIGN && def.suppression() != null;
     activeSinceKnown = active;
     activeSinceNanos = atNanos;
     changed = true;
@@ -165,7 +179,7 @@ final class AlarmSlot {
       case LOW, LOW_LOW -> {
         if (good) {
           value = v;
-          setRaw(raw ? v <= def.limit() + def.deadbandInUnits() : v < def.limit(), now);
+          setRaw(holding() ? v <= def.limit() + def.deadbandInUnits() : v < def.limit(), now);
         }
       }
       case RATE_OF_CHANGE -> {
@@ -304,9 +318,41 @@ final class AlarmSlot {
     suppressed = on;
   }
 
+  /**
+   * Suppression by design for a reason other than the definition's loop mode (a recipe phase); null
+   * lifts it. Takes effect at the next {@link #settle}.
+   */
+  void suppressForPhase(String reason) {
+    phaseSuppression = reason;
+  }
+
+  String phaseSuppression() {
+    return phaseSuppression;
+  }
+
+  /**
+   * Takes {@code next}'s limit, deadband, delays, priority and re-alarm (same id, reactor, kind and
+   * source, checked by the engine); the lifecycle state stays, and the next value is judged against
+   * the new limit afresh. Takes effect at the next evaluation and {@link #settle}.
+   */
+  void redefine(AlarmDefinition next) {
+    def = next;
+    onDelayNanos = nanos(next.onDelayS());
+    offDelayNanos = nanos(next.offDelayS());
+    reAlarmNanos = nanos(next.reAlarmAfterS());
+    rejudge = true;
+  }
+
+  /** The raw state's hysteresis, unless {@link #redefine} asked for a fresh judgement. */
+  private boolean holding() {
+    boolean hold = raw && !rejudge;
+    rejudge = false;
+    return hold;
+  }
+
   private void above(double x, long now) {
     double limit = def.limit();
-    setRaw(raw ? x >= limit - def.deadbandInUnits() : x > limit, now);
+    setRaw(holding() ? x >= limit - def.deadbandInUnits() : x > limit, now);
   }
 
   private void staleness(long now, long wallNowEpochNanos) {
@@ -418,7 +464,7 @@ final class AlarmSlot {
       shelved = false;
       reason = "shelve expired";
     }
-    boolean hidden = outOfService || shelved || suppressed;
+    boolean hidden = outOfService || shelved || suppressed || phaseSuppression != null;
     if (!hidden) {
       if (isHidden(state)) {
         // Leaving shelved, suppressed or out of service: the state the process condition implies.
@@ -481,7 +527,7 @@ final class AlarmSlot {
     if (shelved) {
       return AlarmState.SHELVED;
     }
-    if (suppressed) {
+    if (suppressed || phaseSuppression != null) {
       return AlarmState.SUPPRESSED_BY_DESIGN;
     }
     boolean active = condition || latchHeld;
@@ -503,7 +549,10 @@ final class AlarmSlot {
       what = reason;
     } else if (to == AlarmState.SUPPRESSED_BY_DESIGN) {
       Suppression s = def.suppression();
-      what = "suppressed by design: loop " + s.loopId() + " in " + s.mode();
+      what =
+          suppressed && s != null
+              ? "suppressed by design: loop " + s.loopId() + " in " + s.mode()
+              : "suppressed by design: " + phaseSuppression;
     } else if (from == AlarmState.SUPPRESSED_BY_DESIGN) {
       what = "suppression by design ended";
     } else if (to == AlarmState.UNACK_ACTIVE) {

@@ -17,13 +17,13 @@ import java.util.Set;
 
 /**
  * {@code GET /api/alarms/history} (viewer): the alarm journal's transitions, newest first, with who
- * acknowledged or shelved and their comment, filtered by reactor, alarm, state, priority and time,
- * a page at a time ({@code cursor} from the previous page's {@code nextCursor}). The journal reads
- * the database, so the query runs on a worker, never on the event loop.
+ * acknowledged or shelved and their comment, filtered by reactor, alarm, run, state, priority and
+ * time, a page at a time ({@code cursor} from the previous page's {@code nextCursor}). The journal
+ * reads the database, so the query runs on a worker, never on the event loop.
  */
 public final class AlarmHistoryRoutes {
   private static final Set<String> PARAMS =
-      Set.of("reactor", "alarm", "state", "priority", "since", "until", "limit", "cursor");
+      Set.of("reactor", "alarm", "state", "priority", "since", "until", "limit", "cursor", "runId");
 
   private final Vertx vertx;
   private final AlarmJournal journal;
@@ -83,6 +83,7 @@ public final class AlarmHistoryRoutes {
           AlarmHistoryQuery.all()
               .withReactor(reactor)
               .withAlarm(rc.queryParams().get("alarm"))
+              .withRun(blankToNull(rc.queryParams().get("runId")))
               .withState(rc.queryParams().get("state"));
       field = "priority";
       q = q.withPriority(rc.queryParams().get("priority"));
@@ -115,6 +116,10 @@ public final class AlarmHistoryRoutes {
     return null;
   }
 
+  private static String blankToNull(String text) {
+    return text == null || text.isBlank() ? null : text.strip();
+  }
+
   private static Instant instant(String text) {
     return text == null || text.isBlank() ? null : Instant.parse(text.strip());
   }
@@ -137,7 +142,8 @@ public final class AlarmHistoryRoutes {
               .put("user", t.actor() == null ? null : t.actor().name())
               .put("role", t.actor() == null ? null : t.actor().role().name())
               .put("comment", t.comment())
-              .put("message", t.message()));
+              .put("message", t.message())
+              .put("runId", e.runId()));
     }
     return new JsonObject().put("entries", entries).put("nextCursor", page.nextCursor());
   }

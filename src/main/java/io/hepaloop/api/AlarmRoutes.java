@@ -316,7 +316,9 @@ public final class AlarmRoutes {
                 return;
               }
               JsonArray out = new JsonArray();
-              ar.result().forEach(a -> out.add(PlantJson.alarm(a)));
+              ar.result()
+                  .forEach(
+                      a -> out.add(PlantJson.alarm(a).put("runId", plant.runIdOf(a.reactorId()))));
               PlantRoutes.json(rc, 200, out.encode());
             });
   }

@@ -5,6 +5,7 @@ import io.hepaloop.audit.AuditEntry;
 import io.hepaloop.audit.AuditRecord;
 import io.hepaloop.audit.AuditTrail;
 import io.hepaloop.audit.Signature;
+import io.hepaloop.core.ActiveRuns;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,7 @@ public final class AuditRecorder {
   private final AuditTrail trail;
   private final String runId;
   private final AuditSignatures signatures;
+  private volatile ActiveRuns activeRuns = ActiveRuns.NONE;
 
   /**
    * @param trail where records go; null records nothing
@@ -43,6 +45,30 @@ public final class AuditRecorder {
   /** Records nothing and takes signatures as optional (route tests without a database). */
   public static AuditRecorder none() {
     return new AuditRecorder(null, null, AuditSignatures.unchecked());
+  }
+
+  /**
+   * Which run each reactor grows: a record whose target names a reactor ({@code r1/temperature},
+   * {@code r1/do_low}, {@code r1}) carries that reactor's open run instead of the plant's run id.
+   */
+  public void useActiveRuns(ActiveRuns runs) {
+    activeRuns = runs == null ? ActiveRuns.NONE : runs;
+  }
+
+  /**
+   * The run a record on {@code target} belongs to: the open run of the reactor the target starts
+   * with, else the plant's run id (null outside a run).
+   */
+  String runIdFor(String target) {
+    if (target != null && !target.isBlank()) {
+      int slash = target.indexOf('/');
+      String reactor = slash < 0 ? target : target.substring(0, slash);
+      String open = activeRuns.runIdOf(reactor);
+      if (open != null) {
+        return open;
+      }
+    }
+    return runId;
   }
 
   /** How critical actions' signatures are checked. */
@@ -88,7 +114,8 @@ public final class AuditRecorder {
       String newValue,
       String reason,
       Signature signature) {
-    return record(user, role, action, target, oldValue, newValue, reason, signature, runId);
+    return record(
+        user, role, action, target, oldValue, newValue, reason, signature, runIdFor(target));
   }
 
   /**

@@ -5,6 +5,7 @@ import io.hepaloop.bus.Addresses;
 import io.hepaloop.bus.HepaEvent;
 import io.hepaloop.bus.LocalCodec;
 import io.hepaloop.control.LoopSnapshot;
+import io.hepaloop.core.ActiveRuns;
 import io.hepaloop.device.Sample;
 import io.hepaloop.device.SampleBatch;
 import io.hepaloop.users.Role;
@@ -98,6 +99,7 @@ public final class EventStream extends VerticleBase {
   private final List<String> reactorIds;
   private final MeterRegistry registry;
   private final Options options;
+  private final ActiveRuns activeRuns;
   private EventStreamRing ring;
   private final Set<Client> clients = new LinkedHashSet<>();
   private final ArrayDeque<Recent> recent = new ArrayDeque<>();
@@ -130,9 +132,19 @@ public final class EventStream extends VerticleBase {
   }
 
   public EventStream(List<String> reactorIds, MeterRegistry registry, Options options) {
+    this(reactorIds, registry, options, ActiveRuns.NONE);
+  }
+
+  /**
+   * @param activeRuns which run each reactor grows: every event that names a reactor carries its
+   *     open run as {@code runId} (null outside a run), asked from memory when it is sent
+   */
+  public EventStream(
+      List<String> reactorIds, MeterRegistry registry, Options options, ActiveRuns activeRuns) {
     this.reactorIds = List.copyOf(reactorIds);
     this.registry = registry;
     this.options = options;
+    this.activeRuns = activeRuns == null ? ActiveRuns.NONE : activeRuns;
   }
 
   @Override
@@ -252,6 +264,10 @@ public final class EventStream extends VerticleBase {
   // ---- fan-out ----
 
   private String publish(String type, JsonObject data) {
+    String reactorId = data.getString("reactorId");
+    if (reactorId != null && !data.containsKey("runId")) {
+      data.put("runId", activeRuns.runIdOf(reactorId)); // null outside a run
+    }
     String json = data.encode();
     String frame = ring.append(id -> "id: " + id + "\nevent: " + type + "\ndata: " + json + "\n\n");
     for (Client c : new ArrayList<>(clients)) {

@@ -146,4 +146,12 @@ public interface PlantAccess {
    * answers accepted or rejected with a reason.
    */
   Future<CommandResult> command(String reactorId, ControlCommand command);
+
+  /**
+   * The run open on {@code reactorId} (its id), or null when none; from memory. Alarm lists carry
+   * it. The default knows of no runs (fakes, a plant without the run service).
+   */
+  default String runIdOf(String reactorId) {
+    return null;
+  }
 }

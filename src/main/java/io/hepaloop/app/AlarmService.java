@@ -17,6 +17,7 @@ import io.hepaloop.core.Quality;
 import io.hepaloop.device.LinkState;
 import io.hepaloop.device.Sample;
 import io.hepaloop.device.SampleBatch;
+import io.hepaloop.recipe.Recipe;
 import io.hepaloop.telemetry.OurTracker;
 import io.hepaloop.telemetry.Spool;
 import io.hepaloop.time.Clock;
@@ -174,6 +175,15 @@ public final class AlarmService extends VerticleBase {
   private final Clock clock;
   private final AlarmServiceNotifier notifier;
   private final Supplier<Spool.Backlog> telemetryBacklog;
+
+  /** The profile's (with the plant's overrides) definition of each alarm: what NONE restores. */
+  private final Map<String, List<AlarmDefinition>> baseByReactor = new LinkedHashMap<>();
+
+  /** Phase alarms handed in before the engine exists, applied at start. */
+  private final Map<String, Recipe.PhaseAlarms> pendingPhaseAlarms =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  // Read and written on this verticle's context once started (a recipe phase changes it).
   private final Map<String, AlarmDefinition> definitionsByKey = new LinkedHashMap<>();
   private final Set<String> reactorIds = new TreeSet<>();
 
@@ -213,6 +223,7 @@ public final class AlarmService extends VerticleBase {
     reactorIds.addAll(oxygenSolubilityByReactor.keySet());
     for (AlarmDefinition d : setup.definitions()) {
       definitionsByKey.put(key(d.reactorId(), d.id()), d);
+      baseByReactor.computeIfAbsent(d.reactorId(), r -> new ArrayList<>()).add(d);
       reactorIds.add(d.reactorId());
     }
     this.notifier =
@@ -228,6 +239,8 @@ public final class AlarmService extends VerticleBase {
     health = new AlarmHealth(clock);
     engine = new AlarmEngine(clock, setup.definitions(), setup.maxShelve(), this::deliver);
     restoreEngine(setup.restored());
+    pendingPhaseAlarms.forEach(this::phaseAlarms);
+    pendingPhaseAlarms.clear();
     var bus = vertx.eventBus();
     List<Future<Void>> ready = new ArrayList<>();
     for (String r : reactorIds) {
@@ -418,6 +431,74 @@ public final class AlarmService extends VerticleBase {
       m.append(']');
     }
     return new HepaEvent(t.time(), t.reactorId(), "alarm", t.alarmId(), severity, m.toString());
+  }
+
+  // ---------------------------------------------------------------- recipe phases (any thread)
+
+  /** The reason a phase's suppression shows in the alarm's message. */
+  static final String PHASE_SUPPRESSION = "suppressed by the running recipe phase";
+
+  /**
+   * Applies a recipe phase's alarm changes to one reactor, without waiting: the work runs on this
+   * service's context. Overrides change limit, deadband, delays, priority and re-alarm of the
+   * profile's alarms (by id); suppressed alarms go to {@link AlarmState#SUPPRESSED_BY_DESIGN}
+   * (shown, not announced); every other alarm of the reactor, and all of them for {@link
+   * Recipe.PhaseAlarms#NONE}, returns to its base definition (the profile's with the plant's
+   * overrides) and is no longer suppressed by a phase. An alarm active under an old limit is judged
+   * against the new one at its next value. Entries naming an alarm the reactor lacks, or values the
+   * engine refuses, are logged and leave the base definition in place. Shaped for the run service's
+   * {@code PhaseAlarmsSink} ({@code alarms::applyPhaseAlarms}).
+   */
+  public void applyPhaseAlarms(String reactorId, Recipe.PhaseAlarms alarms) {
+    phaseAlarmsApplied(reactorId, alarms);
+  }
+
+  /**
+   * {@link #applyPhaseAlarms}, completing with the problems left out (tests and callers that wait).
+   */
+  Future<List<String>> phaseAlarmsApplied(String reactorId, Recipe.PhaseAlarms alarms) {
+    Recipe.PhaseAlarms phase = alarms == null ? Recipe.PhaseAlarms.NONE : alarms;
+    if (context == null) {
+      pendingPhaseAlarms.put(reactorId, phase);
+      return Future.succeededFuture(List.of());
+    }
+    return onContext(e -> phaseAlarms(reactorId, phase));
+  }
+
+  private List<String> phaseAlarms(String reactorId, Recipe.PhaseAlarms alarms) {
+    List<AlarmDefinition> base = baseByReactor.get(reactorId);
+    if (base == null) {
+      LOG.warn("alarm service: phase alarms for unknown reactor '{}' ignored", reactorId);
+      return List.of("no alarms on reactor '" + reactorId + "'");
+    }
+    PhaseAlarmDefinitions.Plan plan = PhaseAlarmDefinitions.plan(base, alarms);
+    // Suppress first and lift last, so that no alarm announces in between.
+    for (String id : plan.suppressed()) {
+      if (engine.designSuppression(reactorId, id) == null) {
+        engine.suppressByDesign(reactorId, id, PHASE_SUPPRESSION);
+      }
+    }
+    for (AlarmDefinition d : plan.definitions().values()) {
+      String k = key(reactorId, d.id());
+      if (!d.equals(definitionsByKey.get(k))) {
+        definitionsByKey.put(k, d); // before the engine settles: a transition reads the new one
+        engine.redefine(d);
+      }
+    }
+    for (AlarmDefinition d : plan.definitions().values()) {
+      if (!plan.suppressed().contains(d.id())
+          && engine.designSuppression(reactorId, d.id()) != null) {
+        engine.suppressByDesign(reactorId, d.id(), null);
+      }
+    }
+    if (!plan.problems().isEmpty()) {
+      LOG.warn(
+          "alarm service: phase alarms of reactor '{}': {}",
+          reactorId,
+          String.join("; ", plan.problems()));
+    }
+    refreshHealth();
+    return plan.problems();
   }
 
   // ---------------------------------------------------------------- actions (any thread)

@@ -14,8 +14,10 @@ import io.hepaloop.api.HttpApi;
 import io.hepaloop.api.LabRoutes;
 import io.hepaloop.api.Metrics;
 import io.hepaloop.api.PlantRoutes;
+import io.hepaloop.api.RecipeRoutes;
 import io.hepaloop.control.LoopSettings;
 import io.hepaloop.control.ReactorController;
+import io.hepaloop.core.ActiveRuns;
 import io.hepaloop.device.DeviceLink;
 import io.hepaloop.device.DeviceLinkOptions;
 import io.hepaloop.device.EndpointSessions;
@@ -25,6 +27,7 @@ import io.hepaloop.lab.LabSamples;
 import io.hepaloop.plant.PlantConfig;
 import io.hepaloop.plant.ReactorConfig;
 import io.hepaloop.plantstate.AlarmJournal;
+import io.hepaloop.plantstate.RecipeReleases;
 import io.hepaloop.store.Store;
 import io.hepaloop.telemetry.ControlMetrics;
 import io.hepaloop.telemetry.InfluxConfig;
@@ -65,6 +68,8 @@ public final class PlantRuntime implements AutoCloseable {
    *     telemetry stays in the spool)
    * @param httpPort port of the HTTP endpoint ({@code /metrics}); 0 picks a free one
    * @param api users, sessions, tokens and TLS of the command API; null serves no {@code /api}
+   * @param recipesDir the plant's recipe files ({@code GET /api/recipes}, releases); null means
+   *     {@link #DEFAULT_RECIPES_DIR} under the working directory
    */
   public record Options(
       PlantConfig plant,
@@ -76,7 +81,37 @@ public final class PlantRuntime implements AutoCloseable {
       int httpPort,
       Clock clock,
       ApiSecurity api,
-      Store store) {
+      Store store,
+      Path recipesDir) {
+
+    /** Where recipes are when no directory is given: {@code recipes/}, as the demo ships them. */
+    public static final Path DEFAULT_RECIPES_DIR = Path.of("recipes");
+
+    public Options {
+      recipesDir = recipesDir == null ? DEFAULT_RECIPES_DIR : recipesDir;
+    }
+
+    /** With the recipes in {@link #DEFAULT_RECIPES_DIR}. */
+    public Options(
+        PlantConfig plant,
+        Path dataDir,
+        String runId,
+        InfluxConfig influx,
+        boolean localInfluxd,
+        String httpHost,
+        int httpPort,
+        Clock clock,
+        ApiSecurity api,
+        Store store) {
+      this(
+          plant, dataDir, runId, influx, localInfluxd, httpHost, httpPort, clock, api, store, null);
+    }
+
+    /** These options with the recipes in {@code dir} (null: the default). */
+    public Options withRecipesDir(Path dir) {
+      return new Options(
+          plant, dataDir, runId, influx, localInfluxd, httpHost, httpPort, clock, api, store, dir);
+    }
 
     /** With the command API of {@code api}, remembering nothing across restarts. */
     public Options(
@@ -89,7 +124,7 @@ public final class PlantRuntime implements AutoCloseable {
         int httpPort,
         Clock clock,
         ApiSecurity api) {
-      this(plant, dataDir, runId, influx, localInfluxd, httpHost, httpPort, clock, api, null);
+      this(plant, dataDir, runId, influx, localInfluxd, httpHost, httpPort, clock, api, null, null);
     }
 
     /** A plant without the command API (benches, tests of the data path). */
@@ -102,7 +137,8 @@ public final class PlantRuntime implements AutoCloseable {
         String httpHost,
         int httpPort,
         Clock clock) {
-      this(plant, dataDir, runId, influx, localInfluxd, httpHost, httpPort, clock, null, null);
+      this(
+          plant, dataDir, runId, influx, localInfluxd, httpHost, httpPort, clock, null, null, null);
     }
   }
 
@@ -118,6 +154,9 @@ public final class PlantRuntime implements AutoCloseable {
   /** The alarm history and states in the data directory's database, or null (nothing kept). */
   private AlarmJournal journal;
 
+  /** The recipes and their releases (in the database); null without a store. */
+  private PlantRecipes recipes;
+
   /** The loop settings changed at run time, kept in the database; null (nothing kept). */
   private LoopSettingsKeeper loopSettings;
 
@@ -126,6 +165,7 @@ public final class PlantRuntime implements AutoCloseable {
 
   private final EventStream eventStream;
   private final PlantRuntimeAccess access;
+  private final ActiveRunsSwitch activeRuns;
 
   /** The runs' lab results in the database, written to InfluxDB too; null without a store. */
   private LabSamples lab;
@@ -140,7 +180,9 @@ public final class PlantRuntime implements AutoCloseable {
       List<String> deployments,
       AlarmService alarms,
       EventStream eventStream,
-      PlantRuntimeAccess access) {
+      PlantRuntimeAccess access,
+      ActiveRunsSwitch activeRuns) {
+    this.activeRuns = activeRuns;
     this.eventStream = eventStream;
     this.access = access;
     this.vertx = vertx;
@@ -162,12 +204,15 @@ public final class PlantRuntime implements AutoCloseable {
     if (o.store() == null) {
       return start(o, setup);
     }
-    AlarmJournal journal = new AlarmJournal(o.store(), o.clock(), setup.definitions());
+    ActiveRunsSwitch runs = new ActiveRunsSwitch();
+    AlarmJournal journal =
+        new AlarmJournal(
+            o.store(), o.clock(), setup.definitions(), AlarmJournal.Options.defaults(), runs);
     LoopSettingsKeeper keeper = new LoopSettingsKeeper(o.store(), o.clock());
     try {
       List<AlarmTransition> last = journal.lastTransitions();
       PlantRuntime runtime =
-          start(o, setup.withJournal(journal::record).withRestored(last), keeper);
+          start(o, setup.withJournal(journal::record).withRestored(last), keeper, runs);
       runtime.journal = journal;
       runtime.loopSettings = keeper;
       runtime.reports =
@@ -178,6 +223,11 @@ public final class PlantRuntime implements AutoCloseable {
               o.clock(),
               new LabAnalytes(o.plant().labAnalytes()),
               new LabSampleLines(runtime.telemetry.writer()));
+      runtime.recipes =
+          new PlantRecipes(
+              o.recipesDir(),
+              o.plant().reactors().stream().map(ReactorConfig::profile).toList(),
+              new RecipeReleases(o.store()));
       if (runtime.http.guard() != null) {
         // demo and serve: the plant, alarm and history routes and the stream behind the real guard
         runtime.mountApi(runtime.http.guard(), runtime.alarms.access());
@@ -192,7 +242,7 @@ public final class PlantRuntime implements AutoCloseable {
 
   /** Starts everything, with the plant's alarms ({@link AlarmService}) set up by {@code alarms}. */
   public static PlantRuntime start(Options o, AlarmService.Setup alarmSetup) throws Exception {
-    return start(o, alarmSetup, null);
+    return start(o, alarmSetup, null, new ActiveRunsSwitch());
   }
 
   /**
@@ -200,7 +250,8 @@ public final class PlantRuntime implements AutoCloseable {
    * execute) and every run-time change is saved.
    */
   private static PlantRuntime start(
-      Options o, AlarmService.Setup alarmSetup, LoopSettingsKeeper keeper) throws Exception {
+      Options o, AlarmService.Setup alarmSetup, LoopSettingsKeeper keeper, ActiveRunsSwitch runs)
+      throws Exception {
     Map<String, List<LoopSettings>> restored = keeper == null ? Map.of() : keeper.load(o.plant());
     PrometheusMeterRegistry registry = Metrics.prometheus();
     Vertx vertx = Metrics.vertx(registry);
@@ -252,12 +303,14 @@ public final class PlantRuntime implements AutoCloseable {
       deployments.add(await(vertx.deployVerticle(alarms)));
       HttpApi http = new HttpApi(registry, o.httpHost(), o.httpPort(), o.api(), o.runId());
       deployments.add(await(vertx.deployVerticle(http)));
+      http.audit().useActiveRuns(runs);
       EventStream stream =
-          new EventStream(plant.reactorIds(), registry, EventStream.Options.defaults());
+          new EventStream(plant.reactorIds(), registry, EventStream.Options.defaults(), runs);
       deployments.add(await(vertx.deployVerticle(stream)));
       PlantRuntimeAccess access =
           new PlantRuntimeAccess(
               plant, controllers::get, id -> links.get(id) == null ? null : links.get(id).state());
+      access.useActiveRuns(runs);
       await(access.start(vertx));
       PlantRuntime runtime =
           new PlantRuntime(
@@ -270,7 +323,8 @@ public final class PlantRuntime implements AutoCloseable {
               deployments,
               alarms,
               stream,
-              access);
+              access,
+              runs);
       if (o.api() != null && keeper == null) {
         // with a store, start(Options) mounts once the journal is attached (for the history)
         runtime.mountApi(http.guard(), alarms.access());
@@ -370,6 +424,21 @@ public final class PlantRuntime implements AutoCloseable {
   }
 
   /**
+   * Plugs in the run service's answer to which run each reactor grows: from then on alarm history
+   * rows, audit records of reactor actions, alarm lists and stream events carry that run's id. The
+   * plant starts with none ({@link ActiveRuns#NONE}), since the run service needs the running
+   * plant.
+   */
+  public void useActiveRuns(ActiveRuns runs) {
+    activeRuns.use(runs);
+  }
+
+  /** What the plant's parts ask to stamp run ids (the one plugged in, or none). */
+  public ActiveRuns activeRuns() {
+    return activeRuns;
+  }
+
+  /**
    * Mounts the plant routes ({@code /api/reactors...}), the SSE stream and recent events, and, when
    * {@code alarms} is given, the alarm routes (with the history when the journal is kept), all
    * behind {@code guard}, with every human action recorded in the API's audit trail ({@link
@@ -384,6 +453,9 @@ public final class PlantRuntime implements AutoCloseable {
         AlarmHistoryRoutes.mount(vertx, http.router(), guard, journal, access);
       }
       AlarmRoutes.mount(http.router(), guard, alarms, access, http.audit());
+    }
+    if (recipes != null) {
+      RecipeRoutes.mount(vertx, http.router(), guard, recipes, http.audit());
     }
     AutotuneRoutes.mount(
         http.router(),

@@ -40,6 +40,7 @@ public final class PlantRuntimeAccess implements PlantAccess {
   private final Map<String, Map<String, Sample>> latestSamples = new ConcurrentHashMap<>();
   private final Map<String, LoopSnapshot> latestSnapshots = new ConcurrentHashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private volatile io.hepaloop.core.ActiveRuns activeRuns = io.hepaloop.core.ActiveRuns.NONE;
 
   /**
    * @param controllers the controller of a reactor id
@@ -180,5 +181,15 @@ public final class PlantRuntimeAccess implements PlantAccess {
 
   private static String key(String reactorId, String loopId) {
     return reactorId + "/" + loopId;
+  }
+
+  /** Which run each reactor grows, for {@link #runIdOf}. */
+  void useActiveRuns(io.hepaloop.core.ActiveRuns runs) {
+    activeRuns = runs == null ? io.hepaloop.core.ActiveRuns.NONE : runs;
+  }
+
+  @Override
+  public String runIdOf(String reactorId) {
+    return activeRuns.runIdOf(reactorId);
   }
 }

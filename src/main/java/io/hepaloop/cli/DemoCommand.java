@@ -103,6 +103,14 @@ public final class DemoCommand implements Callable<Integer> {
   boolean newRun;
 
   @Option(
+      names = "--recipes",
+      paramLabel = "DIR",
+      description =
+          "Directory of the plant's recipe files (default: recipes/ under HEPALOOP_ROOT or the"
+              + " working directory).")
+  Path recipesDir;
+
+  @Option(
       names = "--seed",
       defaultValue = "1",
       description = "Random seed of the simulated sensors (default ${DEFAULT-VALUE}).")
@@ -179,16 +187,18 @@ public final class DemoCommand implements Callable<Integer> {
       plant =
           PlantRuntime.start(
               new PlantRuntime.Options(
-                  config,
-                  data,
-                  run.run().id(),
-                  null,
-                  !noInfluxd,
-                  "127.0.0.1",
-                  httpPort,
-                  SystemClock.INSTANCE,
-                  security,
-                  store));
+                      config,
+                      data,
+                      run.run().id(),
+                      null,
+                      !noInfluxd,
+                      "127.0.0.1",
+                      httpPort,
+                      SystemClock.INSTANCE,
+                      security,
+                      store)
+                  .withRecipesDir(
+                      recipesDir != null ? recipesDir : Paths.root().resolve("recipes")));
       for (String id : ids) {
         out.println("  " + id + "  " + sim.endpointUrl(id));
       }

@@ -68,6 +68,25 @@ final class PasswordInput {
     return line.toCharArray();
   }
 
+  /**
+   * A password re-entered once to sign ({@code prompt} at the terminal, without echo), from the
+   * same places as {@link #read}.
+   */
+  char[] readOnce(String prompt) throws IOException {
+    if (variable != null) {
+      return read(prompt);
+    }
+    Console console = System.console();
+    if (isTerminal(console)) {
+      char[] typed = console.readPassword("%s", prompt);
+      if (typed == null) {
+        throw new IllegalArgumentException("no password typed");
+      }
+      return typed;
+    }
+    return read(prompt);
+  }
+
   /** Java 17's console is null when not on a terminal; Java 22+ has {@code isTerminal()}. */
   private static boolean isTerminal(Console console) {
     if (console == null) {

@@ -7,5 +7,9 @@ import picocli.CommandLine.Command;
     name = "recipe",
     mixinStandardHelpOptions = true,
     description = "Recipe tools (validate, dry-run).",
-    subcommands = {RecipeValidateCommand.class, RecipeDryRunCommand.class})
+    subcommands = {
+      RecipeValidateCommand.class,
+      RecipeDryRunCommand.class,
+      RecipeReleaseCommand.class
+    })
 public final class RecipeCommand {}

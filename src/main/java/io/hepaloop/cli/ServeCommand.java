@@ -59,6 +59,14 @@ public final class ServeCommand implements Callable<Integer> {
   @Mixin HttpSecurityOptions httpSecurity;
 
   @Option(
+      names = "--recipes",
+      paramLabel = "DIR",
+      description =
+          "Directory of the plant's recipe files (default: recipes/ under HEPALOOP_ROOT or the"
+              + " working directory).")
+  Path recipesDir;
+
+  @Option(
       names = "--esign",
       paramLabel = "strict|research",
       defaultValue = "strict",
@@ -136,16 +144,18 @@ public final class ServeCommand implements Callable<Integer> {
         PlantRuntime runtime =
             PlantRuntime.start(
                 new PlantRuntime.Options(
-                    plant,
-                    data,
-                    run.run().id(),
-                    influx,
-                    !noInfluxd,
-                    httpHost,
-                    httpPort,
-                    SystemClock.INSTANCE,
-                    security,
-                    store))) {
+                        plant,
+                        data,
+                        run.run().id(),
+                        influx,
+                        !noInfluxd,
+                        httpHost,
+                        httpPort,
+                        SystemClock.INSTANCE,
+                        security,
+                        store)
+                    .withRecipesDir(
+                        recipesDir != null ? recipesDir : Paths.root().resolve("recipes")))) {
       hook.install();
       out.println(
           "HepaLoop: supervising "

@@ -10,5 +10,7 @@ import io.hepaloop.alarm.AlarmTransition;
  * @param transition what happened; value and limit are NaN where none was recorded
  * @param priority the alarm's priority when it happened, or null for an alarm the journal had no
  *     definition of
+ * @param runId the run open on the alarm's reactor when it happened, or null for none
  */
-public record AlarmHistoryEntry(long id, AlarmTransition transition, AlarmPriority priority) {}
+public record AlarmHistoryEntry(
+    long id, AlarmTransition transition, AlarmPriority priority, String runId) {}

@@ -19,6 +19,7 @@ import java.util.Arrays;
  * @param state only transitions into this state
  * @param limit the page size, 1 to {@value #MAX_LIMIT}
  * @param beforeId from a cursor: only rows older than this id; 0 for the first page
+ * @param runId only transitions recorded while this run was open on the alarm's reactor
  */
 public record AlarmHistoryQuery(
     String reactorId,
@@ -28,7 +29,8 @@ public record AlarmHistoryQuery(
     AlarmPriority priority,
     AlarmState state,
     int limit,
-    long beforeId) {
+    long beforeId,
+    String runId) {
 
   public static final int DEFAULT_LIMIT = 100;
   public static final int MAX_LIMIT = 1000;
@@ -49,23 +51,27 @@ public record AlarmHistoryQuery(
 
   /** Everything, {@value #DEFAULT_LIMIT} per page. */
   public static AlarmHistoryQuery all() {
-    return new AlarmHistoryQuery(null, null, null, null, null, null, DEFAULT_LIMIT, 0);
+    return new AlarmHistoryQuery(null, null, null, null, null, null, DEFAULT_LIMIT, 0, null);
   }
 
   public AlarmHistoryQuery withReactor(String id) {
-    return new AlarmHistoryQuery(id, alarmId, since, until, priority, state, limit, beforeId);
+    return new AlarmHistoryQuery(
+        id, alarmId, since, until, priority, state, limit, beforeId, runId);
   }
 
   public AlarmHistoryQuery withAlarm(String id) {
-    return new AlarmHistoryQuery(reactorId, id, since, until, priority, state, limit, beforeId);
+    return new AlarmHistoryQuery(
+        reactorId, id, since, until, priority, state, limit, beforeId, runId);
   }
 
   public AlarmHistoryQuery between(Instant from, Instant to) {
-    return new AlarmHistoryQuery(reactorId, alarmId, from, to, priority, state, limit, beforeId);
+    return new AlarmHistoryQuery(
+        reactorId, alarmId, from, to, priority, state, limit, beforeId, runId);
   }
 
   public AlarmHistoryQuery withPriority(AlarmPriority p) {
-    return new AlarmHistoryQuery(reactorId, alarmId, since, until, p, state, limit, beforeId);
+    return new AlarmHistoryQuery(
+        reactorId, alarmId, since, until, p, state, limit, beforeId, runId);
   }
 
   /** From a request parameter, case-insensitive. */
@@ -74,7 +80,8 @@ public record AlarmHistoryQuery(
   }
 
   public AlarmHistoryQuery withState(AlarmState s) {
-    return new AlarmHistoryQuery(reactorId, alarmId, since, until, priority, s, limit, beforeId);
+    return new AlarmHistoryQuery(
+        reactorId, alarmId, since, until, priority, s, limit, beforeId, runId);
   }
 
   /** From a request parameter, case-insensitive. */
@@ -82,8 +89,15 @@ public record AlarmHistoryQuery(
     return withState(s == null ? null : parse(AlarmState.class, "state", s));
   }
 
+  /** Only transitions of this run (null: any). */
+  public AlarmHistoryQuery withRun(String id) {
+    return new AlarmHistoryQuery(
+        reactorId, alarmId, since, until, priority, state, limit, beforeId, id);
+  }
+
   public AlarmHistoryQuery withLimit(int n) {
-    return new AlarmHistoryQuery(reactorId, alarmId, since, until, priority, state, n, beforeId);
+    return new AlarmHistoryQuery(
+        reactorId, alarmId, since, until, priority, state, n, beforeId, runId);
   }
 
   /** The page after the one whose {@link AlarmHistoryPage#nextCursor} this is. */
@@ -95,7 +109,8 @@ public record AlarmHistoryQuery(
       throw new IllegalArgumentException(
           "cursor must be a nextCursor of an earlier page, got '" + cursor + "'");
     }
-    return new AlarmHistoryQuery(reactorId, alarmId, since, until, priority, state, limit, id);
+    return new AlarmHistoryQuery(
+        reactorId, alarmId, since, until, priority, state, limit, id, runId);
   }
 
   private static <E extends Enum<E>> E parse(Class<E> type, String field, String text) {

@@ -3,6 +3,7 @@ package io.hepaloop.plantstate;
 import io.hepaloop.alarm.AlarmDefinition;
 import io.hepaloop.alarm.AlarmPriority;
 import io.hepaloop.alarm.AlarmTransition;
+import io.hepaloop.core.ActiveRuns;
 import io.hepaloop.store.Store;
 import io.hepaloop.time.Clock;
 import java.sql.PreparedStatement;
@@ -94,7 +95,8 @@ public final class AlarmJournal implements AutoCloseable {
 
   private record Key(String reactorId, String alarmId) {}
 
-  private record Queued(long seq, AlarmTransition transition) {
+  /** {@code runId}: the run open on the reactor when the transition was recorded, or null. */
+  private record Queued(long seq, AlarmTransition transition, String runId) {
     Key key() {
       return new Key(transition.reactorId(), transition.alarmId());
     }
@@ -103,6 +105,7 @@ public final class AlarmJournal implements AutoCloseable {
   private final Store store;
   private final Clock clock;
   private final Options options;
+  private final ActiveRuns activeRuns;
   private final Map<Key, AlarmDefinition> definitions = new HashMap<>();
 
   private final ConcurrentLinkedQueue<Queued> queue = new ConcurrentLinkedQueue<>();
@@ -142,10 +145,29 @@ public final class AlarmJournal implements AutoCloseable {
    */
   public AlarmJournal(
       Store store, Clock clock, List<AlarmDefinition> definitions, Options options) {
-    if (store == null || clock == null || definitions == null || options == null) {
-      throw new IllegalArgumentException("store, clock, definitions and options are required");
+    this(store, clock, definitions, options, ActiveRuns.NONE);
+  }
+
+  /**
+   * @param activeRuns which run each reactor has open: each history row carries the run open on its
+   *     reactor when the transition was recorded (asked in {@link #record}, from memory)
+   */
+  public AlarmJournal(
+      Store store,
+      Clock clock,
+      List<AlarmDefinition> definitions,
+      Options options,
+      ActiveRuns activeRuns) {
+    if (store == null
+        || clock == null
+        || definitions == null
+        || options == null
+        || activeRuns == null) {
+      throw new IllegalArgumentException(
+          "store, clock, definitions, options and activeRuns are required");
     }
     this.store = store;
+    this.activeRuns = activeRuns;
     this.clock = clock;
     this.options = options;
     for (AlarmDefinition d : definitions) {
@@ -168,7 +190,7 @@ public final class AlarmJournal implements AutoCloseable {
       throw new IllegalStateException(
           "the alarm journal is closed; transition of alarm '" + t.alarmId() + "' not recorded");
     }
-    Queued q = new Queued(sequence.incrementAndGet(), t);
+    Queued q = new Queued(sequence.incrementAndGet(), t, activeRuns.runIdOf(t.reactorId()));
     if (queued.incrementAndGet() > options.capacity()) {
       queued.decrementAndGet();
       overflowLatest.merge(q.key(), q, (a, b) -> a.seq() > b.seq() ? a : b);
@@ -307,7 +329,7 @@ public final class AlarmJournal implements AutoCloseable {
           c -> {
             try (PreparedStatement p = c.prepareStatement(AlarmTables.INSERT_HISTORY)) {
               for (Queued q : batch) {
-                AlarmTables.insertHistory(p, q.transition(), priority(q.key()));
+                AlarmTables.insertHistory(p, q.transition(), priority(q.key()), q.runId());
               }
               p.executeBatch();
             }

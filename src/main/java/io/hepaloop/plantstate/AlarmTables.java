@@ -26,7 +26,8 @@ final class AlarmTables {
 
   private AlarmTables() {}
 
-  static void insertHistory(PreparedStatement p, AlarmTransition t, AlarmPriority priority)
+  static void insertHistory(
+      PreparedStatement p, AlarmTransition t, AlarmPriority priority, String runId)
       throws SQLException {
     p.setLong(1, Sql.epochNanos(t.time()));
     p.setString(2, t.time().toString());
@@ -41,13 +42,14 @@ final class AlarmTables {
     p.setString(11, t.actor() == null ? null : t.actor().role().name());
     p.setString(12, t.comment());
     p.setString(13, t.message());
+    p.setString(14, runId);
     p.addBatch();
   }
 
   static final String INSERT_HISTORY =
       "INSERT INTO alarm_history (time_ns, time, reactor_id, alarm_id, priority, from_state,"
-          + " to_state, value, limit_value, actor_name, actor_role, comment, message)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " to_state, value, limit_value, actor_name, actor_role, comment, message, run_id)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   static CurrentAlarmState find(Connection c, String reactorId, String alarmId)
       throws SQLException {
@@ -182,11 +184,12 @@ final class AlarmTables {
     StringBuilder sql =
         new StringBuilder(
             "SELECT id, time_ns, reactor_id, alarm_id, priority, from_state, to_state, value,"
-                + " limit_value, actor_name, actor_role, comment, message FROM alarm_history"
+                + " limit_value, actor_name, actor_role, comment, message, run_id FROM alarm_history"
                 + " WHERE 1 = 1");
     List<Object> args = new ArrayList<>();
     condition(sql, args, "reactor_id = ?", q.reactorId());
     condition(sql, args, "alarm_id = ?", q.alarmId());
+    condition(sql, args, "run_id = ?", q.runId());
     condition(sql, args, "time_ns >= ?", q.since() == null ? null : Sql.epochNanos(q.since()));
     condition(sql, args, "time_ns < ?", q.until() == null ? null : Sql.epochNanos(q.until()));
     condition(sql, args, "priority = ?", q.priority() == null ? null : q.priority().name());
@@ -221,7 +224,8 @@ final class AlarmTables {
                       actor(r.getString("actor_name"), r.getString("actor_role")),
                       r.getString("comment"),
                       r.getString("message")),
-                  priority == null ? null : AlarmPriority.valueOf(priority)));
+                  priority == null ? null : AlarmPriority.valueOf(priority),
+                  r.getString("run_id")));
         }
       }
     }

@@ -30,6 +30,9 @@ final class FakePlantAccess implements PlantAccess {
   final Map<String, LoopSettings> settings = new LinkedHashMap<>();
   volatile CommandResult answer;
 
+  /** The run open on each reactor ({@link #runIdOf}). */
+  final Map<String, String> openRuns = new java.util.concurrent.ConcurrentHashMap<>();
+
   FakePlantAccess(String... reactors) {
     this.reactors = List.of(reactors);
     for (LoopLimits l : LoopLimits.of(PROFILE)) {
@@ -40,6 +43,11 @@ final class FakePlantAccess implements PlantAccess {
           new LoopSettings(
               l.loopId(), "AUTO", l.setpointLimits().min(), Double.NaN, 0, false, tuning));
     }
+  }
+
+  @Override
+  public String runIdOf(String reactorId) {
+    return openRuns.get(reactorId);
   }
 
   @Override

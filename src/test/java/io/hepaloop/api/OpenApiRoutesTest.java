@@ -42,6 +42,7 @@ class OpenApiRoutesTest {
       AlarmHistoryRoutes.mount(f.vertx, f.api.router(), guard, null, plant);
       new EventStream(List.of("r1"), new SimpleMeterRegistry(), EventStream.Options.defaults())
           .mount(f.api.router(), guard);
+      RecipeRoutes.mount(f.vertx, f.api.router(), guard, null, f.api.audit());
       AutotuneRoutes.mount(
           f.api.router(),
           guard,
