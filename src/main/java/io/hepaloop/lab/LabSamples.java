@@ -254,7 +254,7 @@ public final class LabSamples {
             "value",
             "a result below the detection limit is stored as the limit ("
                 + detectionLimit
-                + "); leave value out or give the limit");
+                + "); leave value out or give the limit, or set belowDetectionLimit to false");
       }
       v = detectionLimit;
     } else {
