@@ -19,7 +19,10 @@ final class SvgChart {
   private static final int TOP = 28;
   private static final int BOTTOM = 36;
   private static final int Y_TICKS = 5;
-  private static final int X_TICKS = 4;
+  private static final int X_TICKS = 3;
+  private static final java.time.format.DateTimeFormatter AXIS_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'", Locale.ROOT)
+          .withZone(java.time.ZoneOffset.UTC);
 
   /**
    * One series.
@@ -95,7 +98,7 @@ final class SvgChart {
               x,
               HEIGHT - BOTTOM + 16,
               anchor,
-              Html.escape(ReportText.time(Instant.ofEpochMilli(t)))));
+              Html.escape(AXIS_TIME.format(Instant.ofEpochMilli(t)))));
     }
     svg.append(
         String.format(

@@ -291,7 +291,8 @@ class ArchitectureTest {
   /**
    * The API sees the plant through its own interfaces (PlantAccess, AlarmAccess) that the app
    * implements; it reads control, alarm and device records (and the alarm journal's history) but
-   * never reaches the app that assembles them, the simulator, telemetry or the store.
+   * never reaches the app that assembles them, the simulator, telemetry or the store (the run
+   * report reads those through {@code io.hepaloop.report}, which the API only asks for a report).
    */
   @Test
   void theApiUsesRecordsOfControlAlarmsAndDevicesButNotTheApp() {
