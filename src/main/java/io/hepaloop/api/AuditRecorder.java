@@ -118,6 +118,27 @@ public final class AuditRecorder {
         user, role, action, target, oldValue, newValue, reason, signature, runIdFor(target));
   }
 
+  /** Records what {@code caller} did to run {@code forRunId} (the record's run id). */
+  CompletableFuture<AuditRecord> recordForRun(
+      ApiCaller caller,
+      String forRunId,
+      AuditAction action,
+      String oldValue,
+      String newValue,
+      String reason,
+      Signature signature) {
+    return record(
+        caller.userName(),
+        caller.role().id(),
+        action,
+        forRunId,
+        oldValue,
+        newValue,
+        reason,
+        signature,
+        forRunId);
+  }
+
   /**
    * Records what {@code caller} did to run {@code inRun} (a lab result of that run), whichever run
    * the plant continues.

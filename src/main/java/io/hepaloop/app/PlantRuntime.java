@@ -15,6 +15,7 @@ import io.hepaloop.api.LabRoutes;
 import io.hepaloop.api.Metrics;
 import io.hepaloop.api.PlantRoutes;
 import io.hepaloop.api.RecipeRoutes;
+import io.hepaloop.api.RunRoutes;
 import io.hepaloop.control.LoopSettings;
 import io.hepaloop.control.ReactorController;
 import io.hepaloop.core.ActiveRuns;
@@ -28,6 +29,7 @@ import io.hepaloop.plant.PlantConfig;
 import io.hepaloop.plant.ReactorConfig;
 import io.hepaloop.plantstate.AlarmJournal;
 import io.hepaloop.plantstate.RecipeReleases;
+import io.hepaloop.plantstate.RunTables;
 import io.hepaloop.store.Store;
 import io.hepaloop.telemetry.ControlMetrics;
 import io.hepaloop.telemetry.InfluxConfig;
@@ -68,8 +70,10 @@ public final class PlantRuntime implements AutoCloseable {
    *     telemetry stays in the spool)
    * @param httpPort port of the HTTP endpoint ({@code /metrics}); 0 picks a free one
    * @param api users, sessions, tokens and TLS of the command API; null serves no {@code /api}
-   * @param recipesDir the plant's recipe files ({@code GET /api/recipes}, releases); null means
-   *     {@link #DEFAULT_RECIPES_DIR} under the working directory
+   * @param store the data directory's database: with it, alarms, loop settings and runs are kept
+   * @param recipesDir the plant's recipe files (runs are created from them; {@code GET
+   *     /api/recipes}, releases); null means {@link #DEFAULT_RECIPES_DIR} under the working
+   *     directory
    */
   public record Options(
       PlantConfig plant,
@@ -162,6 +166,10 @@ public final class PlantRuntime implements AutoCloseable {
 
   /** Run reports from the database (and InfluxDB when there is one); null without a database. */
   private io.hepaloop.report.RunReports reports;
+  /** The runs (kept in the database); null without one. */
+  private RunService runs;
+
+  private RunTables runTables;
 
   private final EventStream eventStream;
   private final PlantRuntimeAccess access;
@@ -228,6 +236,7 @@ public final class PlantRuntime implements AutoCloseable {
               o.recipesDir(),
               o.plant().reactors().stream().map(ReactorConfig::profile).toList(),
               new RecipeReleases(o.store()));
+      runtime.startRuns(o);
       if (runtime.http.guard() != null) {
         // demo and serve: the plant, alarm and history routes and the stream behind the real guard
         runtime.mountApi(runtime.http.guard(), runtime.alarms.access());
@@ -238,6 +247,45 @@ public final class PlantRuntime implements AutoCloseable {
       keeper.close();
       throw e;
     }
+  }
+
+  /**
+   * The run service over the database's run tables: executors on the reactors' control contexts,
+   * open runs resumed, telemetry tagged with each reactor's run (the plant's run when it has none).
+   */
+  private void startRuns(Options o) throws Exception {
+    runTables = new RunTables(o.store());
+    Map<String, io.hepaloop.profile.DeviceProfile> profiles = new LinkedHashMap<>();
+    Map<String, Double> cells = new LinkedHashMap<>();
+    for (ReactorConfig r : o.plant().reactors()) {
+      profiles.put(r.id(), r.profile());
+      cells.put(r.id(), r.cellsSeeded() == null ? Double.NaN : r.cellsSeeded());
+    }
+    runs =
+        new RunService(
+                runTables,
+                o.recipesDir(),
+                profiles,
+                ControlContexts.of(controllers::get),
+                o.clock())
+            .withAudit(o.api() == null ? null : o.api().audit())
+            .withPhaseAlarms(alarms::applyPhaseAlarms)
+            .withRunTag(
+                new RunTag() {
+                  @Override
+                  public void runOpened(String reactorId, String runId, double cellsSeeded) {
+                    telemetry.setRun(reactorId, runId, cellsSeeded);
+                  }
+
+                  @Override
+                  public void runEnded(String reactorId) {
+                    telemetry.setRun(
+                        reactorId, o.runId(), cells.getOrDefault(reactorId, Double.NaN));
+                  }
+                });
+    deployments.add(await(vertx.deployVerticle(runs)));
+    // from now on alarm history, audit records, alarm lists and stream events carry each run's id
+    useActiveRuns(runs);
   }
 
   /** Starts everything, with the plant's alarms ({@link AlarmService}) set up by {@code alarms}. */
@@ -462,6 +510,9 @@ public final class PlantRuntime implements AutoCloseable {
         guard,
         PlantAutotuneAccess.of(this, List.copyOf(controllers.keySet())),
         http.audit());
+    if (runs != null) {
+      RunRoutes.mount(http.router(), guard, runs, http.audit());
+    }
     if (reports != null) {
       io.hepaloop.api.ReportRoutes.mount(vertx, http.router(), guard, reports);
     }
@@ -479,20 +530,29 @@ public final class PlantRuntime implements AutoCloseable {
     return controllers.get(reactorId);
   }
 
+  /** The runs (also the plant's {@link io.hepaloop.core.ActiveRuns}); null without a database. */
+  public RunService runs() {
+    return runs;
+  }
+
   /** The plant's alarms: list, operator actions, health. */
   public AlarmService alarms() {
     return alarms;
   }
 
   /**
-   * Stops the alarms first (a plant going down on purpose raises none, notifies nobody), then loops
-   * (no new commands), then links (the devices' watchdogs take over), then flushes telemetry and
-   * closes Vert.x.
+   * Stops the runs first (no recipe steps while going down; a run resumes at the next start), then
+   * the alarms (a plant going down on purpose raises none, notifies nobody), then loops (no new
+   * commands), then links (the devices' watchdogs take over), then flushes telemetry and closes
+   * Vert.x.
    */
   @Override
   public void close() {
     try {
       List<String> order = new ArrayList<>();
+      if (runs != null && runs.deploymentID() != null) {
+        order.add(runs.deploymentID());
+      }
       if (alarms.deploymentID() != null) {
         order.add(alarms.deploymentID());
       }
@@ -512,6 +572,9 @@ public final class PlantRuntime implements AutoCloseable {
     } finally {
       if (loopSettings != null) {
         loopSettings.close(); // the controllers are stopped: every change they made is written
+      }
+      if (runTables != null) {
+        runTables.close(); // the controllers are stopped: every run event and progress is written
       }
       try {
         vertx.close().await(10, TimeUnit.SECONDS);

@@ -14,6 +14,7 @@ import io.hepaloop.device.SampleBatch;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -125,9 +126,25 @@ class EventStreamTest {
                   null,
                   null,
                   "temperature high"));
+      vertx
+          .eventBus()
+          .publish(
+              Addresses.RUNS,
+              new io.hepaloop.bus.RunChange(
+                  "r1-20260301-080000",
+                  "r1",
+                  "RUNNING",
+                  0,
+                  "attachment",
+                  "PHASE_STARTED",
+                  "phase attachment (1 of 4) started"));
       vertx.eventBus().publish(Addresses.control("r1"), snapshot("AUTO", 37, 36.9));
       vertx.eventBus().publish(Addresses.samples("r2"), batch("r2", 36.5));
       sse.await(e -> e.type().equals("sample"));
+      JsonObject run = sse.await(e -> e.type().equals("run")).json();
+      assertThat(run.getString("runId")).isEqualTo("r1-20260301-080000");
+      assertThat(run.getString("phaseId")).isEqualTo("attachment");
+      assertThat(run.getString("kind")).isEqualTo("PHASE_STARTED");
       assertThat(sse.of("event").get(0).json().getString("message")).isEqualTo("hello");
       assertThat(sse.of("alarm").get(0).json().getString("to")).isEqualTo("UNACK_ACTIVE");
       assertThat(sse.of("loop").get(0).json().getDouble("setpoint")).isEqualTo(37.0);
