@@ -188,7 +188,8 @@ public final class DemoCommand implements Callable<Integer> {
                   httpPort,
                   SystemClock.INSTANCE,
                   security,
-                  store));
+                  store,
+                  Paths.root().resolve("recipes")));
       for (String id : ids) {
         out.println("  " + id + "  " + sim.endpointUrl(id));
       }
