@@ -40,12 +40,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 9's restart recovery at process level: our simulator and {@code hepaloop serve} as a
- * separate JVM on one data directory. An operator changes the temperature setpoint, puts the flow
- * loop in MANUAL at 30 %, acknowledges one active alarm and shelves another (faults injected in the
- * simulator); then serve is killed with SIGKILL ({@link Process#destroyForcibly}: no shutdown hook,
- * no flush) and started again on the same data directory. After the restart:
+ * separate JVM on one data directory. An operator creates and starts a run of a short test recipe
+ * (src/test/resources/recipes/restart: 9 s of priming, then 1 h of culture) and, once it is in its
+ * culture phase, changes the temperature setpoint, puts the flow loop in MANUAL at 30 %,
+ * acknowledges one active alarm and shelves another (faults injected in the simulator); then serve
+ * is killed with SIGKILL ({@link Process#destroyForcibly}: no shutdown hook, no flush) and started
+ * again on the same data directory. After the restart:
  *
  * <ul>
+ *   <li>the run is RUNNING in the same phase, its offset moved on by the wall time since the kill
+ *       (time down counts, as {@code RecipeExecutor#resume} says), the phase's start unchanged, no
+ *       phase started again (events) and no phase transition recorded again (audit);
  *   <li>the loops are back in their modes with their settings, and bumpless: the device's watchdog
  *       puts the actuators at their safe values while HepaLoop is down (5 s), so "bumpless" means
  *       the MANUAL loop resumes at its kept output (the pump goes only safe value → 30 %, never to
@@ -57,16 +62,23 @@ import org.junit.jupiter.api.io.TempDir;
  *       before the kill is in it exactly once, and the sequence is contiguous.
  * </ul>
  */
-@Timeout(value = 180, unit = TimeUnit.SECONDS)
+@Timeout(value = 420, unit = TimeUnit.SECONDS) // about 2 min on a busy 2-core machine
 class RunRestartProcessIT {
   static final String R = "r1";
   static final Path PROFILE = Path.of("device-profiles/liver-perfusion-bioreactor.yaml");
-  static final Duration LONG = Duration.ofSeconds(60);
+  static final Duration LONG = Duration.ofSeconds(90);
   static final double MANUAL_PUMP_PCT = 30.0;
   static final double PUMP_SAFE_PCT = 20.0; // the profile's safeValue of the pump
   static final double TEMPERATURE_SP_C = 37.3;
   static final String ACKED = "do_outlet_bad";
   static final String SHELVED = "flow_bad";
+  static final String RECIPE = "restart-short"; // src/test/resources/recipes/restart
+
+  /**
+   * Research mode: a run may use a recipe not released (releasing is another part's API and not
+   * what this test is about); the actions here need no signature in either mode.
+   */
+  static final String[] ESIGN = {"--esign", "research"};
 
   @TempDir Path dir;
   final HttpClient http = HttpClient.newHttpClient();
@@ -104,12 +116,51 @@ class RunRestartProcessIT {
     Path config = dir.resolve("hepaloop.yaml");
     PlantConfigWriter.writeSimulated(
         config, data, PROFILE.toAbsolutePath(), Map.of(R, sim.endpointUrl(R)));
+    // serve finds recipes in $HEPALOOP_ROOT/recipes: there, the short test recipe
+    Files.createDirectories(dir.resolve("recipes"));
+    Files.copy(
+        Path.of("src/test/resources/recipes/restart/" + RECIPE + ".yaml"),
+        dir.resolve("recipes/" + RECIPE + ".yaml"));
+    Map<String, String> root = Map.of("HEPALOOP_ROOT", dir.toString());
 
-    serve = new AlarmProcessIT.Serve(config, dir.resolve("serve-1.err"));
+    serve = new AlarmProcessIT.Serve(config, dir.resolve("serve-1.err"), root, ESIGN);
     String base = serve.base(true);
     Session operator = firstUsers(base, data);
     awaitControlling(operator, base);
     device = new DeviceRecorder(sim.reactor(R));
+
+    // ---- a run of the short test recipe, in the middle of its second phase ----
+    Answer created =
+        call(
+            operator,
+            "POST",
+            base,
+            "/api/runs",
+            new JsonObject()
+                .put("reactorId", R)
+                .put("recipe", RECIPE)
+                .put("cellSource", "heparg")
+                .put("cellsSeeded", 5_000_000)
+                .put("scaffold", "PLGA sponge 5 mm")
+                .put("medium", "William's E + 10 % FBS")
+                .put("reason", "restart recovery test"));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String runId = new JsonObject(created.body()).getString("runId");
+    expectOk(
+        call(
+            operator,
+            "POST",
+            base,
+            "/api/runs/" + runId + "/start",
+            new JsonObject().put("reason", "construct seeded")));
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () -> {
+              JsonObject run = run(operator, base, runId);
+              assertThat(run.getString("state")).isEqualTo("RUNNING");
+              assertThat(run.getString("phaseId")).isEqualTo("culture");
+            });
 
     // ---- before the kill: loop settings, two alarms, each action audited ----
     expectOk(
@@ -146,6 +197,9 @@ class RunRestartProcessIT {
                   .isEqualTo("UNACK_ACTIVE");
             });
     JsonObject loopsBefore = loops(operator, base);
+    Instant runReadFrom = Instant.now();
+    JsonObject runBefore = run(operator, base, runId);
+    Instant runReadTo = Instant.now();
     expectOk(
         call(
             operator,
@@ -173,11 +227,14 @@ class RunRestartProcessIT {
     // what the trail held at the moment of the kill: intact, every action once
     assertThat(verify(data)).startsWith("INTACT");
     List<Map<String, String>> atKill = auditRecords(data);
-    assertActionsOnce(atKill);
+    assertActionsOnce(atKill, runId);
+    assertThat(byRecipe(atKill))
+        .as("the recipe's phase transition into culture, recorded as user recipe")
+        .anySatisfy(r -> assertThat(r.get("action")).isEqualTo("phase_transition"));
     assertContiguous(atKill);
 
     // ---- the same data directory, a new process ----
-    serve = new AlarmProcessIT.Serve(config, dir.resolve("serve-2.err"));
+    serve = new AlarmProcessIT.Serve(config, dir.resolve("serve-2.err"), root, ESIGN);
     String again = serve.base(false);
     Session operator2 = login(again, "olga", "olga's operator password");
     awaitControlling(operator2, again);
@@ -222,6 +279,30 @@ class RunRestartProcessIT {
         heater[0],
         heater[1]);
 
+    // the run: same state and phase, its offset moved on by the wall time since (down time counts)
+    Instant runAgainFrom = Instant.now();
+    JsonObject runAfter = run(operator2, again, runId);
+    Instant runAgainTo = Instant.now();
+    assertThat(runAfter.getString("state")).isEqualTo("RUNNING");
+    assertThat(runAfter.getInteger("phaseIndex")).isEqualTo(1);
+    assertThat(runAfter.getString("phaseId")).isEqualTo("culture");
+    double elapsedBeforeS = runBefore.getDouble("phaseElapsedS");
+    assertThat(runAfter.getDouble("phaseElapsedS"))
+        .as("phase offset after the restart; %s s before the kill", elapsedBeforeS)
+        .isBetween(
+            elapsedBeforeS + seconds(runReadTo, runAgainFrom) - 2.0,
+            elapsedBeforeS + seconds(runReadFrom, runAgainTo) + 2.0);
+    assertThat(runAfter.getJsonArray("phases").getJsonObject(1).getString("startedAt"))
+        .isEqualTo(runBefore.getJsonArray("phases").getJsonObject(1).getString("startedAt"));
+    List<JsonObject> phaseStarts =
+        runEvents(operator2, again, runId).stream()
+            .filter(e -> "PHASE_STARTED".equals(e.getString("kind")))
+            .toList();
+    assertThat(phaseStarts)
+        .as("each phase started once, none again by the resume")
+        .extracting(e -> e.getString("phaseId"))
+        .containsExactly("priming", "culture");
+
     // alarms: the same states, the shelve until the same time
     await()
         .atMost(LONG)
@@ -240,7 +321,10 @@ class RunRestartProcessIT {
     serve = null;
     assertThat(verify(data)).startsWith("INTACT");
     List<Map<String, String>> atEnd = auditRecords(data);
-    assertActionsOnce(atEnd);
+    assertActionsOnce(atEnd, runId);
+    assertThat(byRecipe(atEnd))
+        .as("no phase transition again by the resume")
+        .isEqualTo(byRecipe(atKill));
     assertContiguous(atEnd);
     assertThat(atEnd.subList(0, atKill.size())).isEqualTo(atKill);
     assertThat(atEnd.subList(atKill.size(), atEnd.size()))
@@ -254,15 +338,23 @@ class RunRestartProcessIT {
   // ---- the audit trail ----
 
   /** Each action of the operator before the kill, in the order done, by action and target. */
-  static final List<List<String>> ACTIONS_BEFORE_KILL =
-      List.of(
-          List.of("setpoint", R + "/temperature"),
-          List.of("mode", R + "/flow"),
-          List.of("manual_output", R + "/flow"),
-          List.of("acknowledge", R + "/" + ACKED),
-          List.of("shelve", R + "/" + SHELVED));
+  private static List<List<String>> actionsBeforeKill(String runId) {
+    return List.of(
+        List.of("run_create", runId),
+        List.of("run_start", runId),
+        List.of("setpoint", R + "/temperature"),
+        List.of("mode", R + "/flow"),
+        List.of("manual_output", R + "/flow"),
+        List.of("acknowledge", R + "/" + ACKED),
+        List.of("shelve", R + "/" + SHELVED));
+  }
 
-  private static void assertActionsOnce(List<Map<String, String>> records) {
+  /** What the recipe itself did (phase transitions), as the trail holds it. */
+  private static List<Map<String, String>> byRecipe(List<Map<String, String>> records) {
+    return records.stream().filter(r -> "recipe".equals(r.get("user"))).toList();
+  }
+
+  private static void assertActionsOnce(List<Map<String, String>> records, String runId) {
     List<List<String>> done =
         records.stream()
             .filter(r -> "olga".equals(r.get("user")) && !r.get("action").startsWith("login"))
@@ -270,7 +362,7 @@ class RunRestartProcessIT {
             .toList();
     assertThat(done)
         .as("olga's actions in the trail")
-        .containsExactlyElementsOf(ACTIONS_BEFORE_KILL);
+        .containsExactlyElementsOf(actionsBeforeKill(runId));
     assertThat(records)
         .filteredOn(r -> "olga".equals(r.get("user")))
         .allSatisfy(r -> assertThat(r.get("new_value")).doesNotStartWith("refused"));
@@ -400,6 +492,23 @@ class RunRestartProcessIT {
                     .isNotNull();
               }
             });
+  }
+
+  private JsonObject run(Session s, String base, String runId) throws Exception {
+    Answer a = call(s, "GET", base, "/api/runs/" + runId, null);
+    assertThat(a.status()).as(a.body()).isEqualTo(200);
+    return new JsonObject(a.body());
+  }
+
+  private List<JsonObject> runEvents(Session s, String base, String runId) throws Exception {
+    Answer a = call(s, "GET", base, "/api/runs/" + runId + "/events", null);
+    assertThat(a.status()).as(a.body()).isEqualTo(200);
+    return new JsonObject(a.body())
+        .getJsonArray("events").stream().map(JsonObject.class::cast).toList();
+  }
+
+  private static double seconds(Instant from, Instant to) {
+    return Duration.between(from, to).toMillis() / 1000.0;
   }
 
   /** The reactor's loops by id. */
