@@ -2,12 +2,17 @@ package io.hepaloop.api;
 
 import io.hepaloop.alarm.AlarmState;
 import io.hepaloop.audit.AuditAction;
+import io.hepaloop.audit.AuditRecord;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -28,7 +33,9 @@ final class AuditAlarmActions {
   }
 
   /**
-   * Reads the alarms' states, runs {@code act}, hands its result to {@code answer}, then records.
+   * Reads the alarms' states, runs {@code act}, records, then hands its result to {@code answer}
+   * once the records are committed: an action the client saw answered is in the trail even when the
+   * process is killed the next instant.
    */
   void run(
       AlarmRoutes.Request req,
@@ -45,22 +52,28 @@ final class AuditAlarmActions {
                 act.get()
                     .onComplete(
                         ar -> {
-                          answer.handle(ar);
-                          if (ar.succeeded()) {
-                            record(
-                                req,
-                                action,
-                                before.succeeded() ? before.result() : Map.of(),
-                                ar.result());
+                          if (ar.failed()) {
+                            answer.handle(ar);
+                            return;
                           }
+                          record(
+                              req,
+                              action,
+                              before.succeeded() ? before.result() : Map.of(),
+                              ar.result(),
+                              written ->
+                                  AuditRecorder.thenAnswer(written, () -> answer.handle(ar)));
                         }));
   }
 
+  /** Records the outcome of an action, then hands what was queued to {@code then}. */
   private void record(
       AlarmRoutes.Request req,
       AuditAction action,
       Map<AlarmAccess.AlarmRef, AlarmAccess.AlarmView> before,
-      AlarmAccess.ActionResult result) {
+      AlarmAccess.ActionResult result,
+      Consumer<List<CompletableFuture<AuditRecord>>> then) {
+    List<CompletableFuture<AuditRecord>> written = new ArrayList<>();
     if (result.ok()) {
       states()
           .onComplete(
@@ -68,32 +81,35 @@ final class AuditAlarmActions {
                 Map<AlarmAccess.AlarmRef, AlarmAccess.AlarmView> now =
                     after.succeeded() ? after.result() : Map.of();
                 for (AlarmAccess.AlarmRef ref : result.applied()) {
-                  audit.record(
-                      req.caller(),
-                      action,
-                      ref.toString(),
-                      describe(before.get(ref)),
-                      describe(now.get(ref)),
-                      req.comment(),
-                      null);
+                  written.add(
+                      audit.record(
+                          req.caller(),
+                          action,
+                          ref.toString(),
+                          describe(before.get(ref)),
+                          describe(now.get(ref)),
+                          req.comment(),
+                          null));
                 }
+                then.accept(written);
               });
       return;
     }
-    if (result.refusal() != AlarmAccess.Refusal.CONFLICT
-        && result.refusal() != AlarmAccess.Refusal.FORBIDDEN) {
-      return;
+    if (result.refusal() == AlarmAccess.Refusal.CONFLICT
+        || result.refusal() == AlarmAccess.Refusal.FORBIDDEN) {
+      for (AlarmAccess.AlarmRef ref : req.alarms()) {
+        written.add(
+            audit.record(
+                req.caller(),
+                action,
+                ref.toString(),
+                describe(before.get(ref)),
+                AuditRecorder.refused(action.id()),
+                AuditRecorder.because(result.reason(), req.comment()),
+                null));
+      }
     }
-    for (AlarmAccess.AlarmRef ref : req.alarms()) {
-      audit.record(
-          req.caller(),
-          action,
-          ref.toString(),
-          describe(before.get(ref)),
-          AuditRecorder.refused(action.id()),
-          AuditRecorder.because(result.reason(), req.comment()),
-          null);
-    }
+    then.accept(written);
   }
 
   private Future<Map<AlarmAccess.AlarmRef, AlarmAccess.AlarmView>> states() {

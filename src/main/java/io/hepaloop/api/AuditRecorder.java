@@ -6,6 +6,9 @@ import io.hepaloop.audit.AuditRecord;
 import io.hepaloop.audit.AuditTrail;
 import io.hepaloop.audit.Signature;
 import io.hepaloop.core.ActiveRuns;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -207,6 +210,26 @@ public final class AuditRecorder {
           }
         });
     return written;
+  }
+
+  /**
+   * Runs {@code answer} once every record in {@code written} is committed or has failed, on the
+   * Vert.x context of the caller (the route's), never blocking it. A route answers an action only
+   * after its record is durable, so an action the client saw answered is in the trail even when the
+   * process is killed the next instant (issue 9, kill -9 restart); a record that failed is logged
+   * by {@link #record} and the answer still goes, since the action happened either way.
+   */
+  static void thenAnswer(List<CompletableFuture<AuditRecord>> written, Runnable answer) {
+    Context context = Vertx.currentContext();
+    CompletableFuture.allOf(written.toArray(CompletableFuture[]::new))
+        .whenComplete(
+            (ignored, failure) -> {
+              if (context == null) {
+                answer.run();
+              } else {
+                context.runOnContext(v -> answer.run());
+              }
+            });
   }
 
   /** The new value of a refused action: {@code refused: <what was asked>}. */

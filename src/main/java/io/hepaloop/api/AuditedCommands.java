@@ -5,13 +5,15 @@ import io.hepaloop.audit.AuditEntry;
 import io.hepaloop.control.ControlCommand;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /**
  * The end of every plant command route: check the electronic signature, send the command through
- * the reactor's one door, answer, and append the audit record of what happened, after it happened.
- * A refusal of an authorised caller (a value outside the loop's limits, a refused signature, the
- * controller's refusal) is answered and recorded too, with the new value {@code refused: ...} and
- * the reason; malformed requests (400) and unknown targets (404) are answered only.
+ * the reactor's one door, append the audit record of what happened, after it happened, and answer
+ * once that record is committed (so an answered action survives a kill -9 in the trail). A refusal
+ * of an authorised caller (a value outside the loop's limits, a refused signature, the controller's
+ * refusal) is answered and recorded too, with the new value {@code refused: ...} and the reason;
+ * malformed requests (400) and unknown targets (404) are answered only.
  */
 final class AuditedCommands {
   /** Longest comment (reason) a command may carry. */
@@ -70,15 +72,17 @@ final class AuditedCommands {
       String title,
       String detail,
       Problems.FieldError error) {
-    Problems.send(rc, status, title, detail, error);
-    audit.record(
-        ApiGuard.caller(rc),
-        c.action(),
-        c.target(),
-        c.oldValue(),
-        AuditRecorder.refused(c.newValue()),
-        AuditRecorder.because(detail, c.comment()),
-        null);
+    AuditRecorder.thenAnswer(
+        List.of(
+            audit.record(
+                ApiGuard.caller(rc),
+                c.action(),
+                c.target(),
+                c.oldValue(),
+                AuditRecorder.refused(c.newValue()),
+                AuditRecorder.because(detail, c.comment()),
+                null)),
+        () -> Problems.send(rc, status, title, detail, error));
   }
 
   /**
@@ -98,15 +102,17 @@ final class AuditedCommands {
               }
               AuditSignatures.Outcome signed = checked.result();
               if (!signed.ok()) {
-                AuditSignatures.answer(rc, signed);
-                audit.record(
-                    caller,
-                    AuditAction.SIGNATURE_REFUSED,
-                    c.target(),
-                    c.oldValue(),
-                    AuditRecorder.refused(c.action().id() + " " + c.newValue()),
-                    AuditRecorder.because(signed.detail(), c.comment()),
-                    null);
+                AuditRecorder.thenAnswer(
+                    List.of(
+                        audit.record(
+                            caller,
+                            AuditAction.SIGNATURE_REFUSED,
+                            c.target(),
+                            c.oldValue(),
+                            AuditRecorder.refused(c.action().id() + " " + c.newValue()),
+                            AuditRecorder.because(signed.detail(), c.comment()),
+                            null)),
+                    () -> AuditSignatures.answer(rc, signed));
                 return;
               }
               send(rc, caller, c, signed, command);
@@ -128,33 +134,38 @@ final class AuditedCommands {
                 return;
               }
               if (ar.result().accepted()) {
-                PlantRoutes.json(
-                    rc,
-                    200,
-                    new JsonObject()
-                        .put("accepted", true)
-                        .put("message", ar.result().message())
-                        .put("signed", signed.signature() != null)
-                        .encode());
-                audit.record(
-                    caller,
-                    c.action(),
-                    c.target(),
-                    c.oldValue(),
-                    c.newValue(),
-                    c.comment(),
-                    signed.signature());
+                AuditRecorder.thenAnswer(
+                    List.of(
+                        audit.record(
+                            caller,
+                            c.action(),
+                            c.target(),
+                            c.oldValue(),
+                            c.newValue(),
+                            c.comment(),
+                            signed.signature())),
+                    () ->
+                        PlantRoutes.json(
+                            rc,
+                            200,
+                            new JsonObject()
+                                .put("accepted", true)
+                                .put("message", ar.result().message())
+                                .put("signed", signed.signature() != null)
+                                .encode()));
               } else {
-                Problems.send(rc, 409, "Command refused", ar.result().message());
-                audit.record(
-                    caller,
-                    c.action(),
-                    c.target(),
-                    c.oldValue(),
-                    AuditRecorder.refused(c.newValue()),
-                    AuditRecorder.because(
-                        "refused by the controller: " + ar.result().message(), c.comment()),
-                    signed.signature());
+                AuditRecorder.thenAnswer(
+                    List.of(
+                        audit.record(
+                            caller,
+                            c.action(),
+                            c.target(),
+                            c.oldValue(),
+                            AuditRecorder.refused(c.newValue()),
+                            AuditRecorder.because(
+                                "refused by the controller: " + ar.result().message(), c.comment()),
+                            signed.signature())),
+                    () -> Problems.send(rc, 409, "Command refused", ar.result().message()));
               }
             });
   }

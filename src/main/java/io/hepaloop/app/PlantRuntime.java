@@ -166,6 +166,7 @@ public final class PlantRuntime implements AutoCloseable {
 
   /** Run reports from the database (and InfluxDB when there is one); null without a database. */
   private io.hepaloop.report.RunReports reports;
+
   /** The runs (kept in the database); null without one. */
   private RunService runs;
 

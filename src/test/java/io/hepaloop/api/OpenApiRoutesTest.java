@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code openapi.yaml} describes exactly the routes the server has: every method and path of the
  * router is an operation of the document, and every operation is a route. The router carries every
- * feature's routes (security, plant, alarms, stream, auto-tune, lab, report, runs, recipes), so a route added without its
- * documentation, or documented but not served, fails here.
+ * feature's routes (security, plant, alarms, stream, auto-tune, lab, report, runs, recipes), so a
+ * route added without its documentation, or documented but not served, fails here.
  */
 class OpenApiRoutesTest {
   private static final Set<String> METHODS =

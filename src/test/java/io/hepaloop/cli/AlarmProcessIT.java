@@ -89,9 +89,18 @@ class AlarmProcessIT {
     final Path err;
 
     Serve(Path config, Path err) throws Exception {
+      this(config, err, Map.of());
+    }
+
+    /**
+     * With {@code env} added to the environment (e.g. HEPALOOP_ROOT, where recipes are) and {@code
+     * extra} options after the usual ones.
+     */
+    Serve(Path config, Path err, Map<String, String> env, String... extra) throws Exception {
       this.err = err;
-      process =
-          new ProcessBuilder(
+      List<String> command =
+          new java.util.ArrayList<>(
+              List.of(
                   ProcessHandle.current().info().command().orElse("java"),
                   "-cp",
                   System.getProperty("java.class.path"),
@@ -102,9 +111,11 @@ class AlarmProcessIT {
                   "--http-port",
                   "0",
                   "--no-influxd",
-                  "--quiet")
-              .redirectError(err.toFile())
-              .start();
+                  "--quiet"));
+      command.addAll(List.of(extra));
+      ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile());
+      builder.environment().putAll(env);
+      process = builder.start();
       Thread reader =
           new Thread(
               () -> {
