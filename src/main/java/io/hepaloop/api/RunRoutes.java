@@ -263,10 +263,22 @@ public final class RunRoutes {
             ar -> {
               if (ar.succeeded()) {
                 RunRecord r = ar.result().record();
-                audit.recordForRun(
-                    caller, r.runId(), AuditAction.RUN_CREATE, null, describe(r), reason[0], null);
-                rc.response().putHeader("Location", BASE + "/" + r.runId());
-                json(rc, 201, toJson(ar.result()));
+                // answered once the record is committed: a run the client saw created is in
+                // the trail even if the process dies the next instant
+                AuditRecorder.thenAnswer(
+                    List.of(
+                        audit.recordForRun(
+                            caller,
+                            r.runId(),
+                            AuditAction.RUN_CREATE,
+                            null,
+                            describe(r),
+                            reason[0],
+                            null)),
+                    () -> {
+                      rc.response().putHeader("Location", BASE + "/" + r.runId());
+                      json(rc, 201, toJson(ar.result()));
+                    });
                 return;
               }
               if (ar.cause() instanceof RunAccess.RunRefused e
@@ -419,24 +431,27 @@ public final class RunRoutes {
                         }
                         RunAccess.Outcome o = ar.result();
                         if (o.accepted()) {
-                          audit.recordForRun(
-                              caller,
-                              runId,
-                              action,
-                              o.stateBefore(),
-                              action == AuditAction.PROMPT_ANSWER
-                                  ? what.substring("confirm ".length()) + " answered"
-                                  : o.run().state(),
-                              reason,
-                              signed.signature());
-                          json(
-                              rc,
-                              200,
-                              new JsonObject()
-                                  .put("accepted", true)
-                                  .put("message", o.message())
-                                  .put("signed", signed.signature() != null)
-                                  .put("run", toJson(o.run())));
+                          AuditRecorder.thenAnswer(
+                              List.of(
+                                  audit.recordForRun(
+                                      caller,
+                                      runId,
+                                      action,
+                                      o.stateBefore(),
+                                      action == AuditAction.PROMPT_ANSWER
+                                          ? what.substring("confirm ".length()) + " answered"
+                                          : o.run().state(),
+                                      reason,
+                                      signed.signature())),
+                              () ->
+                                  json(
+                                      rc,
+                                      200,
+                                      new JsonObject()
+                                          .put("accepted", true)
+                                          .put("message", o.message())
+                                          .put("signed", signed.signature() != null)
+                                          .put("run", toJson(o.run()))));
                         } else {
                           audit.recordForRun(
                               caller,
@@ -497,15 +512,17 @@ public final class RunRoutes {
               RunNoteRecord note = (RunNoteRecord) ar.result()[0];
               @SuppressWarnings("unchecked")
               List<RunNoteRecord> all = (List<RunNoteRecord>) ar.result()[1];
-              audit.recordForRun(
-                  caller,
-                  runId,
-                  AuditAction.OPERATOR_NOTE,
-                  null,
-                  "note " + note.noteId() + " at " + note.notedAt() + ": " + text,
-                  null,
-                  null);
-              json(rc, 201, notesJson(all));
+              AuditRecorder.thenAnswer(
+                  List.of(
+                      audit.recordForRun(
+                          caller,
+                          runId,
+                          AuditAction.OPERATOR_NOTE,
+                          null,
+                          "note " + note.noteId() + " at " + note.notedAt() + ": " + text,
+                          null,
+                          null)),
+                  () -> json(rc, 201, notesJson(all)));
             });
   }
 
