@@ -12,6 +12,7 @@ import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
@@ -148,6 +149,23 @@ public final class ConsoleBrowser implements AutoCloseable {
       out.append("(browser unreadable: ").append(e).append(")");
     }
     return out.toString();
+  }
+
+  /**
+   * Clicks the element with this test id once it is visible, again if the page re-rendered it
+   * meanwhile (a list reloaded after an action replaces its rows).
+   */
+  public void click(String testId) {
+    until(
+        "click " + testId,
+        d -> {
+          try {
+            find(testId).click();
+            return true;
+          } catch (StaleElementReferenceException e) {
+            return false;
+          }
+        });
   }
 
   /** The elements with this test id present now (no wait). */
