@@ -131,6 +131,7 @@ public final class ConsoleBrowser implements AutoCloseable {
   public WebElement waitFor(By by) {
     try {
       return new WebDriverWait(driver, DEFAULT_WAIT)
+          .ignoring(StaleElementReferenceException.class)
           .until(ExpectedConditions.visibilityOfElementLocated(by));
     } catch (TimeoutException e) {
       throw new AssertionError("no visible " + by + "\n" + diagnosis(), e);
@@ -213,8 +214,11 @@ public final class ConsoleBrowser implements AutoCloseable {
   /** Waits for {@code condition} (evaluated on the driver) with the default timeout. */
   public <T> T until(String message, java.util.function.Function<ChromeDriver, T> condition) {
     try {
+      // A page that re-renders (lists reloaded after an action) may replace an element while the
+      // condition reads it: that is "not yet", not a failure.
       return new WebDriverWait(driver, DEFAULT_WAIT)
           .withMessage(message)
+          .ignoring(StaleElementReferenceException.class)
           .until(d -> condition.apply((ChromeDriver) d));
     } catch (TimeoutException e) {
       throw new AssertionError(message + "\n" + diagnosis(), e);
