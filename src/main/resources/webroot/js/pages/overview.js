@@ -370,7 +370,12 @@ function createTile(reactor, facts, ctx, canSet) {
     }
     if (note) r.value.title = `${r.value.title ? `${r.value.title}; ` : ''}${note}`;
     r.line.dataset.quality = quality;
-    r.sp.textContent = Number.isFinite(sp) ? `SP ${ui.formatNumber(sp, decimals(unit))}` : '';
+    ui.clear(r.sp);
+    if (Number.isFinite(sp)) {
+      // "SP" is hidden in the compact grid (64 tiles); the ▼ of the bar marks the setpoint there.
+      r.sp.append(el('span', { class: 'sp-tag', text: 'SP ' }), ui.formatNumber(sp, decimals(unit)));
+      r.sp.title = `setpoint ${ui.formatValue(sp, unit)}`;
+    }
     const scale = key === 'our' ? { min: r.scaleMin, max: r.scaleMax } : scaleOf(key, sp, lim);
     if (scale.min !== r.scaleMin || scale.max !== r.scaleMax) {
       const bar = ui.analogBar({ ...scale, lo: lim.lo ?? null, hi: lim.hi ?? null, label: r.bar.node.getAttribute('aria-label') });
