@@ -42,6 +42,7 @@ class OpenApiRoutesTest {
       AlarmHistoryRoutes.mount(f.vertx, f.api.router(), guard, null, plant);
       new EventStream(List.of("r1"), new SimpleMeterRegistry(), EventStream.Options.defaults())
           .mount(f.api.router(), guard);
+      AuditRoutes.mount(f.api, guard);
       AutotuneRoutes.mount(
           f.api.router(),
           guard,
