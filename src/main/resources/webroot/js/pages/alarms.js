@@ -16,6 +16,14 @@ const ACK_COMMENT = 'acknowledged at the alarm console';
 const BEEP_EVERY_MS = 2500;
 const MUTE_KEY = 'hepaloop.alarms.muted';
 
+/** Appends children as ui.el does: arrays flattened, null/false skipped (DOM append would print them). */
+function put(node, ...children) {
+  for (const c of children.flat(Infinity)) {
+    if (c !== null && c !== undefined && c !== false) node.append(c);
+  }
+  return node;
+}
+
 export async function mount(root, ctx) {
   const { api, stream, ui } = ctx;
   const { el, clear } = ui;
@@ -39,13 +47,13 @@ export async function mount(root, ctx) {
   });
   const tabs = el('div', { class: 'al-tabs', role: 'tablist' });
   const body = el('div', { class: 'al-body' });
-  root.append(el('h1', { text: 'Alarms' }), banner, tabs, body);
+  put(root, el('h1', { text: 'Alarms' }), banner, tabs, body);
   for (const [id, label] of [
     ['active', 'Active'],
     ['history', 'History'],
     ['health', 'Alarm health'],
   ]) {
-    tabs.append(
+    put(tabs, 
       el('button', {
         type: 'button',
         role: 'tab',
@@ -64,9 +72,9 @@ export async function mount(root, ctx) {
       b.setAttribute('aria-selected', b.dataset.testid === `alarms-tab-${id}` ? 'true' : 'false');
     }
     clear(body);
-    if (id === 'active') body.append(activeView.node);
-    else if (id === 'history') body.append(historyView());
-    else body.append(healthView());
+    if (id === 'active') put(body, activeView.node);
+    else if (id === 'history') put(body, historyView());
+    else put(body, healthView());
     if (id === 'active') renderActive();
   }
 
@@ -213,7 +221,7 @@ export async function mount(root, ctx) {
     });
     const soundNote = el('span', { class: 'muted al-sound-note', 'data-testid': 'alarm-sound-state' });
     const renderMute = () => {
-      mute.textContent = sound.muted ? '🔇 Sound off' : '🔊 Sound on';
+      mute.textContent = sound.muted ? '♪ Sound off (muted)' : '♪ Sound on';
       mute.setAttribute('aria-pressed', sound.muted ? 'true' : 'false');
       soundNote.textContent = sound.muted
         ? 'critical alarms are silent'
@@ -263,7 +271,7 @@ export async function mount(root, ctx) {
     banner.hidden = crit.length === 0;
     clear(banner);
     if (crit.length) {
-      banner.append(
+      put(banner, 
         el('strong', { text: `◆ CRITICAL ALARM${crit.length > 1 ? 'S' : ''} NOT ACKNOWLEDGED (${crit.length}): ` }),
         crit.map((a) => `${a.reactorId} ${a.alarmId}`).join(', '),
         canAct
@@ -285,7 +293,7 @@ export async function mount(root, ctx) {
     const v = activeView;
     const reactors = [...new Set([...alarms.values()].map((a) => a.reactorId))].sort();
     if (v.reactorSel.options.length !== reactors.length + 1) {
-      clear(v.reactorSel).append(
+      put(clear(v.reactorSel), 
         el('option', { value: '', text: 'All reactors' }),
         reactors.map((r) => el('option', { value: r, text: r })),
       );
@@ -294,7 +302,7 @@ export async function mount(root, ctx) {
     const list = visible();
     const unack = list.filter((a) => ui.needsAck(a.state)).length;
     v.count.textContent = `${list.length} active, ${unack} unacknowledged`;
-    clear(v.table).append(
+    put(clear(v.table), 
       el(
         'thead',
         {},
@@ -320,7 +328,7 @@ export async function mount(root, ctx) {
       .filter((a) => !filterReactor || a.reactorId === filterReactor)
       .sort(byPriorityThenTime);
     v.asideTitle.hidden = aside.length === 0;
-    clear(v.aside).append(
+    put(clear(v.aside), 
       el('tbody', {}, aside.map((a) => asideRow(a))),
     );
   }
@@ -498,7 +506,7 @@ export async function mount(root, ctx) {
         close();
       }
     });
-    document.body.append(dialog);
+    put(document.body, dialog);
     dialog.showModal();
     comment.focus();
   }
@@ -557,7 +565,7 @@ export async function mount(root, ctx) {
     function render() {
       more.hidden = !cursor;
       status.textContent = `${entries.length} transition${entries.length === 1 ? '' : 's'}${cursor ? ' (older ones: Older…)' : ''}`;
-      clear(table).append(
+      put(clear(table), 
         el('thead', {}, el('tr', {}, ['Time', 'Priority', 'Reactor', 'Alarm', 'From', 'To', 'Value', 'Limit', 'User', 'Comment', 'Message'].map((h) => el('th', { scope: 'col', text: h })))),
         el(
           'tbody',
@@ -618,7 +626,7 @@ export async function mount(root, ctx) {
       try {
         const h = await api.get('/api/alarm-health');
         const rows = [h.plant, ...h.reactors];
-        clear(node).append(
+        put(clear(node), 
           el('p', {
             class: 'muted',
             text: 'ISA-18.2 figures: activations in the last 10 minutes (10 or more is a flood), alarms that chatter (3 or more activations a minute), stale alarms (active for more than 24 h) and shelved ones.',
@@ -652,7 +660,7 @@ export async function mount(root, ctx) {
           ),
         );
       } catch (e) {
-        clear(node).append(el('p', { class: 'form-error', text: e.describe ? e.describe() : String(e) }));
+        put(clear(node), el('p', { class: 'form-error', text: e.describe ? e.describe() : String(e) }));
       }
     })();
     return node;

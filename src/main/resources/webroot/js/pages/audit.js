@@ -12,6 +12,14 @@ const ACTIONS = [
 ];
 const PAGE_SIZE = 100;
 
+/** Appends children as ui.el does: arrays flattened, null/false skipped (DOM append would print them). */
+function put(node, ...children) {
+  for (const c of children.flat(Infinity)) {
+    if (c !== null && c !== undefined && c !== false) node.append(c);
+  }
+  return node;
+}
+
 export async function mount(root, ctx) {
   const { api, ui } = ctx;
   const { el, clear } = ui;
@@ -20,14 +28,14 @@ export async function mount(root, ctx) {
 
   const verifyBox = el('section', { class: 'au-verify', 'data-testid': 'audit-verify', 'aria-live': 'polite' });
   async function verify() {
-    clear(verifyBox).append(el('p', { class: 'muted', text: 'Verifying the hash chain and its anchors…' }));
+    put(clear(verifyBox), el('p', { class: 'muted', text: 'Verifying the hash chain and its anchors…' }));
     verifyBox.dataset.intact = '';
     try {
       const v = await api.get('/api/audit/verify');
       verifyBox.dataset.intact = String(v.intact);
       verifyBox.classList.toggle('au-intact', v.intact);
       verifyBox.classList.toggle('au-tampered', !v.intact);
-      clear(verifyBox).append(
+      put(clear(verifyBox), 
         el('h2', {
           'data-testid': 'audit-verify-state',
           text: v.intact ? '✓ Audit trail intact' : `✕ AUDIT TRAIL TAMPERED: ${v.findings.length} finding${v.findings.length === 1 ? '' : 's'}`,
@@ -50,7 +58,7 @@ export async function mount(root, ctx) {
       );
     } catch (e) {
       verifyBox.dataset.intact = 'unknown';
-      clear(verifyBox).append(el('p', { class: 'form-error', role: 'alert', text: `Verification not available: ${e.describe ? e.describe() : e}` }));
+      put(clear(verifyBox), el('p', { class: 'form-error', role: 'alert', text: `Verification not available: ${e.describe ? e.describe() : e}` }));
     }
   }
 
@@ -101,7 +109,7 @@ export async function mount(root, ctx) {
       render(page.records);
     } catch (e) {
       ui.showError(e, 'Audit');
-      clear(table).append(el('tbody', {}, el('tr', {}, el('td', { class: 'form-error', text: e.describe ? e.describe() : String(e) }))));
+      put(clear(table), el('tbody', {}, el('tr', {}, el('td', { class: 'form-error', text: e.describe ? e.describe() : String(e) }))));
     }
   }
 
@@ -111,7 +119,7 @@ export async function mount(root, ctx) {
     pageInfo.textContent = records.length
       ? `records #${records[0].sequence}…#${records[records.length - 1].sequence} (page ${pages.length})`
       : 'no records match';
-    clear(table).append(
+    put(clear(table), 
       el('thead', {}, el('tr', {}, ['#', 'Recorded (local)', 'User', 'Role', 'Action', 'Target', 'Old → new', 'Reason', 'Run', 'Signature'].map((h) => el('th', { scope: 'col', text: h })))),
       el(
         'tbody',
@@ -174,7 +182,7 @@ export async function mount(root, ctx) {
   f.from.addEventListener('change', updateCsvLink);
   f.to.addEventListener('change', updateCsvLink);
 
-  root.append(
+  put(root, 
     el('h1', { text: 'Audit trail' }),
     verifyBox,
     form,

@@ -22,6 +22,14 @@ const COMMANDS = [
   { id: 'abort', label: 'Abort…', when: ['IDLE', 'RUNNING', 'HELD'], danger: true },
 ];
 
+/** Appends children as ui.el does: arrays flattened, null/false skipped (DOM append would print them). */
+function put(node, ...children) {
+  for (const c of children.flat(Infinity)) {
+    if (c !== null && c !== undefined && c !== false) node.append(c);
+  }
+  return node;
+}
+
 export async function mount(root, ctx) {
   return ctx.params.runId ? runPage(root, ctx, ctx.params.runId) : listPage(root, ctx);
 }
@@ -56,7 +64,7 @@ async function listPage(root, ctx) {
       if (!formBox.hidden) formBox.querySelector('select, input').focus();
     },
   });
-  root.append(
+  put(root, 
     el('h1', { text: 'Runs' }),
     el('div', { class: 'rn-toolbar' }, reactorSel, stateSel, newBtn),
     formBox,
@@ -70,7 +78,7 @@ async function listPage(root, ctx) {
   } catch (e) {
     ui.showError(e, 'Reactors');
   }
-  reactors.forEach((r) => reactorSel.append(el('option', { value: r.reactorId, text: r.displayName ? `${r.reactorId} — ${r.displayName}` : r.reactorId })));
+  reactors.forEach((r) => put(reactorSel, el('option', { value: r.reactorId, text: r.displayName ? `${r.reactorId} — ${r.displayName}` : r.reactorId })));
 
   async function load() {
     const p = new URLSearchParams();
@@ -92,7 +100,7 @@ async function listPage(root, ctx) {
   }
 
   function render(runs) {
-    clear(table).append(
+    put(clear(table), 
       el('thead', {}, el('tr', {}, ['Run', 'Reactor', 'Recipe', 'State', 'Phase', 'Created', 'Started', 'Ended', 'Operator'].map((h) => el('th', { scope: 'col', text: h })))),
       el(
         'tbody',
@@ -118,7 +126,7 @@ async function listPage(root, ctx) {
     );
   }
 
-  if (canCreate) formBox.append(await createForm(ctx, reactors));
+  if (canCreate) put(formBox, await createForm(ctx, reactors));
   reactorSel.addEventListener('change', load);
   stateSel.addEventListener('change', load);
   let timer = null;
@@ -241,7 +249,7 @@ async function runPage(root, ctx, runId) {
       el('a', { class: 'btn', href: `${path}/report?format=${f}`, target: '_blank', rel: 'noopener', 'data-testid': `run-report-${f}`, text: { html: 'Report (HTML)', md: 'Report (Markdown)', csv: 'Data (CSV)' }[f] }),
     ),
   );
-  root.append(
+  put(root, 
     el('p', {}, el('a', { href: '#/runs', text: '◀ All runs' })),
     el('h1', { text: `Run ${runId}` }),
     head,
@@ -261,14 +269,14 @@ async function runPage(root, ctx, runId) {
       renderPrompts();
       renderTimeline();
     } catch (e) {
-      clear(head).append(el('p', { class: 'form-error', role: 'alert', 'data-testid': 'run-error', text: isMissing(e) ? `No run ${runId} (or no run service in this build): ${e.describe ? e.describe() : e}` : e.describe ? e.describe() : String(e) }));
+      put(clear(head), el('p', { class: 'form-error', role: 'alert', 'data-testid': 'run-error', text: isMissing(e) ? `No run ${runId} (or no run service in this build): ${e.describe ? e.describe() : e}` : e.describe ? e.describe() : String(e) }));
     }
   }
 
   function renderHead() {
     const r = run;
     const field = (label, value) => [el('dt', { text: label }), el('dd', { text: value ?? '—' })];
-    clear(head).append(
+    put(clear(head), 
       el('div', { class: 'rn-head-state' }, stateBadge(ui, r.state), r.phaseId ? el('span', { 'data-testid': 'run-phase', text: ` phase ${r.phaseIndex + 1}: ${r.phaseId}` }) : null, Number.isFinite(r.phaseElapsedS) ? el('span', { class: 'muted', text: ` for ${ui.formatDuration(r.phaseElapsedS * 1000)}` }) : null),
       el(
         'dl',
@@ -293,7 +301,7 @@ async function runPage(root, ctx, runId) {
     if (!canAct) return;
     for (const c of COMMANDS) {
       if (!c.when.includes(run.state)) continue;
-      commands.append(
+      put(commands, 
         el('button', {
           type: 'button',
           class: c.danger ? 'btn btn-danger' : c.id === 'start' ? 'btn btn-primary' : 'btn',
@@ -335,7 +343,7 @@ async function runPage(root, ctx, runId) {
     clear(prompts);
     const open = run.openPrompts || [];
     if (!open.length) return;
-    prompts.append(
+    put(prompts, 
       el('h2', { text: 'Waiting for you' }),
       open.map((p) =>
         el(
@@ -368,9 +376,9 @@ async function runPage(root, ctx, runId) {
 
   function renderTimeline() {
     const phases = run.phases || [];
-    clear(timeline).append(el('h2', { text: 'Phases' }));
+    put(clear(timeline), el('h2', { text: 'Phases' }));
     if (!phases.length) {
-      timeline.append(el('p', { class: 'muted', text: 'No phase has started yet.' }));
+      put(timeline, el('p', { class: 'muted', text: 'No phase has started yet.' }));
       return;
     }
     const t0 = Date.parse(phases[0].startedAt);
@@ -387,9 +395,9 @@ async function runPage(root, ctx, runId) {
       });
       seg.style.left = `${((a - t0) / span) * 100}%`;
       seg.style.width = `${Math.max(0.5, ((b - a) / span) * 100)}%`;
-      bar.append(seg);
+      put(bar, seg);
     }
-    timeline.append(
+    put(timeline, 
       bar,
       el(
         'ol',
@@ -404,7 +412,7 @@ async function runPage(root, ctx, runId) {
   async function loadEvents() {
     try {
       const { events: list } = await api.get(`${path}/events`);
-      clear(events).append(
+      put(clear(events), 
         el('h2', { text: 'Events' }),
         el(
           'table',
@@ -457,7 +465,7 @@ async function runPage(root, ctx, runId) {
         ui.showError(err, 'Note');
       }
     });
-    clear(notes).append(
+    put(clear(notes), 
       el('h2', { text: 'Notes' }),
       list === null
         ? el('p', { class: 'muted', text: 'Notes are not part of this build.' })
@@ -479,12 +487,12 @@ async function runPage(root, ctx, runId) {
     } catch (e) {
       if (!isMissing(e)) ui.showError(e, 'Lab samples');
     }
-    clear(samples).append(el('h2', { text: 'Lab samples' }));
+    put(clear(samples), el('h2', { text: 'Lab samples' }));
     if (!analytes || !list) {
-      samples.append(el('p', { class: 'muted', text: 'Lab sample entry is not part of this build.' }));
+      put(samples, el('p', { class: 'muted', text: 'Lab sample entry is not part of this build.' }));
       return;
     }
-    samples.append(
+    put(samples, 
       el(
         'table',
         { class: 'grid', 'data-testid': 'sample-table' },
@@ -507,7 +515,7 @@ async function runPage(root, ctx, runId) {
         ),
       ),
     );
-    if (canAct) samples.append(sampleForm(analytes));
+    if (canAct) put(samples, sampleForm(analytes));
   }
 
   function sampleForm(analytes) {
