@@ -93,6 +93,40 @@ public final class AuditRecorder {
       String newValue,
       String reason,
       Signature signature) {
+    return record(user, role, action, target, oldValue, newValue, reason, signature, runId);
+  }
+
+  /** Records what {@code caller} did to run {@code forRunId} (the record's run id). */
+  CompletableFuture<AuditRecord> recordForRun(
+      ApiCaller caller,
+      String forRunId,
+      AuditAction action,
+      String oldValue,
+      String newValue,
+      String reason,
+      Signature signature) {
+    return record(
+        caller.userName(),
+        caller.role().id(),
+        action,
+        forRunId,
+        oldValue,
+        newValue,
+        reason,
+        signature,
+        forRunId);
+  }
+
+  private CompletableFuture<AuditRecord> record(
+      String user,
+      String role,
+      AuditAction action,
+      String target,
+      String oldValue,
+      String newValue,
+      String reason,
+      Signature signature,
+      String runId) {
     if (trail == null) {
       return CompletableFuture.completedFuture(null);
     }

@@ -4,6 +4,7 @@ import io.hepaloop.alarm.AlarmTransition;
 import io.hepaloop.bus.Addresses;
 import io.hepaloop.bus.HepaEvent;
 import io.hepaloop.bus.LocalCodec;
+import io.hepaloop.bus.RunChange;
 import io.hepaloop.control.LoopSnapshot;
 import io.hepaloop.device.Sample;
 import io.hepaloop.device.SampleBatch;
@@ -38,11 +39,12 @@ import java.util.Set;
  * <p>Events: {@code sample} (per reactor, at most once per {@code sampleIntervalMs}, the latest
  * value of every signal that reported since the last one), {@code loop} (a {@link LoopSnapshot} at
  * once when mode, setpoint or interlock changed, else at most once per {@code loopIntervalMs} per
- * loop), {@code alarm} (every {@link AlarmTransition}) and {@code event} (every {@link HepaEvent}).
- * Each carries an {@code id} that rises by one; the last {@code bufferEvents} are kept so a client
- * reconnecting with {@code Last-Event-ID} gets what it missed. When its id is older than that (or
- * unknown, as after a restart: ids start at the wall clock in microseconds, so a new run's ids lie
- * above any old one's), it gets one {@code reset} event and must reload its state over REST.
+ * loop), {@code alarm} (every {@link AlarmTransition}), {@code event} (every {@link HepaEvent}) and
+ * {@code run} (every {@link RunChange}: created, state, phase, prompt). Each carries an {@code id}
+ * that rises by one; the last {@code bufferEvents} are kept so a client reconnecting with {@code
+ * Last-Event-ID} gets what it missed. When its id is older than that (or unknown, as after a
+ * restart: ids start at the wall clock in microseconds, so a new run's ids lie above any old
+ * one's), it gets one {@code reset} event and must reload its state over REST.
  *
  * <p>A client that does not read fast enough gets at most {@code clientQueueEvents} frames queued
  * beyond what the connection buffers; one more and it is disconnected (counted in {@code
@@ -138,7 +140,12 @@ public final class EventStream extends VerticleBase {
   @Override
   public Future<?> start() {
     LocalCodec.registerAll(
-        vertx, SampleBatch.class, LoopSnapshot.class, HepaEvent.class, AlarmTransition.class);
+        vertx,
+        SampleBatch.class,
+        LoopSnapshot.class,
+        HepaEvent.class,
+        AlarmTransition.class,
+        RunChange.class);
     ring = new EventStreamRing(options.bufferEvents(), options.firstId());
     dropped =
         Counter.builder("hepaloop.api.stream.clients.dropped")
@@ -161,6 +168,7 @@ public final class EventStream extends VerticleBase {
     consumers.add(bus.<HepaEvent>localConsumer(Addresses.EVENTS, m -> onEvent(m.body())));
     consumers.add(
         bus.<AlarmTransition>localConsumer(Addresses.ALARM_EVENTS, m -> onAlarm(m.body())));
+    consumers.add(bus.<RunChange>localConsumer(Addresses.RUNS, m -> onRun(m.body())));
     consumers.forEach(c -> ready.add(c.completion()));
     timers.add(vertx.setPeriodic(options.sampleIntervalMs(), t -> flush()));
     timers.add(vertx.setPeriodic(options.heartbeatMs(), t -> heartbeat()));
@@ -228,6 +236,19 @@ public final class EventStream extends VerticleBase {
 
   private void onAlarm(AlarmTransition t) {
     publish("alarm", PlantJson.transition(t));
+  }
+
+  private void onRun(RunChange c) {
+    publish(
+        "run",
+        new JsonObject()
+            .put("runId", c.runId())
+            .put("reactorId", c.reactorId())
+            .put("state", c.state())
+            .put("phaseIndex", c.phaseIndex())
+            .put("phaseId", c.phaseId())
+            .put("kind", c.kind())
+            .put("message", c.message()));
   }
 
   /** Sends the samples gathered per reactor and the loop snapshots held back. */

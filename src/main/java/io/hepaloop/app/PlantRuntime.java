@@ -15,6 +15,7 @@ import io.hepaloop.api.HttpApi;
 import io.hepaloop.api.Metrics;
 import io.hepaloop.api.PlantFactsRoutes;
 import io.hepaloop.api.PlantRoutes;
+import io.hepaloop.api.RunRoutes;
 import io.hepaloop.control.LoopSettings;
 import io.hepaloop.control.ReactorController;
 import io.hepaloop.device.DeviceLink;
@@ -24,6 +25,7 @@ import io.hepaloop.device.LinkState;
 import io.hepaloop.plant.PlantConfig;
 import io.hepaloop.plant.ReactorConfig;
 import io.hepaloop.plantstate.AlarmJournal;
+import io.hepaloop.plantstate.RunTables;
 import io.hepaloop.store.Store;
 import io.hepaloop.telemetry.ControlMetrics;
 import io.hepaloop.telemetry.InfluxConfig;
@@ -64,6 +66,9 @@ public final class PlantRuntime implements AutoCloseable {
    *     telemetry stays in the spool)
    * @param httpPort port of the HTTP endpoint ({@code /metrics}); 0 picks a free one
    * @param api users, sessions, tokens and TLS of the command API; null serves no {@code /api}
+   * @param store the data directory's database: with it, alarms, loop settings and runs are kept
+   * @param recipesDir where runs find their recipes ({@code recipes/}); null: runs are resumed but
+   *     none can be created
    */
   public record Options(
       PlantConfig plant,
@@ -75,7 +80,24 @@ public final class PlantRuntime implements AutoCloseable {
       int httpPort,
       Clock clock,
       ApiSecurity api,
-      Store store) {
+      Store store,
+      Path recipesDir) {
+
+    /** Without recipes to create runs from. */
+    public Options(
+        PlantConfig plant,
+        Path dataDir,
+        String runId,
+        InfluxConfig influx,
+        boolean localInfluxd,
+        String httpHost,
+        int httpPort,
+        Clock clock,
+        ApiSecurity api,
+        Store store) {
+      this(
+          plant, dataDir, runId, influx, localInfluxd, httpHost, httpPort, clock, api, store, null);
+    }
 
     /** With the command API of {@code api}, remembering nothing across restarts. */
     public Options(
@@ -88,7 +110,7 @@ public final class PlantRuntime implements AutoCloseable {
         int httpPort,
         Clock clock,
         ApiSecurity api) {
-      this(plant, dataDir, runId, influx, localInfluxd, httpHost, httpPort, clock, api, null);
+      this(plant, dataDir, runId, influx, localInfluxd, httpHost, httpPort, clock, api, null, null);
     }
 
     /** A plant without the command API (benches, tests of the data path). */
@@ -101,7 +123,8 @@ public final class PlantRuntime implements AutoCloseable {
         String httpHost,
         int httpPort,
         Clock clock) {
-      this(plant, dataDir, runId, influx, localInfluxd, httpHost, httpPort, clock, null, null);
+      this(
+          plant, dataDir, runId, influx, localInfluxd, httpHost, httpPort, clock, null, null, null);
     }
   }
 
@@ -119,6 +142,11 @@ public final class PlantRuntime implements AutoCloseable {
 
   /** The loop settings changed at run time, kept in the database; null (nothing kept). */
   private LoopSettingsKeeper loopSettings;
+
+  /** The runs (kept in the database); null without one. */
+  private RunService runs;
+
+  private RunTables runTables;
 
   private final EventStream eventStream;
   private final PlantRuntimeAccess access;
@@ -163,6 +191,7 @@ public final class PlantRuntime implements AutoCloseable {
           start(o, setup.withJournal(journal::record).withRestored(last), keeper);
       runtime.journal = journal;
       runtime.loopSettings = keeper;
+      runtime.startRuns(o);
       if (runtime.http.guard() != null) {
         // demo and serve: the plant, alarm and history routes and the stream behind the real guard
         runtime.mountApi(runtime.http.guard(), runtime.alarms.access());
@@ -173,6 +202,42 @@ public final class PlantRuntime implements AutoCloseable {
       keeper.close();
       throw e;
     }
+  }
+
+  /**
+   * The run service over the database's run tables: executors on the reactors' control contexts,
+   * open runs resumed, telemetry tagged with each reactor's run (the plant's run when it has none).
+   */
+  private void startRuns(Options o) throws Exception {
+    runTables = new RunTables(o.store());
+    Map<String, io.hepaloop.profile.DeviceProfile> profiles = new LinkedHashMap<>();
+    Map<String, Double> cells = new LinkedHashMap<>();
+    for (ReactorConfig r : o.plant().reactors()) {
+      profiles.put(r.id(), r.profile());
+      cells.put(r.id(), r.cellsSeeded() == null ? Double.NaN : r.cellsSeeded());
+    }
+    runs =
+        new RunService(
+                runTables,
+                o.recipesDir(),
+                profiles,
+                ControlContexts.of(controllers::get),
+                o.clock())
+            .withAudit(o.api() == null ? null : o.api().audit())
+            .withRunTag(
+                new RunTag() {
+                  @Override
+                  public void runOpened(String reactorId, String runId, double cellsSeeded) {
+                    telemetry.setRun(reactorId, runId, cellsSeeded);
+                  }
+
+                  @Override
+                  public void runEnded(String reactorId) {
+                    telemetry.setRun(
+                        reactorId, o.runId(), cells.getOrDefault(reactorId, Double.NaN));
+                  }
+                });
+    deployments.add(await(vertx.deployVerticle(runs)));
   }
 
   /** Starts everything, with the plant's alarms ({@link AlarmService}) set up by {@code alarms}. */
@@ -377,10 +442,18 @@ public final class PlantRuntime implements AutoCloseable {
         guard,
         PlantAutotuneAccess.of(this, List.copyOf(controllers.keySet())),
         http.audit());
+    if (runs != null) {
+      RunRoutes.mount(http.router(), guard, runs, http.audit());
+    }
   }
 
   public ReactorController controller(String reactorId) {
     return controllers.get(reactorId);
+  }
+
+  /** The runs (also the plant's {@link io.hepaloop.core.ActiveRuns}); null without a database. */
+  public RunService runs() {
+    return runs;
   }
 
   /** The plant's alarms: list, operator actions, health. */
@@ -389,14 +462,18 @@ public final class PlantRuntime implements AutoCloseable {
   }
 
   /**
-   * Stops the alarms first (a plant going down on purpose raises none, notifies nobody), then loops
-   * (no new commands), then links (the devices' watchdogs take over), then flushes telemetry and
-   * closes Vert.x.
+   * Stops the runs first (no recipe steps while going down; a run resumes at the next start), then
+   * the alarms (a plant going down on purpose raises none, notifies nobody), then loops (no new
+   * commands), then links (the devices' watchdogs take over), then flushes telemetry and closes
+   * Vert.x.
    */
   @Override
   public void close() {
     try {
       List<String> order = new ArrayList<>();
+      if (runs != null && runs.deploymentID() != null) {
+        order.add(runs.deploymentID());
+      }
       if (alarms.deploymentID() != null) {
         order.add(alarms.deploymentID());
       }
@@ -416,6 +493,9 @@ public final class PlantRuntime implements AutoCloseable {
     } finally {
       if (loopSettings != null) {
         loopSettings.close(); // the controllers are stopped: every change they made is written
+      }
+      if (runTables != null) {
+        runTables.close(); // the controllers are stopped: every run event and progress is written
       }
       try {
         vertx.close().await(10, TimeUnit.SECONDS);

@@ -46,7 +46,9 @@ public enum AuditAction {
   TOKEN_CREATE(false),
   TOKEN_REVOKE(false),
   /** Auto-tune of a loop started, accepted, rejected or aborted (the new value says which). */
-  AUTOTUNE(false);
+  AUTOTUNE(false),
+  /** A run was created on a reactor (construct metadata and recipe version in the new value). */
+  RUN_CREATE(false);
 
   private final boolean critical;
 

@@ -60,4 +60,7 @@ public final class Addresses {
    * Alarm lifecycle events: every {@code alarm.AlarmTransition}, published by the alarm service.
    */
   public static final String ALARM_EVENTS = "alarms.events";
+
+  /** Changes of runs ({@link RunChange}), published by the run service. */
+  public static final String RUNS = "runs.changes";
 }

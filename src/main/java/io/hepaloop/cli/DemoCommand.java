@@ -2,8 +2,12 @@ package io.hepaloop.cli;
 
 import io.hepaloop.api.ApiSecurity;
 import io.hepaloop.api.AuditSignatures;
+import io.hepaloop.api.RunAccess;
 import io.hepaloop.app.PlantRuntime;
+import io.hepaloop.app.RunService;
 import io.hepaloop.app.StopHook;
+import io.hepaloop.audit.AuditAction;
+import io.hepaloop.audit.AuditEntry;
 import io.hepaloop.console.LiveTableVerticle;
 import io.hepaloop.core.DirectoryLock;
 import io.hepaloop.plant.PlantConfig;
@@ -127,6 +131,109 @@ public final class DemoCommand implements Callable<Integer> {
     return urls;
   }
 
+  /** The recipe the demo's first reactor runs, from {@code recipes/}. */
+  static final String DEMO_RECIPE = "hepatocyte-perfusion-standard";
+
+  private AuditSignatures.Mode esignMode() {
+    return AuditSignatures.Mode.parse(esign);
+  }
+
+  /**
+   * Creates and starts a run of {@link #DEMO_RECIPE} on {@code reactorId} unless it has one open (a
+   * restarted demo continues its run), as the demo's admin, so that the run, its phases and their
+   * audit records exist from the first minute. A refusal (strict mode: the recipe is not released)
+   * is printed; the demo goes on without a run.
+   */
+  private void startDemoRun(
+      PlantRuntime plant, ApiSecurity security, AuditSignatures.Mode mode, String reactorId)
+      throws Exception {
+    RunService runs = plant.runs();
+    String open = runs.runIdOf(reactorId);
+    if (open != null) {
+      out.println("recipe run:   " + open + " on " + reactorId + " (continued)");
+      return;
+    }
+    RunAccess.RunView created;
+    try {
+      created =
+          runs.create(
+                  new RunAccess.NewRun(
+                      reactorId,
+                      DEMO_RECIPE,
+                      "ipsc_hlc",
+                      "demo: iPSC-derived hepatocyte-like cells",
+                      1e7,
+                      "demo: PLGA sponge",
+                      "demo: hepatocyte culture medium",
+                      DEMO_USER),
+                  DEMO_USER,
+                  mode == AuditSignatures.Mode.STRICT)
+              .await(60, TimeUnit.SECONDS);
+    } catch (RunAccess.RunRefused e) {
+      out.println("recipe run:   none (" + e.getMessage() + ")");
+      return;
+    }
+    String id = created.record().runId();
+    audit(
+        security,
+        AuditAction.RUN_CREATE,
+        id,
+        null,
+        "run "
+            + id
+            + " on "
+            + reactorId
+            + ": recipe "
+            + created.record().recipeName()
+            + " "
+            + created.record().recipeVersion()
+            + " (sha256 "
+            + created.record().recipeSha256()
+            + "); cells ipsc_hlc 1.0E7 seeded");
+    RunAccess.Outcome started = runs.command(id, "start", DEMO_USER).await(60, TimeUnit.SECONDS);
+    audit(
+        security,
+        AuditAction.RUN_START,
+        id,
+        started.stateBefore(),
+        started.accepted() ? started.run().state() : "refused: start");
+    out.println(
+        "recipe run:   "
+            + id
+            + " on "
+            + reactorId
+            + " ("
+            + DEMO_RECIPE
+            + ", "
+            + started.run().state()
+            + " in phase "
+            + started.run().phaseId()
+            + "; see GET /api/runs/"
+            + id
+            + ")");
+  }
+
+  /** The demo's own actions are the first admin's. */
+  static final String DEMO_USER = "admin";
+
+  private static void audit(
+      ApiSecurity security, AuditAction action, String runId, String oldValue, String newValue) {
+    if (security.audit() != null) {
+      security
+          .audit()
+          .enqueue(
+              AuditEntry.of(
+                  DEMO_USER,
+                  "admin",
+                  action,
+                  runId,
+                  oldValue,
+                  newValue,
+                  "started by ./hepaloop demo",
+                  runId));
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     Path root = Paths.root();
@@ -188,7 +295,8 @@ public final class DemoCommand implements Callable<Integer> {
                   httpPort,
                   SystemClock.INSTANCE,
                   security,
-                  store));
+                  store,
+                  Paths.root().resolve("recipes")));
       for (String id : ids) {
         out.println("  " + id + "  " + sim.endpointUrl(id));
       }
@@ -208,6 +316,7 @@ public final class DemoCommand implements Callable<Integer> {
                       + " database "
                       + plant.telemetry().influx().database()));
       out.println("run:          " + run.describe());
+      startDemoRun(plant, security, esignMode(), ids.get(0));
       boolean ansi = System.console() != null && durationS == null;
       plant
           .vertx()

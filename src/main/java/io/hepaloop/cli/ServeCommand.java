@@ -145,7 +145,8 @@ public final class ServeCommand implements Callable<Integer> {
                     httpPort,
                     SystemClock.INSTANCE,
                     security,
-                    store))) {
+                    store,
+                    Paths.root().resolve("recipes")))) {
       hook.install();
       out.println(
           "HepaLoop: supervising "

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code openapi.yaml} describes exactly the routes the server has: every method and path of the
  * router is an operation of the document, and every operation is a route. The router carries every
- * feature's routes (security, plant, alarms, stream, auto-tune), so a route added without its
+ * feature's routes (security, plant, alarms, stream, auto-tune, runs), so a route added without its
  * documentation, or documented but not served, fails here.
  */
 class OpenApiRoutesTest {
@@ -54,6 +54,17 @@ class OpenApiRoutesTest {
                   (proxy, method, args) -> {
                     throw new UnsupportedOperationException("routes are listed, not called");
                   }));
+      RunRoutes.mount(
+          f.api.router(),
+          guard,
+          (RunAccess)
+              java.lang.reflect.Proxy.newProxyInstance(
+                  RunAccess.class.getClassLoader(),
+                  new Class<?>[] {RunAccess.class},
+                  (proxy, method, args) -> {
+                    throw new UnsupportedOperationException("routes are listed, not called");
+                  }),
+          AuditRecorder.none());
       routes = routes(f.api);
     }
     Set<String> documented = documented();

@@ -62,7 +62,7 @@ class DemoIT {
 
     Pattern controlledRow =
         Pattern.compile(
-            "(?m)^r[1-4] +CONNECTED +3[67]\\.\\d\\d \\[37\\.0 AUTO\\].*\\d+\\.\\d\\d \\[1\\.0 AUTO\\]");
+            "(?m)^r[1-4] +CONNECTED +3[67]\\.\\d\\d \\[37\\.0 AUTO\\].*\\d+\\.\\d\\d \\[(1\\.0|0\\.5) AUTO\\]");
     try {
       await()
           .atMost(Duration.ofSeconds(60))
@@ -124,5 +124,31 @@ class DemoIT {
     assertThat(out).contains("HepaLoop demo: stopped.").contains("plant config: ");
     assertThat(Files.readString(dataDir.resolve("hepaloop.yaml"))).contains("id: r4");
     assertThat(dataDir.resolve("spool")).isDirectory();
+    // the demo started a run of the shipped recipe on r1 (attachment at 0.5 mL/min), audited
+    Matcher run =
+        Pattern.compile(
+                "recipe run: +(r1-\\d{8}-\\d{6}) on r1 \\(hepatocyte-perfusion-standard, RUNNING in phase attachment")
+            .matcher(out);
+    assertThat(run.find()).as(out).isTrue();
+    try (io.hepaloop.store.Store store = io.hepaloop.store.Store.open(dataDir)) {
+      String runId = run.group(1);
+      java.util.List<String> audited =
+          store.read(
+              c -> {
+                java.util.List<String> rows = new java.util.ArrayList<>();
+                try (var p =
+                    c.prepareStatement(
+                        "SELECT action, user_name FROM audit_records WHERE run_id = ? ORDER BY seq")) {
+                  p.setString(1, runId);
+                  try (var r = p.executeQuery()) {
+                    while (r.next()) {
+                      rows.add(r.getString(1) + " by " + r.getString(2));
+                    }
+                  }
+                }
+                return rows;
+              });
+      assertThat(audited).startsWith("run_create by admin", "run_start by admin");
+    }
   }
 }
