@@ -349,7 +349,7 @@ async function runPage(root, ctx, runId) {
         el(
           'div',
           { class: 'rn-prompt notice', 'data-testid': 'run-prompt', dataset: { prompt: p.id } },
-          el('span', { text: `❓ ${p.question}` }),
+          el('span', { text: `? ${p.question}` }),
           canAct
             ? el('button', {
                 type: 'button',
