@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -56,18 +57,33 @@ class AlarmConsoleIT {
       // a bad outlet oxygen probe (high priority) and a temperature spike (critical)
       plant.reactor(R).sensorBadQuality("do_outlet", true);
       plant.reactor(R).sensorSpike("temperature", 5, 600);
-      WebElement bad = row(browser, "do_outlet_bad");
-      assertThat(bad.getAttribute("data-state")).isEqualTo("UNACK_ACTIVE");
-      assertThat(bad.findElement(By.cssSelector("[data-testid=alarm-state]")).getText())
-          .contains("unacknowledged");
-      JsonObject definition = alarm(api, "do_outlet_bad");
-      if (definition.getJsonObject("rationale") != null) {
-        assertThat(bad.findElement(By.cssSelector("[data-testid=alarm-rationale]")).getText())
-            .contains(definition.getJsonObject("rationale").getString("correctiveAction"));
-      }
+      String correctiveAction =
+          alarm(api, "do_outlet_bad").getJsonObject("rationale") == null
+              ? ""
+              : alarm(api, "do_outlet_bad")
+                  .getJsonObject("rationale")
+                  .getString("correctiveAction");
+      // the table is re-rendered as alarm events arrive: read and click through fresh elements
+      fresh(
+          browser,
+          "the unacknowledged bad-probe alarm with its corrective action",
+          () -> {
+            WebElement bad = row(browser, "do_outlet_bad");
+            return "UNACK_ACTIVE".equals(bad.getAttribute("data-state"))
+                && bad.findElement(By.cssSelector("[data-testid=alarm-state]"))
+                    .getText()
+                    .contains("unacknowledged")
+                && (correctiveAction.isEmpty()
+                    || bad.findElement(By.cssSelector("[data-testid=alarm-rationale]"))
+                        .getText()
+                        .contains(correctiveAction));
+          });
 
-      WebElement critical = row(browser, "temperature_high_high");
-      assertThat(critical.getAttribute("class")).contains("al-critical");
+      fresh(
+          browser,
+          "the critical alarm marked",
+          () ->
+              row(browser, "temperature_high_high").getAttribute("class").contains("al-critical"));
       assertThat(browser.find("critical-banner").getText())
           .contains("CRITICAL")
           .contains("temperature_high_high");
@@ -79,23 +95,52 @@ class AlarmConsoleIT {
       browser.screenshot("alarms");
 
       // acknowledge the critical one from the banner, the other from its row
-      browser.find("ack-critical").click();
+      fresh(
+          browser,
+          "acknowledge from the banner",
+          () -> {
+            browser.find("ack-critical").click();
+            return true;
+          });
       await()
           .atMost(LONG)
           .until(() -> acknowledged(alarm(api, "temperature_high_high").getString("state")));
       browser.until(
           "banner gone after the acknowledgement", d -> !browser.visible("critical-banner"));
       dismissToasts(browser);
-      row(browser, "do_outlet_bad").findElement(By.cssSelector("[data-testid=alarm-ack]")).click();
+      fresh(
+          browser,
+          "acknowledge from the row",
+          () -> {
+            row(browser, "do_outlet_bad")
+                .findElement(By.cssSelector("[data-testid=alarm-ack]"))
+                .click();
+            return true;
+          });
       await()
           .atMost(LONG)
           .until(() -> "ACK_ACTIVE".equals(alarm(api, "do_outlet_bad").getString("state")));
-      browser.until(
+      fresh(
+          browser,
           "row shows the acknowledgement",
-          d -> "ACK_ACTIVE".equals(row(browser, "do_outlet_bad").getAttribute("data-state")));
+          () -> "ACK_ACTIVE".equals(row(browser, "do_outlet_bad").getAttribute("data-state")));
       JsonObject acked = alarm(api, "do_outlet_bad");
       assertThat(acked.getString("acknowledgedBy")).isEqualTo(ConsoleItSupport.OPERATOR);
     }
+  }
+
+  /** Waits until {@code check} holds, trying again when an element it held was replaced. */
+  private static void fresh(
+      ConsoleBrowser browser, String what, java.util.function.BooleanSupplier check) {
+    browser.until(
+        what,
+        d -> {
+          try {
+            return check.getAsBoolean() ? Boolean.TRUE : null;
+          } catch (StaleElementReferenceException e) {
+            return null;
+          }
+        });
   }
 
   /** Closes the messages in the corner, as a user would before clicking what they cover. */
