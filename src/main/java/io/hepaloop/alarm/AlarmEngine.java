@@ -447,6 +447,11 @@ public final class AlarmEngine {
     return out;
   }
 
+  /** The longest an operator may shelve an alarm. */
+  public Duration maxShelve() {
+    return maxShelve;
+  }
+
   /** One alarm as the API shows it. */
   public AlarmView alarm(String reactorId, String alarmId) {
     return slot(reactorId, alarmId).view(clock.nanoTime(), clock.now());

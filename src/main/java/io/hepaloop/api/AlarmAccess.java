@@ -34,6 +34,9 @@ public interface AlarmAccess {
    * One alarm as an operator sees it, with its rationale.
    *
    * @param shelvedUntil when a shelved alarm comes back, else null
+   * @param live the engine's view (value, since when active, who acknowledged, last message) for
+   *     the alarm console; null when not known
+   * @param maxShelve the longest an operator may shelve it; null when not known
    */
   record AlarmView(
       String reactorId,
@@ -45,7 +48,37 @@ public interface AlarmAccess {
       double limit,
       boolean latched,
       Instant shelvedUntil,
-      Rationale rationale) {}
+      Rationale rationale,
+      io.hepaloop.alarm.AlarmView live,
+      Duration maxShelve) {
+
+    /** Without the engine's live view. */
+    public AlarmView(
+        String reactorId,
+        String alarmId,
+        AlarmKind kind,
+        String source,
+        AlarmPriority priority,
+        AlarmState state,
+        double limit,
+        boolean latched,
+        Instant shelvedUntil,
+        Rationale rationale) {
+      this(
+          reactorId,
+          alarmId,
+          kind,
+          source,
+          priority,
+          state,
+          limit,
+          latched,
+          shelvedUntil,
+          rationale,
+          null,
+          null);
+    }
+  }
 
   /** List filters; null means any. */
   record Filter(String reactorId, AlarmState state, AlarmPriority priority) {

@@ -70,7 +70,9 @@ public final class AlarmEngineAccess implements AlarmAccess {
         d.limit(),
         d.latched(),
         engine.shelvedUntil(d.reactorId(), d.id()),
-        d.rationale());
+        d.rationale(),
+        engine.alarm(d.reactorId(), d.id()),
+        engine.maxShelve());
   }
 
   /** Checks one alarm's state for an action; null when it allows it. */

@@ -79,6 +79,11 @@ public final class AuditRecorder {
     return signatures;
   }
 
+  /** The trail records go to; null when none is kept (the audit viewer answers 503 then). */
+  AuditTrail trail() {
+    return trail;
+  }
+
   /** True when records are kept. */
   public boolean recording() {
     return trail != null;

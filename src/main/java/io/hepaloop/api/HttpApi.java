@@ -92,6 +92,11 @@ public final class HttpApi extends VerticleBase {
     return audit;
   }
 
+  /** Where routes run blocking work (after start); null without security. */
+  Blocking blocking() {
+    return blocking;
+  }
+
   /** True when the server speaks HTTPS. */
   public boolean tls() {
     return security != null && security.tls() != null;

@@ -136,6 +136,17 @@ public final class PlantJson {
             .put("limit", num(a.limit()))
             .put("latched", a.latched())
             .put("shelvedUntil", time(a.shelvedUntil()));
+    if (a.live() != null) {
+      o.put("value", num(a.live().value()))
+          .put("activeSince", time(a.live().activeSince()))
+          .put("lastChange", time(a.live().lastChange()))
+          .put("acknowledgedBy", a.live().acknowledgedBy())
+          .put("acknowledgeComment", a.live().acknowledgeComment())
+          .put("message", a.live().message());
+    }
+    if (a.maxShelve() != null) {
+      o.put("maxShelveS", a.maxShelve().toMillis() / 1000.0);
+    }
     if (a.rationale() != null) {
       o.put(
           "rationale",

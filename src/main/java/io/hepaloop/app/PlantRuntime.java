@@ -8,6 +8,7 @@ import io.hepaloop.api.AlarmHistoryRoutes;
 import io.hepaloop.api.AlarmRoutes;
 import io.hepaloop.api.ApiGuard;
 import io.hepaloop.api.ApiSecurity;
+import io.hepaloop.api.AuditRoutes;
 import io.hepaloop.api.AutotuneRoutes;
 import io.hepaloop.api.EventStream;
 import io.hepaloop.api.HttpApi;
@@ -508,6 +509,7 @@ public final class PlantRuntime implements AutoCloseable {
     if (recipes != null) {
       RecipeRoutes.mount(vertx, http.router(), guard, recipes, http.audit());
     }
+    AuditRoutes.mount(http, guard);
     AutotuneRoutes.mount(
         http.router(),
         guard,

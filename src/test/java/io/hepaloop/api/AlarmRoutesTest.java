@@ -126,6 +126,12 @@ class AlarmRoutesTest {
     assertThat(active).hasSize(2);
     assertThat(active.getJsonObject(0).getJsonObject("rationale").getString("correctiveAction"))
         .isEqualTo("check the heater");
+    // what the alarm console shows beside it: value, since when, and how long it may be shelved
+    JsonObject hi = active.getJsonObject(0);
+    assertThat(hi.getDouble("value")).isEqualTo(39.0);
+    assertThat(hi.getString("activeSince")).isEqualTo(clock.now().toString());
+    assertThat(hi.getDouble("maxShelveS")).isEqualTo(8 * 3600.0);
+    assertThat(hi.getString("acknowledgedBy")).isNull();
     assertThat(client.get("viewer", "/api/alarms?reactor=r2").array()).hasSize(1);
     assertThat(client.get("viewer", "/api/alarms?priority=CRITICAL").array())
         .singleElement()

@@ -44,6 +44,7 @@ class OpenApiRoutesTest {
           .mount(f.api.router(), guard);
       RecipeRoutes.mount(f.vertx, f.api.router(), guard, null, f.api.audit());
       PlantFactsRoutes.mount(f.api.router(), guard, List.of());
+      AuditRoutes.mount(f.api, guard);
       AutotuneRoutes.mount(
           f.api.router(),
           guard,

@@ -161,7 +161,8 @@ public final class ConsoleItSupport implements AutoCloseable {
                   0,
                   plantClock,
                   security,
-                  store));
+                  store,
+                  Path.of("recipes")));
       return new ConsoleItSupport(sim, store, security, plant, apiClock, List.copyOf(ids));
     } catch (Exception | Error e) {
       if (security != null) {
