@@ -368,6 +368,7 @@ public final class PlantRuntime implements AutoCloseable {
       }
       AlarmRoutes.mount(http.router(), guard, alarms, access, http.audit());
     }
+    TelemetryHistoryAccess.mount(this, guard);
     AutotuneRoutes.mount(
         http.router(),
         guard,
