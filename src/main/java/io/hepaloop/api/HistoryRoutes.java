@@ -25,7 +25,8 @@ import java.util.function.Function;
  * shows value, setpoint and limits together.
  *
  * <p>Quality: a point is the mean of Good values only; a bucket that held non-Good samples says so
- * ({@code suspect}), and a bucket with no Good value is a gap (null), never drawn as good.
+ * ({@code suspect}), and a bucket with no Good value is a gap (null), never drawn as good; so is a
+ * stretch without any data longer than {@link #GAP_MS} and two buckets.
  */
 public final class HistoryRoutes {
   /** Most points per series one request may ask for. */
@@ -36,6 +37,13 @@ public final class HistoryRoutes {
 
   /** Longest range one request may span. */
   public static final Duration MAX_RANGE = Duration.ofDays(400);
+
+  /**
+   * Samples further apart than this (and than two buckets) are not joined by a line: the store has
+   * nothing between them. Samples arrive at least every few seconds from a live link (the simulated
+   * and real signals are noisy; a lost link writes its last values as Bad and stale).
+   */
+  public static final long GAP_MS = 10_000;
 
   private static final Duration DEFAULT_RANGE = Duration.ofHours(1);
   private static final Set<String> PARAMS = Set.of("signals", "from", "to", "maxPoints");
@@ -254,16 +262,18 @@ public final class HistoryRoutes {
       }
       JsonArray points = new JsonArray();
       JsonArray suspect = new JsonArray();
-      long next = Long.MIN_VALUE;
+      long gapMs = Math.max(GAP_MS, 2 * q.bucketMs());
+      long last = Long.MIN_VALUE;
       for (HistoryAccess.Bucket b : s.buckets()) {
-        if (next != Long.MIN_VALUE && b.startMs() > next) {
-          points.add(new JsonArray().add(next).addNull()); // a gap stays a gap
+        if (last != Long.MIN_VALUE && b.startMs() - last > gapMs) {
+          // a gap stays a gap: a null one bucket after the last data
+          points.add(new JsonArray().add(last + q.bucketMs()).addNull());
         }
         points.add(new JsonArray().add(b.startMs()).add(b.mean()));
         if (b.suspectCount() > 0) {
           suspect.add(new JsonArray().add(b.startMs()).add(b.suspectCount()));
         }
-        next = b.startMs() + q.bucketMs();
+        last = b.startMs();
       }
       o.put("points", points).put("suspect", suspect);
       series.add(o);

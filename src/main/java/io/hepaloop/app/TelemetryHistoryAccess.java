@@ -15,20 +15,22 @@ import java.util.List;
  * InfluxHistory}. A plant whose telemetry stays in the spool (no InfluxDB) mounts the route with
  * {@link HistoryAccess#NONE}, so the console learns it has live data only.
  */
-final class TelemetryHistoryAccess implements HistoryAccess {
+public final class TelemetryHistoryAccess implements HistoryAccess {
   private final InfluxHistory influx;
 
   private TelemetryHistoryAccess(InfluxHistory influx) {
     this.influx = influx;
   }
 
+  /** The history kept in the InfluxDB of {@code config}, read over the Vert.x HTTP client. */
+  public static HistoryAccess over(io.vertx.core.Vertx vertx, InfluxConfig config) {
+    return new TelemetryHistoryAccess(new InfluxHistory(vertx, config));
+  }
+
   /** Mounts {@code GET /api/reactors/{id}/history} on the runtime's router behind {@code guard}. */
   static void mount(PlantRuntime runtime, ApiGuard guard) {
     InfluxConfig config = runtime.telemetry().influx();
-    HistoryAccess history =
-        config == null
-            ? HistoryAccess.NONE
-            : new TelemetryHistoryAccess(new InfluxHistory(runtime.vertx(), config));
+    HistoryAccess history = config == null ? HistoryAccess.NONE : over(runtime.vertx(), config);
     HistoryRoutes.mount(
         runtime.http().router(),
         guard,
