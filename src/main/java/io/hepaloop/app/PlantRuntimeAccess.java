@@ -58,11 +58,6 @@ public final class PlantRuntimeAccess implements PlantAccess {
     }
   }
 
-  /** The plant configuration: reactors with their effective profiles. */
-  public PlantConfig plant() {
-    return plant;
-  }
-
   /** Starts following samples and loop snapshots on the bus. */
   public Future<Void> start(Vertx vertx) {
     List<Future<Void>> ready = new ArrayList<>();
@@ -91,6 +86,11 @@ public final class PlantRuntimeAccess implements PlantAccess {
   @Override
   public List<String> reactorIds() {
     return plant.reactorIds();
+  }
+
+  /** The plant configuration: reactors with their effective profiles. */
+  public PlantConfig plant() {
+    return plant;
   }
 
   @Override
