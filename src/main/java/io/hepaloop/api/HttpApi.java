@@ -11,8 +11,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * HepaLoop's HTTP server, the one door: the command API under {@code /api} (authenticated by the
- * {@link SessionGuard}), {@code GET /openapi.yaml} describing it, {@code GET /metrics} (Prometheus)
- * and {@code GET /health}. Every error is answered as problem+json ({@link Problems}): bodies over
+ * {@link SessionGuard}), {@code GET /openapi.yaml} describing it, {@code GET /metrics}
+ * (Prometheus), {@code GET /health}, and with the API the browser console at {@code /console/}
+ * ({@link ConsoleRoutes}). Every error is answered as problem+json ({@link Problems}): bodies over
  * {@value #BODY_LIMIT_BYTES} bytes (413), malformed JSON (400), unknown routes (404), wrong methods
  * (405), failures (500).
  *
@@ -144,6 +145,7 @@ public final class HttpApi extends VerticleBase {
       new SessionRoutes(security, guard, blocking, audit).mount(router);
       new UserRoutes(security, guard, blocking, audit).mount(router);
       new TokenRoutes(security, guard, blocking, audit).mount(router);
+      ConsoleRoutes.mount(router);
     }
     HttpServerOptions options = new HttpServerOptions();
     if (tls()) {

@@ -12,6 +12,7 @@ import io.hepaloop.api.AutotuneRoutes;
 import io.hepaloop.api.EventStream;
 import io.hepaloop.api.HttpApi;
 import io.hepaloop.api.Metrics;
+import io.hepaloop.api.PlantFactsRoutes;
 import io.hepaloop.api.PlantRoutes;
 import io.hepaloop.control.LoopSettings;
 import io.hepaloop.control.ReactorController;
@@ -362,6 +363,7 @@ public final class PlantRuntime implements AutoCloseable {
   public void mountApi(ApiGuard guard, AlarmAccess alarms) {
     PlantRoutes.mount(http.router(), guard, access, http.audit());
     eventStream.mount(http.router(), guard);
+    PlantFactsRoutes.mount(http.router(), guard, access.reactorFacts());
     if (alarms != null) {
       if (journal != null) {
         AlarmHistoryRoutes.mount(vertx, http.router(), guard, journal, access);

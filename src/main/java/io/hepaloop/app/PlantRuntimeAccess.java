@@ -1,6 +1,7 @@
 package io.hepaloop.app;
 
 import io.hepaloop.api.PlantAccess;
+import io.hepaloop.api.PlantFactsRoutes;
 import io.hepaloop.bus.Addresses;
 import io.hepaloop.control.CommandResult;
 import io.hepaloop.control.ControlCommand;
@@ -56,6 +57,16 @@ public final class PlantRuntimeAccess implements PlantAccess {
       limits.put(r.id(), LoopLimits.of(r.profile()));
       latestSamples.put(r.id(), new ConcurrentHashMap<>());
     }
+  }
+
+  /** What the console's displays need of the configuration ({@code GET /api/plant}). */
+  public List<PlantFactsRoutes.ReactorFacts> reactorFacts() {
+    List<PlantFactsRoutes.ReactorFacts> out = new ArrayList<>();
+    for (ReactorConfig r : plant.reactors()) {
+      out.add(
+          new PlantFactsRoutes.ReactorFacts(r.id(), r.displayName(), r.profile(), r.cellsSeeded()));
+    }
+    return out;
   }
 
   /** Starts following samples and loop snapshots on the bus. */

@@ -43,6 +43,7 @@ class OpenApiRoutesTest {
       HistoryRoutes.mount(f.api.router(), guard, plant, id -> null, HistoryAccess.NONE);
       new EventStream(List.of("r1"), new SimpleMeterRegistry(), EventStream.Options.defaults())
           .mount(f.api.router(), guard);
+      PlantFactsRoutes.mount(f.api.router(), guard, List.of());
       AutotuneRoutes.mount(
           f.api.router(),
           guard,
@@ -97,6 +98,9 @@ class OpenApiRoutesTest {
       String path = r.getPath();
       if (path == null || r.methods() == null || r.methods().isEmpty()) {
         continue; // catch-alls: failure handler, body handler on /api/*
+      }
+      if (path.equals("/") || path.startsWith("/console")) {
+        continue; // the browser console's files (ConsoleRoutes), not operations of the API
       }
       for (HttpMethod m : r.methods()) {
         out.add(m.name() + " " + path.replaceAll(":([A-Za-z0-9_]+)", "{$1}"));
