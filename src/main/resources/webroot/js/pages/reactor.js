@@ -115,11 +115,13 @@ export async function mount(root, ctx) {
     }
     if (lost && link && link.reason) text += `: ${link.reason}`;
     linkNode.textContent = (lost ? '⚠ ' : '● ') + text;
-    const tripped = model.interlocks.filter((i) => i.tripped || i.latched);
+    const tripped = model.interlocks.filter((i) => i.tripped);
     setText(
       interlocksNode,
       tripped.length
-        ? `⚠ Interlock ${tripped.map((i) => `${i.interlockId}${i.latched ? ' (latched)' : ''}`).join(', ')}`
+        ? `⚠ Interlock tripped: ${tripped
+            .map((i) => `${i.interlockId}${i.latched ? ' (latched: reset needed)' : ''}${i.cause ? ` (${i.cause})` : ''}`)
+            .join(', ')}`
         : 'Interlocks: none tripped',
     );
     interlocksNode.classList.toggle('fp-abnormal', tripped.length > 0);
@@ -565,7 +567,7 @@ export async function mount(root, ctx) {
             points: { show: false },
           })),
         ],
-        axes: [{}, { label: unit, size: 60 }],
+        axes: [{ values: timeLabels }, { label: unit, size: 60 }],
         hooks: {
           setSelect: [
             (u) => {
@@ -683,7 +685,7 @@ export async function mount(root, ctx) {
                   points: { show: true, size: 7, fill: ['#161616', '#ffffff', '#7a7a7a', '#d6d6d6'][i % 4] },
                 })),
               ],
-              axes: [{}, { scale: analytes[0], label: units.get(analytes[0]), size: 60 }],
+              axes: [{ values: timeLabels }, { scale: analytes[0], label: units.get(analytes[0]), size: 60 }],
             },
             data,
             labNode,
@@ -713,8 +715,7 @@ export async function mount(root, ctx) {
   // ------------------------------------------------------------------ assemble and go live
 
   root.append(
-    head,
-    viewOnly,
+    ...[head, viewOnly].filter(Boolean),
     el('div', { class: 'rd-plates', 'data-testid': 'faceplates' }, plates.map((p) => p.node)),
     trends.node,
   );
@@ -781,6 +782,18 @@ function linkStylesheet(href) {
   link.rel = 'stylesheet';
   link.href = href;
   document.head.append(link);
+}
+
+/** Time axis labels in 24 h local time; with the date once the view spans more than a day. */
+function timeLabels(u, splits) {
+  const x = u.scales.x;
+  const withDate = x.max - x.min > 86400;
+  const pad = (n) => String(n).padStart(2, '0');
+  return splits.map((s) => {
+    const d = new Date(s * 1000);
+    const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    return withDate ? `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${hm}` : hm;
+  });
 }
 
 function setText(node, text) {
