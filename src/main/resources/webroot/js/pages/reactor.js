@@ -529,6 +529,7 @@ export async function mount(root, ctx) {
         sps.push(h.sp[i]);
         lastT = h.t[i];
       }
+      const historyPoints = xs.length;
       for (const t of h.bad) if (t >= w.from && t <= w.to) bad.push(t);
       for (const p of live.get(loop.loopId)) {
         if (p.t <= lastT || p.t < w.from || p.t > w.to) continue;
@@ -539,7 +540,7 @@ export async function mount(root, ctx) {
       }
       const limits = limitsOf(loop.pv);
       const data = [xs, vs, sps, ...limits.map((a) => xs.map(() => a.limit))];
-      return { data, limits, bad };
+      return { data, limits, bad, historyPoints };
     }
 
     function chartFor(loop, limits, width) {
@@ -616,7 +617,7 @@ export async function mount(root, ctx) {
       for (const loop of model.loops) {
         const figure = chartNodes[model.loops.indexOf(loop)];
         const width = Math.max(300, figure.clientWidth - 24);
-        const { data, limits, bad } = dataFor(loop, w);
+        const { data, limits, bad, historyPoints } = dataFor(loop, w);
         const chart = chartFor(loop, limits, width);
         chart.bad = bad;
         chart.u.batch(() => {
@@ -626,6 +627,7 @@ export async function mount(root, ctx) {
         });
         figure.lastChild.dataset.points = String(data[0].length);
         figure.lastChild.dataset.bad = String(bad.length);
+        figure.lastChild.dataset.historyPoints = String(historyPoints);
       }
       drawLab(w);
     }
