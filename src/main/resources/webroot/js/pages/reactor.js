@@ -538,6 +538,17 @@ export async function mount(root, ctx) {
         sps.push(p.sp);
         if (p.bad) bad.push(p.t);
       }
+      // the window's ends as empty points, so limit lines span the whole chart
+      if (!xs.length || xs[0] > w.from) {
+        xs.unshift(w.from);
+        vs.unshift(null);
+        sps.unshift(null);
+      }
+      if (xs[xs.length - 1] < w.to) {
+        xs.push(w.to);
+        vs.push(null);
+        sps.push(null);
+      }
       const limits = limitsOf(loop.pv);
       const data = [xs, vs, sps, ...limits.map((a) => xs.map(() => a.limit))];
       return { data, limits, bad, historyPoints };
@@ -625,7 +636,7 @@ export async function mount(root, ctx) {
           chart.u.setData(data, false);
           chart.u.setScale('x', { min: w.from, max: w.to });
         });
-        figure.lastChild.dataset.points = String(data[0].length);
+        figure.lastChild.dataset.points = String(data[1].filter((v) => v !== null).length);
         figure.lastChild.dataset.bad = String(bad.length);
         figure.lastChild.dataset.historyPoints = String(historyPoints);
       }
