@@ -41,8 +41,10 @@ const stream = createStream({ probe: () => api.session() });
 /** Every alarm of the plant with its state and priority, kept live from the stream. */
 const alarms = (() => {
   const byKey = new Map();
+  const byReactor = new Map();
   const listeners = new Set();
   let reloadTimer = null;
+  let definitionsVersion = 0;
   const key = (reactorId, alarmId) => `${reactorId}/${alarmId}`;
   const changed = () => listeners.forEach((fn) => fn());
   async function reload() {
@@ -51,7 +53,14 @@ const alarms = (() => {
     try {
       const list = await api.get('/api/alarms');
       byKey.clear();
-      for (const a of list) byKey.set(key(a.reactorId, a.alarmId), { ...a });
+      byReactor.clear();
+      for (const a of list) {
+        const copy = { ...a };
+        byKey.set(key(a.reactorId, a.alarmId), copy);
+        if (!byReactor.has(a.reactorId)) byReactor.set(a.reactorId, []);
+        byReactor.get(a.reactorId).push(copy);
+      }
+      definitionsVersion += 1;
       changed();
     } catch (e) {
       if (!(e instanceof ApiError) || e.status !== 401) console.warn('alarms: reload failed', e);
@@ -76,17 +85,21 @@ const alarms = (() => {
     reload,
     clear() {
       byKey.clear();
+      byReactor.clear();
+      definitionsVersion += 1;
       changed();
     },
     /** All alarms: [{reactorId, alarmId, kind, source, priority, state, limit, ...}]. */
     all: () => [...byKey.values()],
-    /** The alarms of one reactor. */
-    ofReactor: (reactorId) => [...byKey.values()].filter((a) => a.reactorId === reactorId),
+    /** The alarms of one reactor (live objects: read, do not change). */
+    ofReactor: (reactorId) => byReactor.get(reactorId) || [],
+    /** Rises each time the definitions were (re)loaded: limits derived from them may be cached. */
+    version: () => definitionsVersion,
     /** The most urgent active or unacknowledged alarm of a reactor, or null. */
     worstOf(reactorId) {
       let worst = null;
-      for (const a of byKey.values()) {
-        if (a.reactorId !== reactorId || !(isActiveAlarm(a.state) || needsAck(a.state))) continue;
+      for (const a of byReactor.get(reactorId) || []) {
+        if (!(isActiveAlarm(a.state) || needsAck(a.state))) continue;
         if (!worst || rankOf(a) < rankOf(worst)) worst = a;
       }
       return worst;
@@ -355,4 +368,4 @@ async function start() {
 start();
 
 /** For tests and the browser console: the shell's state (read-only use). */
-window.hepaloop = { stream, alarms, get session() { return state.session; } };
+window.hepaloop = { api, stream, alarms, get session() { return state.session; } };

@@ -199,6 +199,8 @@ public final class DemoCommand implements Callable<Integer> {
           "API:          " + url + "/api (POST /api/login; described at " + url + "/openapi.yaml)");
       HttpSecurityOptions.firstAdmin(security, data, out);
       out.println(
+          "console:      " + url + "/console/  (" + HttpSecurityOptions.firstLogin(data) + ")");
+      out.println(
           "telemetry:    "
               + (plant.telemetry().influx() == null
                   ? "no InfluxDB (influxd not installed or --no-influxd): kept in the spool under "

@@ -139,6 +139,17 @@ final class HttpSecurityOptions {
     }
   }
 
+  /**
+   * How to log in to the console, for the start banner: with the first admin's initial password
+   * while it is unchanged (its file exists), else with one's own user.
+   */
+  static String firstLogin(Path data) {
+    Path file = data.resolve(INITIAL_PASSWORD_FILE);
+    return Files.exists(file)
+        ? "first login: user 'admin', the initial password in " + file + ", then a new password"
+        : "log in with your user name and password";
+  }
+
   private static void writeOwnerOnly(Path file, String text) throws IOException {
     Files.deleteIfExists(file);
     if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {

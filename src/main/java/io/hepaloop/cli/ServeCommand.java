@@ -159,6 +159,16 @@ public final class ServeCommand implements Callable<Integer> {
               + "/metrics");
       out.println("run: " + run.describe());
       HttpSecurityOptions.firstAdmin(security, data, out);
+      out.println(
+          "console: "
+              + HttpSecurityOptions.scheme(security.tls())
+              + "://"
+              + httpHost
+              + ":"
+              + runtime.httpPort()
+              + "/console/  ("
+              + HttpSecurityOptions.firstLogin(data)
+              + ")");
       if (!quiet && !plant.reactors().isEmpty()) {
         runtime
             .vertx()

@@ -17,9 +17,6 @@ const ROWS = [
 /** A value not refreshed for this long is shown stale (samples come every second). */
 const STALE_AFTER_MS = 5000;
 
-/** Link states, reruns and runs are refreshed this often besides the events that change them. */
-const REFRESH_MS = 15000;
-
 /** Latency figures kept for tests (arrival of a sample on the stream → its tile updated). */
 const LATENCY_KEEP = 20000;
 
@@ -114,6 +111,7 @@ export async function mount(root, ctx) {
   }
 
   let linkTimer = null;
+  let wasDown = ctx.stream.status().state !== 'open';
   const offs = [
     ctx.stream.on('sample', (data, meta) => {
       const t = tiles.get(data.reactorId);
@@ -146,19 +144,23 @@ export async function mount(root, ctx) {
       loadLinks();
       loadRuns().then(touchAll);
     }),
+    ctx.stream.on('status', (s) => {
+      // Back after a break: what changed meanwhile without an event still held comes over REST.
+      if (s.state === 'open' && wasDown) {
+        loadLinks();
+        loadRuns().then(touchAll);
+      }
+      wasDown = s.state !== 'open';
+    }),
     ctx.alarms.onChange(touchAll),
   ];
   // Staleness and link age move with time alone: re-render every second (cheap: text compares).
+  // No polling of the API: the session may idle out while nobody uses the console.
   const tick = setInterval(touchAll, 1000);
-  const refresh = setInterval(() => {
-    loadLinks();
-    loadRuns();
-  }, REFRESH_MS);
 
   return () => {
     offs.forEach((off) => off());
     clearInterval(tick);
-    clearInterval(refresh);
     if (linkTimer) clearTimeout(linkTimer);
   };
 }
@@ -235,8 +237,20 @@ function createTile(reactor, facts, ctx, canSet) {
   let lastRun = '';
   let lastAlarm = '';
 
-  /** Limits for a signal from the alarm definitions: {lo, hi, loLo, hiHi}. */
+  let limitsVersion = -1;
+  const limitsCache = new Map();
+
+  /** Limits for a signal from the alarm definitions: {lo, hi, loLo, hiHi}, cached per load. */
   function limitsOf(signal) {
+    if (limitsVersion !== ctx.alarms.version()) {
+      limitsCache.clear();
+      limitsVersion = ctx.alarms.version();
+    }
+    if (!limitsCache.has(signal)) limitsCache.set(signal, computeLimits(signal));
+    return limitsCache.get(signal);
+  }
+
+  function computeLimits(signal) {
     const out = {};
     for (const a of ctx.alarms.ofReactor(id)) {
       if (a.source !== signal || a.limit === null || a.limit === undefined) continue;

@@ -115,6 +115,15 @@ class DemoIT {
               HttpResponse.BodyHandlers.ofString());
       assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
       assertThat(login.body()).contains("\"mustChangePassword\":true");
+      // The console is served beside the API, and the banner says where and how to log in.
+      assertThat(buffer.toString(StandardCharsets.UTF_8))
+          .contains("console:      " + base + "/console/  (first login: user 'admin'");
+      HttpResponse<String> console =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/console/")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(console.statusCode()).isEqualTo(200);
+      assertThat(console.body()).contains("<title>HepaLoop console</title>");
     } finally {
       demo.stop.countDown();
     }

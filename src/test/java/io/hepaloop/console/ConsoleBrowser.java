@@ -12,6 +12,7 @@ import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
@@ -130,6 +131,7 @@ public final class ConsoleBrowser implements AutoCloseable {
   public WebElement waitFor(By by) {
     try {
       return new WebDriverWait(driver, DEFAULT_WAIT)
+          .ignoring(StaleElementReferenceException.class)
           .until(ExpectedConditions.visibilityOfElementLocated(by));
     } catch (TimeoutException e) {
       throw new AssertionError("no visible " + by + "\n" + diagnosis(), e);
@@ -148,6 +150,23 @@ public final class ConsoleBrowser implements AutoCloseable {
       out.append("(browser unreadable: ").append(e).append(")");
     }
     return out.toString();
+  }
+
+  /**
+   * Clicks the element with this test id once it is visible, again if the page re-rendered it
+   * meanwhile (a list reloaded after an action replaces its rows).
+   */
+  public void click(String testId) {
+    until(
+        "click " + testId,
+        d -> {
+          try {
+            find(testId).click();
+            return true;
+          } catch (StaleElementReferenceException e) {
+            return false;
+          }
+        });
   }
 
   /** The elements with this test id present now (no wait). */
@@ -195,8 +214,11 @@ public final class ConsoleBrowser implements AutoCloseable {
   /** Waits for {@code condition} (evaluated on the driver) with the default timeout. */
   public <T> T until(String message, java.util.function.Function<ChromeDriver, T> condition) {
     try {
+      // A page that re-renders (lists reloaded after an action) may replace an element while the
+      // condition reads it: that is "not yet", not a failure.
       return new WebDriverWait(driver, DEFAULT_WAIT)
           .withMessage(message)
+          .ignoring(StaleElementReferenceException.class)
           .until(d -> condition.apply((ChromeDriver) d));
     } catch (TimeoutException e) {
       throw new AssertionError(message + "\n" + diagnosis(), e);
