@@ -510,6 +510,7 @@ public final class PlantRuntime implements AutoCloseable {
       RecipeRoutes.mount(vertx, http.router(), guard, recipes, http.audit());
     }
     AuditRoutes.mount(http, guard);
+    TelemetryHistoryAccess.mount(this, guard);
     AutotuneRoutes.mount(
         http.router(),
         guard,

@@ -100,6 +100,11 @@ public final class PlantRuntimeAccess implements PlantAccess {
     return plant.reactorIds();
   }
 
+  /** The plant configuration: reactors with their effective profiles. */
+  public PlantConfig plant() {
+    return plant;
+  }
+
   @Override
   public String displayName(String reactorId) {
     return plant.reactor(reactorId).map(ReactorConfig::displayName).orElse(reactorId);

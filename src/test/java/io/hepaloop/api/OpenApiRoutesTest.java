@@ -40,6 +40,7 @@ class OpenApiRoutesTest {
       PlantRoutes.mount(f.api.router(), guard, plant);
       AlarmRoutes.mount(f.api.router(), guard, null, plant);
       AlarmHistoryRoutes.mount(f.vertx, f.api.router(), guard, null, plant);
+      HistoryRoutes.mount(f.api.router(), guard, plant, id -> null, HistoryAccess.NONE);
       new EventStream(List.of("r1"), new SimpleMeterRegistry(), EventStream.Options.defaults())
           .mount(f.api.router(), guard);
       RecipeRoutes.mount(f.vertx, f.api.router(), guard, null, f.api.audit());

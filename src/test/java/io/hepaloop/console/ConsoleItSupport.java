@@ -109,6 +109,14 @@ public final class ConsoleItSupport implements AutoCloseable {
 
   /** Starts simulator, plant and API in {@code dir} (a fresh temporary directory). */
   public static ConsoleItSupport start(Path dir, Options o) throws Exception {
+    return start(dir, o, false);
+  }
+
+  /**
+   * As {@link #start(Path, Options)}; with {@code localInfluxd} the plant's telemetry goes to a
+   * private influxd in {@code dir} (history for the trends), when installed.
+   */
+  public static ConsoleItSupport start(Path dir, Options o, boolean localInfluxd) throws Exception {
     List<String> ids = new ArrayList<>();
     for (int i = 1; i <= o.reactors(); i++) {
       ids.add(o.reactors() < 10 ? "r" + i : String.format("r%02d", i));
@@ -156,7 +164,7 @@ public final class ConsoleItSupport implements AutoCloseable {
                   dir,
                   "console-it",
                   null,
-                  false,
+                  localInfluxd,
                   "127.0.0.1",
                   0,
                   plantClock,

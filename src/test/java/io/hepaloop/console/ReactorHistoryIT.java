@@ -1,0 +1,116 @@
+package io.hepaloop.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hepaloop.telemetry.LocalInfluxd;
+import io.hepaloop.testing.ThreadDumpOnFailure;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+
+/**
+ * The reactor detail trends with a history store (the plant writes to a private influxd): the page
+ * draws points read back from the history route, the range buttons, a drag on the chart (zoom) and
+ * the pan buttons move the window away from live, and "Live" follows again.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+@ExtendWith(ThreadDumpOnFailure.class)
+class ReactorHistoryIT {
+  static final String TREND = "trend-temperature";
+  @TempDir static Path dir;
+  static ConsoleItSupport plant;
+  ConsoleBrowser browser;
+
+  @BeforeAll
+  static void startPlant() throws Exception {
+    Assumptions.assumeTrue(LocalInfluxd.isInstalled(), "influxd is installed");
+    plant = ConsoleItSupport.start(dir, ConsoleItSupport.Options.defaults().withReactors(1), true);
+  }
+
+  @AfterAll
+  static void stopPlant() {
+    if (plant != null) {
+      plant.close();
+    }
+  }
+
+  @BeforeEach
+  void openBrowser() {
+    browser = ConsoleBrowser.open(plant.baseUrl(), 1280, 1000);
+  }
+
+  @AfterEach
+  void closeBrowser() {
+    if (browser != null) {
+      browser.close();
+    }
+  }
+
+  private int attr(String testId, String name) {
+    String v = browser.find(testId).getAttribute(name);
+    return v == null || v.isBlank() ? 0 : Integer.parseInt(v);
+  }
+
+  @Test
+  void historyIsDrawnAndTheWindowZoomsPansAndFollowsLiveAgain() {
+    browser.login(ConsoleItSupport.OPERATOR, ConsoleItSupport.PASSWORD);
+    // let the plant store some seconds of telemetry, then open the page: its first points come
+    // from the history route
+    browser.until(
+        "stored telemetry",
+        d ->
+            plant
+                    .api(ConsoleItSupport.OPERATOR)
+                    .get("/api/reactors/r1/history?signals=temperature")
+                    .body()
+                    .matches("(?s).*\"points\":\\[\\[.*")
+                ? true
+                : null);
+    browser.go("#/reactor/r1");
+    browser.until(
+        "the history note to name InfluxDB",
+        d -> "influxdb".equals(browser.find("history-note").getAttribute("data-source")));
+    browser.until("history points in the trend", d -> attr(TREND, "data-history-points") > 0);
+
+    browser.find("range-24h").click();
+    browser.until(
+        "24 h pressed", d -> "true".equals(browser.find("range-24h").getAttribute("aria-pressed")));
+    assertThat(browser.find("trend-range").getText()).contains("now (live)");
+    browser.until("points in the 24 h view", d -> attr(TREND, "data-points") > 0);
+
+    // drag across the chart: zoom into that stretch, no longer live
+    String before = browser.find("trend-range").getText();
+    WebElement over = browser.find(TREND).findElement(By.cssSelector(".u-over"));
+    new Actions(browser.driver())
+        .moveToElement(over, -over.getSize().getWidth() / 4, 0)
+        .clickAndHold()
+        .moveByOffset(over.getSize().getWidth() / 3, 0)
+        .release()
+        .perform();
+    browser.until("a zoomed window", d -> !browser.find("trend-range").getText().equals(before));
+    assertThat(browser.find("trend-range").getText()).doesNotContain("now (live)");
+    assertThat(browser.find("trend-live").isEnabled()).isTrue();
+
+    String zoomed = browser.find("trend-range").getText();
+    browser.find("trend-pan-back").click();
+    browser.until("a panned window", d -> !browser.find("trend-range").getText().equals(zoomed));
+
+    browser.find("trend-live").click();
+    browser.until(
+        "following live again", d -> browser.find("trend-range").getText().contains("now (live)"));
+    browser.find("range-1h").click();
+    browser.until("history points in the 1 h view", d -> attr(TREND, "data-history-points") > 0);
+    browser.screenshot("reactor-detail-history");
+  }
+}
