@@ -215,6 +215,11 @@ public final class PlantRuntime implements AutoCloseable {
     if (o.store() == null) {
       return start(o, setup);
     }
+    if (o.api() != null && o.api().audit() != null) {
+      // a plant configuration or device profile edited since the last start is put on record
+      ConfigurationAudit.recordChanges(
+          o.api().audit(), o.dataDir(), o.plant(), o.runId(), System.getProperty("user.name"));
+    }
     ActiveRunsSwitch runs = new ActiveRunsSwitch();
     AlarmJournal journal =
         new AlarmJournal(
