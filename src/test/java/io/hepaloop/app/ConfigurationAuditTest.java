@@ -61,9 +61,12 @@ class ConfigurationAuditTest {
       assertThat(first.get(0).user()).isEqualTo("os:olga");
       assertThat(first.get(0).oldValue()).isNull();
 
-      // restarted unchanged: nothing new
+      // restarted unchanged (the profile loaded again from its file): nothing new
+      DeviceProfile reloaded =
+          ProfileLoader.load(Path.of("device-profiles/liver-perfusion-bioreactor.yaml"));
       assertThat(
-              ConfigurationAudit.recordChanges(trail, dir, plant(config, PROFILE), "run-1", "olga"))
+              ConfigurationAudit.recordChanges(
+                  trail, dir, plant(config, reloaded), "run-1", "olga"))
           .isEmpty();
 
       // the file is edited, and the profile's watchdog timing changes
