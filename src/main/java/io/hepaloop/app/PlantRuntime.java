@@ -35,6 +35,7 @@ import io.hepaloop.plantstate.RunTables;
 import io.hepaloop.store.Store;
 import io.hepaloop.telemetry.ControlMetrics;
 import io.hepaloop.telemetry.InfluxConfig;
+import io.hepaloop.telemetry.QuarantineRetention;
 import io.hepaloop.telemetry.TelemetryMetrics;
 import io.hepaloop.telemetry.TelemetryService;
 import io.hepaloop.telemetry.TelemetryWriter;
@@ -333,7 +334,8 @@ public final class PlantRuntime implements AutoCloseable {
               o.dataDir(),
               plant.reactorIds(),
               alpha,
-              TelemetryWriter.Options.defaults());
+              TelemetryWriter.Options.defaults()
+                  .withQuarantineRetention(QuarantineRetention.fromEnv(System.getenv())));
       ControlMetrics loopTiming = new ControlMetrics(registry);
       TelemetryService telemetry =
           await(TelemetryService.start(vertx, tc, new TelemetryMetrics(registry)));

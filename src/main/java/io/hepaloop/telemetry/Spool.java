@@ -3,6 +3,8 @@ package io.hepaloop.telemetry;
 import io.hepaloop.telemetry.SpoolFormat.Header;
 import io.hepaloop.telemetry.SpoolFormat.Kind;
 import io.hepaloop.telemetry.SpoolFormat.Parsed;
+import io.hepaloop.time.Clock;
+import io.hepaloop.time.SystemClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -20,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -46,6 +49,8 @@ import org.slf4j.LoggerFactory;
  * next valid header (the sync marker); the records and points it held are counted and logged. The
  * only bytes ever cut are a torn final record of the newest segment: a write that a crash
  * interrupted, which was never acknowledged. Segments wholly before the cursor are deleted.
+ * Quarantine copies are kept within a {@link QuarantineRetention}: swept at open and after each
+ * copy made while reading (on the opening or the reader thread, never an event loop).
  *
  * <p>Thread-safety: one appender thread and one reader thread may work at the same time.
  */
@@ -105,6 +110,7 @@ public final class Spool implements AutoCloseable {
   private final long maxBytes;
   private final long segmentBytes;
   private final SpoolQuarantine quarantine;
+  private final Consumer<SpoolQuarantine.Sweep> swept;
 
   /** segment seq → size in bytes (of complete records). Guarded by this. */
   private final TreeMap<Long, Long> segments = new TreeMap<>();
@@ -147,16 +153,49 @@ public final class Spool implements AutoCloseable {
    * @param segmentBytes size at which a new segment file is started
    */
   public Spool(Path dir, long maxBytes, long segmentBytes) {
+    this(
+        dir, maxBytes, segmentBytes, QuarantineRetention.defaults(), SystemClock.INSTANCE, s -> {});
+  }
+
+  /**
+   * @param retention how much of {@code quarantine/} is kept
+   * @param clock file times of quarantine copies and their age
+   * @param swept told what each sweep of the quarantine did (also the one at open, before this
+   *     constructor returns), on the opening or the reader thread
+   */
+  Spool(
+      Path dir,
+      long maxBytes,
+      long segmentBytes,
+      QuarantineRetention retention,
+      Clock clock,
+      Consumer<SpoolQuarantine.Sweep> swept) {
     this.dir = dir;
     this.maxBytes = maxBytes;
     this.segmentBytes = segmentBytes;
-    this.quarantine = new SpoolQuarantine(dir);
+    this.quarantine = new SpoolQuarantine(dir, retention, clock);
+    this.swept = swept;
     try {
       OwnerOnly.directory(dir);
       open();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open spool " + dir, e);
     }
+    sweepQuarantine();
+  }
+
+  /** Keeps the quarantine within its retention and tells the listener. */
+  private void sweepQuarantine() {
+    SpoolQuarantine.Sweep s = quarantine.sweep(this::holdsSegment);
+    try {
+      swept.accept(s);
+    } catch (RuntimeException e) {
+      LOG.warn("spool {}: quarantine sweep listener failed: {}", dir, e.toString());
+    }
+  }
+
+  private synchronized boolean holdsSegment(long seq) {
+    return segments.containsKey(seq);
   }
 
   // ---------------------------------------------------------------- open and recovery
@@ -709,6 +748,9 @@ public final class Spool implements AutoCloseable {
       pendingPoints = Math.max(0, pendingPoints - points);
       pendingRecords = Math.max(0, pendingRecords - records);
     }
+    if (c.isNew()) {
+      sweepQuarantine();
+    }
     return end;
   }
 
@@ -856,6 +898,29 @@ public final class Spool implements AutoCloseable {
 
   public Path quarantineDirectory() {
     return quarantine.directory();
+  }
+
+  /** Quarantine copies deleted by the retention since this spool was opened, and their bytes. */
+  public long quarantineDeletedFiles() {
+    return quarantine.deletedFiles.get();
+  }
+
+  public long quarantineDeletedBytes() {
+    return quarantine.deletedBytes.get();
+  }
+
+  /** Quarantine copies in the directory now, and their bytes (as of the last sweep or copy). */
+  public long quarantineFiles() {
+    return quarantine.heldFiles.get();
+  }
+
+  public long quarantineBytes() {
+    return quarantine.heldBytes.get();
+  }
+
+  /** How much of the quarantine is kept. */
+  public QuarantineRetention quarantineRetention() {
+    return quarantine.retention();
   }
 
   public long maxBytes() {

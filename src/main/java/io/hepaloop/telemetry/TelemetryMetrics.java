@@ -27,9 +27,12 @@ import java.util.function.Supplier;
  * hepaloop_telemetry_spool_quarantined_records_total}, {@code
  * hepaloop_telemetry_spool_torn_points_total}, {@code
  * hepaloop_telemetry_spool_cursor_repairs_total}, {@code
- * hepaloop_telemetry_spool_ignored_files_total}, {@code hepaloop_samples_total{reactor}}, {@code
- * hepaloop_link_reconnects_total{reactor}}, {@code hepaloop_link_state{reactor}}, {@code
- * hepaloop_telemetry_influxd_restarts_total}.
+ * hepaloop_telemetry_spool_ignored_files_total}, {@code
+ * hepaloop_telemetry_spool_quarantine_deleted_files_total}, {@code
+ * hepaloop_telemetry_spool_quarantine_deleted_bytes_total}, {@code
+ * hepaloop_telemetry_spool_quarantine_files}, {@code hepaloop_telemetry_spool_quarantine_bytes},
+ * {@code hepaloop_samples_total{reactor}}, {@code hepaloop_link_reconnects_total{reactor}}, {@code
+ * hepaloop_link_state{reactor}}, {@code hepaloop_telemetry_influxd_restarts_total}.
  */
 public final class TelemetryMetrics {
   private final MeterRegistry registry;
@@ -229,6 +232,27 @@ public final class TelemetryMetrics {
         .register(registry);
     FunctionCounter.builder("hepaloop.telemetry.spool.ignored.files", spool, Spool::ignoredFiles)
         .description("Files in the spool directory that are not segments, left alone")
+        .register(registry);
+    FunctionCounter.builder(
+            "hepaloop.telemetry.spool.quarantine.deleted.files",
+            spool,
+            Spool::quarantineDeletedFiles)
+        .description(
+            "Oldest spool/quarantine/ copies deleted to keep the quarantine within its size and age bounds")
+        .register(registry);
+    FunctionCounter.builder(
+            "hepaloop.telemetry.spool.quarantine.deleted.bytes",
+            spool,
+            Spool::quarantineDeletedBytes)
+        .description("Bytes of the spool/quarantine/ copies deleted by the retention")
+        .baseUnit("bytes")
+        .register(registry);
+    Gauge.builder("hepaloop.telemetry.spool.quarantine.files", spool, Spool::quarantineFiles)
+        .description("Copies of damaged spool bytes in spool/quarantine/ now")
+        .register(registry);
+    Gauge.builder("hepaloop.telemetry.spool.quarantine.bytes", spool, Spool::quarantineBytes)
+        .description("Bytes in spool/quarantine/ now (kept within the retention's size cap)")
+        .baseUnit("bytes")
         .register(registry);
   }
 

@@ -1,6 +1,7 @@
 package io.hepaloop.telemetry;
 
 import io.hepaloop.bus.HepaEvent;
+import io.hepaloop.time.SystemClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -60,6 +61,7 @@ public final class TelemetryWriter implements AutoCloseable {
    * @param maxQueuedPoints bound of the in-memory queue in front of the spool
    * @param nearFullRatio spool fill ratio at which a warning event is raised
    * @param httpTimeout timeout of one write request (a slow server counts as down)
+   * @param quarantineRetention how much of {@code spool/quarantine/} is kept
    */
   public record Options(
       int batchSize,
@@ -69,7 +71,8 @@ public final class TelemetryWriter implements AutoCloseable {
       int senders,
       int maxQueuedPoints,
       double nearFullRatio,
-      Duration httpTimeout) {
+      Duration httpTimeout,
+      QuarantineRetention quarantineRetention) {
     public static Options defaults() {
       return new Options(
           10_000,
@@ -79,7 +82,21 @@ public final class TelemetryWriter implements AutoCloseable {
           2,
           2_000_000,
           0.8,
-          Duration.ofSeconds(10));
+          Duration.ofSeconds(10),
+          QuarantineRetention.defaults());
+    }
+
+    public Options withQuarantineRetention(QuarantineRetention retention) {
+      return new Options(
+          batchSize,
+          maxAge,
+          spoolMaxBytes,
+          segmentBytes,
+          senders,
+          maxQueuedPoints,
+          nearFullRatio,
+          httpTimeout,
+          retention);
     }
 
     public Options withBatch(int size, Duration age) {
@@ -91,7 +108,8 @@ public final class TelemetryWriter implements AutoCloseable {
           senders,
           maxQueuedPoints,
           nearFullRatio,
-          httpTimeout);
+          httpTimeout,
+          quarantineRetention);
     }
 
     public Options withSpool(long maxBytes, long segment) {
@@ -103,12 +121,21 @@ public final class TelemetryWriter implements AutoCloseable {
           senders,
           maxQueuedPoints,
           nearFullRatio,
-          httpTimeout);
+          httpTimeout,
+          quarantineRetention);
     }
 
     public Options withMaxQueued(int n) {
       return new Options(
-          batchSize, maxAge, spoolMaxBytes, segmentBytes, senders, n, nearFullRatio, httpTimeout);
+          batchSize,
+          maxAge,
+          spoolMaxBytes,
+          segmentBytes,
+          senders,
+          n,
+          nearFullRatio,
+          httpTimeout,
+          quarantineRetention);
     }
   }
 
@@ -119,6 +146,7 @@ public final class TelemetryWriter implements AutoCloseable {
   private final TelemetryMetrics metrics;
   private final Consumer<HepaEvent> events;
   private final Path quarantineFile;
+  private final Path spoolQuarantineDir;
   private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
   private final AtomicLong queued = new AtomicLong();
   private final AtomicLong submitted = new AtomicLong();
@@ -187,7 +215,15 @@ public final class TelemetryWriter implements AutoCloseable {
     this.options = options;
     this.metrics = metrics;
     this.events = events == null ? e -> {} : events;
-    this.spool = new Spool(spoolDir, options.spoolMaxBytes(), options.segmentBytes());
+    this.spoolQuarantineDir = spoolDir.resolve("quarantine");
+    this.spool =
+        new Spool(
+            spoolDir,
+            options.spoolMaxBytes(),
+            options.segmentBytes(),
+            options.quarantineRetention(),
+            SystemClock.INSTANCE,
+            this::quarantineSwept);
     this.quarantineFile = spoolDir.resolve("quarantine.lp");
     metrics.spoolGauges(
         spool::pendingPoints,
@@ -568,6 +604,35 @@ public final class TelemetryWriter implements AutoCloseable {
                   (until - System.nanoTime())
                       / 1_000_000))); // stop() need not wait out a 30 s backoff
     }
+  }
+
+  /**
+   * A sweep of the spool's quarantine deleted old copies: one warning event per sweep (the spool
+   * logged it once).
+   */
+  private void quarantineSwept(SpoolQuarantine.Sweep s) {
+    if (s.deletedFiles() == 0) {
+      return;
+    }
+    QuarantineRetention r = options.quarantineRetention();
+    raise(
+        new HepaEvent(
+            Instant.now(),
+            null,
+            "telemetry",
+            "spool",
+            "warning",
+            String.format(
+                "Telemetry spool quarantine: deleted the %d oldest copies of damaged spool bytes (%d bytes, %s … %s) to keep within %d MiB and %d days; %d copies (%d bytes) kept in %s.",
+                s.deletedFiles(),
+                s.deletedBytes(),
+                s.oldestDeleted(),
+                s.newestDeleted(),
+                r.maxBytes() >> 20,
+                r.maxAge().toDays(),
+                s.keptFiles(),
+                s.keptBytes(),
+                spoolQuarantineDir)));
   }
 
   /** Passes an event on; a failing event consumer (a closed bus) must not stop the writer. */
