@@ -32,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * as long as the JVM ({@link #start}); started from a pool thread it would be killed when that
  * thread retires. Without setpriv a shell watches the JVM's pid once a second and stops influxd
  * when it is gone.
+ *
+ * <p>influxd (with its watcher) runs in a session and process group of its own ({@code setsid},
+ * util-linux): Ctrl-C in a terminal signals the terminal's foreground process group, which is
+ * HepaLoop's; influxd must not get it too, or it stops before HepaLoop's telemetry writer has made
+ * its final flush. HepaLoop stops it itself after that flush ({@link TelemetryService#stop}).
+ * {@code -Dhepaloop.influxd.newSession=false} keeps it in HepaLoop's group.
  */
 final class InfluxdProcesses {
   private static final Logger LOG = LoggerFactory.getLogger(InfluxdProcesses.class);
@@ -65,14 +71,27 @@ final class InfluxdProcesses {
           });
 
   private static volatile ParentWatch chosen;
+  private static volatile Boolean newSessionChosen;
 
   private InfluxdProcesses() {}
 
   /** The command that runs {@code binary run -config config} under {@code watch}. */
   static List<String> command(Path binary, Path config, ParentWatch watch) {
+    return command(binary, config, watch, false);
+  }
+
+  /**
+   * The command that runs {@code binary run -config config} under {@code watch}, in a new session
+   * when {@code newSession} ({@code setsid}: it does not fork, since a child of the JVM is no group
+   * leader, so the process started is still influxd itself).
+   */
+  static List<String> command(Path binary, Path config, ParentWatch watch, boolean newSession) {
     List<String> influxd =
         List.of(binary.toString(), "run", "-config", config.toAbsolutePath().toString());
     List<String> cmd = new ArrayList<>();
+    if (newSession) {
+      cmd.add(tool("setsid").orElseThrow().toString());
+    }
     switch (watch) {
       case SETPRIV ->
           cmd.addAll(List.of(setpriv().orElseThrow().toString(), "--pdeathsig", "TERM", "--"));
@@ -129,13 +148,58 @@ final class InfluxdProcesses {
     return w;
   }
 
+  /**
+   * Whether influxd gets a session of its own: when {@code setsid} is installed (with a warning,
+   * once, when it is not), unless {@code -Dhepaloop.influxd.newSession=false}.
+   */
+  static boolean newSession() {
+    Boolean b = newSessionChosen;
+    if (b != null) {
+      return b;
+    }
+    String asked = System.getProperty("hepaloop.influxd.newSession");
+    if (asked != null && !Boolean.parseBoolean(asked.trim())) {
+      b = false;
+    } else if (tool("setsid").isPresent()) {
+      b = true;
+    } else {
+      LOG.warn(
+          "setsid (util-linux) not found: the private influxd shares HepaLoop's process group, so Ctrl-C in a "
+              + "terminal stops it before the telemetry's final flush (the points stay in the spool and are sent at the next start)");
+      b = false;
+    }
+    newSessionChosen = b;
+    return b;
+  }
+
   private static Optional<Path> setpriv() {
+    return tool("setpriv");
+  }
+
+  private static Optional<Path> tool(String name) {
     String path = System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/bin";
     return Arrays.stream(path.split(":"))
         .filter(d -> !d.isEmpty())
-        .map(d -> Path.of(d, "setpriv"))
+        .map(d -> Path.of(d, name))
         .filter(Files::isExecutable)
         .findFirst();
+  }
+
+  /**
+   * Process group and session of a live process, from {@code /proc/<pid>/stat} (fields 5 and 6,
+   * after the command name in parentheses, which may itself hold spaces and parentheses); empty
+   * when it is gone or unreadable.
+   */
+  static Optional<long[]> groupAndSession(long pid) {
+    try {
+      String stat =
+          Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // f[0] state, f[1] ppid, f[2] pgrp, f[3] session
+      return Optional.of(new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])});
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /**

@@ -62,6 +62,13 @@ public final class LocalInfluxd implements AutoCloseable {
   private Thread shutdownHook;
 
   /**
+   * How long the JVM-exit safety net waits for the owner to stop influxd itself (after its final
+   * flush) before it stops it; zero unless the owner says it does ({@link
+   * #stoppedByOwnerAtShutdown}).
+   */
+  private volatile Duration shutdownGrace = Duration.ZERO;
+
+  /**
    * Told when influxd exits without {@link #stop()} having been called (on the JDK's process reaper
    * thread: return at once).
    */
@@ -244,7 +251,11 @@ public final class LocalInfluxd implements AutoCloseable {
       rotateLog(dir.resolve("influxd.log"), LOG_ROTATE_BYTES);
       ProcessBuilder pb =
           new ProcessBuilder(
-                  InfluxdProcesses.command(binary, config, InfluxdProcesses.parentWatch()))
+                  InfluxdProcesses.command(
+                      binary,
+                      config,
+                      InfluxdProcesses.parentWatch(),
+                      InfluxdProcesses.newSession()))
               .redirectErrorStream(true)
               .redirectOutput(
                   ProcessBuilder.Redirect.appendTo(dir.resolve("influxd.log").toFile()));
@@ -254,6 +265,7 @@ public final class LocalInfluxd implements AutoCloseable {
       installShutdownHook();
       p.onExit().thenAccept(this::exited);
       awaitPing(p);
+      checkOwnSession(p);
     } catch (IOException e) {
       abandon();
       throw new UncheckedIOException(e);
@@ -282,6 +294,23 @@ public final class LocalInfluxd implements AutoCloseable {
     }
     throw new IllegalStateException(
         "influxd did not answer /ping within " + START_TIMEOUT + "; log: " + logTail());
+  }
+
+  /** Says so when influxd, asked to, did not get a process group of its own. */
+  private static void checkOwnSession(Process p) {
+    if (!InfluxdProcesses.newSession()) {
+      return;
+    }
+    long ours =
+        InfluxdProcesses.groupAndSession(ProcessHandle.current().pid()).map(g -> g[0]).orElse(-1L);
+    InfluxdProcesses.groupAndSession(p.pid())
+        .filter(g -> g[0] == ours)
+        .ifPresent(
+            g ->
+                LOG.warn(
+                    "influxd pid {} is in HepaLoop's process group {}: Ctrl-C reaches it before the telemetry's final flush",
+                    p.pid(),
+                    ours));
   }
 
   /**
@@ -338,12 +367,22 @@ public final class LocalInfluxd implements AutoCloseable {
                 wanted = false; // the JVM is going: no restart
                 Process p = process;
                 if (p != null) {
-                  reaper(p, STOP_TIMEOUT).run();
+                  reaper(p, shutdownGrace).run();
                 }
               },
               "influxd-reaper");
       Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
+  }
+
+  /**
+   * The owner stops this influxd itself when the JVM shuts down (Ctrl-C: after the telemetry's
+   * final flush into it): the JVM-exit safety net gives it up to {@code grace} before it stops
+   * influxd. influxd has a session of its own, so Ctrl-C does not reach it; without an owner that
+   * stops it (export, tests) the safety net stops it at once.
+   */
+  public void stoppedByOwnerAtShutdown(Duration grace) {
+    this.shutdownGrace = grace;
   }
 
   /** SIGTERM, then SIGKILL when it has not exited within 10 s; releases the directory. */
@@ -381,7 +420,8 @@ public final class LocalInfluxd implements AutoCloseable {
   /**
    * The JVM-exit safety net: no private influxd outlives its JVM. It runs beside the command's own
    * shutdown (which flushes telemetry into this influxd, then stops it), so it first gives that
-   * shutdown {@code grace} to stop the process, then asks it to stop (SIGTERM), then kills it.
+   * shutdown {@code grace} to stop the process, then asks it to stop (SIGTERM), then kills it (2 s
+   * later).
    */
   static Runnable reaper(Process p, Duration grace) {
     return () -> {

@@ -36,6 +36,12 @@ public final class TelemetryService {
   private static final Logger LOG = LoggerFactory.getLogger(TelemetryService.class);
 
   /**
+   * How long, once the JVM shuts down, a private influxd is left to {@link #stop()} (the writer's
+   * final flush takes up to 10 s; the plant awaits the whole stop up to 30 s).
+   */
+  static final Duration OWNER_STOP_GRACE = Duration.ofSeconds(30);
+
+  /**
    * @param influx where to write, or null: with {@code localInfluxd} the service starts its own
    * @param localInfluxd start a private influxd with data under {@code dataDir/influxd} when {@code
    *     influx} is null
@@ -105,6 +111,8 @@ public final class TelemetryService {
               if (influx == null && config.localInfluxd()) {
                 if (LocalInfluxd.isInstalled()) {
                   local = LocalInfluxd.launchIn(config.dataDir().resolve("influxd"));
+                  // stop() flushes into it, then stops it: Ctrl-C must not stop it first
+                  local.stoppedByOwnerAtShutdown(OWNER_STOP_GRACE);
                   supervisor = InfluxdSupervisor.watch(local, metrics, events);
                   influx = InfluxConfig.local(local.url(), "hepaloop");
                 } else {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hepaloop.telemetry.InfluxdProcesses.ParentWatch;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +15,50 @@ import org.junit.jupiter.api.Test;
 
 class InfluxdProcessesTest {
   private static final Path CONFIG = Path.of("/var/lib/hepaloop/data/influxd/influxd.conf");
+
+  /**
+   * Ctrl-C signals the terminal's foreground process group: influxd, under every parent watch, is
+   * started in a session and group of its own (its pid), not ours — read from /proc/<pid>/stat.
+   */
+  @Test
+  void influxdGetsASessionAndProcessGroupOfItsOwn(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws Exception {
+    assertThat(InfluxdProcesses.newSession()).as("setsid is installed here").isTrue();
+    Path fake = tmp.resolve("influxd");
+    Files.writeString(fake, "#!/bin/sh\nexec sleep 600\n");
+    Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
+    long[] ours = InfluxdProcesses.groupAndSession(ProcessHandle.current().pid()).orElseThrow();
+    assertThat(ours[0]).isPositive();
+    for (ParentWatch watch : ParentWatch.values()) {
+      List<String> cmd = InfluxdProcesses.command(fake, CONFIG, watch, true);
+      assertThat(Path.of(cmd.get(0)).getFileName().toString()).isEqualTo("setsid");
+      Process p = InfluxdProcesses.start(new ProcessBuilder(cmd));
+      try {
+        await(watch + ": the started pid runs the program itself")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> InfluxdProcesses.commandLine(p.pid()).orElse(List.of()),
+                argv -> argv.equals(List.of("sleep", "600")));
+        long[] its = InfluxdProcesses.groupAndSession(p.pid()).orElseThrow();
+        assertThat(its[0]).as("%s: process group", watch).isEqualTo(p.pid()).isNotEqualTo(ours[0]);
+        assertThat(its[1]).as("%s: session", watch).isEqualTo(p.pid()).isNotEqualTo(ours[1]);
+      } finally {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    // without a new session it shares ours (what the check above tells apart)
+    Process same =
+        InfluxdProcesses.start(
+            new ProcessBuilder(InfluxdProcesses.command(fake, CONFIG, ParentWatch.NONE, false)));
+    try {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> InfluxdProcesses.groupAndSession(same.pid()).isPresent());
+      assertThat(InfluxdProcesses.groupAndSession(same.pid()).orElseThrow()[0]).isEqualTo(ours[0]);
+    } finally {
+      same.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
 
   @Test
   void anInfluxdIsRecognisedByItsBinaryAndExactlyItsConfig() {
