@@ -115,7 +115,7 @@ public final class DeviceLink extends VerticleBase {
   private boolean everConnected;
   private long reconnectTimer = -1;
   private long heartbeatTimer = -1;
-  private long heartbeatCounter;
+  private HeartbeatSequence beats = new HeartbeatSequence(0);
   private int heartbeatFailuresInARow;
   private int heartbeatsUnansweredInARow;
 
@@ -127,8 +127,6 @@ public final class DeviceLink extends VerticleBase {
 
   private boolean controllerHeard;
   private int heartbeatsWithheldInARow;
-  private long lastBeatSentNanos;
-  private boolean beatSent;
   private boolean withholdReported;
 
   /** What the CONNECTED state says, without the heartbeat's problems. */
@@ -161,6 +159,7 @@ public final class DeviceLink extends VerticleBase {
   private volatile LinkState current;
   private final AtomicLong batchesPublished = new AtomicLong();
   private final AtomicLong heartbeatFailures = new AtomicLong();
+  private final AtomicLong heartbeatsSkipped = new AtomicLong();
   private final AtomicLong connectAttempts = new AtomicLong();
 
   /**
@@ -189,6 +188,19 @@ public final class DeviceLink extends VerticleBase {
 
   public long heartbeatFailures() {
     return heartbeatFailures.get();
+  }
+
+  /**
+   * Beats not written because the previous heartbeat write was still unanswered when they fell due
+   * (beats are never two in flight, so that they reach the device in order). Also summed over all
+   * links in {@link EndpointSessions#heartbeatsSkipped()}.
+   */
+  public long heartbeatsSkipped() {
+    return heartbeatsSkipped.get();
+  }
+
+  private AtomicLong skippedTotal() {
+    return (sessions != null ? sessions : EndpointSessions.of(vertx)).heartbeatsSkippedCounter();
   }
 
   /** Sessions tried since start, successful or not. */
@@ -591,7 +603,7 @@ public final class DeviceLink extends VerticleBase {
    * @param counter a value the watchdog type holds, as {@link DataType#heartbeatVariant} takes it
    */
   void startHeartbeatAt(long counter) {
-    heartbeatCounter = counter;
+    beats = new HeartbeatSequence(counter);
   }
 
   /**
@@ -627,14 +639,6 @@ public final class DeviceLink extends VerticleBase {
       return Future.succeededFuture();
     }
     resumed();
-    long sentNanos = System.nanoTime();
-    if (beatSent && sentNanos - lastBeatSentNanos < (long) (wd.intervalMs() * 500_000)) {
-      // The beat at connect and a timer beat a moment later would race on the wire and could
-      // reach the device out of order; one is enough.
-      return Future.succeededFuture();
-    }
-    lastBeatSentNanos = sentNanos;
-    beatSent = true;
     long gen = generation;
     DataType type = DataType.find(wd.dataType()).filter(DataType::holdsHeartbeat).orElse(null);
     if (type == null) {
@@ -648,27 +652,33 @@ public final class DeviceLink extends VerticleBase {
           true);
       return Future.succeededFuture();
     }
-    heartbeatCounter = type.nextHeartbeat(heartbeatCounter);
-    Variant v = type.heartbeatVariant(heartbeatCounter);
     Promise<Void> written = Promise.promise();
-    s.write(s.watchdogNode(), v)
-        .whenComplete(
-            (sc, ex) -> {
-              // Milo's thread: count, hand over, return.
+    boolean sent =
+        beats.beat(
+            type,
+            v -> s.write(s.watchdogNode(), v),
+            r -> context.runOnContext(x -> r.run()),
+            o -> {
               String failure =
-                  ex != null
-                      ? MiloSession.rootMessage(ex)
-                      : sc.isGood() ? null : Qualities.name(sc);
-              boolean unanswered = failure != null && Qualities.unanswered(ex, sc);
+                  o.failure() != null
+                      ? MiloSession.rootMessage(o.failure())
+                      : o.accepted() ? null : Qualities.name(o.status());
               if (failure != null) {
                 heartbeatFailures.incrementAndGet();
               }
-              context.runOnContext(
-                  x -> {
-                    heartbeatDone(gen, failure, unanswered, false);
-                    written.complete();
-                  });
+              boolean unanswered = failure != null && Qualities.unanswered(o.failure(), o.status());
+              heartbeatDone(gen, failure, unanswered, false);
+              written.complete();
             });
+    if (!sent) {
+      // The previous beat is still unanswered: a second write in flight could overtake it at a
+      // server that serves requests in parallel, and a watchdog that checks that the counter
+      // increases would trip. The next beat follows the last value the device accepted.
+      heartbeatsSkipped.incrementAndGet();
+      skippedTotal().incrementAndGet();
+      LOG.debug("reactor {}: heartbeat skipped, the previous write is unanswered", reactorId);
+      return Future.succeededFuture();
+    }
     return written.future();
   }
 
