@@ -129,6 +129,14 @@ public final class DeviceLink extends VerticleBase {
   private int heartbeatsWithheldInARow;
   private boolean withholdReported;
 
+  /**
+   * Why the session is up but this reactor's data is not (its subscription is being re-created);
+   * null when data flows.
+   */
+  private String dataStopped;
+
+  private long dataStoppedAtNanos;
+
   /** What the CONNECTED state says, without the heartbeat's problems. */
   private String connectedReason;
 
@@ -301,6 +309,16 @@ public final class DeviceLink extends VerticleBase {
           public void onLost(String reason) {
             context.runOnContext(v -> lost(gen, reason));
           }
+
+          @Override
+          public void onSubscriptionLost(String reason) {
+            context.runOnContext(v -> dataStopped(gen, reason));
+          }
+
+          @Override
+          public void onSubscriptionRestored() {
+            context.runOnContext(v -> dataRestored(gen));
+          }
         };
     EndpointSession ep = endpoint;
     connectPool
@@ -338,6 +356,7 @@ public final class DeviceLink extends VerticleBase {
       return;
     }
     session = s;
+    dataStopped = null;
     connectedAtNanos = opts.clock().nanoTime();
     failedAttempts = 0;
     heartbeatFailuresInARow = 0;
@@ -448,6 +467,7 @@ public final class DeviceLink extends VerticleBase {
     // Every callback of the lost session is ignored from now on.
     generation++;
     session = null;
+    dataStopped = null;
     if (s.lastRequestUnanswered()) {
       // The shared session itself carried no request (timeout, connection gone): every reactor on
       // it
@@ -496,6 +516,46 @@ public final class DeviceLink extends VerticleBase {
 
   // ---------------------------------------------------------------- data
 
+  /**
+   * The subscription carrying this reactor's items stopped while the session is up; the session
+   * re-creates it. Values are stale and writes refused meanwhile (DISCONNECTED with the reason),
+   * but the heartbeat goes on: the session carries it, and the device must not put outputs safe for
+   * a subscription's hiccup.
+   */
+  private void dataStopped(long gen, String reason) {
+    if (stopped || gen != generation || session == null || dataStopped != null) {
+      return;
+    }
+    dataStopped = reason;
+    dataStoppedAtNanos = opts.clock().nanoTime();
+    String msg =
+        "data of reactor "
+            + reactorId
+            + " stopped: "
+            + reason
+            + "; values are stale, the session and heartbeat stay";
+    LOG.warn(msg);
+    publishEvent("warning", msg);
+    publishState(LinkState.State.DISCONNECTED, reason);
+    publishStale();
+  }
+
+  private void dataRestored(long gen) {
+    if (stopped || gen != generation || session == null || dataStopped == null) {
+      return;
+    }
+    dataStopped = null;
+    String msg =
+        String.format(
+            java.util.Locale.ROOT,
+            "data of reactor %s flows again after %.1f s: subscription re-created",
+            reactorId,
+            (opts.clock().nanoTime() - dataStoppedAtNanos) / 1e9);
+    LOG.info(msg);
+    publishEvent("info", msg);
+    publishState(LinkState.State.CONNECTED, connectedReason());
+  }
+
   private void samplesArrived(long gen, List<Sample> samples) {
     if (stopped || gen != generation) {
       return;
@@ -531,7 +591,7 @@ public final class DeviceLink extends VerticleBase {
       return;
     }
     ReactorSession s = session;
-    if (s == null) {
+    if (s == null || dataStopped != null) {
       LinkState st = current;
       msg.reply(
           WriteResult.failed(
