@@ -59,7 +59,9 @@ import org.slf4j.LoggerFactory;
  * and backoff. A problem of the reactor's own part (a node the device lacks, a data type that is
  * not the profile's, a heartbeat the device answers with a communication error) is this link's
  * alone; a lost session is every link's on it, and each reconnects on its own backoff to the next
- * session the first of them opens.
+ * session the first of them opens. A subscription the device ends or that stops publishing is
+ * re-created by the session: its links go DISCONNECTED (stale values, writes refused, heartbeat
+ * going on) and back, and the session is ended only if re-creating fails.
  *
  * <h2>Threading</h2>
  *

@@ -529,9 +529,6 @@ final class MiloSession {
     /** Being re-created after the device ended it or it stopped publishing; guarded by this. */
     boolean recovering;
 
-    /** Times it was re-created. */
-    int recreated;
-
     SharedSubscription(double publishingIntervalMs) {
       this.publishingIntervalMs = publishingIntervalMs;
       this.subscription = new OpcUaSubscription(client, publishingIntervalMs);
@@ -811,7 +808,6 @@ final class MiloSession {
             failed.add(it.reactor());
           }
         }
-        shared.recreated++;
         shared.recovering = false;
       }
     } catch (Exception e) {
@@ -828,11 +824,6 @@ final class MiloSession {
         rs.subscriptionRestored();
       }
     }
-  }
-
-  /** Subscriptions re-created after the device ended one or it stopped publishing (tests). */
-  synchronized int subscriptionsRecreated() {
-    return subscriptions.stream().mapToInt(s -> s.recreated).sum();
   }
 
   private SessionActivityListener sessionListener() {
