@@ -10,11 +10,22 @@
 // Lines on stdin: "WD_FAIL rNN" makes that reactor's watchdog answer writes with BadNoCommunication (as a
 // gateway does when the PLC behind it is gone) while the session and the other reactors are fine;
 // "WD_OK rNN" ends it.
+// "KILL_SUB rNN" deletes, server-side and without telling the client, the subscription that holds
+// rNN's monitored items (as a PLC does that drops a subscription, e.g. after a program download): the
+// client sees no more publish responses for it, while the session and its other subscriptions go on.
+// "EXPIRE_SUB rNN" ends it the way an expired subscription ends: a StatusChangeNotification
+// (BadTimeout) for it, then it is gone. ACK lines say which subscription id was hit.
+// "SUBS_LIMIT N" sets the subscriptions allowed per session (10 at start): with it at the number a
+// session holds, a subscription ended by the device cannot be created again.
+// STATUS also prints subscriptions=<n> (all sessions) and wdTrips=<n>: watchdog trips, counted as a
+// PLC's watchdog would trip, when a reactor's WD_Counter written at least once does not change for
+// WD_TIMEOUT_MS (5000, the plc-gateway-example profile's watchdog timeout).
 "use strict";
 const os = require("os");
 const path = require("path");
 const {
   OPCUAServer, Variant, DataType, StatusCodes, SecurityPolicy, MessageSecurityMode, OPCUACertificateManager,
+  StatusChangeNotification,
 } = require("node-opcua");
 
 const NAMESPACE_URI = "http://example.com/plc-gateway/perfusion";
@@ -49,6 +60,10 @@ async function main() {
   const ns = addressSpace.registerNamespace(NAMESPACE_URI);
   const wdLastWrite = new Map();
   const wdFailing = new Set();
+  const wdLastChange = new Map();
+  const wdTripped = new Set();
+  let wdTrips = 0;
+  const WD_TIMEOUT_MS = 5000;
   let wdWrites = 0;
 
   for (let i = 1; i <= reactors; i++) {
@@ -69,10 +84,15 @@ async function main() {
           if (tag === "WD_Counter" && wdFailing.has(r)) {
             return StatusCodes.BadNoCommunication;
           }
+          const changed = values[tag] !== variant.value;
           values[tag] = variant.value;
           if (tag === "WD_Counter") {
             wdWrites++;
             wdLastWrite.set(r, Date.now());
+            if (changed || !wdLastChange.has(r)) {
+              wdLastChange.set(r, Date.now());
+              wdTripped.delete(r);
+            }
           }
           return StatusCodes.Good;
         };
@@ -107,8 +127,55 @@ async function main() {
     const [cmd, r] = line.trim().split(/\s+/);
     if (cmd === "WD_FAIL") wdFailing.add(r);
     if (cmd === "WD_OK") wdFailing.delete(r);
+    if (cmd === "SUBS_LIMIT") server.engine.serverCapabilities.maxSubscriptionsPerSession = Number(r);
+    if (cmd === "KILL_SUB" || cmd === "EXPIRE_SUB") {
+      const hit = subscriptionOf(r);
+      if (!hit) {
+        console.log("ACK", cmd, r, "none");
+        return;
+      }
+      if (cmd === "EXPIRE_SUB") {
+        // What Subscription does when its lifetime runs out (node-opcua-server, server_subscription.ts).
+        hit.subscription._addNotificationMessage(new StatusChangeNotification({ status: StatusCodes.BadTimeout }));
+        hit.subscription.terminate();
+      } else {
+        hit.session.deleteSubscription(hit.subscription.id);
+      }
+      console.log("ACK", cmd, r, "subscription", hit.subscription.id);
+      return;
+    }
     console.log("ACK", cmd, r);
   });
+  // The subscription (and its session) that monitors one of reactor r's nodes.
+  function subscriptionOf(r) {
+    for (const session of Object.values(server.engine._sessions)) {
+      for (const subscription of session.publishEngine ? session.publishEngine.subscriptions : []) {
+        for (const item of subscription.monitoredItems.values()) {
+          const id = item.itemToMonitor && item.itemToMonitor.nodeId && item.itemToMonitor.nodeId.toString();
+          if (id && id.includes(`s=${r}.`)) return { session, subscription };
+        }
+      }
+    }
+    return null;
+  }
+  function subscriptionCount() {
+    let n = 0;
+    for (const session of Object.values(server.engine._sessions)) {
+      n += session.publishEngine ? session.publishEngine.subscriptions.length : 0;
+    }
+    return n;
+  }
+  setInterval(() => {
+    const now = Date.now();
+    for (const [r, t] of wdLastChange) {
+      if (now - t > WD_TIMEOUT_MS && !wdTripped.has(r)) {
+        wdTripped.add(r);
+        wdTrips++;
+        console.log("WD_TRIP", r);
+      }
+    }
+  }, 100);
+
   await server.start();
   console.log("READY", port);
   setInterval(() => {
@@ -117,7 +184,7 @@ async function main() {
     for (const t of wdLastWrite.values()) {
       if (now - t < 3000) recent++;
     }
-    console.log(`STATUS seq=${seq} sessions=${open} peakSessions=${peak} sessionsCreated=${created} wdWrites=${wdWrites} wdReactorsRecent=${recent}`);
+    console.log(`STATUS seq=${seq} sessions=${open} peakSessions=${peak} sessionsCreated=${created} wdWrites=${wdWrites} wdReactorsRecent=${recent} subscriptions=${subscriptionCount()} wdTrips=${wdTrips}`);
   }, 500);
 }
 

@@ -59,7 +59,9 @@ import org.slf4j.LoggerFactory;
  * and backoff. A problem of the reactor's own part (a node the device lacks, a data type that is
  * not the profile's, a heartbeat the device answers with a communication error) is this link's
  * alone; a lost session is every link's on it, and each reconnects on its own backoff to the next
- * session the first of them opens.
+ * session the first of them opens. A subscription the device ends or that stops publishing is
+ * re-created by the session: its links go DISCONNECTED (stale values, writes refused, heartbeat
+ * going on) and back, and the session is ended only if re-creating fails.
  *
  * <h2>Threading</h2>
  *
@@ -115,7 +117,7 @@ public final class DeviceLink extends VerticleBase {
   private boolean everConnected;
   private long reconnectTimer = -1;
   private long heartbeatTimer = -1;
-  private long heartbeatCounter;
+  private HeartbeatSequence beats = new HeartbeatSequence(0);
   private int heartbeatFailuresInARow;
   private int heartbeatsUnansweredInARow;
 
@@ -127,9 +129,15 @@ public final class DeviceLink extends VerticleBase {
 
   private boolean controllerHeard;
   private int heartbeatsWithheldInARow;
-  private long lastBeatSentNanos;
-  private boolean beatSent;
   private boolean withholdReported;
+
+  /**
+   * Why the session is up but this reactor's data is not (its subscription is being re-created);
+   * null when data flows.
+   */
+  private String dataStopped;
+
+  private long dataStoppedAtNanos;
 
   /** What the CONNECTED state says, without the heartbeat's problems. */
   private String connectedReason;
@@ -161,6 +169,7 @@ public final class DeviceLink extends VerticleBase {
   private volatile LinkState current;
   private final AtomicLong batchesPublished = new AtomicLong();
   private final AtomicLong heartbeatFailures = new AtomicLong();
+  private final AtomicLong heartbeatsSkipped = new AtomicLong();
   private final AtomicLong connectAttempts = new AtomicLong();
 
   /**
@@ -189,6 +198,19 @@ public final class DeviceLink extends VerticleBase {
 
   public long heartbeatFailures() {
     return heartbeatFailures.get();
+  }
+
+  /**
+   * Beats not written because the previous heartbeat write was still unanswered when they fell due
+   * (beats are never two in flight, so that they reach the device in order). Also summed over all
+   * links in {@link EndpointSessions#heartbeatsSkipped()}.
+   */
+  public long heartbeatsSkipped() {
+    return heartbeatsSkipped.get();
+  }
+
+  private AtomicLong skippedTotal() {
+    return (sessions != null ? sessions : EndpointSessions.of(vertx)).heartbeatsSkippedCounter();
   }
 
   /** Sessions tried since start, successful or not. */
@@ -289,6 +311,16 @@ public final class DeviceLink extends VerticleBase {
           public void onLost(String reason) {
             context.runOnContext(v -> lost(gen, reason));
           }
+
+          @Override
+          public void onSubscriptionLost(String reason) {
+            context.runOnContext(v -> dataStopped(gen, reason));
+          }
+
+          @Override
+          public void onSubscriptionRestored() {
+            context.runOnContext(v -> dataRestored(gen));
+          }
         };
     EndpointSession ep = endpoint;
     connectPool
@@ -326,6 +358,7 @@ public final class DeviceLink extends VerticleBase {
       return;
     }
     session = s;
+    dataStopped = null;
     connectedAtNanos = opts.clock().nanoTime();
     failedAttempts = 0;
     heartbeatFailuresInARow = 0;
@@ -436,6 +469,7 @@ public final class DeviceLink extends VerticleBase {
     // Every callback of the lost session is ignored from now on.
     generation++;
     session = null;
+    dataStopped = null;
     if (s.lastRequestUnanswered()) {
       // The shared session itself carried no request (timeout, connection gone): every reactor on
       // it
@@ -484,6 +518,46 @@ public final class DeviceLink extends VerticleBase {
 
   // ---------------------------------------------------------------- data
 
+  /**
+   * The subscription carrying this reactor's items stopped while the session is up; the session
+   * re-creates it. Values are stale and writes refused meanwhile (DISCONNECTED with the reason),
+   * but the heartbeat goes on: the session carries it, and the device must not put outputs safe for
+   * a subscription's hiccup.
+   */
+  private void dataStopped(long gen, String reason) {
+    if (stopped || gen != generation || session == null || dataStopped != null) {
+      return;
+    }
+    dataStopped = reason;
+    dataStoppedAtNanos = opts.clock().nanoTime();
+    String msg =
+        "data of reactor "
+            + reactorId
+            + " stopped: "
+            + reason
+            + "; values are stale, the session and heartbeat stay";
+    LOG.warn(msg);
+    publishEvent("warning", msg);
+    publishState(LinkState.State.DISCONNECTED, reason);
+    publishStale();
+  }
+
+  private void dataRestored(long gen) {
+    if (stopped || gen != generation || session == null || dataStopped == null) {
+      return;
+    }
+    dataStopped = null;
+    String msg =
+        String.format(
+            java.util.Locale.ROOT,
+            "data of reactor %s flows again after %.1f s: subscription re-created",
+            reactorId,
+            (opts.clock().nanoTime() - dataStoppedAtNanos) / 1e9);
+    LOG.info(msg);
+    publishEvent("info", msg);
+    publishState(LinkState.State.CONNECTED, connectedReason());
+  }
+
   private void samplesArrived(long gen, List<Sample> samples) {
     if (stopped || gen != generation) {
       return;
@@ -519,7 +593,7 @@ public final class DeviceLink extends VerticleBase {
       return;
     }
     ReactorSession s = session;
-    if (s == null) {
+    if (s == null || dataStopped != null) {
       LinkState st = current;
       msg.reply(
           WriteResult.failed(
@@ -591,7 +665,7 @@ public final class DeviceLink extends VerticleBase {
    * @param counter a value the watchdog type holds, as {@link DataType#heartbeatVariant} takes it
    */
   void startHeartbeatAt(long counter) {
-    heartbeatCounter = counter;
+    beats = new HeartbeatSequence(counter);
   }
 
   /**
@@ -627,14 +701,6 @@ public final class DeviceLink extends VerticleBase {
       return Future.succeededFuture();
     }
     resumed();
-    long sentNanos = System.nanoTime();
-    if (beatSent && sentNanos - lastBeatSentNanos < (long) (wd.intervalMs() * 500_000)) {
-      // The beat at connect and a timer beat a moment later would race on the wire and could
-      // reach the device out of order; one is enough.
-      return Future.succeededFuture();
-    }
-    lastBeatSentNanos = sentNanos;
-    beatSent = true;
     long gen = generation;
     DataType type = DataType.find(wd.dataType()).filter(DataType::holdsHeartbeat).orElse(null);
     if (type == null) {
@@ -648,27 +714,33 @@ public final class DeviceLink extends VerticleBase {
           true);
       return Future.succeededFuture();
     }
-    heartbeatCounter = type.nextHeartbeat(heartbeatCounter);
-    Variant v = type.heartbeatVariant(heartbeatCounter);
     Promise<Void> written = Promise.promise();
-    s.write(s.watchdogNode(), v)
-        .whenComplete(
-            (sc, ex) -> {
-              // Milo's thread: count, hand over, return.
+    boolean sent =
+        beats.beat(
+            type,
+            v -> s.write(s.watchdogNode(), v),
+            r -> context.runOnContext(x -> r.run()),
+            o -> {
               String failure =
-                  ex != null
-                      ? MiloSession.rootMessage(ex)
-                      : sc.isGood() ? null : Qualities.name(sc);
-              boolean unanswered = failure != null && Qualities.unanswered(ex, sc);
+                  o.failure() != null
+                      ? MiloSession.rootMessage(o.failure())
+                      : o.accepted() ? null : Qualities.name(o.status());
               if (failure != null) {
                 heartbeatFailures.incrementAndGet();
               }
-              context.runOnContext(
-                  x -> {
-                    heartbeatDone(gen, failure, unanswered, false);
-                    written.complete();
-                  });
+              boolean unanswered = failure != null && Qualities.unanswered(o.failure(), o.status());
+              heartbeatDone(gen, failure, unanswered, false);
+              written.complete();
             });
+    if (!sent) {
+      // The previous beat is still unanswered: a second write in flight could overtake it at a
+      // server that serves requests in parallel, and a watchdog that checks that the counter
+      // increases would trip. The next beat follows the last value the device accepted.
+      heartbeatsSkipped.incrementAndGet();
+      skippedTotal().incrementAndGet();
+      LOG.debug("reactor {}: heartbeat skipped, the previous write is unanswered", reactorId);
+      return Future.succeededFuture();
+    }
     return written.future();
   }
 

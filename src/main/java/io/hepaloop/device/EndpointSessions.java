@@ -78,6 +78,7 @@ public final class EndpointSessions implements Shareable {
 
   private final Map<Key, EndpointSession> entries = new HashMap<>();
   private final AtomicLong sessionsOpened = new AtomicLong();
+  private final AtomicLong heartbeatsSkipped = new AtomicLong();
 
   /**
    * Removing a reactor's monitored items when its link stops or loses only its own part uses Milo's
@@ -138,6 +139,19 @@ public final class EndpointSessions implements Shareable {
    */
   public long sessionsOpened() {
     return sessionsOpened.get();
+  }
+
+  /**
+   * Heartbeats the links of these sessions skipped because their previous heartbeat write was still
+   * unanswered ({@link DeviceLink#heartbeatsSkipped()}, summed): a device or gateway that answers
+   * writes slower than the watchdog interval.
+   */
+  public long heartbeatsSkipped() {
+    return heartbeatsSkipped.get();
+  }
+
+  AtomicLong heartbeatsSkippedCounter() {
+    return heartbeatsSkipped;
   }
 
   @Override

@@ -76,9 +76,10 @@ import org.eclipse.milo.opcua.stack.transport.client.tcp.OpcTcpClientTransportCo
  * allows 10 by default, PLCs often fewer), so one subscription per reactor would refuse the 11th
  * reactor. Monitored items are created per reactor and their results are per item, so a reactor
  * whose node is missing or of the wrong type fails alone: its items are removed again and its
- * neighbours' stay. Publish requests and responses belong to the session, not to a subscription, so
- * a subscription that stops publishing (watchdog), is ended by the device or cannot be transferred
- * ends the session for every reactor on it; their links reconnect and re-create everything.
+ * neighbours' stay. A subscription that stops publishing (watchdog) or is ended by the device is
+ * re-created with its items, its reactors stale meanwhile and the others untouched ({@link
+ * #recover}); only if that fails, or a transfer fails, is the session ended for every reactor on it
+ * (their links reconnect and re-create everything).
  *
  * <p>A session is used once: when it is lost it is closed and the next attach opens a new one.
  * Milo's own reconnect (1 → 16 s waits) and subscription transfer are therefore never relied upon;
@@ -95,6 +96,15 @@ final class MiloSession {
      * attach.
      */
     void onLost(String reason);
+
+    /**
+     * The subscription carrying this reactor's items stopped (ended by the device, or no publish
+     * response within its watchdog time) and is being re-created; the session is fine.
+     */
+    default void onSubscriptionLost(String reason) {}
+
+    /** The subscription was re-created with this reactor's items: data flows again. */
+    default void onSubscriptionRestored() {}
   }
 
   /**
@@ -516,6 +526,9 @@ final class MiloSession {
     /** Guarded by this subscription object: Milo's item bookkeeping is not thread-safe. */
     boolean created;
 
+    /** Being re-created after the device ended it or it stopped publishing; guarded by this. */
+    boolean recovering;
+
     SharedSubscription(double publishingIntervalMs) {
       this.publishingIntervalMs = publishingIntervalMs;
       this.subscription = new OpcUaSubscription(client, publishingIntervalMs);
@@ -526,7 +539,7 @@ final class MiloSession {
       // quick enough to notice a hung device, lenient enough not to flap on a busy 2-core machine.
       subscription.setTargetKeepAliveInterval(
           Math.max(2.0 * opts.keepAliveIntervalMs(), publishingIntervalMs));
-      subscription.setSubscriptionListener(subscriptionListener());
+      subscription.setSubscriptionListener(subscriptionListener(this));
     }
   }
 
@@ -587,6 +600,10 @@ final class MiloSession {
       List<String> bad = new ArrayList<>();
       StatusCode serviceFailure = null;
       synchronized (shared) {
+        if (shared.recovering) {
+          throw new LinkException(
+              "the device's subscription for this reactor is being re-created; retrying");
+        }
         if (!shared.created) {
           try {
             shared.subscription.create();
@@ -681,7 +698,7 @@ final class MiloSession {
     return Math.abs(s.toRaw(eng) - s.toRaw(0.0));
   }
 
-  private SubscriptionListener subscriptionListener() {
+  private SubscriptionListener subscriptionListener(SharedSubscription shared) {
     return new SubscriptionListener() {
       @Override
       public void onDataReceived(
@@ -707,14 +724,15 @@ final class MiloSession {
 
       @Override
       public void onWatchdogTimerElapsed(OpcUaSubscription subscription) {
-        markLost(
-            "no publish response or keep-alive from the device within the subscription's watchdog time");
+        recover(
+            shared,
+            "no publish response or keep-alive for the subscription within its watchdog time");
       }
 
       @Override
       public void onStatusChanged(OpcUaSubscription subscription, StatusCode status) {
         if (status.isBad()) {
-          markLost("the device ended the subscription (" + Qualities.name(status) + ")");
+          recover(shared, "the device ended the subscription (" + Qualities.name(status) + ")");
         }
       }
 
@@ -726,6 +744,86 @@ final class MiloSession {
                 + ")");
       }
     };
+  }
+
+  /**
+   * One subscription stopped while the session may be fine (publishes belong to the session, but a
+   * device can end or stop serving one subscription alone): its reactors hear it and go stale, the
+   * subscription is re-created with every monitored item it had, and they hear it is back. The
+   * other subscriptions' reactors never notice. If re-creating fails (the session itself is gone,
+   * or the device refuses), the session is ended for every reactor, as before. Milo thread; the
+   * re-creation runs on the housekeeping threads (Milo's synchronous API).
+   */
+  private void recover(SharedSubscription shared, String reason) {
+    synchronized (shared) {
+      if (lost || closed || !shared.created || shared.recovering) {
+        return;
+      }
+      shared.recovering = true;
+    }
+    for (ReactorSession rs : reactorsIn(shared)) {
+      rs.subscriptionLost(reason + "; re-creating it");
+    }
+    try {
+      housekeeping.execute(() -> recreate(shared, reason));
+    } catch (RuntimeException e) {
+      markLost(reason + "; re-creating the subscription failed: " + rootMessage(e));
+    }
+  }
+
+  private List<ReactorSession> reactorsIn(SharedSubscription shared) {
+    List<ReactorSession> in = new ArrayList<>();
+    for (ReactorSession rs : reactors) {
+      if (rs.subscription() == shared) {
+        in.add(rs);
+      }
+    }
+    return in;
+  }
+
+  private void recreate(SharedSubscription shared, String reason) {
+    Set<ReactorSession> failed = new java.util.HashSet<>();
+    try {
+      synchronized (shared) {
+        if (lost || !shared.created) {
+          return; // the session went meanwhile, or the last reactor left it
+        }
+        OpcUaSubscription sub = shared.subscription;
+        try {
+          // The device may still hold it (it only stopped publishing): free its place there.
+          sub.delete();
+        } catch (UaException e) {
+          if (Qualities.unanswered(e, null)) {
+            throw e; // the session carries no request: it is the session that is gone
+          }
+          // Bad_SubscriptionIdInvalid (already reset by Milo) or another refusal: it is gone.
+        }
+        sub.reset();
+        sub.create();
+        for (MonitoredItemServiceOperationResult r : sub.createMonitoredItems()) {
+          if (!r.serviceResult().isGood()) {
+            throw new UaException(r.serviceResult(), "creating the monitored items failed");
+          }
+          if (!r.isGood() && r.monitoredItem().getUserObject().orElse(null) instanceof Item it) {
+            failed.add(it.reactor());
+          }
+        }
+        shared.recovering = false;
+      }
+    } catch (Exception e) {
+      markLost(reason + "; re-creating the subscription failed: " + rootMessage(e));
+      return;
+    }
+    for (ReactorSession rs : reactorsIn(shared)) {
+      if (failed.contains(rs)) {
+        // The device no longer serves this reactor's nodes: its link re-attaches it alone, which
+        // names the node.
+        rs.sessionLost(
+            "the device refused this reactor's items when the subscription was re-created");
+      } else {
+        rs.subscriptionRestored();
+      }
+    }
   }
 
   private SessionActivityListener sessionListener() {

@@ -86,6 +86,27 @@ final class ReactorSession {
     }
   }
 
+  /** Its subscription stopped and is being re-created (Milo or housekeeping thread). */
+  void subscriptionLost(String reason) {
+    MiloSession.Listener l = listener;
+    if (l != null && !lost) {
+      l.onSubscriptionLost(reason);
+    }
+  }
+
+  /** Its subscription was re-created with its items. */
+  void subscriptionRestored() {
+    MiloSession.Listener l = listener;
+    if (l != null && !lost) {
+      l.onSubscriptionRestored();
+    }
+  }
+
+  /** The shared subscription holding this reactor's items (null until placed). */
+  Object subscription() {
+    return subscription;
+  }
+
   /** True once this reactor's part or the session itself is gone. */
   boolean isLost() {
     return lost || session.isLost();

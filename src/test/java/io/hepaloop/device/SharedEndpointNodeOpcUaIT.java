@@ -74,12 +74,16 @@ class SharedEndpointNodeOpcUaIT {
         new java.util.concurrent.atomic.AtomicLong();
 
     NodeServer(int firstSeq) throws IOException {
+      this(port, REACTORS, firstSeq);
+    }
+
+    NodeServer(int port, int reactors, int firstSeq) throws IOException {
       process =
           new ProcessBuilder(
                   "node",
                   "gateway-server.js",
                   String.valueOf(port),
-                  String.valueOf(REACTORS),
+                  String.valueOf(reactors),
                   String.valueOf(MAX_SESSIONS),
                   String.valueOf(TICK_MS),
                   String.valueOf(firstSeq))
@@ -123,7 +127,7 @@ class SharedEndpointNodeOpcUaIT {
       await().atMost(Duration.ofSeconds(10)).until(() -> status.containsKey("seq"));
     }
 
-    /** A line to the server's stdin (WD_FAIL rNN, WD_OK rNN). */
+    /** A line to the server's stdin (WD_FAIL rNN, WD_OK rNN, KILL_SUB rNN, EXPIRE_SUB rNN). */
     void send(String line) throws IOException {
       process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
       process.getOutputStream().flush();
