@@ -637,7 +637,8 @@ final class AlarmSlot {
               def.limit(),
               actor,
               comment,
-              lastMessage));
+              lastMessage,
+              def.priority()));
     }
   }
 
