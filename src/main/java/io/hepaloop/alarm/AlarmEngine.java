@@ -42,8 +42,9 @@ public final class AlarmEngine {
   private final AlarmSlot[] spool;
 
   /**
-   * Epoch nanoseconds minus {@link Clock#nanoTime()}, for staleness; refreshed by a tick at most
-   * once a second of clock time, so that ticks, like evaluations, allocate nothing.
+   * Epoch nanoseconds minus {@link Clock#nanoTime()}, to compare source times with arrival (the
+   * device clock's offset) and place OUR readings; refreshed by a tick at most once a second of
+   * clock time, so that ticks, like evaluations, allocate nothing.
    */
   private long wallOffsetNanos;
 
@@ -69,7 +70,18 @@ public final class AlarmEngine {
     this.maxShelve = maxShelve;
     this.maxShelveNanos = maxShelve.toNanos();
     this.slots = new AlarmSlot[definitions.size()];
-    AlarmListener guarded = this::deliver;
+    AlarmListener guarded =
+        new AlarmListener() {
+          @Override
+          public void onTransition(AlarmTransition t) {
+            deliver(t);
+          }
+
+          @Override
+          public void onClockOffset(ClockOffset o) {
+            deliverClockOffset(o);
+          }
+        };
     this.listener = listener;
     Map<String, Map<String, List<AlarmSlot>>> signals = new LinkedHashMap<>();
     Map<String, Map<String, List<AlarmSlot>>> loops = new LinkedHashMap<>();
@@ -125,19 +137,38 @@ public final class AlarmEngine {
 
   // ---- evaluations (the plant reports) ----
 
-  /** A signal sample; {@code sourceTime} is the device's timestamp (null: now). */
+  /** A fresh signal sample, arrived now; {@code sourceTime} is the device's timestamp or null. */
   public void onSignal(
       String reactorId, String signalId, double value, Quality quality, Instant sourceTime) {
+    onSignal(reactorId, signalId, value, quality, sourceTime, false);
+  }
+
+  /**
+   * A signal sample, arrived now (the controller's clock: what {@link
+   * AlarmKind#BAD_QUALITY_OR_STALE} judges the age on). {@code sourceTime} is the device's
+   * timestamp (null: none); it is compared with the arrival only to see whether the device's clock
+   * is off ({@link AlarmListener#onClockOffset}). {@code stale}: the link re-publishes the last
+   * value after a loss ({@code device.Sample#stale}); it is not fresh and does not make the signal
+   * younger.
+   */
+  public void onSignal(
+      String reactorId,
+      String signalId,
+      double value,
+      Quality quality,
+      Instant sourceTime,
+      boolean stale) {
     AlarmSlot[] found = find(bySignal, reactorId, signalId);
     if (found == null) {
       return;
     }
     long now = clock.nanoTime();
     long wallNow = now + wallOffsetNanos;
-    long source = sourceTime == null ? wallNow : AlarmSlot.epochNanos(sourceTime);
+    boolean sourceKnown = sourceTime != null;
+    long source = sourceKnown ? AlarmSlot.epochNanos(sourceTime) : wallNow;
     Quality q = quality == null ? Quality.BAD : quality;
     for (AlarmSlot s : found) {
-      s.signal(value, q, source, now, wallNow);
+      s.signal(value, q, sourceKnown, source, stale, now, wallNow);
       s.settle(null, null, null);
     }
   }
@@ -248,9 +279,8 @@ public final class AlarmEngine {
       wallOffsetNanos = AlarmSlot.epochNanos(clock.now()) - clock.nanoTime();
       wallOffsetReadAtNanos = now;
     }
-    long wallNow = now + wallOffsetNanos;
     for (AlarmSlot s : slots) {
-      s.elapse(now, wallNow);
+      s.elapse(now);
       s.settle(null, null, null);
     }
   }
@@ -495,6 +525,15 @@ public final class AlarmEngine {
   private void deliver(AlarmTransition t) {
     try {
       listener.onTransition(t);
+    } catch (RuntimeException e) {
+      listenerFailures++;
+      lastListenerFailure = e;
+    }
+  }
+
+  private void deliverClockOffset(ClockOffset o) {
+    try {
+      listener.onClockOffset(o);
     } catch (RuntimeException e) {
       listenerFailures++;
       lastListenerFailure = e;

@@ -20,7 +20,11 @@ public enum AlarmKind {
    * {@link AlarmDefinition#windowS()} seconds (0 = 60 s); clears below limit − deadband.
    */
   RATE_OF_CHANGE,
-  /** Signal quality not Good, or its source time older than the limit (seconds). */
+  /**
+   * Signal quality not Good, or no fresh sample arrived for longer than the limit (seconds), judged
+   * on the controller's clock; a device clock off by more than the limit is said once ({@link
+   * ClockOffset}).
+   */
   BAD_QUALITY_OR_STALE,
   /** The reactor's device link is down; source and limit unused. */
   LINK_LOST,

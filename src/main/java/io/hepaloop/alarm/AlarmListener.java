@@ -8,4 +8,11 @@ package io.hepaloop.alarm;
 @FunctionalInterface
 public interface AlarmListener {
   void onTransition(AlarmTransition transition);
+
+  /**
+   * A device clock crossed the offset its staleness alarm tolerates, or came back (once per
+   * crossing, see {@link ClockOffset}). Not an alarm transition: nothing changes state. Ignored
+   * unless overridden.
+   */
+  default void onClockOffset(ClockOffset offset) {}
 }

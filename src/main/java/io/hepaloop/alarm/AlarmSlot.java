@@ -67,7 +67,27 @@ final class AlarmSlot {
   private long saturatedSinceNanos;
   private boolean sampleSeen;
   private boolean qualityGood;
-  private long sourceEpochNanos;
+
+  /**
+   * BAD_QUALITY_OR_STALE: when (monotonic, the controller's clock) the last fresh sample arrived; a
+   * sample the link re-publishes as stale after a loss is not fresh.
+   */
+  private long receivedNanos;
+
+  /**
+   * The next fresh sample is a subscription's initial value (the first one, or the first after a
+   * stale one): its source time may be the time of the last change, hours old, so it says nothing
+   * about the device's clock.
+   */
+  private boolean initialValue = true;
+
+  /** The device clock's lead over the controller's: the largest of the current window. */
+  private boolean leadWindowOpen;
+
+  private long leadWindowStartNanos;
+  private long leadWindowMaxNanos;
+  private double clockOffsetS = Double.NaN;
+  private boolean clockOffsetLarge;
 
   private boolean acked = true;
   private long ackedAtNanos;
@@ -167,7 +187,19 @@ final class AlarmSlot {
 
   // ---- process side ----
 
-  void signal(double v, Quality quality, long sourceEpochNanos, long now, long wallNowEpochNanos) {
+  /**
+   * @param sourceKnown false when the sample came without a source time ({@code sourceEpochNanos}
+   *     is then meaningless)
+   * @param stale the link's re-publication of a last value after a loss: not a fresh sample
+   */
+  void signal(
+      double v,
+      Quality quality,
+      boolean sourceKnown,
+      long sourceEpochNanos,
+      boolean stale,
+      long now,
+      long wallNowEpochNanos) {
     boolean good = quality.isGood() && Double.isFinite(v);
     switch (def.kind()) {
       case HIGH_HIGH, HIGH -> {
@@ -200,10 +232,21 @@ final class AlarmSlot {
         }
       }
       case BAD_QUALITY_OR_STALE -> {
+        if (!sampleSeen || !stale) {
+          receivedNanos = now;
+        }
         sampleSeen = true;
-        qualityGood = quality.isGood();
-        this.sourceEpochNanos = sourceEpochNanos;
-        staleness(now, wallNowEpochNanos);
+        qualityGood = quality.isGood() && !stale;
+        if (stale) {
+          initialValue = true; // the next fresh sample comes from a new subscription
+        } else if (sourceKnown) {
+          if (initialValue) {
+            initialValue = false;
+          } else {
+            clockLead(sourceEpochNanos - wallNowEpochNanos, now);
+          }
+        }
+        staleness(now);
       }
       default -> {}
     }
@@ -233,9 +276,9 @@ final class AlarmSlot {
   }
 
   /** Re-evaluates the conditions that change with time alone (staleness, saturation length). */
-  void elapse(long now, long wallNowEpochNanos) {
+  void elapse(long now) {
     if (def.kind() == AlarmKind.BAD_QUALITY_OR_STALE) {
-      staleness(now, wallNowEpochNanos);
+      staleness(now);
     } else if (def.kind() == AlarmKind.LOOP_SATURATED) {
       saturation(now);
     }
@@ -355,12 +398,90 @@ final class AlarmSlot {
     setRaw(holding() ? x >= limit - def.deadbandInUnits() : x > limit, now);
   }
 
-  private void staleness(long now, long wallNowEpochNanos) {
+  /**
+   * The age of the newest fresh sample on the controller's clock (when it arrived), not on the
+   * device's (its source time): a device clock running ahead would never go stale, one lagging by
+   * more than the limit would be stale forever.
+   */
+  private void staleness(long now) {
     if (!sampleSeen) {
       return; // nothing to be stale yet; a link that never comes up is LINK_LOST's business
     }
-    value = (wallNowEpochNanos - sourceEpochNanos) / 1e9;
+    value = (now - receivedNanos) / 1e9;
     setRaw(!qualityGood || value > def.limit(), now);
+  }
+
+  /**
+   * One fresh sample's source time minus its arrival (wall clock). A source time can be older than
+   * the arrival for good reasons (transport delay, an unchanged value's initial notification) but
+   * never newer, so the largest lead of a window (the freshest sample) is the clock's offset.
+   * Judged once per window of the alarm's limit; said once when it exceeds the limit and once when
+   * it is back within half of it.
+   */
+  private void clockLead(long leadNanos, long now) {
+    if (!leadWindowOpen) {
+      leadWindowOpen = true;
+      leadWindowStartNanos = now;
+      leadWindowMaxNanos = leadNanos;
+    } else if (leadNanos > leadWindowMaxNanos) {
+      leadWindowMaxNanos = leadNanos;
+    }
+    if (now - leadWindowStartNanos < nanos(def.limit())) {
+      return;
+    }
+    leadWindowOpen = false;
+    clockOffsetS = leadWindowMaxNanos / 1e9;
+    double off = Math.abs(clockOffsetS);
+    if (!clockOffsetLarge && off > def.limit()) {
+      clockOffsetLarge = true;
+      announceClockOffset();
+    } else if (clockOffsetLarge && off <= def.limit() / 2) {
+      clockOffsetLarge = false;
+      announceClockOffset();
+    }
+  }
+
+  private void announceClockOffset() {
+    String text =
+        clockOffsetLarge
+            ? "the device clock of reactor "
+                + def.reactorId()
+                + " is "
+                + clockOffsetText()
+                + " (source times of "
+                + def.source()
+                + " against their arrival), more than the "
+                + def.limit()
+                + " s alarm "
+                + def.id()
+                + " allows for staleness: staleness is judged on arrival, but the device's"
+                + " timestamps are off"
+            : "the device clock of reactor "
+                + def.reactorId()
+                + " agrees with the controller's again: "
+                + clockOffsetText()
+                + " (source times of "
+                + def.source()
+                + ", alarm "
+                + def.id()
+                + ")";
+    listener.onClockOffset(
+        new ClockOffset(
+            clock.now(),
+            def.id(),
+            def.reactorId(),
+            def.source(),
+            clockOffsetS,
+            clockOffsetLarge,
+            text));
+  }
+
+  private String clockOffsetText() {
+    return String.format(
+        java.util.Locale.ROOT,
+        "%.1f s %s the controller's",
+        Math.abs(clockOffsetS),
+        clockOffsetS >= 0 ? "ahead of" : "behind");
   }
 
   private void saturation(long now) {
@@ -516,7 +637,8 @@ final class AlarmSlot {
               def.limit(),
               actor,
               comment,
-              lastMessage));
+              lastMessage,
+              def.priority()));
     }
   }
 
@@ -577,6 +699,9 @@ final class AlarmSlot {
 
   /** What the windowed kinds add to a message: the decline, or the predicted crossing. */
   private String detail(AlarmState to) {
+    if (def.kind() == AlarmKind.BAD_QUALITY_OR_STALE && clockOffsetLarge) {
+      return "device clock " + clockOffsetText() + "; age judged on arrival";
+    }
     if (def.kind() == AlarmKind.OUR_DECLINE && Double.isFinite(ourStart)) {
       return String.format(
           java.util.Locale.ROOT,

@@ -13,6 +13,9 @@ import java.time.Instant;
  * @param actor who caused it, or null when the process or the clock did
  * @param comment the actor's comment, or null
  * @param message a sentence saying what happened
+ * @param priority the alarm's priority when it happened: the effective one, a recipe phase's
+ *     override while the phase runs ({@link AlarmEngine#redefine}); null when not known (a
+ *     transition built without one, e.g. read back from storage)
  */
 public record AlarmTransition(
     Instant time,
@@ -24,7 +27,23 @@ public record AlarmTransition(
     double limit,
     Actor actor,
     String comment,
-    String message) {
+    String message,
+    AlarmPriority priority) {
+
+  /** Without a priority (read back from storage, tests). */
+  public AlarmTransition(
+      Instant time,
+      String alarmId,
+      String reactorId,
+      AlarmState from,
+      AlarmState to,
+      double value,
+      double limit,
+      Actor actor,
+      String comment,
+      String message) {
+    this(time, alarmId, reactorId, from, to, value, limit, actor, comment, message, null);
+  }
 
   /**
    * A new annunciation of the process condition (not a re-alarm of an acknowledged alarm): what

@@ -9,6 +9,7 @@ import io.hepaloop.alarm.AlarmListener;
 import io.hepaloop.alarm.AlarmPriority;
 import io.hepaloop.alarm.AlarmState;
 import io.hepaloop.alarm.AlarmTransition;
+import io.hepaloop.alarm.ClockOffset;
 import io.hepaloop.bus.Addresses;
 import io.hepaloop.bus.HepaEvent;
 import io.hepaloop.control.InterlockChange;
@@ -237,7 +238,22 @@ public final class AlarmService extends VerticleBase {
   public Future<?> start() {
     Codecs.register(vertx);
     health = new AlarmHealth(clock);
-    engine = new AlarmEngine(clock, setup.definitions(), setup.maxShelve(), this::deliver);
+    engine =
+        new AlarmEngine(
+            clock,
+            setup.definitions(),
+            setup.maxShelve(),
+            new AlarmListener() {
+              @Override
+              public void onTransition(AlarmTransition t) {
+                deliver(t);
+              }
+
+              @Override
+              public void onClockOffset(ClockOffset o) {
+                deliverClockOffset(o);
+              }
+            });
     restoreEngine(setup.restored());
     pendingPhaseAlarms.forEach(this::phaseAlarms);
     pendingPhaseAlarms.clear();
@@ -293,7 +309,8 @@ public final class AlarmService extends VerticleBase {
   private void onSamples(SampleBatch batch) {
     OurTracker our = ourTrackers.get(batch.reactorId());
     for (Sample s : batch.samples()) {
-      engine.onSignal(s.reactorId(), s.signalId(), s.value(), s.quality(), s.sourceTime());
+      engine.onSignal(
+          s.reactorId(), s.signalId(), s.value(), s.quality(), s.sourceTime(), s.stale());
       if (our != null) {
         OurTracker.Derived d = our.accept(s);
         if (d != null) {
@@ -392,6 +409,24 @@ public final class AlarmService extends VerticleBase {
     if (setup.journal() != null) {
       guarded("journal", () -> setup.journal().onTransition(t));
     }
+  }
+
+  /**
+   * A device clock beyond (or back within) what its staleness alarm tolerates: one event and one
+   * log line per crossing, never per sample.
+   */
+  private void deliverClockOffset(ClockOffset o) {
+    if (o.large()) {
+      LOG.warn("alarm service: {}", o.message());
+    } else {
+      LOG.info("alarm service: {}", o.message());
+    }
+    guarded("bus", () -> vertx.eventBus().publish(Addresses.EVENTS, event(o)));
+  }
+
+  static HepaEvent event(ClockOffset o) {
+    return new HepaEvent(
+        o.time(), o.reactorId(), "alarm", o.alarmId(), o.large() ? "warning" : "info", o.message());
   }
 
   /** One failing consumer of transitions must not keep the others from theirs. */

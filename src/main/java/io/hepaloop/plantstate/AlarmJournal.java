@@ -140,8 +140,10 @@ public final class AlarmJournal implements AutoCloseable {
   }
 
   /**
-   * @param definitions the plant's alarm definitions: where priority and latching come from (a
-   *     transition of an alarm not among them is recorded without priority)
+   * @param definitions the plant's alarm definitions: where latching comes from, and the priority
+   *     of a transition that carries none (a transition carries the effective priority, which a
+   *     recipe phase may override; one of an alarm not among them and without a priority is
+   *     recorded without priority)
    */
   public AlarmJournal(
       Store store, Clock clock, List<AlarmDefinition> definitions, Options options) {
@@ -329,7 +331,7 @@ public final class AlarmJournal implements AutoCloseable {
           c -> {
             try (PreparedStatement p = c.prepareStatement(AlarmTables.INSERT_HISTORY)) {
               for (Queued q : batch) {
-                AlarmTables.insertHistory(p, q.transition(), priority(q.key()), q.runId());
+                AlarmTables.insertHistory(p, q.transition(), priority(q), q.runId());
               }
               p.executeBatch();
             }
@@ -353,7 +355,7 @@ public final class AlarmJournal implements AutoCloseable {
                 changed.put(
                     k,
                     AlarmTables.next(
-                        before, q.transition(), priority(k), d != null && d.latched()));
+                        before, q.transition(), priority(q), d != null && d.latched()));
                 applied.put(k, q.seq());
               }
             }
@@ -412,8 +414,15 @@ public final class AlarmJournal implements AutoCloseable {
     LOG.error("alarm journal: {} failed, will retry: {}", what, e.getMessage());
   }
 
-  private AlarmPriority priority(Key k) {
-    AlarmDefinition d = definitions.get(k);
+  /**
+   * The priority the alarm had when the transition happened: the transition's own (the effective
+   * one, a recipe phase's override while the phase runs), else the definition's.
+   */
+  private AlarmPriority priority(Queued q) {
+    if (q.transition().priority() != null) {
+      return q.transition().priority();
+    }
+    AlarmDefinition d = definitions.get(q.key());
     return d == null ? null : d.priority();
   }
 }

@@ -223,7 +223,8 @@ final class AlarmTables {
                       Sql.doubleOrNan(r, "limit_value"),
                       actor(r.getString("actor_name"), r.getString("actor_role")),
                       r.getString("comment"),
-                      r.getString("message")),
+                      r.getString("message"),
+                      priority == null ? null : AlarmPriority.valueOf(priority)),
                   priority == null ? null : AlarmPriority.valueOf(priority),
                   r.getString("run_id")));
         }
@@ -267,7 +268,8 @@ final class AlarmTables {
             Sql.doubleOrNan(r, "last_limit"),
             actor(r.getString("last_actor_name"), r.getString("last_actor_role")),
             r.getString("last_comment"),
-            r.getString("last_message"));
+            r.getString("last_message"),
+            priority == null ? null : AlarmPriority.valueOf(priority));
     return new CurrentAlarmState(
         r.getString("reactor_id"),
         r.getString("alarm_id"),

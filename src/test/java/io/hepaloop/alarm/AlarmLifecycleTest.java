@@ -136,9 +136,9 @@ class AlarmLifecycleTest {
             "BAD_QUALITY_OR_STALE limit=30",
             "v 5; t 30; =NORMAL; t 0.5; =UNACK_ACTIVE; v 5; =RTN_UNACK"),
         c(
-            "stale: a sample arriving with an old source time",
+            "stale: age counts from arrival, not from an old source time (a lagging device clock)",
             "BAD_QUALITY_OR_STALE limit=30",
-            "vold 5 45; =UNACK_ACTIVE; vold 5 1; =RTN_UNACK"),
+            "vold 5 45; =NORMAL; t 30; =NORMAL; t 0.5; =UNACK_ACTIVE; vold 5 45; =RTN_UNACK"),
         c(
             "bad quality freezes a limit alarm instead of clearing it",
             "HIGH",
