@@ -319,13 +319,8 @@ public final class RunRoutes {
 
   private void command(RoutingContext rc, String command) {
     JsonObject b = optionalObject(rc, COMMAND_FIELDS);
-    if (b == null) {
-      return;
-    }
-    String[] reason = new String[1];
-    AuditSignatures.Given[] signature = new AuditSignatures.Given[1];
-    if (!optional(rc, b, "reason", AuditEntry.MAX_TEXT, reason)
-        || !AuditSignatures.read(rc, b, signature)) {
+    Why why = b == null ? null : why(rc, b);
+    if (why == null) {
       return;
     }
     String runId = rc.pathParam("runId");
@@ -334,8 +329,7 @@ public final class RunRoutes {
         runId,
         action(command),
         command,
-        reason[0],
-        signature[0],
+        why,
         () -> runs.command(runId, command, ApiGuard.caller(rc).userName()));
   }
 
@@ -348,10 +342,8 @@ public final class RunRoutes {
     if (prompt == null) {
       return;
     }
-    String[] reason = new String[1];
-    AuditSignatures.Given[] signature = new AuditSignatures.Given[1];
-    if (!optional(rc, b, "reason", AuditEntry.MAX_TEXT, reason)
-        || !AuditSignatures.read(rc, b, signature)) {
+    Why why = why(rc, b);
+    if (why == null) {
       return;
     }
     String runId = rc.pathParam("runId");
@@ -360,9 +352,22 @@ public final class RunRoutes {
         runId,
         AuditAction.PROMPT_ANSWER,
         "confirm " + prompt,
-        reason[0],
-        signature[0],
+        why,
         () -> runs.confirm(runId, prompt, ApiGuard.caller(rc).userName()));
+  }
+
+  /** A command's reason and electronic signature, each optional in the body. */
+  private record Why(String reason, AuditSignatures.Given signature) {}
+
+  /** The body's reason and signature; null after a 400 naming the field that is wrong. */
+  private static Why why(RoutingContext rc, JsonObject b) {
+    String[] reason = new String[1];
+    AuditSignatures.Given[] signature = new AuditSignatures.Given[1];
+    if (!optional(rc, b, "reason", AuditEntry.MAX_TEXT, reason)
+        || !AuditSignatures.read(rc, b, signature)) {
+      return null;
+    }
+    return new Why(reason[0], signature[0]);
   }
 
   /**
@@ -374,9 +379,10 @@ public final class RunRoutes {
       String runId,
       AuditAction action,
       String what,
-      String reason,
-      AuditSignatures.Given given,
+      Why why,
       java.util.function.Supplier<io.vertx.core.Future<RunAccess.Outcome>> apply) {
+    String reason = why.reason();
+    AuditSignatures.Given given = why.signature();
     ApiCaller caller = ApiGuard.caller(rc);
     audit
         .signatures()
