@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hepaloop.plant.PlantConfigWriter;
-import io.hepaloop.profile.ProfileLoader;
-import io.hepaloop.sim.Layout;
 import io.hepaloop.sim.Simulator;
-import io.hepaloop.sim.SimulatorOptions;
+import io.hepaloop.testing.SimulatedPlant;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +25,8 @@ import java.util.regex.Pattern;
  * config.
  */
 final class ServeProcess {
-  static final String R = "r1";
-  static final Path PROFILE = Path.of("device-profiles/liver-perfusion-bioreactor.yaml");
+  static final String R = SimulatedPlant.R;
+  static final Path PROFILE = SimulatedPlant.PROFILE;
   static final Pattern API = Pattern.compile("API and metrics on (http://\\S+)/metrics");
   static final Duration LONG = Duration.ofSeconds(90);
 
@@ -36,20 +34,12 @@ final class ServeProcess {
   record Plant(Simulator sim, Path config, Path data) {}
 
   /**
-   * Starts our simulator of {@link #R} (seed 1, its own server, PKI in {@code dir/sim-pki}) and
-   * writes {@code dir/hepaloop.yaml} for it with the data directory {@code dir/data}.
+   * Starts our simulator of {@link #R} ({@link SimulatedPlant#simulator}, PKI in {@code
+   * dir/sim-pki}) and writes {@code dir/hepaloop.yaml} for it with the data directory {@code
+   * dir/data}.
    */
   static Plant simulatedPlant(Path dir) throws Exception {
-    Simulator sim =
-        Simulator.start(
-            SimulatorOptions.builder()
-                .profile(ProfileLoader.load(PROFILE))
-                .reactorIds(List.of(R))
-                .layout(Layout.SERVER_PER_REACTOR)
-                .basePort(0)
-                .seed(1)
-                .pkiDir(dir.resolve("sim-pki"))
-                .build());
+    Simulator sim = SimulatedPlant.simulator(dir.resolve("sim-pki"));
     Path data = dir.resolve("data");
     Path config = dir.resolve("hepaloop.yaml");
     PlantConfigWriter.writeSimulated(

@@ -81,17 +81,7 @@ public final class SimulatedPlant implements AutoCloseable {
    */
   public static SimulatedPlant start(Path data, boolean influxd) throws Exception {
     SimulatedPlant p =
-        new SimulatedPlant(
-            data,
-            Simulator.start(
-                SimulatorOptions.builder()
-                    .profile(ProfileLoader.load(PROFILE))
-                    .reactorIds(List.of(R))
-                    .layout(Layout.SERVER_PER_REACTOR)
-                    .basePort(0)
-                    .seed(1)
-                    .pkiDir(data.resolve("pki").resolve("simulator"))
-                    .build()));
+        new SimulatedPlant(data, simulator(data.resolve("pki").resolve("simulator")));
     try {
       if (influxd) {
         p.influxd = LocalInfluxd.launchIn(data.resolve("influxd"));
@@ -108,6 +98,22 @@ public final class SimulatedPlant implements AutoCloseable {
       p.close();
       throw e;
     }
+  }
+
+  /**
+   * Our simulator of {@link #R} with {@link #PROFILE}: seed 1, its own server on a free port, its
+   * PKI in {@code pkiDir}.
+   */
+  public static Simulator simulator(Path pkiDir) throws Exception {
+    return Simulator.start(
+        SimulatorOptions.builder()
+            .profile(ProfileLoader.load(PROFILE))
+            .reactorIds(List.of(R))
+            .layout(Layout.SERVER_PER_REACTOR)
+            .basePort(0)
+            .seed(1)
+            .pkiDir(pkiDir)
+            .build());
   }
 
   /**
