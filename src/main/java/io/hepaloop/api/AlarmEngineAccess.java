@@ -77,7 +77,7 @@ public final class AlarmEngineAccess implements AlarmAccess {
 
   /** Checks one alarm's state for an action; null when it allows it. */
   private interface StateCheck {
-    String refusal(AlarmRef alarm, AlarmState state, boolean shelved);
+    String refusal(AlarmDefinition definition, AlarmState state, boolean shelved);
   }
 
   /** Applies an action to one alarm (after every check passed). */
@@ -85,18 +85,63 @@ public final class AlarmEngineAccess implements AlarmAccess {
     void apply(AlarmRef alarm, Actor actor, String comment);
   }
 
+  /**
+   * An action on alarms: the role it needs, its verb in refusals, and what each alarm's state must
+   * allow.
+   */
+  private record Action(Role needed, String verb, StateCheck check) {}
+
+  private static final Action ACKNOWLEDGE =
+      new Action(
+          Role.OPERATOR,
+          "acknowledge",
+          (d, state, shelved) ->
+              state.needsAcknowledgement() ? null : "is " + state + ", nothing to acknowledge");
+
+  private static final Action SHELVE =
+      new Action(
+          Role.OPERATOR,
+          "shelve",
+          (d, state, shelved) -> {
+            if (state == AlarmState.OUT_OF_SERVICE) {
+              return "is out of service and cannot be shelved";
+            }
+            return shelved ? "is already shelved; unshelve it first" : null;
+          });
+
+  private static final Action UNSHELVE =
+      new Action(
+          Role.OPERATOR, "unshelve", (d, state, shelved) -> shelved ? null : "is not shelved");
+
+  private static final Action REMOVE_FROM_SERVICE =
+      new Action(
+          Role.ENGINEER,
+          "take out of service",
+          (d, state, shelved) ->
+              state == AlarmState.OUT_OF_SERVICE ? "is already out of service" : null);
+
+  private static final Action RETURN_TO_SERVICE =
+      new Action(
+          Role.ENGINEER,
+          "return to service",
+          (d, state, shelved) ->
+              state == AlarmState.OUT_OF_SERVICE ? null : "is not out of service");
+
+  private static final Action RESET =
+      new Action(
+          Role.OPERATOR,
+          "reset",
+          (d, state, shelved) -> d.latched() ? null : "is not latched; there is nothing to reset");
+
   @Override
   public Future<ActionResult> acknowledge(
       List<AlarmRef> alarms, String user, Role role, String comment) {
     return act(
+        ACKNOWLEDGE,
         alarms,
         user,
         role,
-        Role.OPERATOR,
         comment,
-        "acknowledge",
-        (a, state, shelved) ->
-            state.needsAcknowledgement() ? null : "is " + state + ", nothing to acknowledge",
         (a, actor, c) -> engine.acknowledge(a.reactorId(), a.alarmId(), actor, c));
   }
 
@@ -104,18 +149,11 @@ public final class AlarmEngineAccess implements AlarmAccess {
   public Future<ActionResult> shelve(
       List<AlarmRef> alarms, Duration duration, String user, Role role, String comment) {
     return act(
+        SHELVE,
         alarms,
         user,
         role,
-        Role.OPERATOR,
         comment,
-        "shelve",
-        (a, state, shelved) -> {
-          if (state == AlarmState.OUT_OF_SERVICE) {
-            return "is out of service and cannot be shelved";
-          }
-          return shelved ? "is already shelved; unshelve it first" : null;
-        },
         (a, actor, c) -> engine.shelve(a.reactorId(), a.alarmId(), duration, actor, c));
   }
 
@@ -123,13 +161,11 @@ public final class AlarmEngineAccess implements AlarmAccess {
   public Future<ActionResult> unshelve(
       List<AlarmRef> alarms, String user, Role role, String comment) {
     return act(
+        UNSHELVE,
         alarms,
         user,
         role,
-        Role.OPERATOR,
         comment,
-        "unshelve",
-        (a, state, shelved) -> shelved ? null : "is not shelved",
         (a, actor, c) -> engine.unshelve(a.reactorId(), a.alarmId(), actor, c));
   }
 
@@ -137,14 +173,11 @@ public final class AlarmEngineAccess implements AlarmAccess {
   public Future<ActionResult> removeFromService(
       List<AlarmRef> alarms, String user, Role role, String comment) {
     return act(
+        REMOVE_FROM_SERVICE,
         alarms,
         user,
         role,
-        Role.ENGINEER,
         comment,
-        "take out of service",
-        (a, state, shelved) ->
-            state == AlarmState.OUT_OF_SERVICE ? "is already out of service" : null,
         (a, actor, c) -> engine.removeFromService(a.reactorId(), a.alarmId(), actor, c));
   }
 
@@ -152,29 +185,22 @@ public final class AlarmEngineAccess implements AlarmAccess {
   public Future<ActionResult> returnToService(
       List<AlarmRef> alarms, String user, Role role, String comment) {
     return act(
+        RETURN_TO_SERVICE,
         alarms,
         user,
         role,
-        Role.ENGINEER,
         comment,
-        "return to service",
-        (a, state, shelved) -> state == AlarmState.OUT_OF_SERVICE ? null : "is not out of service",
         (a, actor, c) -> engine.returnToService(a.reactorId(), a.alarmId(), actor, c));
   }
 
   @Override
   public Future<ActionResult> reset(AlarmRef alarm, String user, Role role, String comment) {
     return act(
+        RESET,
         alarm == null ? List.of() : List.of(alarm),
         user,
         role,
-        Role.OPERATOR,
         comment,
-        "reset",
-        (a, state, shelved) ->
-            engine.definition(a.reactorId(), a.alarmId()).latched()
-                ? null
-                : "is not latched; there is nothing to reset",
         (a, actor, c) -> engine.reset(a.reactorId(), a.alarmId(), actor, c));
   }
 
@@ -191,14 +217,9 @@ public final class AlarmEngineAccess implements AlarmAccess {
   }
 
   private Future<ActionResult> act(
-      List<AlarmRef> alarms,
-      String user,
-      Role role,
-      Role needed,
-      String comment,
-      String verb,
-      StateCheck check,
-      Apply apply) {
+      Action action, List<AlarmRef> alarms, String user, Role role, String comment, Apply apply) {
+    Role needed = action.needed();
+    String verb = action.verb();
     return onContext(
         () -> {
           if (alarms == null || alarms.isEmpty()) {
@@ -228,7 +249,10 @@ public final class AlarmEngineAccess implements AlarmAccess {
               return ActionResult.refused(Refusal.NOT_FOUND, a, unknown.getMessage());
             }
             boolean shelved = engine.shelvedUntil(a.reactorId(), a.alarmId()) != null;
-            String why = check.refusal(a, state, shelved);
+            String why =
+                action
+                    .check()
+                    .refusal(engine.definition(a.reactorId(), a.alarmId()), state, shelved);
             if (why != null) {
               return ActionResult.refused(
                   Refusal.CONFLICT,

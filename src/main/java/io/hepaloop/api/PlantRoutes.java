@@ -14,6 +14,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * REST routes for reactors and their loops: read state, live values and link (viewer); set
@@ -242,24 +244,19 @@ public final class PlantRoutes {
     if (x == null) {
       return;
     }
-    withState(
+    limited(
         rc,
-        rc.pathParam("reactorId"),
-        state -> {
-          PlantAccess.LoopSettings s = settingsOf(state, l.loopId());
-          AuditedCommands.Change c =
-              change(
-                  rc,
-                  AuditAction.SETPOINT,
-                  l.loopId(),
-                  s == null ? null : value(s.setpoint(), l.pvUnit()),
-                  value(sp, l.pvUnit()),
-                  x);
-          if (within(rc, c, "setpoint", sp, l.setpointLimits(), l.pvUnit(), l.loopId())) {
-            commands.execute(
-                rc, c, x.signature(), new ControlCommand.SetSetpoint(l.loopId(), sp, user(rc)));
-          }
-        });
+        l,
+        x,
+        new Limited(
+            AuditAction.SETPOINT,
+            l.loopId(),
+            PlantAccess.LoopSettings::setpoint,
+            "setpoint",
+            sp,
+            l.setpointLimits(),
+            l.pvUnit()),
+        () -> new ControlCommand.SetSetpoint(l.loopId(), sp, user(rc)));
   }
 
   private void cascadeSetpoint(RoutingContext rc) {
@@ -282,28 +279,19 @@ public final class PlantRoutes {
     if (x == null) {
       return;
     }
-    withState(
+    limited(
         rc,
-        rc.pathParam("reactorId"),
-        state -> {
-          PlantAccess.LoopSettings s = settingsOf(state, l.loopId());
-          AuditedCommands.Change c =
-              change(
-                  rc,
-                  AuditAction.CASCADE_SETPOINT,
-                  l.loopId() + "/cascade",
-                  s == null ? null : value(s.cascadeSetpoint(), l.cascadePvUnit()),
-                  value(sp, l.cascadePvUnit()),
-                  x);
-          if (within(
-              rc, c, "setpoint", sp, l.cascadeSetpointLimits(), l.cascadePvUnit(), l.loopId())) {
-            commands.execute(
-                rc,
-                c,
-                x.signature(),
-                new ControlCommand.SetCascadeSetpoint(l.loopId(), sp, user(rc)));
-          }
-        });
+        l,
+        x,
+        new Limited(
+            AuditAction.CASCADE_SETPOINT,
+            l.loopId() + "/cascade",
+            PlantAccess.LoopSettings::cascadeSetpoint,
+            "setpoint",
+            sp,
+            l.cascadeSetpointLimits(),
+            l.cascadePvUnit()),
+        () -> new ControlCommand.SetCascadeSetpoint(l.loopId(), sp, user(rc)));
   }
 
   private void mode(RoutingContext rc) {
@@ -333,11 +321,10 @@ public final class PlantRoutes {
     if (x == null) {
       return;
     }
-    withState(
+    withSettings(
         rc,
-        rc.pathParam("reactorId"),
-        state -> {
-          PlantAccess.LoopSettings s = settingsOf(state, l.loopId());
+        l,
+        s -> {
           AuditedCommands.Change c =
               change(rc, AuditAction.MODE, l.loopId(), s == null ? null : s.mode(), mode.name(), x);
           commands.execute(
@@ -353,25 +340,59 @@ public final class PlantRoutes {
     if (x == null) {
       return;
     }
-    withState(
+    limited(
         rc,
-        rc.pathParam("reactorId"),
-        state -> {
-          PlantAccess.LoopSettings s = settingsOf(state, l.loopId());
+        l,
+        x,
+        new Limited(
+            AuditAction.MANUAL_OUTPUT,
+            l.loopId(),
+            PlantAccess.LoopSettings::manualOutput,
+            "output",
+            out,
+            l.outputRange(),
+            l.outputUnit()),
+        () -> new ControlCommand.SetManualOutput(l.loopId(), out, user(rc)));
+  }
+
+  /**
+   * A number a loop command sets: what the audit record calls it ({@code action} on {@code
+   * target}), how to read its value before from the loop's settings, the body field it came in, the
+   * value asked for and the limits it must lie within, in {@code unit}.
+   */
+  private record Limited(
+      AuditAction action,
+      String target,
+      ToDoubleFunction<PlantAccess.LoopSettings> before,
+      String field,
+      double value,
+      Range limits,
+      String unit) {}
+
+  /**
+   * Applies a number command: records the value before (read from the controller) and the one asked
+   * for, refuses it with 422 outside its limits (never clamped), else executes {@code command}.
+   */
+  private void limited(
+      RoutingContext rc,
+      PlantAccess.LoopLimits l,
+      AuditedCommands.Extras x,
+      Limited n,
+      Supplier<ControlCommand> command) {
+    withSettings(
+        rc,
+        l,
+        s -> {
           AuditedCommands.Change c =
               change(
                   rc,
-                  AuditAction.MANUAL_OUTPUT,
-                  l.loopId(),
-                  s == null ? null : value(s.manualOutput(), l.outputUnit()),
-                  value(out, l.outputUnit()),
+                  n.action(),
+                  n.target(),
+                  s == null ? null : value(n.before().applyAsDouble(s), n.unit()),
+                  value(n.value(), n.unit()),
                   x);
-          if (within(rc, c, "output", out, l.outputRange(), l.outputUnit(), l.loopId())) {
-            commands.execute(
-                rc,
-                c,
-                x.signature(),
-                new ControlCommand.SetManualOutput(l.loopId(), out, user(rc)));
+          if (within(rc, c, n.field(), n.value(), n.limits(), n.unit(), l.loopId())) {
+            commands.execute(rc, c, x.signature(), command.get());
           }
         });
   }
@@ -400,11 +421,10 @@ public final class PlantRoutes {
     if (x == null) {
       return;
     }
-    withState(
+    withSettings(
         rc,
-        rc.pathParam("reactorId"),
-        state -> {
-          PlantAccess.LoopSettings s = settingsOf(state, l.loopId());
+        l,
+        s -> {
           PidTuning before = s == null ? null : s.tuning().get(which);
           PidTuning t = tuningFrom(rc, body, before == null ? PidTuning.of(0, 0, 0) : before);
           if (t != null) {
@@ -670,6 +690,14 @@ public final class PlantRoutes {
                 then.accept(ar.result());
               }
             });
+  }
+
+  /** The loop's settings as the controller has them now (null if it does not report the loop). */
+  private void withSettings(
+      RoutingContext rc,
+      PlantAccess.LoopLimits l,
+      java.util.function.Consumer<PlantAccess.LoopSettings> then) {
+    withState(rc, rc.pathParam("reactorId"), state -> then.accept(settingsOf(state, l.loopId())));
   }
 
   static String user(RoutingContext rc) {

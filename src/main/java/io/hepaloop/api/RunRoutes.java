@@ -6,6 +6,7 @@ import io.hepaloop.plantstate.RunEventRecord;
 import io.hepaloop.plantstate.RunNoteRecord;
 import io.hepaloop.plantstate.RunRecord;
 import io.hepaloop.users.Role;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +17,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -132,66 +134,43 @@ public final class RunRoutes {
         return;
       }
     }
-    runs.list(reactor, state)
-        .onComplete(
-            ar -> {
-              if (ar.failed()) {
-                fail(rc, ar.cause());
-                return;
-              }
-              JsonArray list = new JsonArray();
-              ar.result().forEach(v -> list.add(toJson(v)));
-              json(rc, 200, new JsonObject().put("runs", list));
-            });
+    ok(
+        rc,
+        runs.list(reactor, state),
+        views -> {
+          JsonArray list = new JsonArray();
+          views.forEach(v -> list.add(toJson(v)));
+          return new JsonObject().put("runs", list);
+        });
   }
 
   private void get(RoutingContext rc) {
-    runs.get(rc.pathParam("runId"))
-        .onComplete(
-            ar -> {
-              if (ar.failed()) {
-                fail(rc, ar.cause());
-              } else {
-                json(rc, 200, toJson(ar.result()));
-              }
-            });
+    ok(rc, runs.get(rc.pathParam("runId")), RunRoutes::toJson);
   }
 
   private void events(RoutingContext rc) {
-    runs.events(rc.pathParam("runId"))
-        .onComplete(
-            ar -> {
-              if (ar.failed()) {
-                fail(rc, ar.cause());
-                return;
-              }
-              JsonArray list = new JsonArray();
-              for (RunEventRecord e : ar.result()) {
-                list.add(
-                    new JsonObject()
-                        .put("seq", e.seq())
-                        .put("at", e.at().toString())
-                        .put("kind", e.kind())
-                        .put("phaseIndex", e.phaseIndex())
-                        .put("phaseId", e.phaseId())
-                        .put("state", e.state())
-                        .put("subject", e.subject())
-                        .put("message", e.message()));
-              }
-              json(rc, 200, new JsonObject().put("events", list));
-            });
+    ok(rc, runs.events(rc.pathParam("runId")), RunRoutes::eventsJson);
   }
 
   private void notes(RoutingContext rc) {
-    runs.notes(rc.pathParam("runId"))
-        .onComplete(
-            ar -> {
-              if (ar.failed()) {
-                fail(rc, ar.cause());
-              } else {
-                json(rc, 200, notesJson(ar.result()));
-              }
-            });
+    ok(rc, runs.notes(rc.pathParam("runId")), RunRoutes::notesJson);
+  }
+
+  private static JsonObject eventsJson(List<RunEventRecord> events) {
+    JsonArray list = new JsonArray();
+    for (RunEventRecord e : events) {
+      list.add(
+          new JsonObject()
+              .put("seq", e.seq())
+              .put("at", e.at().toString())
+              .put("kind", e.kind())
+              .put("phaseIndex", e.phaseIndex())
+              .put("phaseId", e.phaseId())
+              .put("state", e.state())
+              .put("subject", e.subject())
+              .put("message", e.message()));
+    }
+    return new JsonObject().put("events", list);
   }
 
   // ------------------------------------------------------------------ create
@@ -340,13 +319,8 @@ public final class RunRoutes {
 
   private void command(RoutingContext rc, String command) {
     JsonObject b = optionalObject(rc, COMMAND_FIELDS);
-    if (b == null) {
-      return;
-    }
-    String[] reason = new String[1];
-    AuditSignatures.Given[] signature = new AuditSignatures.Given[1];
-    if (!optional(rc, b, "reason", AuditEntry.MAX_TEXT, reason)
-        || !AuditSignatures.read(rc, b, signature)) {
+    Why why = b == null ? null : why(rc, b);
+    if (why == null) {
       return;
     }
     String runId = rc.pathParam("runId");
@@ -355,8 +329,7 @@ public final class RunRoutes {
         runId,
         action(command),
         command,
-        reason[0],
-        signature[0],
+        why,
         () -> runs.command(runId, command, ApiGuard.caller(rc).userName()));
   }
 
@@ -369,10 +342,8 @@ public final class RunRoutes {
     if (prompt == null) {
       return;
     }
-    String[] reason = new String[1];
-    AuditSignatures.Given[] signature = new AuditSignatures.Given[1];
-    if (!optional(rc, b, "reason", AuditEntry.MAX_TEXT, reason)
-        || !AuditSignatures.read(rc, b, signature)) {
+    Why why = why(rc, b);
+    if (why == null) {
       return;
     }
     String runId = rc.pathParam("runId");
@@ -381,9 +352,22 @@ public final class RunRoutes {
         runId,
         AuditAction.PROMPT_ANSWER,
         "confirm " + prompt,
-        reason[0],
-        signature[0],
+        why,
         () -> runs.confirm(runId, prompt, ApiGuard.caller(rc).userName()));
+  }
+
+  /** A command's reason and electronic signature, each optional in the body. */
+  private record Why(String reason, AuditSignatures.Given signature) {}
+
+  /** The body's reason and signature; null after a 400 naming the field that is wrong. */
+  private static Why why(RoutingContext rc, JsonObject b) {
+    String[] reason = new String[1];
+    AuditSignatures.Given[] signature = new AuditSignatures.Given[1];
+    if (!optional(rc, b, "reason", AuditEntry.MAX_TEXT, reason)
+        || !AuditSignatures.read(rc, b, signature)) {
+      return null;
+    }
+    return new Why(reason[0], signature[0]);
   }
 
   /**
@@ -395,9 +379,10 @@ public final class RunRoutes {
       String runId,
       AuditAction action,
       String what,
-      String reason,
-      AuditSignatures.Given given,
+      Why why,
       java.util.function.Supplier<io.vertx.core.Future<RunAccess.Outcome>> apply) {
+    String reason = why.reason();
+    AuditSignatures.Given given = why.signature();
     ApiCaller caller = ApiGuard.caller(rc);
     audit
         .signatures()
@@ -622,6 +607,19 @@ public final class RunRoutes {
       return false;
     }
     return true;
+  }
+
+  /** Answers a read: 200 with {@code body} of the result, or the failure as a problem. */
+  private static <T> void ok(
+      RoutingContext rc, Future<T> read, Function<? super T, JsonObject> body) {
+    read.onComplete(
+        ar -> {
+          if (ar.failed()) {
+            fail(rc, ar.cause());
+          } else {
+            json(rc, 200, body.apply(ar.result()));
+          }
+        });
   }
 
   private static void fail(RoutingContext rc, Throwable cause) {

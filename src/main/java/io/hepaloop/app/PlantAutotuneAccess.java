@@ -1,11 +1,8 @@
 package io.hepaloop.app;
 
-import io.hepaloop.api.AutotuneAccess;
-import io.hepaloop.control.AutotuneProgress;
-import io.hepaloop.control.CommandResult;
+import io.hepaloop.api.ControlAutotuneAccess;
 import io.hepaloop.control.ReactorControl;
 import io.hepaloop.control.ReactorController;
-import io.hepaloop.control.RelayAutoTuner;
 import io.vertx.core.Future;
 import java.util.Collection;
 import java.util.NoSuchElementException;
@@ -16,7 +13,7 @@ import java.util.function.Function;
  * context ({@link ReactorController#withControl}), inside the process that already drives the
  * device, so other loops, a cascade and the heartbeat go on untouched.
  */
-public final class PlantAutotuneAccess implements AutotuneAccess {
+public final class PlantAutotuneAccess extends ControlAutotuneAccess {
   private final Function<String, ReactorController> controllers;
   private final Collection<String> reactorIds;
 
@@ -37,32 +34,7 @@ public final class PlantAutotuneAccess implements AutotuneAccess {
   }
 
   @Override
-  public Future<CommandResult> start(
-      String reactorId, String loopId, RelayAutoTuner.Config config, String actor) {
-    return on(reactorId, loopId, rc -> rc.startAutotune(loopId, config, actor));
-  }
-
-  @Override
-  public Future<AutotuneProgress> progress(String reactorId, String loopId) {
-    return on(reactorId, loopId, rc -> rc.autotuneProgress(loopId));
-  }
-
-  @Override
-  public Future<CommandResult> accept(String reactorId, String loopId, String actor) {
-    return on(reactorId, loopId, rc -> rc.acceptAutotune(loopId, actor));
-  }
-
-  @Override
-  public Future<CommandResult> reject(String reactorId, String loopId, String actor) {
-    return on(reactorId, loopId, rc -> rc.rejectAutotune(loopId, actor));
-  }
-
-  @Override
-  public Future<CommandResult> abort(String reactorId, String loopId, String actor) {
-    return on(reactorId, loopId, rc -> rc.abortAutotune(loopId, actor));
-  }
-
-  private <T> Future<T> on(String reactorId, String loopId, Function<ReactorControl, T> action) {
+  protected <T> Future<T> on(String reactorId, String loopId, Function<ReactorControl, T> action) {
     ReactorController c = reactorId == null ? null : controllers.apply(reactorId);
     if (c == null) {
       return Future.failedFuture(

@@ -7,6 +7,7 @@ import io.hepaloop.device.SampleBatch;
 import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.profile.InterlockSpec;
 import io.hepaloop.profile.LoopSpec;
+import io.hepaloop.profile.Range;
 import io.hepaloop.profile.SignalSpec;
 import io.hepaloop.time.Clock;
 import java.util.ArrayList;
@@ -1051,17 +1052,7 @@ public final class ReactorControl {
     LoopSpec spec = loop.spec();
     if (c instanceof ControlCommand.SetSetpoint s) {
       if (!Double.isFinite(s.setpoint()) || !spec.setpointLimits().contains(s.setpoint())) {
-        return CommandResult.rejected(
-            "setpoint "
-                + fmt(s.setpoint())
-                + " "
-                + unit(spec.pv())
-                + " for loop "
-                + loopId
-                + " is outside its allowed range "
-                + spec.setpointLimits()
-                + " "
-                + unit(spec.pv()));
+        return outsideLimits("setpoint", s.setpoint(), spec.pv(), loopId, spec.setpointLimits());
       }
       loop.setSetpoint(s.setpoint());
       return CommandResult.accepted(
@@ -1073,17 +1064,12 @@ public final class ReactorControl {
       }
       if (!Double.isFinite(s.setpoint())
           || !spec.cascade().setpointLimits().contains(s.setpoint())) {
-        return CommandResult.rejected(
-            "cascade setpoint "
-                + fmt(s.setpoint())
-                + " "
-                + unit(spec.cascade().pv())
-                + " for loop "
-                + loopId
-                + " is outside its allowed range "
-                + spec.cascade().setpointLimits()
-                + " "
-                + unit(spec.cascade().pv()));
+        return outsideLimits(
+            "cascade setpoint",
+            s.setpoint(),
+            spec.cascade().pv(),
+            loopId,
+            spec.cascade().setpointLimits());
       }
       loop.setCascadeSetpoint(s.setpoint());
       return CommandResult.accepted(
@@ -1215,6 +1201,23 @@ public final class ReactorControl {
     if (events != null) {
       events.accept(new HepaEvent(clock.now(), reactorId, type, source, severity, message));
     }
+  }
+
+  /** A setpoint refused: its value and the limits it is outside of, in the unit of {@code pv}. */
+  private CommandResult outsideLimits(
+      String what, double setpoint, String pv, String loopId, Range limits) {
+    return CommandResult.rejected(
+        what
+            + " "
+            + fmt(setpoint)
+            + " "
+            + unit(pv)
+            + " for loop "
+            + loopId
+            + " is outside its allowed range "
+            + limits
+            + " "
+            + unit(pv));
   }
 
   private String unit(String signalId) {

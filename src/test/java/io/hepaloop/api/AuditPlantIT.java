@@ -9,29 +9,18 @@ import io.hepaloop.alarm.AlarmPriority;
 import io.hepaloop.alarm.Rationale;
 import io.hepaloop.app.AlarmService;
 import io.hepaloop.app.PlantRuntime;
-import io.hepaloop.audit.AuditTrail;
 import io.hepaloop.audit.AuditVerification;
 import io.hepaloop.audit.AuditVerifier;
-import io.hepaloop.plant.PlantConfig;
-import io.hepaloop.plant.PlantConfigWriter;
-import io.hepaloop.profile.ProfileLoader;
-import io.hepaloop.sim.Layout;
 import io.hepaloop.sim.Simulator;
-import io.hepaloop.sim.SimulatorOptions;
 import io.hepaloop.store.Store;
+import io.hepaloop.testing.SimulatedPlant;
+import io.hepaloop.testing.SimulatedPlant.Answer;
+import io.hepaloop.testing.SimulatedPlant.Session;
 import io.hepaloop.testing.ThreadDumpOnFailure;
 import io.hepaloop.time.SystemClock;
-import io.hepaloop.users.ApiTokens;
-import io.hepaloop.users.PasswordHasher;
 import io.hepaloop.users.Role;
-import io.hepaloop.users.Sessions;
-import io.hepaloop.users.Users;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,86 +43,30 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 @ExtendWith(ThreadDumpOnFailure.class)
 class AuditPlantIT {
-  static final String R = "r1";
+  static final String R = SimulatedPlant.R;
   static final String RUN = "audit-it-run";
-  static final String PASSWORD = "correct horse battery";
-  static final Path PROFILE = Path.of("device-profiles/liver-perfusion-bioreactor.yaml");
+  static final String PASSWORD = SimulatedPlant.PASSWORD;
   static final String LOOP = "/api/reactors/r1/loops/temperature";
   static final Duration WAIT = Duration.ofSeconds(60);
 
   @TempDir Path data;
-  Simulator sim;
+  SimulatedPlant fixture;
   Store store;
-  ApiSecurity security;
   PlantRuntime plant;
-  final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10))
-          .build();
 
   @AfterEach
   void stop() throws Exception {
-    if (plant != null) {
-      plant.close();
-    }
-    if (security != null) {
-      security.close();
-    }
-    if (store != null) {
-      store.close();
-    }
-    if (sim != null) {
-      sim.close();
-    }
-  }
-
-  /** A logged-in caller: the session cookie and its CSRF token. */
-  record Session(String cookie, String csrf) {}
-
-  record Answer(int status, String body) {
-    JsonObject json() {
-      return new JsonObject(body);
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
   private Answer send(Session s, String method, String path, JsonObject body) throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + plant.httpPort() + path))
-            .timeout(Duration.ofSeconds(30))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body.encode()));
-    if (body != null) {
-      b.header("Content-Type", "application/json");
-    }
-    if (s != null) {
-      b.header("Cookie", SessionGuard.COOKIE + "=" + s.cookie());
-      b.header(SessionGuard.CSRF_HEADER, s.csrf());
-    }
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    return new Answer(r.statusCode(), r.body());
+    return fixture.send(s, method, path, body);
   }
 
   private Session login(String user, String password) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + plant.httpPort() + "/api/login"))
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        new JsonObject().put("user", user).put("password", password).encode()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      return null;
-    }
-    String cookie =
-        r.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0].split("=", 2)[1];
-    return new Session(cookie, new JsonObject(r.body()).getString("csrfToken"));
+    return fixture.login(user, password);
   }
 
   private List<Map<String, String>> records(String action, int count) {
@@ -146,37 +79,15 @@ class AuditPlantIT {
 
   @Test
   void humanActionsOnTheRealPlantLeaveAnIntactSignedTrail() throws Exception {
-    sim =
-        Simulator.start(
-            SimulatorOptions.builder()
-                .profile(ProfileLoader.load(PROFILE))
-                .reactorIds(List.of(R))
-                .layout(Layout.SERVER_PER_REACTOR)
-                .basePort(0)
-                .seed(1)
-                .pkiDir(data.resolve("pki").resolve("simulator"))
-                .build());
-    PlantConfig config =
-        PlantConfigWriter.writeSimulated(
-            data.resolve("hepaloop.yaml"),
-            data,
-            PROFILE.toAbsolutePath(),
-            Map.of(R, sim.endpointUrl(R)));
-    store = Store.open(data);
+    fixture = SimulatedPlant.start(data, false);
+    Simulator sim = fixture.sim();
+    store = fixture.store();
     SystemClock clock = SystemClock.INSTANCE;
-    Users users = new Users(store, clock, new PasswordHasher(new PasswordHasher.Params(256, 1, 1)));
-    users.add("olga", "Olga Operator", Role.OPERATOR, PASSWORD.toCharArray(), false);
-    users.add("eve", "Eve Engineer", Role.ENGINEER, PASSWORD.toCharArray(), false);
-    security =
-        new ApiSecurity(
-            users,
-            new Sessions(store, clock, Sessions.Policy.DEFAULT),
-            new ApiTokens(store, clock),
-            clock,
-            null,
-            false,
-            AuditTrail.open(store, clock),
-            AuditSignatures.Mode.STRICT);
+    ApiSecurity security =
+        fixture.secure(
+            AuditSignatures.Mode.STRICT,
+            new SimulatedPlant.User("olga", "Olga Operator", Role.OPERATOR),
+            new SimulatedPlant.User("eve", "Eve Engineer", Role.ENGINEER));
     AlarmDefinition outletBad =
         new AlarmDefinition(
             "do_outlet_bad",
@@ -197,10 +108,11 @@ class AuditPlantIT {
                 "check the outlet pO2 probe",
                 300));
     plant =
-        PlantRuntime.start(
-            new PlantRuntime.Options(
-                config, data, RUN, null, false, "127.0.0.1", 0, clock, security),
-            AlarmService.Setup.of(List.of(outletBad)));
+        fixture.started(
+            PlantRuntime.start(
+                new PlantRuntime.Options(
+                    fixture.config(), data, RUN, null, false, "127.0.0.1", 0, clock, security),
+                AlarmService.Setup.of(List.of(outletBad))));
 
     // a failed login: the name typed, why, never the password
     assertThat(login("olga", "not the password")).isNull();
@@ -324,7 +236,7 @@ class AuditPlantIT {
     assertThat(tuning.get("new_value")).startsWith("gain=" + PlantRoutes.value(newGain, "") + " ");
 
     // shutdown: the HTTP server stops, then the trail writes what is queued and anchors
-    plant.close();
+    fixture.closePlant();
     plant = null;
     security.close();
     AuditVerification v = AuditVerifier.verify(data);

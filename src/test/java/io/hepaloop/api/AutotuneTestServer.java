@@ -1,10 +1,7 @@
 package io.hepaloop.api;
 
 import io.hepaloop.bench.PlantHarness;
-import io.hepaloop.control.AutotuneProgress;
-import io.hepaloop.control.CommandResult;
 import io.hepaloop.control.ReactorControl;
-import io.hepaloop.control.RelayAutoTuner;
 import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.profile.ProfileLoader;
 import io.hepaloop.sim.model.ReactorParameters;
@@ -87,8 +84,9 @@ public final class AutotuneTestServer implements AutoCloseable {
   }
 
   /** The harness's ReactorControl, one call at a time with the test's own stepping. */
-  final class HarnessAccess implements AutotuneAccess {
-    private <T> Future<T> on(String reactorId, String loopId, Function<ReactorControl, T> f) {
+  final class HarnessAccess extends ControlAutotuneAccess {
+    @Override
+    protected <T> Future<T> on(String reactorId, String loopId, Function<ReactorControl, T> f) {
       synchronized (AutotuneTestServer.this) {
         if (!PlantHarness.REACTOR.equals(reactorId)) {
           return Future.failedFuture(
@@ -100,32 +98,6 @@ public final class AutotuneTestServer implements AutoCloseable {
         }
         return Future.succeededFuture(f.apply(harness.control()));
       }
-    }
-
-    @Override
-    public Future<CommandResult> start(
-        String reactorId, String loopId, RelayAutoTuner.Config config, String actor) {
-      return on(reactorId, loopId, rc -> rc.startAutotune(loopId, config, actor));
-    }
-
-    @Override
-    public Future<AutotuneProgress> progress(String reactorId, String loopId) {
-      return on(reactorId, loopId, rc -> rc.autotuneProgress(loopId));
-    }
-
-    @Override
-    public Future<CommandResult> accept(String reactorId, String loopId, String actor) {
-      return on(reactorId, loopId, rc -> rc.acceptAutotune(loopId, actor));
-    }
-
-    @Override
-    public Future<CommandResult> reject(String reactorId, String loopId, String actor) {
-      return on(reactorId, loopId, rc -> rc.rejectAutotune(loopId, actor));
-    }
-
-    @Override
-    public Future<CommandResult> abort(String reactorId, String loopId, String actor) {
-      return on(reactorId, loopId, rc -> rc.abortAutotune(loopId, actor));
     }
   }
 }

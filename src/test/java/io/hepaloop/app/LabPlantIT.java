@@ -5,35 +5,19 @@ import static org.awaitility.Awaitility.await;
 
 import io.hepaloop.api.ApiSecurity;
 import io.hepaloop.api.AuditSignatures;
-import io.hepaloop.api.SessionGuard;
-import io.hepaloop.audit.AuditTrail;
 import io.hepaloop.lab.TestRuns;
-import io.hepaloop.plant.PlantConfig;
-import io.hepaloop.plant.PlantConfigWriter;
-import io.hepaloop.profile.ProfileLoader;
-import io.hepaloop.sim.Layout;
-import io.hepaloop.sim.Simulator;
-import io.hepaloop.sim.SimulatorOptions;
 import io.hepaloop.store.Store;
 import io.hepaloop.telemetry.InfluxConfig;
 import io.hepaloop.telemetry.LocalInfluxd;
+import io.hepaloop.testing.SimulatedPlant;
 import io.hepaloop.time.SystemClock;
-import io.hepaloop.users.ApiTokens;
-import io.hepaloop.users.PasswordHasher;
 import io.hepaloop.users.Role;
-import io.hepaloop.users.Sessions;
-import io.hepaloop.users.Users;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
@@ -49,81 +33,35 @@ import org.junit.jupiter.api.io.TempDir;
  * plant in the loop with a simulator and a real influxd.
  */
 class LabPlantIT {
-  static final String R = "r1";
+  static final String R = SimulatedPlant.R;
   static final String RUN = "r1-20261201-000000";
-  static final String PASSWORD = "correct horse battery";
-  static final Path PROFILE = Path.of("device-profiles/liver-perfusion-bioreactor.yaml");
 
   @TempDir Path data;
-  Simulator sim;
-  LocalInfluxd influxd;
-  Store store;
-  ApiSecurity security;
-  PlantRuntime plant;
-  final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10))
-          .build();
+  SimulatedPlant fixture;
 
   @AfterEach
   void stop() {
-    if (plant != null) {
-      plant.close();
-    }
-    if (security != null) {
-      security.close();
-    }
-    if (store != null) {
-      store.close();
-    }
-    if (sim != null) {
-      sim.close();
-    }
-    if (influxd != null) {
-      influxd.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
   @Test
   void anEntryOverHttpIsStoredAuditedAndLandsInInfluxAtItsSampleTime() throws Exception {
-    sim =
-        Simulator.start(
-            SimulatorOptions.builder()
-                .profile(ProfileLoader.load(PROFILE))
-                .reactorIds(List.of(R))
-                .layout(Layout.SERVER_PER_REACTOR)
-                .basePort(0)
-                .seed(1)
-                .pkiDir(data.resolve("pki").resolve("simulator"))
-                .build());
-    influxd = LocalInfluxd.launchIn(data.resolve("influxd"));
-    PlantConfig config =
-        PlantConfigWriter.writeSimulated(
-            data.resolve("hepaloop.yaml"),
-            data,
-            PROFILE.toAbsolutePath(),
-            Map.of(R, sim.endpointUrl(R)));
-    store = Store.open(data);
+    fixture = SimulatedPlant.start(data, true);
+    LocalInfluxd influxd = fixture.influxd();
+    Store store = fixture.store();
     SystemClock clock = SystemClock.INSTANCE;
-    Users users = new Users(store, clock, new PasswordHasher(new PasswordHasher.Params(256, 1, 1)));
-    users.add("olga", "Olga Operator", Role.OPERATOR, PASSWORD.toCharArray(), false);
-    security =
-        new ApiSecurity(
-            users,
-            new Sessions(store, clock, Sessions.Policy.DEFAULT),
-            new ApiTokens(store, clock),
-            clock,
-            null,
-            false,
-            AuditTrail.open(store, clock),
-            AuditSignatures.Mode.RESEARCH);
+    ApiSecurity security =
+        fixture.secure(
+            AuditSignatures.Mode.RESEARCH,
+            new SimulatedPlant.User("olga", "Olga Operator", Role.OPERATOR));
     Instant created = Instant.now().minus(Duration.ofHours(30)).truncatedTo(ChronoUnit.SECONDS);
     TestRuns.insert(store, RUN, R, created, null);
-    plant =
+    fixture.started(
         PlantRuntime.start(
             new PlantRuntime.Options(
-                config,
+                fixture.config(),
                 data,
                 RUN,
                 InfluxConfig.local(influxd.url(), "hepaloop"),
@@ -132,13 +70,15 @@ class LabPlantIT {
                 0,
                 clock,
                 security,
-                store));
+                store)));
 
-    String[] session = login("olga");
+    SimulatedPlant.Session session = fixture.login("olga", SimulatedPlant.PASSWORD);
+    assertThat(session).as("olga logs in").isNotNull();
     Instant sampled = created.plus(Duration.ofHours(6));
-    HttpResponse<String> r =
-        post(
+    SimulatedPlant.Answer r =
+        fixture.send(
             session,
+            "POST",
             "/api/runs/" + RUN + "/samples",
             new JsonObject()
                 .put("analyte", "albumin")
@@ -147,7 +87,7 @@ class LabPlantIT {
                 .put("sampledAt", sampled.toString())
                 .put("measuredAt", sampled.plus(Duration.ofHours(20)).toString())
                 .put("method", "ELISA"));
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
     assertThat(new JsonObject(r.body()).getString("canonicalUnit")).isEqualTo("µg/mL");
 
     try (InfluxDB influx = InfluxDBFactory.connect(influxd.url())) {
@@ -175,38 +115,5 @@ class LabPlantIT {
       return List.of(); // the database may not exist yet
     }
     return res.getSeries() == null ? List.of() : res.getSeries().get(0).getValues();
-  }
-
-  private String[] login(String user) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base() + "/api/login"))
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        new JsonObject().put("user", user).put("password", PASSWORD).encode()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    String cookie =
-        r.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0].split("=", 2)[1];
-    return new String[] {cookie, new JsonObject(r.body()).getString("csrfToken")};
-  }
-
-  private HttpResponse<String> post(String[] session, String path, JsonObject body)
-      throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(base() + path))
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/json")
-            .header("Cookie", SessionGuard.COOKIE + "=" + session[0])
-            .header(SessionGuard.CSRF_HEADER, session[1])
-            .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private String base() {
-    return "http://127.0.0.1:" + plant.httpPort();
   }
 }

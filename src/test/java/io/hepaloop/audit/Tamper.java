@@ -74,23 +74,13 @@ final class Tamper implements AutoCloseable {
   }
 
   static StoredRecord withValue(StoredRecord r, String newValue, String previousHash) {
-    StoredRecord draft =
-        new StoredRecord(
-            r.seq(),
-            r.recordedAt(),
-            r.user(),
-            r.role(),
-            r.action(),
-            r.target(),
-            r.oldValue(),
-            newValue,
-            r.reason(),
-            r.runId(),
-            r.signedBy(),
-            r.signatureMeaning(),
-            r.signedAt(),
-            previousHash,
-            "");
+    StoredRecord draft = withValue(r, newValue, previousHash, "");
+    return withValue(r, newValue, previousHash, AuditHash.hash(previousHash, draft.hashedFields()));
+  }
+
+  /** {@code r} with another new value, previous hash and hash; every other field kept. */
+  private static StoredRecord withValue(
+      StoredRecord r, String newValue, String previousHash, String hash) {
     return new StoredRecord(
         r.seq(),
         r.recordedAt(),
@@ -106,7 +96,7 @@ final class Tamper implements AutoCloseable {
         r.signatureMeaning(),
         r.signedAt(),
         previousHash,
-        AuditHash.hash(previousHash, draft.hashedFields()));
+        hash);
   }
 
   void insert(StoredRecord r) throws SQLException {

@@ -5,12 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.hepaloop.cli.ServeClient.Answer;
+import io.hepaloop.cli.ServeClient.Session;
 import io.hepaloop.notify.WebhookNotifier;
-import io.hepaloop.plant.PlantConfigWriter;
-import io.hepaloop.profile.ProfileLoader;
-import io.hepaloop.sim.Layout;
 import io.hepaloop.sim.Simulator;
-import io.hepaloop.sim.SimulatorOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -30,11 +28,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -51,12 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class AlarmProcessIT {
-  static final String R = "r1";
+  static final String R = ServeProcess.R;
   static final String ALARM = "do_outlet_bad";
   static final String SECRET = "a-webhook-secret-of-some-length";
-  static final Path PROFILE = Path.of("device-profiles/liver-perfusion-bioreactor.yaml");
-  static final Pattern API = Pattern.compile("API and metrics on (http://\\S+)/metrics");
-  static final Duration LONG = Duration.ofSeconds(90);
+  static final Duration LONG = ServeProcess.LONG;
 
   record Received(long timestamp, String signature, JsonObject body, String raw) {}
 
@@ -64,9 +57,10 @@ class AlarmProcessIT {
   final List<Received> webhook = new CopyOnWriteArrayList<>();
   final Vertx receiverVertx = Vertx.vertx();
   final HttpClient http = HttpClient.newHttpClient();
+  final ServeClient client = new ServeClient(http);
   Simulator sim;
   GreenMail smtp;
-  Serve serve;
+  ServeProcess serve;
 
   @AfterEach
   void stop() throws Exception {
@@ -82,129 +76,13 @@ class AlarmProcessIT {
     receiverVertx.close().await(10, TimeUnit.SECONDS);
   }
 
-  /** A running {@code hepaloop serve}: its process and what it printed so far. */
-  static final class Serve {
-    final Process process;
-    final StringBuffer out = new StringBuffer();
-    final Path err;
-
-    Serve(Path config, Path err) throws Exception {
-      this(config, err, Map.of());
-    }
-
-    /**
-     * With {@code env} added to the environment (e.g. HEPALOOP_ROOT, where recipes are) and {@code
-     * extra} options after the usual ones.
-     */
-    Serve(Path config, Path err, Map<String, String> env, String... extra) throws Exception {
-      this.err = err;
-      List<String> command =
-          new java.util.ArrayList<>(
-              List.of(
-                  ProcessHandle.current().info().command().orElse("java"),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  HepaLoop.class.getName(),
-                  "serve",
-                  "--config",
-                  config.toString(),
-                  "--http-port",
-                  "0",
-                  "--no-influxd",
-                  "--quiet"));
-      command.addAll(List.of(extra));
-      ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile());
-      builder.environment().putAll(env);
-      process = builder.start();
-      Thread reader =
-          new Thread(
-              () -> {
-                try (BufferedReader in =
-                    new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                  String line;
-                  while ((line = in.readLine()) != null) {
-                    out.append(line).append('\n');
-                  }
-                } catch (Exception e) {
-                  // the process ended
-                }
-              },
-              "serve-stdout");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    /**
-     * The API's base URL once serve is up: it printed its run line, and on a first start the line
-     * of the first admin (written after the server listens).
-     */
-    String base(boolean firstStart) throws Exception {
-      await()
-          .atMost(LONG)
-          .until(
-              () ->
-                  !process.isAlive()
-                      || out.indexOf("\nrun: ") >= 0
-                          && (!firstStart || out.indexOf("first start: created user") >= 0));
-      Matcher m = API.matcher(out);
-      assertThat(m.find())
-          .as("serve printed its URL; out:%n%s%nerr:%n%s", out, Files.readString(err))
-          .isTrue();
-      return m.group(1);
-    }
-
-    /** SIGTERM, then the exit code: 143 (128 + 15) once the shutdown hook let the JVM exit. */
-    int terminate() throws Exception {
-      process.destroy();
-      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("serve stops on SIGTERM").isTrue();
-      return process.exitValue();
-    }
-  }
-
-  /** A logged-in session: its cookie and CSRF token. */
-  record Session(String cookie, String csrf, JsonObject login) {}
-
-  record Answer(int status, String contentType, String body) {
-    JsonObject json() {
-      return new JsonObject(body);
-    }
-
-    JsonArray array() {
-      return new JsonArray(body);
-    }
-  }
-
   private Session login(String base, String user, String password) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + "/api/login"))
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        new JsonObject().put("user", user).put("password", password).encode()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as("login of %s: %s", user, r.body()).isEqualTo(200);
-    String cookie = r.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
-    JsonObject body = new JsonObject(r.body());
-    return new Session(cookie, body.getString("csrfToken"), body);
+    return client.login(base, user, password);
   }
 
   private Answer call(Session s, String method, String base, String path, JsonObject body)
       throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + path))
-            .header("Cookie", s.cookie())
-            .header("X-CSRF-Token", s.csrf())
-            .header("Content-Type", "application/json")
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body.encode()));
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+    return client.call(s, method, base, path, body);
   }
 
   private JsonObject alarm(Session s, String base) throws Exception {
@@ -296,20 +174,10 @@ class AlarmProcessIT {
     int smtpPort = freePort();
     smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     smtp.start();
-    sim =
-        Simulator.start(
-            SimulatorOptions.builder()
-                .profile(ProfileLoader.load(PROFILE))
-                .reactorIds(List.of(R))
-                .layout(Layout.SERVER_PER_REACTOR)
-                .basePort(0)
-                .seed(1)
-                .pkiDir(dir.resolve("sim-pki"))
-                .build());
-    Path data = dir.resolve("data");
-    Path config = dir.resolve("hepaloop.yaml");
-    PlantConfigWriter.writeSimulated(
-        config, data, PROFILE.toAbsolutePath(), Map.of(R, sim.endpointUrl(R)));
+    ServeProcess.Plant plant = ServeProcess.simulatedPlant(dir);
+    sim = plant.sim();
+    Path data = plant.data();
+    Path config = plant.config();
     Files.writeString(dir.resolve("webhook.key"), SECRET + "\n");
     Files.writeString(
         config,
@@ -334,7 +202,7 @@ class AlarmProcessIT {
             + "      priorities: [critical, high]\n"
             + "  retry: { firstS: 0.2, maxS: 2 }\n");
 
-    serve = new Serve(config, dir.resolve("serve-1.err"));
+    serve = new ServeProcess(config, dir.resolve("serve-1.err"));
     String base = serve.base(true);
 
     // the first admin: the printed password, which must be changed before anything else
@@ -475,7 +343,7 @@ class AlarmProcessIT {
 
     // SIGTERM, then a new start on the same data directory
     assertThat(serve.terminate()).isEqualTo(143);
-    serve = new Serve(config, dir.resolve("serve-2.err"));
+    serve = new ServeProcess(config, dir.resolve("serve-2.err"));
     String again = serve.base(false);
     assertThat(serve.out.toString()).doesNotContain("initial password");
     await() // changed: the file would only mislead

@@ -8,8 +8,6 @@ import io.hepaloop.audit.AuditTrail;
 import io.hepaloop.audit.Signature;
 import io.hepaloop.store.Store;
 import io.hepaloop.time.ManualClock;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,22 +18,13 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code hepaloop audit verify|export} through picocli on a temporary data directory. */
 class AuditCommandTest {
   @TempDir Path tmp;
 
-  private record Result(int exit, String out, String err) {}
-
-  private Result run(String... args) {
-    CommandLine cli = HepaLoop.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    return new Result(exit, out.toString(), err.toString());
+  private CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   /** Four records a day apart from 2026-01-01T09:00Z, the third signed, with a comma and quote. */
@@ -77,7 +66,7 @@ class AuditCommandTest {
   @Test
   void verifySaysIntactWithExitCodeZero() {
     writeTrail();
-    Result r = run("audit", "verify", "--data-dir", tmp.toString());
+    CliRun r = run("audit", "verify", "--data-dir", tmp.toString());
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("4 records (last 4)", "INTACT");
@@ -91,7 +80,7 @@ class AuditCommandTest {
       s.executeUpdate("DROP TRIGGER audit_records_no_update");
       s.executeUpdate("UPDATE audit_records SET new_value = '9.0' WHERE seq = 2");
     }
-    Result r = run("audit", "verify", "--data-dir", tmp.toString());
+    CliRun r = run("audit", "verify", "--data-dir", tmp.toString());
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("TAMPERED: 1 problem(s)", "EDITED: record 2:");
@@ -99,7 +88,7 @@ class AuditCommandTest {
 
   @Test
   void verifyOfADirectoryWithoutADatabaseIsAUserError() {
-    Result r = run("audit", "verify", "--data-dir", tmp.resolve("typo").toString());
+    CliRun r = run("audit", "verify", "--data-dir", tmp.resolve("typo").toString());
 
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("no database in").doesNotContain("\tat ");
@@ -110,7 +99,7 @@ class AuditCommandTest {
   void exportWritesTheRecordsOfTheRangeAsCsvWithSignatures() throws Exception {
     writeTrail();
     Path csv = tmp.resolve("audit.csv");
-    Result r =
+    CliRun r =
         run(
             "audit",
             "export",
@@ -144,7 +133,7 @@ class AuditCommandTest {
   @Test
   void exportRefusesABadTimeNamingTheOption() {
     writeTrail();
-    Result r =
+    CliRun r =
         run(
             "audit",
             "export",

@@ -6,8 +6,6 @@ import io.hepaloop.plantstate.RecipeReleases;
 import io.hepaloop.store.Store;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -17,7 +15,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code hepaloop recipe release}: signs with the password read like the user commands read it,
@@ -29,25 +26,17 @@ class RecipeReleaseCommandTest {
   @TempDir Path tmp;
   private final InputStream stdinBefore = System.in;
 
-  private record Result(int exit, String out, String err) {}
-
   @AfterEach
   void restore() {
     System.setIn(stdinBefore);
   }
 
-  private Result run(String stdin, String... args) {
+  private CliRun run(String stdin, String... args) {
     System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-    CommandLine cli = HepaLoop.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--data-dir");
     all.add(tmp.toString());
-    int exit = cli.execute(all.toArray(String[]::new));
-    return new Result(exit, out.toString(), err.toString());
+    return CliRun.of(all.toArray(String[]::new));
   }
 
   private List<String> auditActions() {
@@ -70,14 +59,14 @@ class RecipeReleaseCommandTest {
 
   @Test
   void aReleaseIsSignedAndRecordedAWrongPasswordAndASecondReleaseAreRefused() {
-    Result add = run("a long password\n", "user", "add", "eve", "--role", "engineer");
+    CliRun add = run("a long password\n", "user", "add", "eve", "--role", "engineer");
     assertThat(add.exit()).as(add.err()).isZero();
 
-    Result wrong = run("not the password\n", "recipe", "release", RECIPE, "--user", "eve");
+    CliRun wrong = run("not the password\n", "recipe", "release", RECIPE, "--user", "eve");
     assertThat(wrong.exit()).as(wrong.err()).isEqualTo(1);
     assertThat(wrong.out()).contains("wrong password").contains("nothing was released");
 
-    Result ok =
+    CliRun ok =
         run(
             "a long password\n",
             "recipe",
@@ -92,7 +81,7 @@ class RecipeReleaseCommandTest {
         .contains("released hepatocyte-perfusion-standard")
         .contains("audit record #");
 
-    Result again = run("a long password\n", "recipe", "release", RECIPE, "--user", "eve");
+    CliRun again = run("a long password\n", "recipe", "release", RECIPE, "--user", "eve");
     assertThat(again.exit()).isEqualTo(1);
     assertThat(again.out()).contains("was released by eve");
 

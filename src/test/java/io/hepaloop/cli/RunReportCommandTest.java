@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hepaloop.report.ReportRows;
 import io.hepaloop.store.Store;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code hepaloop run report} through picocli on a temporary data directory, without InfluxDB. */
 class RunReportCommandTest {
@@ -20,16 +17,8 @@ class RunReportCommandTest {
 
   @TempDir Path tmp;
 
-  private record Result(int exit, String out, String err) {}
-
-  private Result run(String... args) {
-    CommandLine cli = HepaLoop.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    return new Result(exit, out.toString(), err.toString());
+  private CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private void oneRun() {
@@ -43,7 +32,7 @@ class RunReportCommandTest {
   @Test
   void anUnknownRunIsAClearErrorNamingIt() {
     oneRun();
-    Result r = run("run", "report", "r1-20990101-000000", "--data-dir", tmp.toString());
+    CliRun r = run("run", "report", "r1-20990101-000000", "--data-dir", tmp.toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err())
         .startsWith("hepaloop run report: no run 'r1-20990101-000000' in ")
@@ -54,7 +43,7 @@ class RunReportCommandTest {
 
   @Test
   void aMalformedRunIdIsRefusedBeforeAnythingIsRead() {
-    Result r = run("run", "report", "r1 bad/id", "--data-dir", tmp.toString());
+    CliRun r = run("run", "report", "r1 bad/id", "--data-dir", tmp.toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("run id 'r1 bad/id' is not valid");
   }
@@ -62,7 +51,7 @@ class RunReportCommandTest {
   @Test
   void aDirectoryWithoutDatabaseIsNamed() {
     Path empty = tmp.resolve("nothing");
-    Result r = run("run", "report", RUN, "--data-dir", empty.toString());
+    CliRun r = run("run", "report", RUN, "--data-dir", empty.toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("no database in " + empty);
     assertThat(Files.exists(empty.resolve(Store.FILE_NAME))).isFalse();
@@ -72,7 +61,7 @@ class RunReportCommandTest {
   void writesTheHtmlReportToAFileAndSaysWhatIsUnavailable() throws Exception {
     oneRun();
     Path file = tmp.resolve("report.html");
-    Result r =
+    CliRun r =
         run(
             "run",
             "report",
@@ -93,7 +82,7 @@ class RunReportCommandTest {
   @Test
   void markdownGoesToStandardOutput() {
     oneRun();
-    Result r = run("run", "report", RUN, "--data-dir", tmp.toString());
+    CliRun r = run("run", "report", RUN, "--data-dir", tmp.toString());
     assertThat(r.exit()).isZero();
     assertThat(r.out()).startsWith("# Run report " + RUN).contains("| Duration | 02:00:00 |");
   }

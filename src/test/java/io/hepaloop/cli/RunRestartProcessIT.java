@@ -7,20 +7,15 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.hepaloop.audit.AuditExport;
-import io.hepaloop.plant.PlantConfigWriter;
-import io.hepaloop.profile.ProfileLoader;
-import io.hepaloop.sim.Layout;
+import io.hepaloop.cli.ServeClient.Answer;
+import io.hepaloop.cli.ServeClient.Session;
 import io.hepaloop.sim.SimulatedReactor;
 import io.hepaloop.sim.Simulator;
-import io.hepaloop.sim.SimulatorOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,8 +58,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 420, unit = TimeUnit.SECONDS) // about 2 min on a busy 2-core machine
 class RunRestartProcessIT {
-  static final String R = "r1";
-  static final Path PROFILE = Path.of("device-profiles/liver-perfusion-bioreactor.yaml");
+  static final String R = ServeProcess.R;
   static final Duration LONG = Duration.ofSeconds(90);
   static final double MANUAL_PUMP_PCT = 30.0;
   static final double PUMP_SAFE_PCT = 20.0; // the profile's safeValue of the pump
@@ -81,8 +75,9 @@ class RunRestartProcessIT {
 
   @TempDir Path dir;
   final HttpClient http = HttpClient.newHttpClient();
+  final ServeClient client = new ServeClient(http);
   Simulator sim;
-  AlarmProcessIT.Serve serve;
+  ServeProcess serve;
   DeviceRecorder device;
 
   @AfterEach
@@ -101,20 +96,10 @@ class RunRestartProcessIT {
 
   @Test
   void killedMidRunItComesBackWithLoopsAlarmsAndAuditAsTheyWere() throws Exception {
-    sim =
-        Simulator.start(
-            SimulatorOptions.builder()
-                .profile(ProfileLoader.load(PROFILE))
-                .reactorIds(List.of(R))
-                .layout(Layout.SERVER_PER_REACTOR)
-                .basePort(0)
-                .seed(1)
-                .pkiDir(dir.resolve("sim-pki"))
-                .build());
-    Path data = dir.resolve("data");
-    Path config = dir.resolve("hepaloop.yaml");
-    PlantConfigWriter.writeSimulated(
-        config, data, PROFILE.toAbsolutePath(), Map.of(R, sim.endpointUrl(R)));
+    ServeProcess.Plant plant = ServeProcess.simulatedPlant(dir);
+    sim = plant.sim();
+    Path data = plant.data();
+    Path config = plant.config();
     // serve finds recipes in $HEPALOOP_ROOT/recipes: there, the short test recipe
     Files.createDirectories(dir.resolve("recipes"));
     Files.copy(
@@ -122,7 +107,7 @@ class RunRestartProcessIT {
         dir.resolve("recipes/" + RECIPE + ".yaml"));
     Map<String, String> root = Map.of("HEPALOOP_ROOT", dir.toString());
 
-    serve = new AlarmProcessIT.Serve(config, dir.resolve("serve-1.err"), root, ESIGN);
+    serve = new ServeProcess(config, dir.resolve("serve-1.err"), root, ESIGN);
     String base = serve.base(true);
     Session operator = firstUsers(base, data);
     awaitControlling(operator, base);
@@ -233,7 +218,7 @@ class RunRestartProcessIT {
     assertContiguous(atKill);
 
     // ---- the same data directory, a new process ----
-    serve = new AlarmProcessIT.Serve(config, dir.resolve("serve-2.err"), root, ESIGN);
+    serve = new ServeProcess(config, dir.resolve("serve-2.err"), root, ESIGN);
     String again = serve.base(false);
     Session operator2 = login(again, "olga", "olga's operator password");
     awaitControlling(operator2, again);
@@ -428,10 +413,6 @@ class RunRestartProcessIT {
 
   // ---- the API ----
 
-  record Session(String cookie, String csrf) {}
-
-  record Answer(int status, String body) {}
-
   /** The first admin changes the printed password and adds operator olga; olga's session. */
   private Session firstUsers(String base, Path data) throws Exception {
     String initial =
@@ -462,34 +443,12 @@ class RunRestartProcessIT {
   }
 
   private Session login(String base, String user, String password) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + "/api/login"))
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        new JsonObject().put("user", user).put("password", password).encode()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as("login of %s: %s", user, r.body()).isEqualTo(200);
-    String cookie = r.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
-    return new Session(cookie, new JsonObject(r.body()).getString("csrfToken"));
+    return client.login(base, user, password);
   }
 
   private Answer call(Session s, String method, String base, String path, JsonObject body)
       throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + path))
-            .header("Cookie", s.cookie())
-            .header("X-CSRF-Token", s.csrf())
-            .header("Content-Type", "application/json")
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body.encode()));
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    return new Answer(r.statusCode(), r.body());
+    return client.call(s, method, base, path, body);
   }
 
   private static void expectOk(Answer a) {

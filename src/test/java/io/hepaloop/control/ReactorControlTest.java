@@ -48,7 +48,8 @@ class ReactorControlTest {
   @Test
   void theCommandDoorValidatesEveryKindOfCommandAgainstTheProfile() {
     assertThat(rc.command(new ControlCommand.SetSetpoint("temperature", 29.0, "ops")).message())
-        .contains("[30.0, 39.0]");
+        .isEqualTo(
+            "setpoint 29.00 °C for loop temperature is outside its allowed range [30.0, 39.0] °C");
     assertThat(
             rc.command(new ControlCommand.SetSetpoint("temperature", Double.NaN, "ops")).accepted())
         .isFalse();
@@ -65,7 +66,9 @@ class ReactorControlTest {
         .contains("gas_o2")
         .contains("[5.0, 60.0]");
     assertThat(rc.command(new ControlCommand.SetCascadeSetpoint("oxygen", 20.0, "ops")).message())
-        .contains("[35.0, 120.0]");
+        .isEqualTo(
+            "cascade setpoint 20.00 mmHg for loop oxygen is outside its allowed range"
+                + " [35.0, 120.0] mmHg");
     assertThat(rc.command(new ControlCommand.SetCascadeSetpoint("flow", 40.0, "ops")).message())
         .contains("no cascade");
     assertThat(
