@@ -11,9 +11,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * User administration, for the admin role: list, add, change role, disable, reset password. A reset
- * password must be changed at the next login and ends the user's sessions; the last enabled admin
- * can be neither disabled nor demoted (409), so somebody can always manage users.
+ * User administration, for the admin role: list, add, change role, disable, enable again, reset
+ * password. A reset password must be changed at the next login and ends the user's sessions; the
+ * last enabled admin can be neither disabled nor demoted (409), so somebody can always manage
+ * users.
  */
 final class UserRoutes {
   private final ApiSecurity security;
@@ -36,6 +37,7 @@ final class UserRoutes {
         .post("/api/users/:name/disable")
         .handler(guard.require(Role.ADMIN))
         .handler(this::disable);
+    router.post("/api/users/:name/enable").handler(guard.require(Role.ADMIN)).handler(this::enable);
     router
         .post("/api/users/:name/password")
         .handler(guard.require(Role.ADMIN))
@@ -119,21 +121,35 @@ final class UserRoutes {
   }
 
   private void disable(RoutingContext rc) {
+    setEnabled(rc, false);
+  }
+
+  /** A disabled user may log in again; a lockout ends and the failure count starts again. */
+  private void enable(RoutingContext rc) {
+    setEnabled(rc, true);
+  }
+
+  private void setEnabled(RoutingContext rc, boolean enabled) {
     String name = rc.pathParam("name");
+    String after = enabled ? "enabled" : "disabled";
     String[] before = new String[1];
     blocking
         .db(
             () -> {
               before[0] = security.users().get(name).disabled() ? "disabled" : "enabled";
-              security.users().disable(name);
+              if (enabled) {
+                security.users().enable(name);
+              } else {
+                security.users().disable(name);
+              }
               return security.users().get(name);
             })
         .onSuccess(
             u -> {
               SessionRoutes.json(rc, 200, json(u));
-              record(rc, AuditAction.USER, name, before[0], "disabled");
+              record(rc, AuditAction.USER, name, before[0], after);
             })
-        .onFailure(e -> refused(rc, e, AuditAction.USER, name, before[0], "disabled"));
+        .onFailure(e -> refused(rc, e, AuditAction.USER, name, before[0], after));
   }
 
   private void resetPassword(RoutingContext rc) {

@@ -198,12 +198,56 @@ class UserCommandTest {
   }
 
   @Test
+  void enableLetsADisabledUserLogInAgainAndEndsTheirLockout() {
+    run("a long password\n", "user", "add", "alice", "--role", "operator");
+    for (int i = 0; i < 4; i++) {
+      assertThat(login("alice", "a wrong password")).isEqualTo(LoginResult.Outcome.WRONG_PASSWORD);
+    }
+    run("", "user", "disable", "alice");
+    assertThat(login("alice", "a long password")).isEqualTo(LoginResult.Outcome.DISABLED);
+
+    Result enable = run("", "user", "enable", "alice");
+    assertThat(enable.exit()).as(enable.err()).isZero();
+    assertThat(enable.out()).contains("alice enabled");
+    assertThat(run("", "user", "list").out().lines())
+        .anySatisfy(l -> assertThat(l).startsWith("alice ").contains("active"));
+    // the four failures from before are forgotten: a fifth wrong password does not lock
+    assertThat(login("alice", "a wrong password")).isEqualTo(LoginResult.Outcome.WRONG_PASSWORD);
+    assertThat(login("alice", "a long password")).isEqualTo(LoginResult.Outcome.OK);
+
+    assertUserError(run("", "user", "enable", "zed"), "hepaloop user enable: no user 'zed'");
+  }
+
+  @Test
+  void roleGivesAnotherRoleButNeverDemotesTheLastAdmin() {
+    run("a long password\n", "user", "add", "alice", "--role", "operator");
+    run("a long password\n", "user", "add", "root", "--role", "admin");
+
+    Result role = run("", "user", "role", "alice", "ENGINEER");
+    assertThat(role.exit()).as(role.err()).isZero();
+    assertThat(role.out()).contains("alice: role operator -> engineer");
+    try (Store store = Store.open(tmp)) {
+      assertThat(new Users(store, SystemClock.INSTANCE).get("alice").role().id())
+          .isEqualTo("engineer");
+    }
+
+    assertUserError(
+        run("", "user", "role", "alice", "boss"), "hepaloop user role: unknown role 'boss'");
+    assertUserError(run("", "user", "role", "zed", "viewer"), "no user 'zed'");
+    assertUserError(
+        run("", "user", "role", "root", "viewer"),
+        "'root' is the last enabled admin: cannot demote");
+  }
+
+  @Test
   void aDatabaseFileThatIsNotSqliteIsOneLineNamingIt() throws Exception {
     Path db = tmp.resolve("hepaloop.db");
     Files.writeString(db, "these are my notes, not a database\n");
     String text = db + " is not an SQLite database: it starts with text, not SQLite's header";
     assertOneLine(run("", "user", "list"), "hepaloop user list: " + text);
     assertOneLine(run("", "user", "disable", "alice"), "hepaloop user disable: " + text);
+    assertOneLine(run("", "user", "enable", "alice"), "hepaloop user enable: " + text);
+    assertOneLine(run("", "user", "role", "alice", "viewer"), "hepaloop user role: " + text);
     assertOneLine(run("a long password\n", "user", "passwd", "alice"), text);
     assertOneLine(run("a long password\n", "user", "add", "alice", "--role", "viewer"), text);
     assertThat(Files.readString(db)).as("left as it was").startsWith("these are my notes");
