@@ -8,6 +8,9 @@ import io.hepaloop.audit.AuditRecord;
 import io.hepaloop.control.AutotuneProgress;
 import io.hepaloop.control.CommandResult;
 import io.hepaloop.control.RelayAutoTuner;
+import io.hepaloop.lab.LabAnalytes;
+import io.hepaloop.lab.LabSamples;
+import io.hepaloop.lab.TestRuns;
 import io.hepaloop.store.Store;
 import io.hepaloop.time.ManualClock;
 import io.hepaloop.users.ApiTokens;
@@ -41,8 +44,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Login, logout, password, user, token and auto-tune routes answer only once the audit record of
- * what they did is committed, so a kill -9 right after an answer cannot lose the record; and 500
+ * Login, logout, password, user, token, auto-tune and lab routes answer only once the audit record
+ * of what they did is committed, so a kill -9 right after an answer cannot lose the record; and 500
  * problem+json when it could not be written. The routes record to a trail whose commits the test
  * holds back: a route's answer is seen ({@code addHeadersEndHandler}) from the event-loop task that
  * queued the record, or from any before it, by a probe run on the same context after it, so an
@@ -51,6 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
 class AuditBeforeAnswerTest {
   private static final String PASSWORD = "correct horse battery";
   private static final String LOOP = "/api/reactors/r1/loops/temperature/autotune";
+  private static final String RUN = "R1-20260101-000000";
+  private static final String SAMPLES = "/api/runs/" + RUN + "/samples";
 
   @TempDir Path tmp;
 
@@ -101,6 +106,13 @@ class AuditBeforeAnswerTest {
     new UserRoutes(security, guard, blocking, audit).mount(router);
     new TokenRoutes(security, guard, blocking, audit).mount(router);
     AutotuneRoutes.mount(router, guard, tuner, audit);
+    // a run created at the clock's start; lab samples are entered two days later
+    TestRuns.insert(store, RUN, "R1", clock.now(), null);
+    clock.advance(Duration.ofDays(2));
+    LabRoutes.mount(
+        vertx, router, guard, new LabSamples(store, clock, LabAnalytes.defaults(), s -> {}), audit);
+    // no recipes: only an unsigned release is asked for, refused before recipes are looked at
+    RecipeRoutes.mount(vertx, router, guard, null, audit);
     HttpServer server =
         vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
     base = "http://127.0.0.1:" + server.actualPort();
@@ -212,6 +224,49 @@ class AuditBeforeAnswerTest {
   }
 
   @Test
+  void labResultsAnswerOnlyOnceRecorded() {
+    Caller ada = loggedIn("ada");
+    HttpResponse<String> entered = afterCommit(ada.post(SAMPLES, glucose("mg/dL")), "lab_entry");
+    assertThat(entered.statusCode()).as(entered.body()).isEqualTo(201);
+    String id = new JsonObject(entered.body()).getString("sampleId");
+    HttpResponse<String> corrected =
+        afterCommit(
+            ada.post(
+                SAMPLES + "/" + id + "/corrections",
+                new JsonObject()
+                    .put("value", 4.2)
+                    .put("unit", "mmol/L")
+                    .put("reason", "wrong tube")),
+            "lab_correction");
+    assertThat(corrected.statusCode()).as(corrected.body()).isEqualTo(201);
+    HttpResponse<String> refused =
+        afterCommit(
+            ada.post(SAMPLES, glucose("mg/dL").put("analyte", "viability").put("value", 92)),
+            "lab_entry");
+    assertThat(refused.statusCode()).as("a refusal is recorded, then answered").isEqualTo(400);
+  }
+
+  @Test
+  void anUnsignedRecipeReleaseIsRefusedOnlyOnceRecorded() {
+    Caller ada = loggedIn("ada");
+    HttpResponse<String> refused =
+        afterCommit(
+            ada.post("/api/recipes/maintenance/release", new JsonObject()), "signature_refused");
+    assertThat(refused.statusCode()).as(refused.body()).isBetween(400, 499);
+    assertThat(refused.body()).contains("electronic signature");
+  }
+
+  private static JsonObject glucose(String unit) {
+    return new JsonObject()
+        .put("analyte", "glucose")
+        .put("value", 90.08)
+        .put("unit", unit)
+        .put("sampledAt", "2026-01-02T06:00:00Z")
+        .put("measuredAt", "2026-01-02T16:00:00Z")
+        .put("method", "GOD-POD");
+  }
+
+  @Test
   void anActionWhoseRecordCannotBeWrittenIsAnswered500() {
     HttpResponse<String> login = notWritten(new Caller().login("ada", PASSWORD), "login");
     assertThat(login.headers().firstValue("Set-Cookie")).as("no session handed out").isEmpty();
@@ -223,6 +278,7 @@ class AuditBeforeAnswerTest {
             ada.post("/api/tokens", new JsonObject().put("name", "nightly")), "token_create");
     assertThat(token.body()).as("no secret handed out").doesNotContain("hlt_");
     notWritten(ada.post(LOOP + "/accept", null), "autotune");
+    notWritten(ada.post(SAMPLES, glucose("mg/dL")), "lab_entry");
     HttpResponse<String> failed = notWritten(new Caller().login("olga", "wrong!"), "login_failed");
     assertThat(failed.body()).doesNotContain("wrong user name or password");
   }
