@@ -8,8 +8,10 @@ import io.hepaloop.audit.Signature;
 import io.hepaloop.core.ActiveRuns;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * the plant continues is added to every record; the trail stamps the time.
  *
  * <p>A record that cannot be written (disk failure, trail already closed at shutdown) cannot undo
- * the action it describes; it is logged as an error naming the action, and the answer to the client
- * is not changed. Without a trail ({@link #none()}: tests of other features) nothing is recorded.
+ * the action it describes; it is logged as an error naming the action. Routes answer once the
+ * record is committed: {@link #thenAnswer} still gives the action's answer when it failed, {@link
+ * #answerOnceRecorded} gives 500 problem+json instead. Without a trail ({@link #none()}: tests of
+ * other features) nothing is recorded.
  */
 public final class AuditRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(AuditRecorder.class);
@@ -30,6 +34,7 @@ public final class AuditRecorder {
   public static final String REFUSED = "refused: ";
 
   private final AuditTrail trail;
+  private final Function<AuditEntry, CompletableFuture<AuditRecord>> sink;
   private final String runId;
   private final AuditSignatures signatures;
   private volatile ActiveRuns activeRuns = ActiveRuns.NONE;
@@ -40,7 +45,27 @@ public final class AuditRecorder {
    * @param signatures how electronic signatures of critical actions are checked
    */
   AuditRecorder(AuditTrail trail, String runId, AuditSignatures signatures) {
+    this(trail, trail == null ? null : trail::enqueue, runId, signatures);
+  }
+
+  /**
+   * Records to {@code sink} instead of a trail: tests that decide when (and whether) a record is
+   * committed, to see that a route answers only after.
+   */
+  static AuditRecorder recordingTo(
+      Function<AuditEntry, CompletableFuture<AuditRecord>> sink,
+      String runId,
+      AuditSignatures signatures) {
+    return new AuditRecorder(null, sink, runId, signatures);
+  }
+
+  private AuditRecorder(
+      AuditTrail trail,
+      Function<AuditEntry, CompletableFuture<AuditRecord>> sink,
+      String runId,
+      AuditSignatures signatures) {
     this.trail = trail;
+    this.sink = sink;
     this.runId = runId;
     this.signatures = signatures;
   }
@@ -86,7 +111,7 @@ public final class AuditRecorder {
 
   /** True when records are kept. */
   public boolean recording() {
-    return trail != null;
+    return sink != null;
   }
 
   /** Records what {@code caller} did (applied, or refused with {@link #REFUSED} values). */
@@ -181,7 +206,7 @@ public final class AuditRecorder {
       String reason,
       Signature signature,
       String recordRunId) {
-    if (trail == null) {
+    if (sink == null) {
       return CompletableFuture.completedFuture(null);
     }
     AuditEntry entry;
@@ -202,7 +227,7 @@ public final class AuditRecorder {
           "audit record of {} on {} by {} not made: {}", action.id(), target, user, e.getMessage());
       return CompletableFuture.failedFuture(e);
     }
-    CompletableFuture<AuditRecord> written = trail.enqueue(entry);
+    CompletableFuture<AuditRecord> written = sink.apply(entry);
     written.whenComplete(
         (r, failure) -> {
           if (failure != null) {
@@ -235,6 +260,45 @@ public final class AuditRecorder {
                 context.runOnContext(v -> answer.run());
               }
             });
+  }
+
+  /**
+   * Like {@link #thenAnswer}, but strict about the record: once every record in {@code written} is
+   * committed, runs {@code answer}; when one could not be written, answers 500 problem+json instead
+   * (the action was carried out, but the client must not take it as recorded; {@link #record} has
+   * logged the cause). Never blocks; runs on the route's context.
+   */
+  static void answerOnceRecorded(
+      RoutingContext rc, List<CompletableFuture<AuditRecord>> written, Runnable answer) {
+    Context context = Vertx.currentContext();
+    CompletableFuture.allOf(written.toArray(CompletableFuture[]::new))
+        .whenComplete(
+            (ignored, failure) -> {
+              Runnable then = failure == null ? answer : () -> notRecorded(rc);
+              if (context == null) {
+                then.run();
+              } else {
+                context.runOnContext(v -> then.run());
+              }
+            });
+  }
+
+  /** {@link #answerOnceRecorded} for one record. */
+  static void answerOnceRecorded(
+      RoutingContext rc, CompletableFuture<AuditRecord> written, Runnable answer) {
+    answerOnceRecorded(rc, List.of(written), answer);
+  }
+
+  private static void notRecorded(RoutingContext rc) {
+    Problems.send(
+        rc,
+        500,
+        "Audit record not written",
+        rc.request().method()
+            + " "
+            + rc.request().path()
+            + " was carried out, but its audit record could not be written (the server's log"
+            + " names the cause); check the audit trail before repeating it");
   }
 
   /** The new value of a refused action: {@code refused: <what was asked>}. */

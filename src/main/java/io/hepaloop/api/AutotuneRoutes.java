@@ -1,6 +1,7 @@
 package io.hepaloop.api;
 
 import io.hepaloop.audit.AuditAction;
+import io.hepaloop.audit.AuditRecord;
 import io.hepaloop.control.AutotuneDefaults;
 import io.hepaloop.control.AutotuneProgress;
 import io.hepaloop.control.CommandResult;
@@ -16,6 +17,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Auto-tune of a loop on the running controller, for engineers (reading its progress is open to any
@@ -32,7 +34,8 @@ import java.util.Set;
  *
  * Unknown reactor or loop: 404; an action its state does not allow (a test already running, no
  * proposal to accept): 409; invalid body: 400 naming the field. Every error is problem+json. The
- * caller the guard let through is the actor of the event each action writes.
+ * caller the guard let through is the actor of the event each action writes; each action is
+ * answered only once its audit record is committed (500 when it could not be written).
  */
 public final class AutotuneRoutes {
   /** The path of a loop's auto-tune. */
@@ -209,29 +212,34 @@ public final class AutotuneRoutes {
                 return;
               }
               CommandResult r = (CommandResult) ar.result()[0];
-              ApiCaller caller = ApiGuard.caller(rc);
-              if (caller != null) {
-                audit.record(
-                    caller,
-                    AuditAction.AUTOTUNE,
-                    reactor + "/" + loop,
-                    null,
-                    (r.accepted() ? "" : AuditRecorder.REFUSED) + name,
-                    r.message(),
-                    null);
-              }
-              if (!r.accepted()) {
-                Problems.send(rc, 409, "Auto-tune action refused", r.message());
-                return;
-              }
               AutotuneProgress p = (AutotuneProgress) ar.result()[1];
-              JsonObject body = new JsonObject().put("message", r.message());
-              body.put("autotune", p == null ? null : toJson(p));
-              if (status == 202) {
-                rc.response().putHeader("Location", rc.request().path());
-              }
-              json(rc, status, body);
+              ApiCaller caller = ApiGuard.caller(rc);
+              CompletableFuture<AuditRecord> written =
+                  caller == null
+                      ? CompletableFuture.completedFuture(null)
+                      : audit.record(
+                          caller,
+                          AuditAction.AUTOTUNE,
+                          reactor + "/" + loop,
+                          null,
+                          (r.accepted() ? "" : AuditRecorder.REFUSED) + name,
+                          r.message(),
+                          null);
+              AuditRecorder.answerOnceRecorded(rc, written, () -> answer(rc, r, p, status));
             });
+  }
+
+  private static void answer(RoutingContext rc, CommandResult r, AutotuneProgress p, int status) {
+    if (!r.accepted()) {
+      Problems.send(rc, 409, "Auto-tune action refused", r.message());
+      return;
+    }
+    JsonObject body = new JsonObject().put("message", r.message());
+    body.put("autotune", p == null ? null : toJson(p));
+    if (status == 202) {
+      rc.response().putHeader("Location", rc.request().path());
+    }
+    json(rc, status, body);
   }
 
   private static void fail(RoutingContext rc, Throwable cause) {

@@ -109,28 +109,36 @@ public final class LabRoutes {
         .onSuccess(
             rec -> {
               LabSample s = rec.sample();
-              audit.recordInRun(
-                  caller,
-                  runId,
-                  AuditAction.LAB_ENTRY,
-                  target + "/" + s.sampleId(),
-                  null,
-                  s.describe(),
-                  null);
-              rc.response().putHeader("Location", rc.request().path() + "/" + s.sampleId());
-              json(rc, 201, toJson(s));
+              AuditRecorder.answerOnceRecorded(
+                  rc,
+                  audit.recordInRun(
+                      caller,
+                      runId,
+                      AuditAction.LAB_ENTRY,
+                      target + "/" + s.sampleId(),
+                      null,
+                      s.describe(),
+                      null),
+                  () -> {
+                    rc.response().putHeader("Location", rc.request().path() + "/" + s.sampleId());
+                    json(rc, 201, toJson(s));
+                  });
             })
         .onFailure(
             e -> {
               if (e instanceof LabInputException bad) {
-                audit.recordInRun(
-                    caller,
-                    runId,
-                    AuditAction.LAB_ENTRY,
-                    target,
-                    null,
-                    AuditRecorder.refused(body.asked()),
-                    bad.field() + ": " + bad.getMessage());
+                AuditRecorder.answerOnceRecorded(
+                    rc,
+                    audit.recordInRun(
+                        caller,
+                        runId,
+                        AuditAction.LAB_ENTRY,
+                        target,
+                        null,
+                        AuditRecorder.refused(body.asked()),
+                        bad.field() + ": " + bad.getMessage()),
+                    () -> fail(rc, e));
+                return;
               }
               fail(rc, e);
             });
@@ -151,28 +159,33 @@ public final class LabRoutes {
     String target = "run/" + runId + "/sample/" + sampleId;
     blocking(() -> lab.correct(runId, sampleId, fix, caller.userName()))
         .onSuccess(
-            rec -> {
-              audit.recordInRun(
-                  caller,
-                  runId,
-                  AuditAction.LAB_CORRECTION,
-                  target,
-                  rec.previous().describe(),
-                  rec.sample().describe(),
-                  rec.sample().reason());
-              json(rc, 201, toJson(rec.sample()));
-            })
+            rec ->
+                AuditRecorder.answerOnceRecorded(
+                    rc,
+                    audit.recordInRun(
+                        caller,
+                        runId,
+                        AuditAction.LAB_CORRECTION,
+                        target,
+                        rec.previous().describe(),
+                        rec.sample().describe(),
+                        rec.sample().reason()),
+                    () -> json(rc, 201, toJson(rec.sample()))))
         .onFailure(
             e -> {
               if (e instanceof LabInputException bad) {
-                audit.recordInRun(
-                    caller,
-                    runId,
-                    AuditAction.LAB_CORRECTION,
-                    target,
-                    null,
-                    AuditRecorder.refused(body.asked()),
-                    AuditRecorder.because(bad.field() + ": " + bad.getMessage(), fix.reason()));
+                AuditRecorder.answerOnceRecorded(
+                    rc,
+                    audit.recordInRun(
+                        caller,
+                        runId,
+                        AuditAction.LAB_CORRECTION,
+                        target,
+                        null,
+                        AuditRecorder.refused(body.asked()),
+                        AuditRecorder.because(bad.field() + ": " + bad.getMessage(), fix.reason())),
+                    () -> fail(rc, e));
+                return;
               }
               fail(rc, e);
             });

@@ -98,15 +98,19 @@ public final class RecipeRoutes {
       String detail =
           "releasing a recipe always needs an electronic signature (signature: {password,"
               + " meaning}); nothing was released";
-      AuditSignatures.answer(rc, AuditSignatures.Outcome.refused("Signature required", detail));
-      audit.record(
-          caller,
-          AuditAction.SIGNATURE_REFUSED,
-          target,
-          null,
-          AuditRecorder.refused(AuditAction.RECIPE_RELEASE.id() + " " + name),
-          AuditRecorder.because(detail, reason[0]),
-          null);
+      AuditRecorder.answerOnceRecorded(
+          rc,
+          audit.record(
+              caller,
+              AuditAction.SIGNATURE_REFUSED,
+              target,
+              null,
+              AuditRecorder.refused(AuditAction.RECIPE_RELEASE.id() + " " + name),
+              AuditRecorder.because(detail, reason[0]),
+              null),
+          () ->
+              AuditSignatures.answer(
+                  rc, AuditSignatures.Outcome.refused("Signature required", detail)));
       return;
     }
     Context context = vertx.getOrCreateContext();
@@ -158,15 +162,18 @@ public final class RecipeRoutes {
                         }
                         AuditSignatures.Outcome signed = checked.result();
                         if (!signed.ok()) {
-                          AuditSignatures.answer(rc, signed);
-                          audit.record(
-                              caller,
-                              AuditAction.SIGNATURE_REFUSED,
-                              target,
-                              null,
-                              AuditRecorder.refused(AuditAction.RECIPE_RELEASE.id() + " " + asked),
-                              AuditRecorder.because(signed.detail(), reason[0]),
-                              null);
+                          AuditRecorder.answerOnceRecorded(
+                              rc,
+                              audit.record(
+                                  caller,
+                                  AuditAction.SIGNATURE_REFUSED,
+                                  target,
+                                  null,
+                                  AuditRecorder.refused(
+                                      AuditAction.RECIPE_RELEASE.id() + " " + asked),
+                                  AuditRecorder.because(signed.detail(), reason[0]),
+                                  null),
+                              () -> AuditSignatures.answer(rc, signed));
                           return;
                         }
                         releaseSigned(
@@ -236,15 +243,17 @@ public final class RecipeRoutes {
       String asked,
       String reason,
       String detail) {
-    Problems.send(rc, 409, "Already released", detail + "; nothing was changed");
-    audit.record(
-        caller,
-        AuditAction.RECIPE_RELEASE,
-        target,
-        null,
-        AuditRecorder.refused(asked),
-        AuditRecorder.because(detail, reason),
-        null);
+    AuditRecorder.answerOnceRecorded(
+        rc,
+        audit.record(
+            caller,
+            AuditAction.RECIPE_RELEASE,
+            target,
+            null,
+            AuditRecorder.refused(asked),
+            AuditRecorder.because(detail, reason),
+            null),
+        () -> Problems.send(rc, 409, "Already released", detail + "; nothing was changed"));
   }
 
   private static String alreadyReleased(RecipeAccess.RecipeInfo info) {

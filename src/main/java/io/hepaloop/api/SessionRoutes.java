@@ -1,6 +1,7 @@
 package io.hepaloop.api;
 
 import io.hepaloop.audit.AuditAction;
+import io.hepaloop.audit.AuditRecord;
 import io.hepaloop.users.LoginResult;
 import io.hepaloop.users.PasswordRules;
 import io.hepaloop.users.Sessions;
@@ -12,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Logging in and out: {@code POST /api/login}, {@code POST /api/logout}, {@code GET /api/session}
@@ -75,36 +77,49 @@ final class SessionRoutes {
             done -> {
               LoginResult r = done.result();
               switch (r.outcome()) {
-                case OK -> {
-                  rc.response().addCookie(guard.cookie(done.session().id()));
-                  json(rc, 200, session(r.user(), done.session().session()));
-                  audit.record(
-                      r.user().name(),
-                      r.user().role().id(),
-                      AuditAction.LOGIN,
-                      null,
-                      null,
-                      r.user().mustChangePassword() ? "session; must change password" : "session",
-                      null,
-                      null);
-                }
+                case OK ->
+                    AuditRecorder.answerOnceRecorded(
+                        rc,
+                        audit.record(
+                            r.user().name(),
+                            r.user().role().id(),
+                            AuditAction.LOGIN,
+                            null,
+                            null,
+                            r.user().mustChangePassword()
+                                ? "session; must change password"
+                                : "session",
+                            null,
+                            null),
+                        () -> {
+                          rc.response().addCookie(guard.cookie(done.session().id()));
+                          json(rc, 200, session(r.user(), done.session().session()));
+                        });
                 case LOCKED -> {
-                  locked(rc, r, security.clock().now());
-                  loginFailed(name, "account locked until " + r.lockedUntil());
+                  Instant now = security.clock().now();
+                  AuditRecorder.answerOnceRecorded(
+                      rc,
+                      loginFailed(name, "account locked until " + r.lockedUntil()),
+                      () -> locked(rc, r, now));
                 }
-                default -> {
-                  Problems.send(
-                      rc, 401, "Unauthorized", "login failed: wrong user name or password");
-                  loginFailed(name, why(r.outcome()));
-                }
+                default ->
+                    AuditRecorder.answerOnceRecorded(
+                        rc,
+                        loginFailed(name, why(r.outcome())),
+                        () ->
+                            Problems.send(
+                                rc,
+                                401,
+                                "Unauthorized",
+                                "login failed: wrong user name or password"));
               }
             })
         .onFailure(rc::fail);
   }
 
   /** A failed login's record: the name typed (never the password) and why it failed. */
-  private void loginFailed(String name, String why) {
-    audit.record(name, null, AuditAction.LOGIN_FAILED, null, null, null, why, null);
+  private CompletableFuture<AuditRecord> loginFailed(String name, String why) {
+    return audit.record(name, null, AuditAction.LOGIN_FAILED, null, null, null, why, null);
   }
 
   private static String why(LoginResult.Outcome outcome) {
@@ -146,11 +161,15 @@ final class SessionRoutes {
               return null;
             })
         .onSuccess(
-            v -> {
-              rc.response().addCookie(SessionGuard.expired(guard.cookie()));
-              rc.response().setStatusCode(204).end();
-              audit.record(ApiGuard.caller(rc), AuditAction.LOGOUT, null, null, null, null, null);
-            })
+            v ->
+                AuditRecorder.answerOnceRecorded(
+                    rc,
+                    audit.record(
+                        ApiGuard.caller(rc), AuditAction.LOGOUT, null, null, null, null, null),
+                    () -> {
+                      rc.response().addCookie(SessionGuard.expired(guard.cookie()));
+                      rc.response().setStatusCode(204).end();
+                    }))
         .onFailure(rc::fail);
   }
 
@@ -199,44 +218,50 @@ final class SessionRoutes {
             check -> {
               ApiCaller caller = ApiGuard.caller(rc);
               switch (check.outcome()) {
-                case OK -> {
-                  rc.response().setStatusCode(204).end();
-                  audit.record(
-                      caller,
-                      AuditAction.PASSWORD_CHANGE,
-                      user.name(),
-                      null,
-                      "changed by the user",
-                      null,
-                      null);
-                }
+                case OK ->
+                    AuditRecorder.answerOnceRecorded(
+                        rc,
+                        audit.record(
+                            caller,
+                            AuditAction.PASSWORD_CHANGE,
+                            user.name(),
+                            null,
+                            "changed by the user",
+                            null,
+                            null),
+                        () -> rc.response().setStatusCode(204).end());
                 case LOCKED -> {
-                  locked(rc, check, security.clock().now());
-                  audit.record(
-                      caller,
-                      AuditAction.PASSWORD_CHANGE,
-                      user.name(),
-                      null,
-                      AuditRecorder.refused("new password"),
-                      "account locked until " + check.lockedUntil(),
-                      null);
-                }
-                default -> {
-                  Problems.send(
+                  Instant now = security.clock().now();
+                  AuditRecorder.answerOnceRecorded(
                       rc,
-                      403,
-                      "Forbidden",
-                      "currentPassword: wrong password",
-                      new Problems.FieldError("currentPassword", "wrong password"));
-                  audit.record(
-                      caller,
-                      AuditAction.PASSWORD_CHANGE,
-                      user.name(),
-                      null,
-                      AuditRecorder.refused("new password"),
-                      "wrong current password",
-                      null);
+                      audit.record(
+                          caller,
+                          AuditAction.PASSWORD_CHANGE,
+                          user.name(),
+                          null,
+                          AuditRecorder.refused("new password"),
+                          "account locked until " + check.lockedUntil(),
+                          null),
+                      () -> locked(rc, check, now));
                 }
+                default ->
+                    AuditRecorder.answerOnceRecorded(
+                        rc,
+                        audit.record(
+                            caller,
+                            AuditAction.PASSWORD_CHANGE,
+                            user.name(),
+                            null,
+                            AuditRecorder.refused("new password"),
+                            "wrong current password",
+                            null),
+                        () ->
+                            Problems.send(
+                                rc,
+                                403,
+                                "Forbidden",
+                                "currentPassword: wrong password",
+                                new Problems.FieldError("currentPassword", "wrong password")));
               }
             })
         .onFailure(rc::fail);

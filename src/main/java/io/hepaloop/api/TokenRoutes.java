@@ -13,7 +13,8 @@ import java.time.Instant;
 /**
  * A user's own API tokens: {@code GET /api/tokens}, {@code POST /api/tokens} (the secret is in this
  * one answer only), {@code DELETE /api/tokens/{id}}. Tokens are created from a logged-in session,
- * not with another token: a leaked token must not be able to mint itself successors.
+ * not with another token: a leaked token must not be able to mint itself successors. A creation or
+ * revocation is answered only once its audit record is committed.
  */
 final class TokenRoutes {
   /** The longest expiry a token may be given: ten years (no expiry at all is allowed too). */
@@ -77,21 +78,25 @@ final class TokenRoutes {
     blocking
         .db(() -> security.tokens().create(user, label, expiresAt))
         .onSuccess(
-            created -> {
-              rc.response().putHeader("Location", "/api/tokens/" + created.token().id());
-              SessionRoutes.json(rc, 201, json(created.token()).put("token", created.secret()));
-              audit.record(
-                  ApiGuard.caller(rc),
-                  AuditAction.TOKEN_CREATE,
-                  user + "/token/" + created.token().id(),
-                  null,
-                  "'"
-                      + created.token().label()
-                      + "' expires "
-                      + (expiresAt == null ? "never" : expiresAt.toString()),
-                  null,
-                  null);
-            })
+            created ->
+                AuditRecorder.answerOnceRecorded(
+                    rc,
+                    audit.record(
+                        ApiGuard.caller(rc),
+                        AuditAction.TOKEN_CREATE,
+                        user + "/token/" + created.token().id(),
+                        null,
+                        "'"
+                            + created.token().label()
+                            + "' expires "
+                            + (expiresAt == null ? "never" : expiresAt.toString()),
+                        null,
+                        null),
+                    () -> {
+                      rc.response().putHeader("Location", "/api/tokens/" + created.token().id());
+                      SessionRoutes.json(
+                          rc, 201, json(created.token()).put("token", created.secret()));
+                    }))
         .onFailure(rc::fail);
   }
 
@@ -109,15 +114,17 @@ final class TokenRoutes {
         .onSuccess(
             revoked -> {
               if (revoked) {
-                rc.response().setStatusCode(204).end();
-                audit.record(
-                    ApiGuard.caller(rc),
-                    AuditAction.TOKEN_REVOKE,
-                    user + "/token/" + id,
-                    "live",
-                    "revoked",
-                    null,
-                    null);
+                AuditRecorder.answerOnceRecorded(
+                    rc,
+                    audit.record(
+                        ApiGuard.caller(rc),
+                        AuditAction.TOKEN_REVOKE,
+                        user + "/token/" + id,
+                        "live",
+                        "revoked",
+                        null,
+                        null),
+                    () -> rc.response().setStatusCode(204).end());
               } else {
                 Problems.send(
                     rc,

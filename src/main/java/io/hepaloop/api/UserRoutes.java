@@ -1,6 +1,7 @@
 package io.hepaloop.api;
 
 import io.hepaloop.audit.AuditAction;
+import io.hepaloop.audit.AuditRecord;
 import io.hepaloop.users.PasswordRules;
 import io.hepaloop.users.Role;
 import io.hepaloop.users.User;
@@ -9,11 +10,14 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * User administration, for the admin role: list, add, change role, disable, reset password. A reset
- * password must be changed at the next login and ends the user's sessions; the last enabled admin
- * can be neither disabled nor demoted (409), so somebody can always manage users.
+ * User administration, for the admin role: list, add, change role, disable, enable again, reset
+ * password. A reset password must be changed at the next login and ends the user's sessions; the
+ * last enabled admin can be neither disabled nor demoted (409), so somebody can always manage
+ * users. Each change is answered only once its audit record is committed ({@link
+ * AuditRecorder#answerOnceRecorded}).
  */
 final class UserRoutes {
   private final ApiSecurity security;
@@ -36,6 +40,7 @@ final class UserRoutes {
         .post("/api/users/:name/disable")
         .handler(guard.require(Role.ADMIN))
         .handler(this::disable);
+    router.post("/api/users/:name/enable").handler(guard.require(Role.ADMIN)).handler(this::enable);
     router
         .post("/api/users/:name/password")
         .handler(guard.require(Role.ADMIN))
@@ -85,11 +90,14 @@ final class UserRoutes {
         .hashing(
             () -> security.users().add(name, displayName, role, password.toCharArray(), mustChange))
         .onSuccess(
-            u -> {
-              rc.response().putHeader("Location", "/api/users/" + u.name());
-              SessionRoutes.json(rc, 201, json(u));
-              record(rc, AuditAction.USER, name, null, describe(u));
-            })
+            u ->
+                AuditRecorder.answerOnceRecorded(
+                    rc,
+                    record(rc, AuditAction.USER, name, null, describe(u)),
+                    () -> {
+                      rc.response().putHeader("Location", "/api/users/" + u.name());
+                      SessionRoutes.json(rc, 201, json(u));
+                    }))
         .onFailure(e -> refused(rc, e, AuditAction.USER, name, null, "add role=" + role.id()));
   }
 
@@ -111,29 +119,45 @@ final class UserRoutes {
               return security.users().setRole(name, role);
             })
         .onSuccess(
-            u -> {
-              SessionRoutes.json(rc, 200, json(u));
-              record(rc, AuditAction.USER, name, before[0], "role=" + u.role().id());
-            })
+            u ->
+                AuditRecorder.answerOnceRecorded(
+                    rc,
+                    record(rc, AuditAction.USER, name, before[0], "role=" + u.role().id()),
+                    () -> SessionRoutes.json(rc, 200, json(u))))
         .onFailure(e -> refused(rc, e, AuditAction.USER, name, before[0], "role=" + role.id()));
   }
 
   private void disable(RoutingContext rc) {
+    setEnabled(rc, false);
+  }
+
+  /** A disabled user may log in again; a lockout ends and the failure count starts again. */
+  private void enable(RoutingContext rc) {
+    setEnabled(rc, true);
+  }
+
+  private void setEnabled(RoutingContext rc, boolean enabled) {
     String name = rc.pathParam("name");
+    String after = enabled ? "enabled" : "disabled";
     String[] before = new String[1];
     blocking
         .db(
             () -> {
               before[0] = security.users().get(name).disabled() ? "disabled" : "enabled";
-              security.users().disable(name);
+              if (enabled) {
+                security.users().enable(name);
+              } else {
+                security.users().disable(name);
+              }
               return security.users().get(name);
             })
         .onSuccess(
-            u -> {
-              SessionRoutes.json(rc, 200, json(u));
-              record(rc, AuditAction.USER, name, before[0], "disabled");
-            })
-        .onFailure(e -> refused(rc, e, AuditAction.USER, name, before[0], "disabled"));
+            u ->
+                AuditRecorder.answerOnceRecorded(
+                    rc,
+                    record(rc, AuditAction.USER, name, before[0], after),
+                    () -> SessionRoutes.json(rc, 200, json(u))))
+        .onFailure(e -> refused(rc, e, AuditAction.USER, name, before[0], after));
   }
 
   private void resetPassword(RoutingContext rc) {
@@ -159,26 +183,28 @@ final class UserRoutes {
               return null;
             })
         .onSuccess(
-            v -> {
-              rc.response().setStatusCode(204).end();
-              record(
-                  rc,
-                  AuditAction.PASSWORD_CHANGE,
-                  name,
-                  null,
-                  "reset by an admin; must be changed at the next login");
-            })
+            v ->
+                AuditRecorder.answerOnceRecorded(
+                    rc,
+                    record(
+                        rc,
+                        AuditAction.PASSWORD_CHANGE,
+                        name,
+                        null,
+                        "reset by an admin; must be changed at the next login"),
+                    () -> rc.response().setStatusCode(204).end()))
         .onFailure(rc::fail);
   }
 
-  private void record(
+  private CompletableFuture<AuditRecord> record(
       RoutingContext rc, AuditAction action, String target, String oldValue, String newValue) {
-    audit.record(ApiGuard.caller(rc), action, target, oldValue, newValue, null, null);
+    return audit.record(ApiGuard.caller(rc), action, target, oldValue, newValue, null, null);
   }
 
   /**
    * Fails the request with {@code e}; a conflict with what is stored (name taken, the last admin)
-   * is a refusal of an authorised admin and is recorded first. Bad input and unknown users are not.
+   * is a refusal of an authorised admin and is answered once recorded. Bad input and unknown users
+   * are not recorded.
    */
   private void refused(
       RoutingContext rc,
@@ -188,14 +214,18 @@ final class UserRoutes {
       String oldValue,
       String requested) {
     if (e instanceof UserException u && u.kind() == UserException.Kind.CONFLICT) {
-      audit.record(
-          ApiGuard.caller(rc),
-          action,
-          target,
-          oldValue,
-          AuditRecorder.refused(requested),
-          u.getMessage(),
-          null);
+      AuditRecorder.answerOnceRecorded(
+          rc,
+          audit.record(
+              ApiGuard.caller(rc),
+              action,
+              target,
+              oldValue,
+              AuditRecorder.refused(requested),
+              u.getMessage(),
+              null),
+          () -> rc.fail(e));
+      return;
     }
     rc.fail(e);
   }

@@ -6,11 +6,14 @@ import picocli.CommandLine.Command;
 @Command(
     name = "user",
     mixinStandardHelpOptions = true,
-    description = "Manage the users of a data directory (add, passwd, disable, list).",
+    description =
+        "Manage the users of a data directory (add, passwd, role, disable, enable, list).",
     subcommands = {
       UserAddCommand.class,
       UserPasswdCommand.class,
+      UserRoleCommand.class,
       UserDisableCommand.class,
+      UserEnableCommand.class,
       UserListCommand.class
     })
 public final class UserCommand {}

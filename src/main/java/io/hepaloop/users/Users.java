@@ -14,13 +14,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The users of a data directory, in its {@link Store}: add, change password, disable, list, and
- * {@link #verify} a login with lockout.
+ * The users of a data directory, in its {@link Store}: add, change password, disable, enable, list,
+ * and {@link #verify} a login with lockout.
  *
  * <p>Lockout: {@value #MAX_FAILED_LOGINS} wrong passwords in a row lock the account for {@link
  * #LOCKOUT} (15 minutes) by the given {@link Clock}'s wall time; while locked, the password is not
- * even checked and attempts do not count. A success, the end of the lockout, or a new password set
- * by {@link #setPassword} starts the count again. A disabled user cannot log in at all.
+ * even checked and attempts do not count. A success, the end of the lockout, a new password set by
+ * {@link #setPassword}, or {@link #enable} starts the count again. A disabled user cannot log in at
+ * all.
  *
  * <p>Every method blocks (the database, and ~100 ms of Argon2 in {@link #add}, {@link #setPassword}
  * and {@link #verify}): call it on a worker thread, e.g. Vert.x {@code executeBlocking}. The hash
@@ -172,6 +173,20 @@ public final class Users {
           }
           return Sessions.endAll(c, name, null);
         });
+  }
+
+  /**
+   * Enables a disabled user again: they may log in with their password. A lockout ends and the
+   * count of wrong passwords starts again, as after a new password: the count is per user, and
+   * failures from before they were disabled must not lock them out at the first typo. Enabling an
+   * enabled user does only that. Their old sessions stay ended and their API tokens (kept while
+   * disabled) work again.
+   *
+   * @throws UserException for an unknown user
+   */
+  public void enable(String name) {
+    get(name);
+    update(name, "disabled = 0, failed_logins = 0, locked_until = NULL");
   }
 
   /**

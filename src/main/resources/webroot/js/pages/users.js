@@ -1,4 +1,4 @@
-// Users (admin): list, add, change role, disable, reset a password. Every action goes through the
+// Users (admin): list, add, change role, disable, enable again, reset a password. Every action goes through the
 // existing /api/users routes, is confirmed with a reason, and shows the API's refusal as it is.
 
 import { seg } from '../api.js';
@@ -89,6 +89,15 @@ export async function mount(root, ctx) {
           title: self ? 'You cannot disable yourself here' : null,
           onclick: () => disable(u),
         }),
+        u.disabled
+          ? el('button', {
+              type: 'button',
+              class: 'btn btn-small',
+              'data-testid': `user-enable-${u.name}`,
+              text: 'Enable…',
+              onclick: () => enable(u),
+            })
+          : null,
       ),
     );
   }
@@ -121,13 +130,24 @@ export async function mount(root, ctx) {
   async function disable(u) {
     const answer = await ui.confirmDialog({
       title: `Disable ${u.name}`,
-      message: `${u.name} can no longer log in; their sessions and API tokens stop working. There is no undo here.`,
+      message: `${u.name} can no longer log in; their sessions end and their API tokens stop working until they are enabled again.`,
       confirmLabel: 'Disable',
       reason: false,
       danger: true,
     });
     if (!answer) return;
     await act(`${u.name}: disabled`, () => ctx.api.post(`/api/users/${seg(u.name)}/disable`, {}));
+  }
+
+  async function enable(u) {
+    const answer = await ui.confirmDialog({
+      title: `Enable ${u.name}`,
+      message: `${u.name} can log in again with their password (a lockout ends too); their API tokens work again.`,
+      confirmLabel: 'Enable',
+      reason: false,
+    });
+    if (!answer) return;
+    await act(`${u.name}: enabled`, () => ctx.api.post(`/api/users/${seg(u.name)}/enable`, {}));
   }
 
   async function resetPassword(u) {

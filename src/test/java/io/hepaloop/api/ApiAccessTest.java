@@ -120,6 +120,24 @@ class ApiAccessTest {
     assertThat(again.get("/api/session").status()).isEqualTo(401);
     assertThat(f.client().login("olga", "reset pass 12345").status()).isEqualTo(401);
     assertThat(admin.get("/api/users").array().size()).isEqualTo(2);
+
+    Response enabled = admin.send("POST", "/api/users/olga/enable", null);
+    assertThat(enabled.status()).as(enabled.body()).isEqualTo(200);
+    assertThat(enabled.json().getBoolean("disabled")).isFalse();
+    assertThat(f.client().login("olga", "reset pass 12345").status()).isEqualTo(200);
+
+    Response unknown = admin.send("POST", "/api/users/zed/enable", null);
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.contentType()).startsWith("application/problem+json");
+    assertThat(unknown.json().getString("detail")).contains("no user 'zed'");
+    assertThat(anOperator(f).send("POST", "/api/users/olga/enable", null).status())
+        .as("admins only")
+        .isEqualTo(403);
+  }
+
+  private static Client anOperator(ApiFixture f) {
+    f.user("opal", Role.OPERATOR);
+    return f.loggedIn("opal");
   }
 
   @Test

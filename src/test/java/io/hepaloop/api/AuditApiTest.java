@@ -217,13 +217,14 @@ class AuditApiTest {
                 .status())
         .isEqualTo(200);
     assertThat(root.send("POST", "/api/users/vic/disable", null).status()).isEqualTo(200);
+    assertThat(root.send("POST", "/api/users/vic/enable", null).status()).isEqualTo(200);
     ApiFixture.Response token =
         root.send("POST", "/api/tokens", new JsonObject().put("name", "nightly export"));
     assertThat(token.status()).isEqualTo(201);
     long id = token.json().getLong("id");
     assertThat(root.send("DELETE", "/api/tokens/" + id, null).status()).isEqualTo(204);
 
-    List<Map<String, String>> users = awaitRecords("user", 3);
+    List<Map<String, String>> users = awaitRecords("user", 4);
     assertThat(users.get(0).get("new_value")).startsWith("added: role=viewer");
     assertThat(users.get(1))
         .containsEntry("target", "vic")
@@ -232,6 +233,10 @@ class AuditApiTest {
     assertThat(users.get(2))
         .containsEntry("old_value", "enabled")
         .containsEntry("new_value", "disabled");
+    assertThat(users.get(3))
+        .containsEntry("target", "vic")
+        .containsEntry("old_value", "disabled")
+        .containsEntry("new_value", "enabled");
     assertThat(users).allSatisfy(u -> assertThat(u).containsEntry("user_name", "root"));
     assertThat(awaitRecords("token_create", 1).get(0).get("target")).isEqualTo("root/token/" + id);
     assertThat(awaitRecords("token_revoke", 1).get(0).get("new_value")).isEqualTo("revoked");

@@ -196,4 +196,89 @@ class UserCommandTest {
     assertThat(list.exit()).isZero();
     assertThat(list.out()).contains("no users in " + tmp);
   }
+
+  @Test
+  void enableLetsADisabledUserLogInAgainAndEndsTheirLockout() {
+    run("a long password\n", "user", "add", "alice", "--role", "operator");
+    for (int i = 0; i < 4; i++) {
+      assertThat(login("alice", "a wrong password")).isEqualTo(LoginResult.Outcome.WRONG_PASSWORD);
+    }
+    run("", "user", "disable", "alice");
+    assertThat(login("alice", "a long password")).isEqualTo(LoginResult.Outcome.DISABLED);
+
+    Result enable = run("", "user", "enable", "alice");
+    assertThat(enable.exit()).as(enable.err()).isZero();
+    assertThat(enable.out()).contains("alice enabled");
+    assertThat(run("", "user", "list").out().lines())
+        .anySatisfy(l -> assertThat(l).startsWith("alice ").contains("active"));
+    // the four failures from before are forgotten: a fifth wrong password does not lock
+    assertThat(login("alice", "a wrong password")).isEqualTo(LoginResult.Outcome.WRONG_PASSWORD);
+    assertThat(login("alice", "a long password")).isEqualTo(LoginResult.Outcome.OK);
+
+    assertUserError(run("", "user", "enable", "zed"), "hepaloop user enable: no user 'zed'");
+  }
+
+  @Test
+  void roleGivesAnotherRoleButNeverDemotesTheLastAdmin() {
+    run("a long password\n", "user", "add", "alice", "--role", "operator");
+    run("a long password\n", "user", "add", "root", "--role", "admin");
+
+    Result role = run("", "user", "role", "alice", "ENGINEER");
+    assertThat(role.exit()).as(role.err()).isZero();
+    assertThat(role.out()).contains("alice: role operator -> engineer");
+    try (Store store = Store.open(tmp)) {
+      assertThat(new Users(store, SystemClock.INSTANCE).get("alice").role().id())
+          .isEqualTo("engineer");
+    }
+
+    assertUserError(
+        run("", "user", "role", "alice", "boss"), "hepaloop user role: unknown role 'boss'");
+    assertUserError(run("", "user", "role", "zed", "viewer"), "no user 'zed'");
+    assertUserError(
+        run("", "user", "role", "root", "viewer"),
+        "'root' is the last enabled admin: cannot demote");
+  }
+
+  @Test
+  void aDatabaseFileThatIsNotSqliteIsOneLineNamingIt() throws Exception {
+    Path db = tmp.resolve("hepaloop.db");
+    Files.writeString(db, "these are my notes, not a database\n");
+    String text = db + " is not an SQLite database: it starts with text, not SQLite's header";
+    assertOneLine(run("", "user", "list"), "hepaloop user list: " + text);
+    assertOneLine(run("", "user", "disable", "alice"), "hepaloop user disable: " + text);
+    assertOneLine(run("", "user", "enable", "alice"), "hepaloop user enable: " + text);
+    assertOneLine(run("", "user", "role", "alice", "viewer"), "hepaloop user role: " + text);
+    assertOneLine(run("a long password\n", "user", "passwd", "alice"), text);
+    assertOneLine(run("a long password\n", "user", "add", "alice", "--role", "viewer"), text);
+    assertThat(Files.readString(db)).as("left as it was").startsWith("these are my notes");
+
+    Files.write(
+        db, new byte[] {0, 1, 2, 3, (byte) 0xff, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+    assertOneLine(
+        run("", "user", "list"),
+        db + " is not an SQLite database: it starts with other bytes, not SQLite's header");
+  }
+
+  @Test
+  void aDamagedDatabaseOrADirectoryInItsPlaceIsOneLineNamingIt() throws Exception {
+    Path db = tmp.resolve("hepaloop.db");
+    byte[] damaged = new byte[4096];
+    byte[] header = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(header, 0, damaged, 0, header.length);
+    java.util.Arrays.fill(damaged, header.length, damaged.length, (byte) 0x5a);
+    Files.write(db, damaged);
+    Result r = run("", "user", "list");
+    assertOneLine(r, "hepaloop user list: " + db);
+    assertThat(r.err()).contains("check --data-dir");
+
+    Files.delete(db);
+    Files.createDirectory(db);
+    assertOneLine(
+        run("", "user", "list"), db + " is a directory, not a database file; check --data-dir");
+  }
+
+  private void assertOneLine(Result r, String message) {
+    assertUserError(r, message);
+    assertThat(r.err().strip().lines()).as(r.err()).hasSize(1);
+  }
 }

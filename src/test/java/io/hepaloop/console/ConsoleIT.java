@@ -168,7 +168,7 @@ class ConsoleIT {
   }
 
   @Test
-  void anAdminAddsAUserChangesTheRoleAndDisablesThem() {
+  void anAdminAddsAUserChangesTheRoleDisablesAndEnablesThem() {
     browser.login(ADMIN, PASSWORD);
     browser.find("nav-users").click();
     browser.find("user-row-" + OPERATOR);
@@ -192,6 +192,12 @@ class ConsoleIT {
     browser.find("confirm-ok").click();
     browser.until("disabled", d -> text("user-state-newbie").equals("Disabled"));
     assertThat(user("newbie").disabled()).isTrue();
+
+    browser.click("user-enable-newbie");
+    browser.find("confirm-ok").click();
+    browser.until("enabled again", d -> !text("user-state-newbie").equals("Disabled"));
+    assertThat(user("newbie").disabled()).isFalse();
+    assertThat(browser.all("user-enable-newbie")).as("only disabled users have it").isEmpty();
 
     // A refusal is shown as the API worded it: the name is taken.
     browser.click("user-add");

@@ -170,6 +170,40 @@ class UsersTest {
   }
 
   @Test
+  void anEnabledUserLogsInAgainWithTheirPasswordAndStartsAFreshCount() {
+    users.add("alice", null, Role.OPERATOR, RIGHT, false);
+    for (int i = 1; i < Users.MAX_FAILED_LOGINS; i++) {
+      assertThat(users.verify("alice", WRONG).outcome()).isEqualTo(Outcome.WRONG_PASSWORD);
+    }
+    users.disable("alice");
+    assertThat(users.verify("alice", RIGHT).outcome()).isEqualTo(Outcome.DISABLED);
+
+    users.enable("alice");
+
+    User alice = users.get("alice");
+    assertThat(alice.disabled()).isFalse();
+    assertThat(alice.failedLogins()).isZero();
+    // one more wrong password is the first of a new count, not the fifth that locks
+    assertThat(users.verify("alice", WRONG).outcome()).isEqualTo(Outcome.WRONG_PASSWORD);
+    assertThat(users.verify("alice", RIGHT).outcome()).isEqualTo(Outcome.OK);
+    assertThatThrownBy(() -> users.enable("carol")).hasMessage("no user 'carol'; users: alice");
+  }
+
+  @Test
+  void enablingEndsALockout() {
+    users.add("alice", null, Role.OPERATOR, RIGHT, false);
+    for (int i = 0; i < Users.MAX_FAILED_LOGINS; i++) {
+      users.verify("alice", WRONG);
+    }
+    assertThat(users.verify("alice", RIGHT).outcome()).isEqualTo(Outcome.LOCKED);
+
+    users.enable("alice");
+
+    assertThat(users.get("alice").lockedUntil()).isNull();
+    assertThat(users.verify("alice", RIGHT).outcome()).isEqualTo(Outcome.OK);
+  }
+
+  @Test
   void anUnknownUserIsNotFoundAndNothingIsCounted() {
     assertThat(users.verify("mallory", WRONG).outcome()).isEqualTo(Outcome.UNKNOWN_USER);
     assertThat(users.verify("Not A Valid Name!", WRONG).outcome()).isEqualTo(Outcome.UNKNOWN_USER);
