@@ -1,5 +1,6 @@
 package io.hepaloop.cli;
 
+import io.hepaloop.core.DirectoryInUseException;
 import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.report.ReportFormat;
 import io.hepaloop.report.ReportTelemetry;
@@ -9,6 +10,7 @@ import io.hepaloop.run.RunIdentity;
 import io.hepaloop.store.Store;
 import io.hepaloop.telemetry.InfluxConfig;
 import io.hepaloop.telemetry.InfluxHttp;
+import io.hepaloop.telemetry.LocalInfluxd;
 import io.hepaloop.time.SystemClock;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +26,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code hepaloop run report RUN_ID}: the run report (docs/run-report.md) as Markdown, one HTML
- * file with charts, or the wide CSV, to standard output or a file. Telemetry figures need {@code
- * --influx}; without it the report names the sections it lacks.
+ * file with charts, or the wide CSV, to standard output or a file. Telemetry comes from {@code
+ * --influx}, else from the data directory's private influxd; without either the report names the
+ * sections it lacks. The database is opened read-only, and refused if not at this code's schema.
  */
 @Command(
     name = "report",
@@ -37,6 +40,8 @@ import picocli.CommandLine.Parameters;
       "Exit code 0: written; 2: no such run or bad input."
     })
 public final class RunReportCommand implements Callable<Integer> {
+  private static final Duration INFLUX_TIMEOUT = Duration.ofMinutes(2);
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "RUN_ID", description = "The run, e.g. r1-20260101-080000.")
@@ -46,8 +51,9 @@ public final class RunReportCommand implements Callable<Integer> {
       names = "--data-dir",
       paramLabel = "DIR",
       description =
-          "Data directory whose database holds the run (default: data/demo). May be in use by a"
-              + " running HepaLoop.")
+          "Data directory whose database holds the run (default: data/demo), opened read-only;"
+              + " it must be at this HepaLoop's schema version. May be in use by a running"
+              + " HepaLoop.")
   Path dataDir;
 
   @Option(
@@ -55,8 +61,10 @@ public final class RunReportCommand implements Callable<Integer> {
       paramLabel = "URL",
       description =
           "InfluxDB (v1 API) holding the run's telemetry, e.g. http://127.0.0.1:8086; credentials"
-              + " from HEPALOOP_INFLUX_USER/PASSWORD/TOKEN. Without it the telemetry sections say"
-              + " they are unavailable.")
+              + " from HEPALOOP_INFLUX_USER/PASSWORD/TOKEN. Without it, the private InfluxDB that"
+              + " demo or serve keep under DIR/influxd (started for the report and stopped after,"
+              + " or the running one while a HepaLoop uses DIR); without either, the telemetry"
+              + " sections say they are unavailable.")
   String influxUrl;
 
   @Option(
@@ -80,6 +88,85 @@ public final class RunReportCommand implements Callable<Integer> {
 
   @Mixin ProfileOption profile;
 
+  /** The telemetry to read, and the private influxd started for it (stopped by close). */
+  private record Telemetry(ReportTelemetry reader, LocalInfluxd started) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (started != null) {
+        started.close();
+      }
+    }
+  }
+
+  /**
+   * With {@code --influx}, that server. Without it, like {@code export --data-dir}: the private
+   * influxd that demo or serve keeps under {@code DIR/influxd}, started for the report and stopped
+   * after; while a HepaLoop runs on the directory (its influxd holds the lock), the one it runs, at
+   * the port of its {@code influxd.conf}. None (no such data, influxd not installed): the report is
+   * made without telemetry, and standard error says why.
+   */
+  private Telemetry telemetry(Path dir, PrintWriter err) {
+    if (influxUrl != null) {
+      InfluxConfig cfg =
+          InfluxConfig.fromEnv(System.getenv()).withUrl(influxUrl).withDatabase(influxDb);
+      return new Telemetry(new ReportTelemetry(new InfluxHttp(cfg, INFLUX_TIMEOUT)), null);
+    }
+    Path influxDir = dir.resolve("influxd");
+    if (!Files.isDirectory(influxDir.resolve("meta"))) {
+      err.println(
+          "hepaloop run report: no --influx, and no private InfluxDB data under "
+              + influxDir
+              + " (demo and serve keep it there when influxd is installed)");
+      return new Telemetry(null, null);
+    }
+    try {
+      LocalInfluxd influxd = LocalInfluxd.launchIn(influxDir);
+      return new Telemetry(reader(influxd.url()), influxd);
+    } catch (DirectoryInUseException e) {
+      String url = runningUrl(influxDir);
+      if (url == null) {
+        err.println(
+            "hepaloop run report: the private InfluxDB under "
+                + influxDir
+                + " is in use and its port unknown; give --influx: "
+                + e.getMessage());
+        return new Telemetry(null, null);
+      }
+      return new Telemetry(reader(url), null);
+    } catch (RuntimeException e) {
+      err.println(
+          "hepaloop run report: the private InfluxDB under "
+              + influxDir
+              + " could not be started: "
+              + e.getMessage());
+      return new Telemetry(null, null);
+    }
+  }
+
+  private ReportTelemetry reader(String url) {
+    return new ReportTelemetry(new InfluxHttp(InfluxConfig.local(url, influxDb), INFLUX_TIMEOUT));
+  }
+
+  /** The HTTP address in the {@code [http]} section of the private influxd's generated config. */
+  static String runningUrl(Path influxDir) {
+    Path config = influxDir.resolve("influxd.conf");
+    try {
+      boolean http = false;
+      for (String line : Files.readAllLines(config, StandardCharsets.UTF_8)) {
+        String l = line.strip();
+        if (l.startsWith("[")) {
+          http = l.equals("[http]");
+        } else if (http && l.startsWith("bind-address")) {
+          String address = l.substring(l.indexOf('=') + 1).strip().replace("\"", "");
+          return "http://" + address;
+        }
+      }
+      return null;
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     RunIdentity.checkId(runId);
@@ -89,16 +176,14 @@ public final class RunReportCommand implements Callable<Integer> {
           "no database in " + dir + " (" + Store.FILE_NAME + "); check --data-dir");
     }
     DeviceProfile deviceProfile = profile.load();
-    ReportTelemetry telemetry = null;
-    if (influxUrl != null) {
-      InfluxConfig cfg =
-          InfluxConfig.fromEnv(System.getenv()).withUrl(influxUrl).withDatabase(influxDb);
-      telemetry = new ReportTelemetry(new InfluxHttp(cfg, Duration.ofMinutes(2)));
-    }
+    PrintWriter err = spec.commandLine().getErr();
     RunReport report;
-    try (Store store = Store.open(dir)) {
+    // Read-only: a report never migrates or otherwise changes the database it reads.
+    try (Store store = Store.openReadOnly(dir);
+        Telemetry telemetry = telemetry(dir, err)) {
       report =
-          new RunReportGatherer(store, telemetry, reactor -> deviceProfile, SystemClock.INSTANCE)
+          new RunReportGatherer(
+                  store, telemetry.reader, reactor -> deviceProfile, SystemClock.INSTANCE)
               .gather(runId, format.needsWideTable());
     }
     String text = format.render(report);
@@ -109,7 +194,6 @@ public final class RunReportCommand implements Callable<Integer> {
     } else {
       Files.writeString(out, text, StandardCharsets.UTF_8);
     }
-    PrintWriter err = spec.commandLine().getErr();
     for (RunReport.Unavailable u : report.unavailable()) {
       err.println("hepaloop run report: " + u.section() + " unavailable: " + u.reason());
     }

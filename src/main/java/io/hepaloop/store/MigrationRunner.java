@@ -99,6 +99,37 @@ public final class MigrationRunner {
     return count;
   }
 
+  /**
+   * Checks, without changing anything, that the database is exactly at the schema of {@code known}
+   * (for a reader that must not migrate).
+   *
+   * @throws SchemaMismatchException naming the database's version and this code's when they differ,
+   *     or the migration whose SQL changed
+   */
+  public static void checkCurrent(Connection connection, List<Migration> known, String where)
+      throws SQLException {
+    boolean hasTable;
+    try (Statement s = connection.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")) {
+      hasTable = r.next();
+    }
+    Map<Integer, String> applied = hasTable ? applied(connection) : Map.of();
+    check(applied, known, where);
+    int version = applied.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
+    if (version < known.size()) {
+      throw new SchemaMismatchException(
+          where
+              + " has schema version "
+              + version
+              + ", older than this HepaLoop's ("
+              + known.size()
+              + "); it is opened read-only and not migrated here: start this HepaLoop's serve or"
+              + " demo on it once (which migrates it), or use the HepaLoop that wrote it");
+    }
+  }
+
   /** The schema version recorded in the database (0 for a new one). */
   public static int version(Connection connection) throws SQLException {
     return applied(connection).keySet().stream().mapToInt(Integer::intValue).max().orElse(0);

@@ -108,6 +108,55 @@ public final class Store implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens the database of {@code dataDir} read-only (SQLite {@code SQLITE_OPEN_READONLY} and {@code
+   * PRAGMA query_only}), for readers such as the run report that must never change it: nothing is
+   * created, migrated or converted, and any write fails. Another process may be writing it (WAL).
+   *
+   * @throws SchemaMismatchException when the database is not at this code's schema version, or a
+   *     migration it recorded differs from this code's (nothing changed); the message names both
+   *     versions
+   * @throws StoreException when there is no database file or it cannot be opened
+   */
+  public static Store openReadOnly(Path dataDir) {
+    return openReadOnly(dataDir.resolve(FILE_NAME), Migrations.fromClassPath());
+  }
+
+  /** {@link #openReadOnly(Path)} of {@code file}, expecting the schema of {@code migrations}. */
+  public static Store openReadOnly(Path file, List<Migration> migrations) {
+    refuseOnEventLoop();
+    String where = file.toString();
+    if (!Files.isRegularFile(file)) {
+      throw new StoreException(where + ": no database file");
+    }
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    config.setBusyTimeout(BUSY_TIMEOUT_MS);
+    Connection connection;
+    try {
+      connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    } catch (SQLException e) {
+      throw new StoreException(where + ": cannot open the database: " + e.getMessage(), e);
+    }
+    try {
+      try (Statement s = connection.createStatement()) {
+        s.execute("PRAGMA query_only = 1");
+      }
+      MigrationRunner.checkCurrent(connection, migrations, where);
+      return new Store(file, connection);
+    } catch (SQLException | RuntimeException e) {
+      try {
+        connection.close();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      if (e instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new StoreException(where + ": " + e.getMessage(), e);
+    }
+  }
+
   private static void createOwnerOnly(Path file) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
