@@ -565,6 +565,44 @@ class HistoryRoutesIT {
     assertThat(ms).as("a loaded machine still answers within").isLessThan(15_000);
   }
 
+  /**
+   * A data directory whose continuous queries an earlier version created (without the sums and
+   * counts the history weights by) gets them replaced at start-up, once, not duplicated.
+   */
+  @Test
+  void anEarlierRollupQueryIsReplacedAtStartUp() {
+    InfluxConfig old = InfluxConfig.local(influxd.url(), "hepaloop_old");
+    InfluxHttp http = new InfluxHttp(old, Duration.ofSeconds(60));
+    http.query("CREATE DATABASE \"hepaloop_old\"");
+    http.query(
+        "CREATE RETENTION POLICY \"rollup_1m\" ON \"hepaloop_old\" DURATION INF REPLICATION 1");
+    http.query(
+        "CREATE CONTINUOUS QUERY \"cq_sample_1m\" ON \"hepaloop_old\" RESAMPLE EVERY 1m FOR 10m"
+            + " BEGIN SELECT mean(\"value\") AS \"mean\", count(\"quality\") AS \"samples\" INTO"
+            + " \"hepaloop_old\".\"rollup_1m\".\"sample_1m\" FROM \"hepaloop_old\".\"autogen\".\"sample\""
+            + " GROUP BY time(1m), * END");
+    InfluxSchemaSetup.ensure(http);
+    InfluxSchemaSetup.ensure(http);
+    List<String> definitions = new ArrayList<>();
+    http.query("SHOW CONTINUOUS QUERIES")
+        .path("results")
+        .path(0)
+        .path("series")
+        .forEach(
+            series -> {
+              if ("hepaloop_old".equals(series.path("name").asText())) {
+                series.path("values").forEach(row -> definitions.add(row.get(1).asText()));
+              }
+            });
+    assertThat(definitions).hasSize(3);
+    assertThat(definitions.stream().filter(d -> d.contains("cq_sample_1m")).toList())
+        .singleElement()
+        .satisfies(d -> assertThat(d).contains("suspect_value").contains("good"));
+    assertThat(definitions.stream().filter(d -> d.contains("cq_loop_1m")).toList())
+        .singleElement()
+        .satisfies(d -> assertThat(d).contains("setpoint_count"));
+  }
+
   private static <T> T get(io.vertx.core.Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
