@@ -22,7 +22,12 @@ import java.util.function.Function;
  * console, downsampled by the store so the answer has at most {@code maxPoints} points per series
  * whatever the range (a week of 1 Hz data included). With each signal come the setpoints of the
  * loops that control it and the alarm limits drawn on it (from the effective profile), so a trend
- * shows value, setpoint and limits together.
+ * shows value, setpoint and limits together (a deviation alarm's limit with its loop: the band of
+ * setpoint ± limit).
+ *
+ * <p>The store says which retention policy each part of the range came from ({@code parts}: raw, or
+ * rollup_1m for what is older than the raw retention and for minute buckets of settled minutes);
+ * parts adjoin at a bucket boundary, so no bucket is missing or doubled at a seam.
  *
  * <p>Quality: a point is the mean of Good values only; a bucket that held non-Good samples says so
  * ({@code suspect}), and a bucket with no Good value is a gap (null), never drawn as good; so is a

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hepaloop.telemetry.LocalInfluxd;
 import io.hepaloop.testing.ThreadDumpOnFailure;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The reactor detail trends with a history store (the plant writes to a private influxd): the page
@@ -26,7 +28,7 @@ import org.openqa.selenium.interactions.Actions;
  * range buttons, a drag on the chart (zoom) and the pan buttons move the window away from live, and
  * "Live" follows again.
  */
-@Timeout(value = 180, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 @ExtendWith(ThreadDumpOnFailure.class)
 class ReactorHistoryIT {
   static final String TREND = "trend-temperature";
@@ -109,6 +111,13 @@ class ReactorHistoryIT {
         d -> "60000".equals(browser.find("history-note").getAttribute("data-refetch-ms")));
     assertThat(attr(TREND, "data-live-points")).isZero();
     assertThat(attr(FLOW, "data-deviation-points")).isPositive();
+    // a minute later the 24 h window has fetched its history again, still without raw samples
+    int loads = attr("history-note", "data-loads");
+    new WebDriverWait(browser.driver(), Duration.ofSeconds(90))
+        .withMessage("the 24 h history fetched again within 90 s")
+        .until(d -> attr("history-note", "data-loads") > loads);
+    assertThat(attr(TREND, "data-live-points")).isZero();
+    assertThat(attr(TREND, "data-history-points")).isPositive();
 
     // drag across the chart: zoom into that stretch, no longer live
     String before = browser.find("trend-range").getText();
@@ -133,5 +142,10 @@ class ReactorHistoryIT {
     browser.find("range-1h").click();
     browser.until("history points in the 1 h view", d -> attr(TREND, "data-history-points") > 0);
     browser.screenshot("reactor-detail-history");
+
+    // the band runs along the setpoint of the history and of the live samples appended since
+    browser.until("the band along the 1 h data", d -> attr(FLOW, "data-deviation-points") > 1);
+    browser.js("arguments[0].scrollIntoView()", browser.find(FLOW));
+    browser.screenshot("reactor-detail-deviation-band");
   }
 }
