@@ -22,6 +22,23 @@ public interface HistoryAccess {
     }
   }
 
+  /**
+   * One part of the answer's range: [{@code fromMs}, {@code toMs}) read from {@code source} ({@code
+   * raw} or {@code rollup_1m}) in buckets of {@code bucketMs}.
+   */
+  record Part(String source, long fromMs, long toMs, long bucketMs) {}
+
+  /**
+   * What a read found: the bucket of its newest part, its parts in time order (adjoining, never
+   * overlapping), and one series per signal and per loop asked, in the order asked.
+   */
+  record Result(long bucketMs, List<Part> parts, List<Series> series) {
+    public Result {
+      parts = List.copyOf(parts);
+      series = List.copyOf(series);
+    }
+  }
+
   /** No history store: {@link #available()} is false. */
   HistoryAccess NONE =
       new HistoryAccess() {
@@ -31,13 +48,13 @@ public interface HistoryAccess {
         }
 
         @Override
-        public Future<List<Series>> read(
+        public Future<Result> read(
             String reactorId,
             List<String> signals,
             List<String> loops,
             Instant from,
             Instant to,
-            long bucketMs) {
+            int maxPoints) {
           return Future.failedFuture(new IllegalStateException("no history store configured"));
         }
       };
@@ -46,14 +63,14 @@ public interface HistoryAccess {
   boolean available();
 
   /**
-   * Means in buckets of {@code bucketMs} from {@code from} (inclusive) to {@code to} (exclusive),
-   * one series per signal and per loop asked, in the order asked; a bucket without data is absent.
+   * Means from {@code from} (inclusive) to {@code to} (exclusive) in at most about {@code
+   * maxPoints} buckets per series; a bucket without data is absent.
    */
-  Future<List<Series>> read(
+  Future<Result> read(
       String reactorId,
       List<String> signals,
       List<String> loops,
       Instant from,
       Instant to,
-      long bucketMs);
+      int maxPoints);
 }

@@ -22,7 +22,12 @@ import java.util.function.Function;
  * console, downsampled by the store so the answer has at most {@code maxPoints} points per series
  * whatever the range (a week of 1 Hz data included). With each signal come the setpoints of the
  * loops that control it and the alarm limits drawn on it (from the effective profile), so a trend
- * shows value, setpoint and limits together.
+ * shows value, setpoint and limits together (a deviation alarm's limit with its loop: the band of
+ * setpoint ± limit).
+ *
+ * <p>The store says which retention policy each part of the range came from ({@code parts}: raw, or
+ * rollup_1m for what is older than the raw retention and for minute buckets of settled minutes);
+ * parts adjoin at a bucket boundary, so no bucket is missing or doubled at a seam.
  *
  * <p>Quality: a point is the mean of Good values only; a bucket that held non-Good samples says so
  * ({@code suspect}), and a bucket with no Good value is a gap (null), never drawn as good; so is a
@@ -88,7 +93,7 @@ public final class HistoryRoutes {
       List<String> signals,
       Instant from,
       Instant to,
-      long bucketMs) {}
+      int maxPoints) {}
 
   private void history(RoutingContext rc) {
     Request q = request(rc);
@@ -113,7 +118,7 @@ public final class HistoryRoutes {
             loops.stream().map(PlantAccess.LoopLimits::loopId).toList(),
             q.from(),
             q.to(),
-            q.bucketMs())
+            q.maxPoints())
         .onComplete(
             ar -> {
               if (ar.failed()) {
@@ -174,7 +179,7 @@ public final class HistoryRoutes {
     if (maxPoints == null) {
       return null;
     }
-    return new Request(id, profile, signals, from, to, bucketMs(from, to, maxPoints));
+    return new Request(id, profile, signals, from, to, maxPoints);
   }
 
   private static List<String> signals(RoutingContext rc, String reactorId, DeviceProfile p) {
@@ -244,9 +249,9 @@ public final class HistoryRoutes {
   }
 
   private static JsonObject json(
-      Request q, List<PlantAccess.LoopLimits> loops, List<HistoryAccess.Series> read) {
+      Request q, List<PlantAccess.LoopLimits> loops, HistoryAccess.Result read) {
     JsonArray series = new JsonArray();
-    for (HistoryAccess.Series s : read) {
+    for (HistoryAccess.Series s : read.series()) {
       JsonObject o = new JsonObject();
       if (s.kind().equals("setpoint")) {
         PlantAccess.LoopLimits loop =
@@ -262,13 +267,15 @@ public final class HistoryRoutes {
       }
       JsonArray points = new JsonArray();
       JsonArray suspect = new JsonArray();
-      long gapMs = Math.max(GAP_MS, 2 * q.bucketMs());
       long last = Long.MIN_VALUE;
+      long lastBucketMs = read.bucketMs();
       for (HistoryAccess.Bucket b : s.buckets()) {
+        long gapMs = Math.max(GAP_MS, 2 * Math.max(lastBucketMs, bucketAt(read, b.startMs())));
         if (last != Long.MIN_VALUE && b.startMs() - last > gapMs) {
           // a gap stays a gap: a null one bucket after the last data
-          points.add(new JsonArray().add(last + q.bucketMs()).addNull());
+          points.add(new JsonArray().add(last + lastBucketMs).addNull());
         }
+        lastBucketMs = bucketAt(read, b.startMs());
         points.add(new JsonArray().add(b.startMs()).add(b.mean()));
         if (b.suspectCount() > 0) {
           suspect.add(new JsonArray().add(b.startMs()).add(b.suspectCount()));
@@ -282,8 +289,9 @@ public final class HistoryRoutes {
         .put("reactorId", q.reactorId())
         .put("from", q.from().toString())
         .put("to", q.to().toString())
-        .put("bucketMs", q.bucketMs())
+        .put("bucketMs", read.bucketMs())
         .put("source", "influxdb")
+        .put("parts", parts(read))
         .put("series", series)
         .put("limits", limits(q, loops));
   }
@@ -299,32 +307,56 @@ public final class HistoryRoutes {
         continue;
       }
       String signal = null;
+      String loopId = null;
       if (LIMIT_KINDS.contains(a.kind()) && q.signals().contains(a.source())) {
         signal = a.source();
       } else if ("deviation".equals(a.kind())) {
-        signal =
-            loops.stream()
-                .filter(l -> l.loopId().equals(a.source()))
-                .map(PlantAccess.LoopLimits::pv)
-                .findFirst()
-                .orElse(null);
+        PlantAccess.LoopLimits loop =
+            loops.stream().filter(l -> l.loopId().equals(a.source())).findFirst().orElse(null);
+        if (loop != null) {
+          signal = loop.pv();
+          loopId = loop.loopId();
+        }
       }
       if (signal != null) {
-        out.add(
+        JsonObject limit =
             new JsonObject()
                 .put("signal", signal)
                 .put("alarmId", a.id())
                 .put("kind", a.kind())
                 .put("limit", a.limit())
-                .put("priority", a.priority()));
+                .put("priority", a.priority());
+        if (loopId != null) {
+          limit.put("loopId", loopId);
+        }
+        out.add(limit);
       }
     }
     return out;
   }
 
-  /** The bucket that fits a range into {@code maxPoints} buckets: ⌈range / maxPoints⌉ ms. */
-  static long bucketMs(Instant from, Instant to, int maxPoints) {
-    long rangeMs = Math.max(1, to.toEpochMilli() - from.toEpochMilli());
-    return Math.max(1, (rangeMs + maxPoints - 1) / maxPoints);
+  /** Which retention policy each part of the range came from, in time order. */
+  private static JsonArray parts(HistoryAccess.Result read) {
+    JsonArray out = new JsonArray();
+    for (HistoryAccess.Part p : read.parts()) {
+      out.add(
+          new JsonObject()
+              .put("from", Instant.ofEpochMilli(p.fromMs()).toString())
+              .put("to", Instant.ofEpochMilli(p.toMs()).toString())
+              .put("source", p.source())
+              .put("bucketMs", p.bucketMs()));
+    }
+    return out;
+  }
+
+  /** The bucket of the part a bucket starting at {@code startMs} belongs to. */
+  private static long bucketAt(HistoryAccess.Result read, long startMs) {
+    long bucketMs = read.bucketMs();
+    for (HistoryAccess.Part p : read.parts()) {
+      if (startMs >= p.fromMs()) {
+        bucketMs = p.bucketMs();
+      }
+    }
+    return bucketMs;
   }
 }

@@ -7,6 +7,7 @@ import io.hepaloop.plant.ReactorConfig;
 import io.hepaloop.telemetry.InfluxConfig;
 import io.hepaloop.telemetry.InfluxHistory;
 import io.vertx.core.Future;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
@@ -17,14 +18,16 @@ import java.util.List;
  */
 public final class TelemetryHistoryAccess implements HistoryAccess {
   private final InfluxHistory influx;
+  private final Clock clock;
 
-  private TelemetryHistoryAccess(InfluxHistory influx) {
+  private TelemetryHistoryAccess(InfluxHistory influx, Clock clock) {
     this.influx = influx;
+    this.clock = clock;
   }
 
   /** The history kept in the InfluxDB of {@code config}, read over the Vert.x HTTP client. */
   public static HistoryAccess over(io.vertx.core.Vertx vertx, InfluxConfig config) {
-    return new TelemetryHistoryAccess(new InfluxHistory(vertx, config));
+    return new TelemetryHistoryAccess(new InfluxHistory(vertx, config), Clock.systemUTC());
   }
 
   /** Mounts {@code GET /api/reactors/{id}/history} on the runtime's router behind {@code guard}. */
@@ -45,26 +48,39 @@ public final class TelemetryHistoryAccess implements HistoryAccess {
   }
 
   @Override
-  public Future<List<Series>> read(
+  public Future<Result> read(
       String reactorId,
       List<String> signals,
       List<String> loops,
       Instant from,
       Instant to,
-      long bucketMs) {
+      int maxPoints) {
     return influx
-        .read(reactorId, signals, loops, from, to, bucketMs)
+        .read(reactorId, signals, loops, from, to, maxPoints, clock.instant())
         .map(
-            list ->
-                list.stream()
-                    .map(
-                        s ->
-                            new Series(
-                                s.kind(),
-                                s.id(),
-                                s.buckets().stream()
-                                    .map(b -> new Bucket(b.startMs(), b.mean(), b.suspectCount()))
-                                    .toList()))
-                    .toList());
+            r ->
+                new Result(
+                    r.plan().bucketMs(),
+                    r.plan().parts().stream()
+                        .map(
+                            p ->
+                                new Part(
+                                    p.source().id(),
+                                    p.from().toEpochMilli(),
+                                    p.to().toEpochMilli(),
+                                    p.bucketMs()))
+                        .toList(),
+                    r.series().stream()
+                        .map(
+                            s ->
+                                new Series(
+                                    s.kind(),
+                                    s.id(),
+                                    s.buckets().stream()
+                                        .map(
+                                            b ->
+                                                new Bucket(b.startMs(), b.mean(), b.suspectCount()))
+                                        .toList()))
+                        .toList()));
   }
 }

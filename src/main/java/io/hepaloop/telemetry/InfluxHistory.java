@@ -21,10 +21,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads stored telemetry back for trends, downsampled by InfluxDB itself: one {@code GROUP BY
- * time(bucket)} query over the raw policy, so a week of 1 Hz data comes back as at most a few
- * thousand means rather than 600 000 points per signal. Non-blocking (the Vert.x HTTP client on the
- * caller's context), so a route may call it from an event loop.
+ * Reads stored telemetry back for trends, downsampled by InfluxDB itself: {@code GROUP BY
+ * time(bucket)} queries over the raw policy and {@code rollup_1m} (which part from which: {@link
+ * HistoryPlan}), so a week of 1 Hz data comes back as at most a few thousand means rather than 600
+ * 000 points per signal. Non-blocking (the Vert.x HTTP client on the caller's context), so a route
+ * may call it from an event loop.
  *
  * <p>Quality follows {@link TelemetrySchema}: only Good values are in {@code value} (and {@code
  * setpoint} is always the controller's own number), so a mean never includes a Bad value; the count
@@ -83,36 +84,71 @@ public final class InfluxHistory implements AutoCloseable {
     return config;
   }
 
+  /** A read's answer: the plan it followed (which part came from where) and the series. */
+  public record Result(HistoryPlan plan, List<Series> series) {
+    public Result {
+      series = List.copyOf(series);
+    }
+  }
+
   /**
-   * Means of the reactor's {@code signals} and of the setpoints of {@code loops} in buckets of
-   * {@code bucketMs} starting at {@code from} (the last bucket may reach past {@code to}; only data
-   * before {@code to} is in it). Fails with {@link InfluxHttp.InfluxException} when the server
-   * cannot be reached or refuses the query.
+   * Means of the reactor's {@code signals} and of the setpoints of {@code loops} from {@code from}
+   * (inclusive) to {@code to} (exclusive) in about {@code maxPoints} buckets, each part of the
+   * range from the retention policy {@link HistoryPlan#of} chooses at {@code now} for this server's
+   * raw retention. Fails with {@link InfluxHttp.InfluxException} when the server cannot be reached
+   * or refuses the query.
    */
-  public Future<List<Series>> read(
+  public Future<Result> read(
       String reactorId,
       List<String> signals,
       List<String> loops,
       Instant from,
       Instant to,
-      long bucketMs) {
-    if (bucketMs < 1) {
-      throw new IllegalArgumentException("bucketMs must be at least 1, got " + bucketMs);
-    }
+      int maxPoints,
+      Instant now) {
+    HistoryPlan plan =
+        HistoryPlan.of(from, to, maxPoints, now, HistoryPlan.retention(config.rawRetention()));
+    return read(reactorId, signals, loops, plan).map(series -> new Result(plan, series));
+  }
+
+  /**
+   * Means of the reactor's {@code signals} and of the setpoints of {@code loops}, each part of
+   * {@code plan} from its source in its buckets (the last bucket of a part may reach past its end;
+   * only data before the end is in it), all parts in one request. Buckets come in time order.
+   */
+  public Future<List<Series>> read(
+      String reactorId, List<String> signals, List<String> loops, HistoryPlan plan) {
     List<String> statements = new ArrayList<>();
-    if (!signals.isEmpty()) {
-      statements.add(
-          "SELECT mean(\"value\") AS \"mean\", count(\"suspect_value\") AS \"suspect\" FROM "
-              + from(TelemetrySchema.SAMPLE)
-              + where(reactorId, "signal", signals, from, to)
-              + groupBy(bucketMs, from, "signal"));
-    }
-    if (!loops.isEmpty()) {
-      statements.add(
-          "SELECT mean(\"setpoint\") AS \"mean\" FROM "
-              + from(TelemetrySchema.LOOP)
-              + where(reactorId, "loop", loops, from, to)
-              + groupBy(bucketMs, from, "loop"));
+    List<String> kinds = new ArrayList<>();
+    for (HistoryPlan.Part part : plan.parts()) {
+      if (part.bucketMs() < 1) {
+        throw new IllegalArgumentException("bucketMs must be at least 1, got " + part.bucketMs());
+      }
+      boolean raw = part.source() == HistoryPlan.Source.RAW;
+      if (!signals.isEmpty()) {
+        statements.add(
+            (raw
+                    ? "SELECT mean(\"value\") AS \"mean\", count(\"suspect_value\") AS \"suspect\" FROM "
+                        + from(config.retentionPolicy(), TelemetrySchema.SAMPLE)
+                    : "SELECT sum(\"sum\") / sum(\"good\") AS \"wmean\", mean(\"mean\") AS \"mean\","
+                        + " sum(\"suspect\") AS \"suspect\" FROM "
+                        + from(InfluxConfig.ROLLUP_RP, "sample_1m"))
+                + where(reactorId, "signal", signals, part.from(), part.to())
+                + groupBy(part, "signal"));
+        kinds.add("signal");
+      }
+      if (!loops.isEmpty()) {
+        statements.add(
+            (raw
+                    ? "SELECT mean(\"setpoint\") AS \"mean\" FROM "
+                        + from(config.retentionPolicy(), TelemetrySchema.LOOP)
+                    : "SELECT sum(\"setpoint_sum\") / sum(\"setpoint_count\") AS \"wmean\","
+                        + " mean(\"setpoint\") AS \"mean\" FROM "
+                        + from(InfluxConfig.ROLLUP_RP, "loop_1m"))
+                + where(reactorId, "loop", loops, part.from(), part.to())
+                + groupBy(part, "loop"));
+        kinds.add("setpoint");
+      }
     }
     if (statements.isEmpty()) {
       return Future.succeededFuture(List.of());
@@ -145,7 +181,7 @@ public final class InfluxHistory implements AutoCloseable {
                             throw new InfluxHttp.InfluxException(
                                 "InfluxDB answered HTTP " + resp.statusCode() + ": " + b);
                           }
-                          return parse(new JsonObject(b), signals, loops);
+                          return parse(new JsonObject(b), signals, loops, kinds);
                         }))
         .recover(
             e ->
@@ -156,10 +192,10 @@ public final class InfluxHistory implements AutoCloseable {
                             "InfluxDB at " + config.url() + " unreachable: " + e, e)));
   }
 
-  private String from(String measurement) {
+  private String from(String retentionPolicy, String measurement) {
     return InfluxSchemaSetup.q(config.database())
         + "."
-        + InfluxSchemaSetup.q(config.retentionPolicy())
+        + InfluxSchemaSetup.q(retentionPolicy)
         + "."
         + InfluxSchemaSetup.q(measurement);
   }
@@ -180,10 +216,15 @@ public final class InfluxHistory implements AutoCloseable {
         .toString();
   }
 
-  /** Buckets aligned on {@code from} (the offset), not on the epoch: at most ⌈range/bucket⌉. */
-  private static String groupBy(long bucketMs, Instant from, String tag) {
-    long offsetMs = Math.floorMod(from.toEpochMilli(), bucketMs);
-    return " GROUP BY time(" + bucketMs + "ms, " + offsetMs + "ms), \"" + tag + "\" fill(none)";
+  /** The part's buckets: at most ⌈(to − from) / bucket⌉ + 1 of them. */
+  private static String groupBy(HistoryPlan.Part part, String tag) {
+    return " GROUP BY time("
+        + part.bucketMs()
+        + "ms, "
+        + part.offsetMs()
+        + "ms), \""
+        + tag
+        + "\" fill(none)";
   }
 
   /** A single-quoted InfluxQL string literal. */
@@ -191,39 +232,59 @@ public final class InfluxHistory implements AutoCloseable {
     return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
-  static List<Series> parse(JsonObject answer, List<String> signals, List<String> loops) {
+  /**
+   * The series of an answer whose statement {@code i} read {@code kinds.get(i)} ("signal" or
+   * "setpoint"), statements in time order of their parts: each series' buckets are appended.
+   */
+  static List<Series> parse(
+      JsonObject answer, List<String> signals, List<String> loops, List<String> kinds) {
     if (answer.containsKey("error")) {
       throw new InfluxHttp.InfluxException("InfluxDB error: " + answer.getString("error"));
     }
-    Map<String, Series> out = new LinkedHashMap<>();
-    signals.forEach(s -> out.put("signal/" + s, new Series("signal", s, List.of())));
-    loops.forEach(l -> out.put("setpoint/" + l, new Series("setpoint", l, List.of())));
+    Map<String, List<Bucket>> out = new LinkedHashMap<>();
+    signals.forEach(s -> out.put("signal/" + s, new ArrayList<>()));
+    loops.forEach(l -> out.put("setpoint/" + l, new ArrayList<>()));
     JsonArray results = answer.getJsonArray("results", new JsonArray());
     for (int r = 0; r < results.size(); r++) {
       JsonObject result = results.getJsonObject(r);
       if (result.containsKey("error")) {
         throw new InfluxHttp.InfluxException("InfluxDB error: " + result.getString("error"));
       }
+      int statement = result.getInteger("statement_id", r);
+      String kind = kinds.get(statement);
       for (Object o : result.getJsonArray("series", new JsonArray())) {
         JsonObject series = (JsonObject) o;
         JsonObject tags = series.getJsonObject("tags", new JsonObject());
-        String kind = tags.containsKey("signal") ? "signal" : "setpoint";
         String id = tags.getString(kind.equals("signal") ? "signal" : "loop");
-        out.put(kind + "/" + id, new Series(kind, id, buckets(series)));
+        List<Bucket> list = out.get(kind + "/" + id);
+        if (list != null) {
+          list.addAll(buckets(series));
+        }
       }
     }
-    return List.copyOf(out.values());
+    List<Series> series = new ArrayList<>();
+    out.forEach(
+        (key, buckets) -> {
+          int slash = key.indexOf('/');
+          series.add(new Series(key.substring(0, slash), key.substring(slash + 1), buckets));
+        });
+    return series;
   }
 
   private static List<Bucket> buckets(JsonObject series) {
     JsonArray columns = series.getJsonArray("columns");
     int meanAt = columns.getList().indexOf("mean");
+    int weightedAt = columns.getList().indexOf("wmean");
     int suspectAt = columns.getList().indexOf("suspect");
     List<Bucket> out = new ArrayList<>();
     for (Object o : series.getJsonArray("values", new JsonArray())) {
       JsonArray row = (JsonArray) o;
       long t = row.getLong(0);
-      Object mean = row.getValue(meanAt);
+      Object mean = weightedAt < 0 ? null : row.getValue(weightedAt);
+      if (!(mean instanceof Number)) {
+        // rollup rows written before the rows kept their sums and counts: the mean of minute means
+        mean = row.getValue(meanAt);
+      }
       Object suspect = suspectAt < 0 ? null : row.getValue(suspectAt);
       out.add(
           new Bucket(

@@ -2,9 +2,7 @@ package io.hepaloop.telemetry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,14 +26,14 @@ public final class InfluxSchemaSetup {
     Map<String, String> m = new HashMap<>();
     m.put(
         "cq_sample_1m",
-        "SELECT mean(\"value\") AS \"mean\", min(\"value\") AS \"min\", max(\"value\") AS \"max\", count(\"quality\") AS \"samples\" INTO "
+        "SELECT mean(\"value\") AS \"mean\", min(\"value\") AS \"min\", max(\"value\") AS \"max\", count(\"quality\") AS \"samples\", sum(\"value\") AS \"sum\", count(\"value\") AS \"good\", count(\"suspect_value\") AS \"suspect\" INTO "
             + roll
             + "\"sample_1m\" FROM "
             + raw
             + "\"sample\"");
     m.put(
         "cq_loop_1m",
-        "SELECT mean(\"setpoint\") AS \"setpoint\", mean(\"pv\") AS \"pv\", min(\"pv\") AS \"pv_min\", max(\"pv\") AS \"pv_max\", mean(\"output\") AS \"output\" INTO "
+        "SELECT mean(\"setpoint\") AS \"setpoint\", mean(\"pv\") AS \"pv\", min(\"pv\") AS \"pv_min\", max(\"pv\") AS \"pv_max\", mean(\"output\") AS \"output\", sum(\"setpoint\") AS \"setpoint_sum\", count(\"setpoint\") AS \"setpoint_count\" INTO "
             + roll
             + "\"loop_1m\" FROM "
             + raw
@@ -50,6 +48,13 @@ public final class InfluxSchemaSetup {
     return m;
   }
 
+  /**
+   * A field each CQ's current definition reads that older ones did not: an existing CQ without it
+   * is dropped and created anew (a CQ cannot be altered).
+   */
+  private static final Map<String, String> MARKERS =
+      Map.of("cq_sample_1m", "suspect_value", "cq_loop_1m", "setpoint_count");
+
   private InfluxSchemaSetup() {}
 
   public static void ensure(InfluxHttp http) {
@@ -62,17 +67,25 @@ public final class InfluxSchemaSetup {
     }
     ensureRp(http, c.retentionPolicy(), c.rawRetention(), true, existing);
     ensureRp(http, InfluxConfig.ROLLUP_RP, c.rollupRetention(), false, existing);
-    Set<String> cqs = new HashSet<>();
+    Map<String, String> cqs = new HashMap<>();
     for (JsonNode series :
         http.query("SHOW CONTINUOUS QUERIES").path("results").path(0).path("series")) {
       if (c.database().equals(series.path("name").asText())) {
         for (JsonNode row : series.path("values")) {
-          cqs.add(row.get(0).asText());
+          cqs.put(row.get(0).asText(), row.get(1).asText());
         }
       }
     }
     for (var e : rollups(c).entrySet()) {
-      if (!cqs.contains(e.getKey())) {
+      String current = cqs.get(e.getKey());
+      String marker = MARKERS.get(e.getKey());
+      if (current != null && marker != null && !current.contains(marker)) {
+        // an older definition without the sums and counts the history reads: replace it
+        http.query("DROP CONTINUOUS QUERY " + q(e.getKey()) + " ON " + db);
+        LOG.info("replacing continuous query {} on {}", e.getKey(), c.database());
+        current = null;
+      }
+      if (current == null) {
         http.query(
             "CREATE CONTINUOUS QUERY "
                 + q(e.getKey())

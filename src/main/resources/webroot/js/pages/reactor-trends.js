@@ -1,8 +1,10 @@
-// Trends of the reactor detail page: per loop the PV with its setpoint and level alarm limits
-// (uPlot), live from the stream and older from GET /api/reactors/<id>/history; a window of 1 h,
-// 24 h or 7 d that follows live data, zooms by a drag across a chart and pans; lab results of the
-// reactor's run as points on the same time axis. A Bad sample is a gap in the PV line and a black
-// mark along the bottom of the chart, never a point on it.
+// Trends of the reactor detail page: per loop the PV with its setpoint, level alarm limits and the
+// deviation alarm's band around the setpoint (uPlot), from GET /api/reactors/<id>/history; a window
+// of 1 h, 24 h or 7 d that follows live data (the 1 h view appends the stream's samples, the longer
+// ones refetch their downsampled history once per bucket, at most once a minute), zooms by a drag
+// across a chart and pans; lab results of the reactor's run as points on the same time axis. A Bad
+// sample is a gap in the PV line and a black mark along the bottom of the chart, never a point on
+// it.
 
 import { seg } from '../api.js';
 
@@ -11,6 +13,12 @@ const LIVE_KEEP = 4000;
 
 /** Points asked of the history route per trend. */
 const HISTORY_POINTS = 1500;
+
+/** Windows up to this wide (s) append the stream's raw samples; wider ones refetch history. */
+const LIVE_APPEND_MAX_S = 3600;
+
+/** Shortest interval between two refetches of a wide live window (ms). */
+const REFETCH_MIN_MS = 60_000;
 
 /** Trend spans offered, in seconds. */
 const SPANS = [
@@ -64,6 +72,7 @@ export function createTrends({ ctx, uPlot, model, base, id, limitsOf, runNode })
   let lab = { run: null, samples: [] };
   let labChart = null;
   let fetchSeq = 0;
+  let refetchTimer = null;
 
   function windowNow() {
     if (view.follow) {
@@ -101,8 +110,27 @@ export function createTrends({ ctx, uPlot, model, base, id, limitsOf, runNode })
     draw();
   }
 
+  /** Whether the window shows the stream's raw samples (narrow) or only downsampled history. */
+  function appendsLive(w) {
+    return w.to - w.from <= LIVE_APPEND_MAX_S + 1;
+  }
+
+  /**
+   * A wide window that follows live data is kept current by fetching its history again once per
+   * bucket (at least a minute apart), so it stays downsampled and bounded over days.
+   */
+  function scheduleRefetch(bucketMs) {
+    clearTimeout(refetchTimer);
+    refetchTimer = null;
+    const w = windowNow();
+    const ms = view.follow && !appendsLive(w) && historyAvailable ? Math.max(REFETCH_MIN_MS, bucketMs || 0) : 0;
+    historyNote.dataset.refetchMs = String(ms);
+    if (ms) refetchTimer = setTimeout(() => loadHistory(), ms);
+  }
+
   async function loadHistory() {
     const seq = ++fetchSeq;
+    clearTimeout(refetchTimer);
     const w = windowNow();
     if (!historyAvailable) {
       draw();
@@ -119,14 +147,21 @@ export function createTrends({ ctx, uPlot, model, base, id, limitsOf, runNode })
         const sp = h.series.find((s) => s.kind === 'setpoint' && s.loopId === loop.loopId);
         history.set(loop.loopId, merge(value, sp));
       }
-      historyNote.textContent = `History from InfluxDB, ${ui.formatDuration(h.bucketMs)} per point; live data from the stream.`;
+      const sources = [...new Set((h.parts || []).map((p) => p.source))];
+      historyNote.textContent =
+        `History from InfluxDB (${sources.join(' + ') || 'raw'}), ${ui.formatDuration(h.bucketMs)} per point; ` +
+        (appendsLive(w) ? 'live data from the stream.' : `fetched again every ${ui.formatDuration(Math.max(REFETCH_MIN_MS, h.bucketMs))}.`);
       historyNote.dataset.source = 'influxdb';
+      historyNote.dataset.parts = sources.join(',');
+      historyNote.dataset.loads = String(Number(historyNote.dataset.loads || 0) + 1);
+      scheduleRefetch(h.bucketMs);
     } catch (e) {
       if (seq !== fetchSeq || e.status === 401) return;
       if (e.status === 503) historyAvailable = false;
       history.clear();
       historyNote.textContent = `${e.status === 503 ? 'Live data only' : 'History unavailable'}: ${e.describe ? e.describe() : e}`;
       historyNote.dataset.source = 'live';
+      scheduleRefetch(0);
     }
     draw();
   }
@@ -174,9 +209,11 @@ export function createTrends({ ctx, uPlot, model, base, id, limitsOf, runNode })
       lastT = h.t[i];
     }
     const historyPoints = xs.length;
+    let livePoints = 0;
     for (const t of h.bad) if (t >= w.from && t <= w.to) bad.push(t);
-    for (const p of live.get(loop.loopId)) {
+    for (const p of appendsLive(w) || !historyAvailable ? live.get(loop.loopId) : []) {
       if (p.t <= lastT || p.t < w.from || p.t > w.to) continue;
+      livePoints++;
       xs.push(p.t);
       vs.push(p.v);
       sps.push(p.sp);
@@ -194,12 +231,24 @@ export function createTrends({ ctx, uPlot, model, base, id, limitsOf, runNode })
       sps.push(null);
     }
     const limits = limitsOf(loop.pv);
-    const data = [xs, vs, sps, ...limits.map((a) => xs.map(() => a.limit))];
-    return { data, limits, bad, historyPoints };
+    const bands = deviationsOf(loop);
+    const data = [
+      xs,
+      vs,
+      sps,
+      ...limits.map((a) => xs.map(() => a.limit)),
+      ...bands.flatMap((a) => [sps.map((sp) => (sp === null ? null : sp + a.limit)), sps.map((sp) => (sp === null ? null : sp - a.limit))]),
+    ];
+    return { data, limits, bands, bad, historyPoints, livePoints };
   }
 
-  function chartFor(loop, limits, width) {
-    const key = limits.map((a) => `${a.alarmId}:${a.limit}`).join(',');
+  /** The loop's deviation alarms: a band of setpoint ± limit on its trend. */
+  function deviationsOf(loop) {
+    return (model.alarms || []).filter((a) => a.kind === 'DEVIATION' && a.source === loop.loopId && Number.isFinite(a.limit));
+  }
+
+  function chartFor(loop, limits, bands, width) {
+    const key = [...limits, ...bands].map((a) => `${a.alarmId}:${a.limit}`).join(',');
     const existing = charts.get(loop.loopId);
     if (existing && existing.key === key) return existing;
     if (existing) existing.u.destroy();
@@ -222,7 +271,23 @@ export function createTrends({ ctx, uPlot, model, base, id, limitsOf, runNode })
           width: 1,
           points: { show: false },
         })),
+        ...bands.flatMap((a) =>
+          ['+', '−'].map((sign) => ({
+            label: `deviation ${sign}${ui.formatValue(a.limit, unit)}`,
+            stroke: '#8a8a8a',
+            width: 1,
+            dash: [1, 3],
+            spanGaps: true,
+            points: { show: false },
+            value: (u, v) => ui.formatValue(v, unit),
+          })),
+        ),
       ],
+      // setpoint ± deviation limit, filled between its two edges
+      bands: bands.map((a, i) => {
+        const upper = 3 + limits.length + 2 * i;
+        return { series: [upper, upper + 1], fill: 'rgba(120, 120, 120, 0.12)' };
+      }),
       axes: [{ values: timeLabels }, { label: unit, size: 60 }],
       hooks: {
         setSelect: [
@@ -238,7 +303,11 @@ export function createTrends({ ctx, uPlot, model, base, id, limitsOf, runNode })
         draw: [(u) => drawBad(u, holder.bad)],
       },
     };
-    holder.u = new uPlot(opts, [[], [], [], ...limits.map(() => [])], chartNodes[model.loops.indexOf(loop)].lastChild);
+    holder.u = new uPlot(
+      opts,
+      [[], [], [], ...limits.map(() => []), ...bands.flatMap(() => [[], []])],
+      chartNodes[model.loops.indexOf(loop)].lastChild,
+    );
     charts.set(loop.loopId, holder);
     return holder;
   }
@@ -272,8 +341,8 @@ export function createTrends({ ctx, uPlot, model, base, id, limitsOf, runNode })
     for (const loop of model.loops) {
       const figure = chartNodes[model.loops.indexOf(loop)];
       const width = Math.max(300, figure.clientWidth - 24);
-      const { data, limits, bad, historyPoints } = dataFor(loop, w);
-      const chart = chartFor(loop, limits, width);
+      const { data, limits, bands, bad, historyPoints, livePoints } = dataFor(loop, w);
+      const chart = chartFor(loop, limits, bands, width);
       chart.bad = bad;
       chart.u.batch(() => {
         if (chart.u.width !== width) chart.u.setSize({ width, height: 220 });
@@ -283,6 +352,11 @@ export function createTrends({ ctx, uPlot, model, base, id, limitsOf, runNode })
       figure.lastChild.dataset.points = String(data[1].filter((v) => v !== null).length);
       figure.lastChild.dataset.bad = String(bad.length);
       figure.lastChild.dataset.historyPoints = String(historyPoints);
+      figure.lastChild.dataset.livePoints = String(livePoints);
+      figure.lastChild.dataset.deviationBands = String(bands.length);
+      figure.lastChild.dataset.deviationPoints = String(bands.length ? data[3 + limits.length].filter((v) => v !== null).length : 0);
+      figure.lastChild.dataset.deviationLimit = bands.map((a) => a.limit).join(',');
+      figure.lastChild.dataset.series = String(chart.u.series.length - 1);
     }
     drawLab(w);
   }
@@ -363,6 +437,7 @@ export function createTrends({ ctx, uPlot, model, base, id, limitsOf, runNode })
     loadHistory,
     loadLab,
     destroy() {
+      clearTimeout(refetchTimer);
       charts.forEach((c) => c.u.destroy());
       if (labChart) labChart.u.destroy();
     },
