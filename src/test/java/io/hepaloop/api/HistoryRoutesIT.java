@@ -421,10 +421,11 @@ class HistoryRoutesIT {
 
   /**
    * The decision to read minute-or-longer buckets from the rollup, measured: the same week read
-   * from raw and from rollup_1m in the same buckets gives the same means, the rollup faster.
+   * from raw and from rollup_1m in the same buckets gives the same means; both times are printed (a
+   * figure, not an assertion: a loaded machine may reorder them).
    */
   @Test
-  void aWeekFromTheRollupEqualsTheRawMeansAndIsFaster() throws Exception {
+  void aWeekFromTheRollupEqualsTheRawMeans() throws Exception {
     try (InfluxHistory store = new InfluxHistory(f.vertx, config)) {
       HistoryPlan planned =
           HistoryPlan.of(weekFrom, weekTo, 1500, Instant.now(), Duration.ofDays(30));
@@ -462,7 +463,6 @@ class HistoryRoutesIT {
         assertThat(b.get(i).mean()).isCloseTo(a.get(i).mean(), within(1e-9));
         assertThat(b.get(i).suspectCount()).isEqualTo(a.get(i).suspectCount());
       }
-      assertThat(rollupMs).as("rollup vs raw").isLessThan(rawMs);
     }
   }
 
