@@ -179,12 +179,15 @@ public final class RunReportCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     RunReport report;
     // Read-only: a report never migrates or otherwise changes the database it reads.
-    try (Store store = Store.openReadOnly(dir);
-        Telemetry telemetry = telemetry(dir, err)) {
-      report =
-          new RunReportGatherer(
-                  store, telemetry.reader, reactor -> deviceProfile, SystemClock.INSTANCE)
-              .gather(runId, format.needsWideTable());
+    try (Store store = Store.openReadOnly(dir)) {
+      new RunReportGatherer(store, null, reactor -> deviceProfile, SystemClock.INSTANCE)
+          .requireRun(runId);
+      try (Telemetry telemetry = telemetry(dir, err)) {
+        report =
+            new RunReportGatherer(
+                    store, telemetry.reader, reactor -> deviceProfile, SystemClock.INSTANCE)
+                .gather(runId, format.needsWideTable());
+      }
     }
     String text = format.render(report);
     if (out == null) {

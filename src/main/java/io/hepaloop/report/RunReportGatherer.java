@@ -56,6 +56,18 @@ public final class RunReportGatherer implements RunReports {
   }
 
   /**
+   * Checks that {@code runId} is in the database, before a caller starts anything costly (the
+   * private InfluxDB) for its report.
+   *
+   * @throws UnknownRunException when there is no such run
+   */
+  public void requireRun(String runId) {
+    if (store.read(c -> new RunRecords(c).run(runId)) == null) {
+      throw new UnknownRunException(runId, store.file().toString());
+    }
+  }
+
+  /**
    * The report of {@code runId}; with {@code wide}, also the wide table of the CSV export.
    *
    * @throws UnknownRunException when there is no such run
