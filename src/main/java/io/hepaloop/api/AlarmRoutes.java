@@ -118,6 +118,7 @@ public final class AlarmRoutes {
                 return;
               }
               r.audit.run(
+                  rc,
                   req,
                   action,
                   () -> act.apply(req),

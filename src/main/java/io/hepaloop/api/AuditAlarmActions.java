@@ -6,6 +6,7 @@ import io.hepaloop.audit.AuditRecord;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,6 +39,7 @@ final class AuditAlarmActions {
    * process is killed the next instant.
    */
   void run(
+      RoutingContext rc,
       AlarmRoutes.Request req,
       AuditAction action,
       Supplier<Future<AlarmAccess.ActionResult>> act,
@@ -62,7 +64,8 @@ final class AuditAlarmActions {
                               before.succeeded() ? before.result() : Map.of(),
                               ar.result(),
                               written ->
-                                  AuditRecorder.thenAnswer(written, () -> answer.handle(ar)));
+                                  AuditRecorder.answerOnceRecorded(
+                                      rc, written, () -> answer.handle(ar)));
                         }));
   }
 

@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A record that cannot be written (disk failure, trail already closed at shutdown) cannot undo
  * the action it describes; it is logged as an error naming the action. Routes answer once the
- * record is committed: {@link #thenAnswer} still gives the action's answer when it failed, {@link
- * #answerOnceRecorded} gives 500 problem+json instead. Without a trail ({@link #none()}: tests of
- * other features) nothing is recorded.
+ * record is committed: an applied action through {@link #answerOnceRecorded}, which gives 500
+ * problem+json when its record failed; a refusal through {@link #thenAnswer}, which gives the
+ * refusal either way (nothing was done). Without a trail ({@link #none()}: tests of other features)
+ * nothing is recorded.
  */
 public final class AuditRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(AuditRecorder.class);
@@ -247,7 +248,8 @@ public final class AuditRecorder {
    * Vert.x context of the caller (the route's), never blocking it. A route answers an action only
    * after its record is durable, so an action the client saw answered is in the trail even when the
    * process is killed the next instant (issue 9, kill -9 restart); a record that failed is logged
-   * by {@link #record} and the answer still goes, since the action happened either way.
+   * by {@link #record} and the answer still goes. For refusals only: an applied action answers
+   * through {@link #answerOnceRecorded}, so a client never takes an unrecorded action as recorded.
    */
   static void thenAnswer(List<CompletableFuture<AuditRecord>> written, Runnable answer) {
     Context context = Vertx.currentContext();

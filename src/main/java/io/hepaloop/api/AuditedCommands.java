@@ -134,7 +134,8 @@ final class AuditedCommands {
                 return;
               }
               if (ar.result().accepted()) {
-                AuditRecorder.thenAnswer(
+                AuditRecorder.answerOnceRecorded(
+                    rc,
                     List.of(
                         audit.record(
                             caller,

@@ -244,7 +244,8 @@ public final class RunRoutes {
                 RunRecord r = ar.result().record();
                 // answered once the record is committed: a run the client saw created is in
                 // the trail even if the process dies the next instant
-                AuditRecorder.thenAnswer(
+                AuditRecorder.answerOnceRecorded(
+                    rc,
                     List.of(
                         audit.recordForRun(
                             caller,
@@ -262,18 +263,24 @@ public final class RunRoutes {
               }
               if (ar.cause() instanceof RunAccess.RunRefused e
                   && (e.status() == 409 || e.status() == 422 || e.status() == 404)) {
-                audit.record(
-                    caller,
-                    AuditAction.RUN_CREATE,
-                    reactor,
-                    null,
-                    AuditRecorder.refused("run of recipe " + recipe + " on " + reactor),
-                    AuditRecorder.because(e.getMessage(), reason[0]),
-                    null);
-                if (e.status() == 404) {
-                  Problems.badField(rc, "recipe", e.getMessage());
-                  return;
-                }
+                AuditRecorder.thenAnswer(
+                    List.of(
+                        audit.record(
+                            caller,
+                            AuditAction.RUN_CREATE,
+                            reactor,
+                            null,
+                            AuditRecorder.refused("run of recipe " + recipe + " on " + reactor),
+                            AuditRecorder.because(e.getMessage(), reason[0]),
+                            null)),
+                    () -> {
+                      if (e.status() == 404) {
+                        Problems.badField(rc, "recipe", e.getMessage());
+                      } else {
+                        fail(rc, e);
+                      }
+                    });
+                return;
               }
               fail(rc, ar.cause());
             });
@@ -395,15 +402,17 @@ public final class RunRoutes {
               }
               AuditSignatures.Outcome signed = checked.result();
               if (!signed.ok()) {
-                AuditSignatures.answer(rc, signed);
-                audit.recordForRun(
-                    caller,
-                    runId,
-                    AuditAction.SIGNATURE_REFUSED,
-                    null,
-                    AuditRecorder.refused(action.id() + " " + what),
-                    AuditRecorder.because(signed.detail(), reason),
-                    null);
+                AuditRecorder.thenAnswer(
+                    List.of(
+                        audit.recordForRun(
+                            caller,
+                            runId,
+                            AuditAction.SIGNATURE_REFUSED,
+                            null,
+                            AuditRecorder.refused(action.id() + " " + what),
+                            AuditRecorder.because(signed.detail(), reason),
+                            null)),
+                    () -> AuditSignatures.answer(rc, signed));
                 return;
               }
               apply
@@ -416,7 +425,8 @@ public final class RunRoutes {
                         }
                         RunAccess.Outcome o = ar.result();
                         if (o.accepted()) {
-                          AuditRecorder.thenAnswer(
+                          AuditRecorder.answerOnceRecorded(
+                              rc,
                               List.of(
                                   audit.recordForRun(
                                       caller,
@@ -438,15 +448,17 @@ public final class RunRoutes {
                                           .put("signed", signed.signature() != null)
                                           .put("run", toJson(o.run()))));
                         } else {
-                          audit.recordForRun(
-                              caller,
-                              runId,
-                              action,
-                              o.stateBefore(),
-                              AuditRecorder.refused(what),
-                              AuditRecorder.because(o.message(), reason),
-                              signed.signature());
-                          Problems.send(rc, 409, "Run command refused", o.message());
+                          AuditRecorder.thenAnswer(
+                              List.of(
+                                  audit.recordForRun(
+                                      caller,
+                                      runId,
+                                      action,
+                                      o.stateBefore(),
+                                      AuditRecorder.refused(what),
+                                      AuditRecorder.because(o.message(), reason),
+                                      signed.signature())),
+                              () -> Problems.send(rc, 409, "Run command refused", o.message()));
                         }
                       });
             });
@@ -497,7 +509,8 @@ public final class RunRoutes {
               RunNoteRecord note = (RunNoteRecord) ar.result()[0];
               @SuppressWarnings("unchecked")
               List<RunNoteRecord> all = (List<RunNoteRecord>) ar.result()[1];
-              AuditRecorder.thenAnswer(
+              AuditRecorder.answerOnceRecorded(
+                  rc,
                   List.of(
                       audit.recordForRun(
                           caller,
