@@ -40,6 +40,7 @@ import io.hepaloop.telemetry.TelemetryMetrics;
 import io.hepaloop.telemetry.TelemetryService;
 import io.hepaloop.telemetry.TelemetryWriter;
 import io.hepaloop.time.Clock;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -320,6 +321,11 @@ public final class PlantRuntime implements AutoCloseable {
     Gauge.builder("hepaloop.device.sessions.open", sessions, EndpointSessions::sessionsOpen)
         .description(
             "OPC UA sessions open to the devices (one per endpoint, security and identity)")
+        .register(registry);
+    FunctionCounter.builder(
+            "hepaloop.device.heartbeats.skipped", sessions, EndpointSessions::heartbeatsSkipped)
+        .description(
+            "Watchdog heartbeats skipped because the previous beat's write was still unanswered")
         .register(registry);
     try {
       PlantConfig plant = o.plant();

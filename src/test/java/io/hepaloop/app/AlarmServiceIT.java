@@ -258,6 +258,10 @@ class AlarmServiceIT {
                 metrics()
                     .contains(
                         "hepaloop_alarm_unacknowledged{priority=\"critical\",reactor=\"r1\"} 1.0"));
+    // the device link's heartbeat counter of skipped beats is exposed beside the session gauge
+    assertThat(metrics())
+        .contains("hepaloop_device_sessions_open 1.0")
+        .containsPattern("(?m)^hepaloop_device_heartbeats_skipped_total [0-9.]+$");
     assertThat(alarms.notificationCounts().await(10, TimeUnit.SECONDS)[1])
         .as("alarms escalating")
         .isEqualTo(1);
