@@ -13,7 +13,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Set;
@@ -72,7 +71,7 @@ public final class AutotuneRoutes {
     router.route(PATH + "*").failureHandler(AutotuneRoutes::failure);
     router
         .post(PATH)
-        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+        .handler(BodyLimit.of(MAX_BODY_BYTES))
         .handler(guard.require(Role.ENGINEER))
         .handler(r::start);
     router.get(PATH).handler(guard.require(Role.VIEWER)).handler(r::progress);

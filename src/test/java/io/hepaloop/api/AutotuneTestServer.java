@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -44,6 +45,10 @@ public final class AutotuneTestServer implements AutoCloseable {
             profile, ReactorParameters.defaults(), PlantHarness.Strategy.HEPALOOP, true, 1);
     harness.run(1800);
     Router router = Router.router(vertx);
+    // as in HttpApi: every /api/* body is read first, up to the API-wide limit
+    router
+        .route("/api/*")
+        .handler(BodyHandler.create(false).setBodyLimit(HttpApi.BODY_LIMIT_BYTES));
     AutotuneRoutes.mount(router, TestGuard::require, new HarnessAccess());
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
   }
