@@ -117,6 +117,7 @@ public final class PlantJson {
         .put("alarmId", t.alarmId())
         .put("from", t.from() == null ? null : t.from().name())
         .put("to", t.to() == null ? null : t.to().name())
+        .put("priority", t.priority() == null ? null : t.priority().name())
         .put("value", num(t.value()))
         .put("limit", num(t.limit()))
         .put("user", t.actor() == null ? null : t.actor().name())

@@ -3,6 +3,7 @@ package io.hepaloop.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hepaloop.alarm.AlarmPriority;
 import io.hepaloop.alarm.AlarmState;
 import io.hepaloop.alarm.AlarmTransition;
 import io.hepaloop.bus.Addresses;
@@ -125,7 +126,8 @@ class EventStreamTest {
                   38,
                   null,
                   null,
-                  "temperature high"));
+                  "temperature high",
+                  AlarmPriority.CRITICAL));
       vertx
           .eventBus()
           .publish(
@@ -147,6 +149,8 @@ class EventStreamTest {
       assertThat(run.getString("kind")).isEqualTo("PHASE_STARTED");
       assertThat(sse.of("event").get(0).json().getString("message")).isEqualTo("hello");
       assertThat(sse.of("alarm").get(0).json().getString("to")).isEqualTo("UNACK_ACTIVE");
+      // the priority in force (a recipe phase's override), as the history records it
+      assertThat(sse.of("alarm").get(0).json().getString("priority")).isEqualTo("CRITICAL");
       assertThat(sse.of("loop").get(0).json().getDouble("setpoint")).isEqualTo(37.0);
       JsonArray values = sse.of("sample").get(0).json().getJsonArray("values");
       assertThat(values.getJsonObject(0).getDouble("value")).isEqualTo(36.5);
