@@ -145,7 +145,14 @@ public final class TelemetryWriter implements AutoCloseable {
   private final Options options;
   private final TelemetryMetrics metrics;
   private final Consumer<HepaEvent> events;
-  private final Path quarantineFile;
+  private final RefusedLines refusedLines;
+
+  /** At most one log line and event per minute about refused points; the rest are counted. */
+  private static final long REFUSAL_NOTICE_NANOS = 60_000_000_000L;
+
+  private long refusalNoticeNanos;
+  private boolean refusalNoticed;
+  private long refusalsSinceNotice;
   private final Path spoolQuarantineDir;
   private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
   private final AtomicLong queued = new AtomicLong();
@@ -224,7 +231,8 @@ public final class TelemetryWriter implements AutoCloseable {
             options.quarantineRetention(),
             SystemClock.INSTANCE,
             this::quarantineSwept);
-    this.quarantineFile = spoolDir.resolve("quarantine.lp");
+    this.refusedLines =
+        new RefusedLines(spoolDir.resolve("quarantine.lp"), RefusedLines.DEFAULT_MAX_BYTES);
     metrics.spoolGauges(
         spool::pendingPoints,
         spool::pendingBytes,
@@ -752,28 +760,31 @@ public final class TelemetryWriter implements AutoCloseable {
   private synchronized void quarantine(String line, InfluxHttp.WriteOutcome out) {
     quarantined.incrementAndGet();
     metrics.quarantined(1);
-    LOG.error(
-        "InfluxDB refused a point (HTTP {}: {}); quarantined in {}: {}",
-        out.status(),
-        out.body().trim(),
-        quarantineFile,
-        line);
+    String reason = out.body().trim().replace('\n', ' ');
     try {
-      OwnerOnly.append(
-          quarantineFile,
-          ("# "
-                  + Instant.now()
-                  + " HTTP "
-                  + out.status()
-                  + " "
-                  + out.body().trim().replace('\n', ' ')
-                  + "\n"
-                  + line
-                  + "\n")
-              .getBytes(StandardCharsets.UTF_8));
+      refusedLines.append(Instant.now() + " HTTP " + out.status() + " " + reason, line);
     } catch (IOException e) {
-      LOG.error("cannot write {}: {}", quarantineFile, e.toString());
+      LOG.error("cannot write {}: {}", refusedLines.file(), e.toString());
     }
+    // a device sending a bad value every second must not become a log and event storm: the first
+    // refusal is told at once, then at most one a minute with the count since
+    long now = System.nanoTime();
+    if (refusalNoticed && now - refusalNoticeNanos < REFUSAL_NOTICE_NANOS) {
+      refusalsSinceNotice++;
+      return;
+    }
+    long more = refusalsSinceNotice;
+    refusalNoticed = true;
+    refusalNoticeNanos = now;
+    refusalsSinceNotice = 0;
+    String also = more == 0 ? "" : " (" + more + " more refused since the last notice)";
+    LOG.error(
+        "InfluxDB refused a point (HTTP {}: {}); quarantined in {}{}: {}",
+        out.status(),
+        reason,
+        refusedLines.file(),
+        also,
+        line);
     raise(
         new HepaEvent(
             Instant.now(),
@@ -781,8 +792,10 @@ public final class TelemetryWriter implements AutoCloseable {
             "telemetry",
             "influxdb",
             "warning",
-            "InfluxDB refused a telemetry point as bad data; it is kept in quarantine.lp: "
-                + abbreviate(out.body().trim())));
+            "InfluxDB refused a telemetry point as bad data; it is kept in quarantine.lp"
+                + also
+                + ": "
+                + abbreviate(reason)));
   }
 
   private static String abbreviate(String s) {

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -200,6 +201,7 @@ class TelemetryServiceIT {
 
   @Test
   void badInputIsQuarantinedAndTheWriterKeepsGoing() throws Exception {
+    List<HepaEvent> events = new CopyOnWriteArrayList<>();
     InfluxConfig cfg = InfluxConfig.local(influxd.url(), "bad_input");
     try (TelemetryWriter w =
         new TelemetryWriter(
@@ -207,7 +209,7 @@ class TelemetryServiceIT {
                 dataDir.resolve("spool"),
                 TelemetryWriter.Options.defaults().withBatch(100, Duration.ofMillis(50)),
                 TelemetryMetrics.standalone(),
-                null)
+                events::add)
             .start()) {
       long t = LineBuilder.epochNanos(Instant.now().minusSeconds(30));
       for (int i = 0; i < 300; i++) {
@@ -242,6 +244,10 @@ class TelemetryServiceIT {
       }
       assertThat(Files.readString(dataDir.resolve("spool/quarantine.lp")))
           .contains("not a number", "this is not line protocol", "HTTP 400");
+      // the first refusal is told at once; the second, within the minute, only counted
+      assertThat(events)
+          .filteredOn(e -> e.message().contains("refused a telemetry point"))
+          .hasSize(1);
     }
   }
 }
