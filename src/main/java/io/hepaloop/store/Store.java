@@ -96,15 +96,7 @@ public final class Store implements AutoCloseable {
       MigrationRunner.migrate(connection, migrations, where);
       return new Store(file, connection);
     } catch (SQLException | RuntimeException e) {
-      try {
-        connection.close();
-      } catch (SQLException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      if (e instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new StoreException(where + ": " + e.getMessage(), e);
+      throw closedAfter(connection, e, where);
     }
   }
 
@@ -145,16 +137,21 @@ public final class Store implements AutoCloseable {
       MigrationRunner.checkCurrent(connection, migrations, where);
       return new Store(file, connection);
     } catch (SQLException | RuntimeException e) {
-      try {
-        connection.close();
-      } catch (SQLException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      if (e instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new StoreException(where + ": " + e.getMessage(), e);
+      throw closedAfter(connection, e, where);
     }
+  }
+
+  /** Closes {@code connection} after {@code e} stopped its opening; the exception to throw. */
+  private static RuntimeException closedAfter(Connection connection, Exception e, String where) {
+    try {
+      connection.close();
+    } catch (SQLException suppressed) {
+      e.addSuppressed(suppressed);
+    }
+    if (e instanceof RuntimeException re) {
+      return re;
+    }
+    return new StoreException(where + ": " + e.getMessage(), e);
   }
 
   private static void createOwnerOnly(Path file) throws IOException {
