@@ -256,18 +256,22 @@ public final class AlarmEngine {
   }
 
   /**
-   * The reactor's oxygen uptake rate ({@code OurTracker} / {@code OxygenUptake}, nmol/min) at
-   * {@code time} (null: now), for {@link AlarmKind#OUR_DECLINE}. Non-finite values are ignored.
+   * The reactor's oxygen uptake rate ({@code OurTracker} / {@code OxygenUptake}, nmol/min), arrived
+   * now, for {@link AlarmKind#OUR_DECLINE}. {@code time} is the device's time of the reading (null:
+   * none); the window places readings by their arrival on the controller's clock whatever it says,
+   * as staleness does, so a device clock that is off or jumps cannot blind the alarm. Non-finite
+   * values are ignored.
    */
   public void onOur(String reactorId, Instant time, double ourNmolPerMin) {
     AlarmSlot[] found = reactorId == null ? null : byOur.get(reactorId);
     if (found == null) {
       return;
     }
+    // placed by its arrival on the controller's clock, as staleness is: a device clock that jumps
+    // back would stop the window's buckets closing until the device's time caught up
     long now = clock.nanoTime();
-    long at = time == null ? now : Math.min(now, AlarmSlot.epochNanos(time) - wallOffsetNanos);
     for (AlarmSlot s : found) {
-      s.our(ourNmolPerMin, at, now);
+      s.our(ourNmolPerMin, now, now);
       s.settle(null, null, null);
     }
   }

@@ -42,12 +42,20 @@ class OurDeclineTest {
           transitions::add);
 
   private void feed(double fromH, double hours, DoubleUnaryOperator ourAtHour) {
+    feed(fromH, hours, ourAtHour, Duration.ZERO);
+  }
+
+  /** As {@link #feed}, with the device's clock {@code deviceClockOffset} off the controller's. */
+  private void feed(
+      double fromH, double hours, DoubleUnaryOperator ourAtHour, Duration deviceClockOffset) {
     long n = Math.round(hours * 3600);
     for (long i = 0; i < n; i++) {
       clock.advanceSeconds(1);
       double h = fromH + (i + 1) / 3600.0;
       engine.onOur(
-          "r1", clock.now(), ourAtHour.applyAsDouble(h) * (1 + 0.05 * noise.nextGaussian()));
+          "r1",
+          clock.now().plus(deviceClockOffset),
+          ourAtHour.applyAsDouble(h) * (1 + 0.05 * noise.nextGaussian()));
       if (i % 60 == 0) {
         engine.tick();
       }
@@ -74,6 +82,18 @@ class OurDeclineTest {
     assertThat(fired.message()).containsPattern("OUR fell 2\\d\\.\\d % over 2[34]\\.\\d h");
     // fires once the newest 2.4 h average is 20 % below the oldest: about 7 h into the fall
     assertThat(Duration.between(clock.now().minus(Duration.ofHours(24)), fired.time()))
+        .isBetween(Duration.ofHours(6), Duration.ofHours(8));
+  }
+
+  @Test
+  void aDeviceClockThatJumpsBackTwelveHoursDoesNotBlindTheAlarm() {
+    feed(0, 24, h -> 100);
+    // the device's clock is set back 12 h as the fall starts (a PLC resynchronised, a battery
+    // swapped): OUR is placed by its arrival on the controller's clock, so it fires as it would
+    // with a right clock, not 12 h later when the device's time has caught up
+    feed(24, 24, h -> 100 - 40 * Math.min(1, (h - 24) / 12), Duration.ofHours(-12));
+    assertThat(transitions).isNotEmpty();
+    assertThat(Duration.between(clock.now().minus(Duration.ofHours(24)), transitions.get(0).time()))
         .isBetween(Duration.ofHours(6), Duration.ofHours(8));
   }
 
