@@ -11,7 +11,6 @@ import io.hepaloop.profile.Range;
 import io.hepaloop.profile.SignalKind;
 import io.hepaloop.profile.SignalSpec;
 import io.hepaloop.sim.Simulator;
-import io.hepaloop.sim.SimulatorOptions;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,15 +78,7 @@ class DataTypesEndToEndIT {
               0.0));
     }
     DeviceProfile profile = p.withSignals(signals);
-    try (Simulator sim =
-        Simulator.start(
-            SimulatorOptions.builder()
-                .profile(profile)
-                .reactorIds("r1")
-                .sensorNoise(false)
-                .allowSignAndEncrypt(false)
-                .pkiDir(tmp.resolve("sim-pki"))
-                .build())) {
+    try (Simulator sim = LinkItSupport.quietSimulator(profile, tmp.resolve("sim-pki"))) {
       Vertx vertx = LinkItSupport.vertx();
       try {
         LinkItSupport.Recorder rec = new LinkItSupport.Recorder(vertx, "r1");

@@ -9,7 +9,6 @@ import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.profile.WatchdogSpec;
 import io.hepaloop.sim.SimulatedReactor;
 import io.hepaloop.sim.Simulator;
-import io.hepaloop.sim.SimulatorOptions;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,15 +70,7 @@ class HeartbeatWrapIT {
   void theHeartbeatCrossesItsTypesWrapAndTheDevicesWatchdogNeverTrips(DataType type)
       throws Exception {
     DeviceProfile profile = withWatchdog(LinkItSupport.PROFILE, type.opcName(), 100, 2000);
-    try (Simulator sim =
-        Simulator.start(
-            SimulatorOptions.builder()
-                .profile(profile)
-                .reactorIds("r1")
-                .sensorNoise(false)
-                .allowSignAndEncrypt(false)
-                .pkiDir(tmp.resolve("sim-pki"))
-                .build())) {
+    try (Simulator sim = LinkItSupport.quietSimulator(profile, tmp.resolve("sim-pki"))) {
       Vertx vertx = LinkItSupport.vertx();
       try {
         LinkItSupport.Recorder rec = new LinkItSupport.Recorder(vertx, "r1");

@@ -5,6 +5,8 @@ import io.hepaloop.bus.Addresses;
 import io.hepaloop.bus.HepaEvent;
 import io.hepaloop.profile.DeviceProfile;
 import io.hepaloop.profile.ProfileLoader;
+import io.hepaloop.sim.Simulator;
+import io.hepaloop.sim.SimulatorOptions;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +25,21 @@ final class LinkItSupport {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
 
   private LinkItSupport() {}
+
+  /**
+   * A simulator of reactor {@code r1} with {@code profile}, without sensor noise (the ITs compare
+   * exact values), plain OPC UA only, its PKI in {@code pkiDir}.
+   */
+  static Simulator quietSimulator(DeviceProfile profile, Path pkiDir) throws Exception {
+    return Simulator.start(
+        SimulatorOptions.builder()
+            .profile(profile)
+            .reactorIds("r1")
+            .sensorNoise(false)
+            .allowSignAndEncrypt(false)
+            .pkiDir(pkiDir)
+            .build());
+  }
 
   static Vertx vertx() {
     Vertx v = Vertx.vertx();
